@@ -1,0 +1,317 @@
+#include "netsim/netns/process.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <thread>
+
+extern char** environ;
+
+namespace netsim::netns {
+
+using common::ErrorCode;
+using common::makeError;
+using common::UniqueFd;
+
+namespace {
+
+Error sysError(const std::string& what, int err) {
+  return makeError(ErrorCode::kSystem, what + ": " + std::strerror(err));
+}
+
+// Messages from the child over a CLOEXEC pipe; EOF without a failure message means exec
+// succeeded.
+enum Stage : int { kPid = 0, kSetns, kSetsid, kFork, kDup, kExec };
+struct Message {
+  int stage;
+  int value;  // pid for kPid, errno otherwise
+};
+
+const char* stageName(int stage) {
+  switch (stage) {
+    case kSetns: return "setns";
+    case kSetsid: return "setsid";
+    case kFork: return "fork";
+    case kDup: return "redirect stdio";
+    case kExec: return "exec";
+    default: return "?";
+  }
+}
+
+[[noreturn]] void childFail(int fd, int stage) {
+  Message m{stage, errno};
+  ssize_t ignored = ::write(fd, &m, sizeof(m));
+  (void)ignored;
+  ::_exit(127);
+}
+
+std::vector<std::string> buildEnv(const std::vector<std::pair<std::string, std::string>>& add) {
+  std::map<std::string, std::string> vars;
+  std::vector<std::string> order;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    std::string k = kv.substr(0, eq);
+    if (!vars.count(k)) order.push_back(k);
+    vars[k] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : add) {
+    if (!vars.count(k)) order.push_back(k);
+    vars[k] = v;
+  }
+  std::vector<std::string> out;
+  out.reserve(order.size());
+  for (const auto& k : order) out.push_back(k + "=" + vars[k]);
+  return out;
+}
+
+bool isZombie(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return true;  // gone
+  auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+bool isGone(pid_t pid) {
+  int status = 0;
+  pid_t r = ::waitpid(pid, &status, WNOHANG);
+  if (r == pid) return true;
+  if (r == 0) return false;  // our child, still running
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+  return isZombie(pid);
+}
+
+}  // namespace
+
+Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::string>& argv,
+                               const SpawnOptions& options) {
+  if (argv.empty()) return makeError(ErrorCode::kInvalidArgument, "spawn: empty argv");
+  const std::string what = "netns '" + ns.name() + "': spawn " + argv[0];
+
+  // Everything the child needs is prepared here: after fork only async-signal-safe calls.
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  std::vector<std::string> env = buildEnv(options.env);
+  std::vector<char*> cenv;
+  for (auto& e : env) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+
+  auto openOut = [&](const std::string& path) -> Result<UniqueFd> {
+    if (path.empty()) {
+      if (!options.detach) return UniqueFd();
+      UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+      if (!fd.valid()) return sysError(what + ": open /dev/null", errno);
+      return fd;
+    }
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (!fd.valid()) return sysError(what + ": open " + path, errno);
+    return fd;
+  };
+  auto out_fd = openOut(options.stdout_path);
+  if (!out_fd) return out_fd.error();
+  auto err_fd = openOut(options.stderr_path);
+  if (!err_fd) return err_fd.error();
+  UniqueFd in_fd;
+  if (options.detach || options.stdin_null) {
+    in_fd.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!in_fd.valid()) return sysError(what + ": open /dev/null", errno);
+  }
+
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) return sysError(what + ": pipe", errno);
+  UniqueFd rd(pipefd[0]), wr(pipefd[1]);
+  const int wfd = wr.get(), nsfd = ns.fd(), ifd = in_fd.get(), ofd = out_fd->get(),
+            efd = err_fd->get();
+  const bool detach = options.detach;
+
+  pid_t pid = ::fork();
+  if (pid < 0) return sysError(what + ": fork", errno);
+  if (pid == 0) {
+    if (::setns(nsfd, CLONE_NEWNET) != 0) childFail(wfd, kSetns);
+    if (detach) {
+      if (::setsid() < 0) childFail(wfd, kSetsid);
+      pid_t g = ::fork();
+      if (g < 0) childFail(wfd, kFork);
+      if (g > 0) {
+        Message m{kPid, g};
+        ssize_t ignored = ::write(wfd, &m, sizeof(m));
+        (void)ignored;
+        ::_exit(0);
+      }
+    }
+    if ((ifd >= 0 && ::dup2(ifd, 0) < 0) || (ofd >= 0 && ::dup2(ofd, 1) < 0) ||
+        (efd >= 0 && ::dup2(efd, 2) < 0)) {
+      childFail(wfd, kDup);
+    }
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::execvpe(cargv[0], cargv.data(), cenv.data());
+    childFail(wfd, kExec);
+  }
+
+  wr.reset();
+  pid_t result = pid;
+  std::optional<Message> failure;
+  Message m{};
+  for (;;) {
+    ssize_t n = ::read(rd.get(), &m, sizeof(m));
+    if (n < 0 && errno == EINTR) continue;
+    if (n != static_cast<ssize_t>(sizeof(m))) break;
+    if (m.stage == kPid) {
+      result = m.value;
+    } else {
+      failure = m;
+    }
+  }
+  if (detach) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  } else if (failure) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (failure) {
+    return makeError(failure->stage == kExec && failure->value == ENOENT ? ErrorCode::kNotFound
+                                                                          : ErrorCode::kSystem,
+                     what + ": " + stageName(failure->stage) + ": " +
+                         std::strerror(failure->value));
+  }
+  if (detach && result == pid) {
+    return makeError(ErrorCode::kSystem, what + ": detached child did not report its pid");
+  }
+  return result;
+}
+
+Result<int> waitForExit(pid_t pid, std::optional<std::chrono::milliseconds> timeout) {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        timeout.value_or(std::chrono::milliseconds(0));
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, timeout ? WNOHANG : 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return sysError("wait for pid " + std::to_string(pid), errno);
+    }
+    if (r == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+      continue;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return makeError(ErrorCode::kFailedCheck,
+                       "pid " + std::to_string(pid) + " still running after timeout");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+Result<std::vector<pid_t>> pidsInNamespace(const Namespace& ns) {
+  std::vector<pid_t> pids;
+  DIR* dir = ::opendir("/proc");
+  if (dir == nullptr) return sysError("open /proc", errno);
+  const pid_t self = ::getpid();
+  while (const dirent* e = ::readdir(dir)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (end == e->d_name || *end != '\0' || pid <= 0 || pid == self) continue;
+    struct stat st {};
+    const std::string path = std::string("/proc/") + e->d_name + "/ns/net";
+    if (::stat(path.c_str(), &st) != 0) continue;  // gone, or a kernel thread
+    if (st.st_ino == ns.inode() && st.st_dev == ns.device()) pids.push_back(pid);
+  }
+  ::closedir(dir);
+  return pids;
+}
+
+Result<std::vector<pid_t>> pidsInNamespace(const std::string& name) {
+  auto ns = openNamespace(name);
+  if (!ns) return ns.error();
+  return pidsInNamespace(*ns);
+}
+
+Status killPids(const std::vector<pid_t>& pids, std::chrono::milliseconds grace) {
+  using Clock = std::chrono::steady_clock;
+  auto waitGone = [](std::vector<pid_t> left, Clock::time_point until) {
+    for (;;) {
+      std::vector<pid_t> still;
+      for (pid_t p : left) {
+        if (!isGone(p)) still.push_back(p);
+      }
+      if (still.empty() || Clock::now() >= until) return still;
+      left = std::move(still);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  for (pid_t p : pids) {
+    if (p > 0) ::kill(p, SIGTERM);
+  }
+  auto left = waitGone(pids, Clock::now() + grace);
+  if (left.empty()) return common::Ok{};
+  for (pid_t p : left) ::kill(p, SIGKILL);
+  left = waitGone(left, Clock::now() + std::chrono::seconds(1));
+  if (left.empty()) return common::Ok{};
+  std::string list;
+  for (pid_t p : left) list += " " + std::to_string(p);
+  return makeError(ErrorCode::kSystem, "processes survived SIGKILL:" + list);
+}
+
+Status execInNamespace(const Namespace& ns, const std::vector<std::string>& argv) {
+  if (argv.empty()) return makeError(ErrorCode::kInvalidArgument, "exec: empty argv");
+  const std::string what = "netns '" + ns.name() + "': exec " + argv[0];
+  if (::setns(ns.fd(), CLONE_NEWNET) != 0) return sysError(what + ": setns", errno);
+  if (::unshare(CLONE_NEWNS) != 0) return sysError(what + ": unshare mount namespace", errno);
+  // Don't let any mounts propagate back to the parent.
+  if (::mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) {
+    return sysError(what + ": make / rslave", errno);
+  }
+  // A /sys that describes this network namespace.
+  unsigned long flags = 0;
+  if (::umount2("/sys", MNT_DETACH) != 0) {
+    struct statvfs fs {};
+    if (::statvfs("/sys", &fs) == 0 && (fs.f_flag & ST_RDONLY)) flags = MS_RDONLY;
+  }
+  if (::mount(ns.name().c_str(), "/sys", "sysfs", flags, nullptr) != 0) {
+    return sysError(what + ": mount /sys", errno);
+  }
+  // /etc/netns/<name>/<file> over /etc/<file>, as `ip netns exec` does.
+  const std::string etc = "/etc/netns/" + ns.name();
+  if (DIR* dir = ::opendir(etc.c_str())) {
+    while (const dirent* e = ::readdir(dir)) {
+      std::string f = e->d_name;
+      if (f == "." || f == "..") continue;
+      const std::string src = etc + "/" + f, dst = "/etc/" + f;
+      if (::mount(src.c_str(), dst.c_str(), "none", MS_BIND, nullptr) != 0) {
+        int err = errno;
+        ::closedir(dir);
+        return sysError(what + ": bind " + src + " -> " + dst, err);
+      }
+    }
+    ::closedir(dir);
+  }
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  ::execvp(cargv[0], cargv.data());
+  return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kSystem,
+                   what + ": " + std::strerror(errno));
+}
+
+}  // namespace netsim::netns
