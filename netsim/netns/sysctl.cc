@@ -28,15 +28,17 @@ Status setSysctl(const Namespace& ns, std::string_view key, std::string_view val
   auto path = sysctlPath(key);
   if (!path) return path.error();
   UniqueFd fd;
+  int open_errno = 0;
   {
     auto scope = NetnsScope::enter(ns);
     if (!scope) return scope.error();
     fd.reset(::open(path->c_str(), O_WRONLY | O_CLOEXEC));
+    open_errno = errno;
   }
   const std::string where = "netns '" + ns.name() + "': sysctl " + *path;
   if (!fd.valid()) {
-    return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kSystem,
-                     where + ": " + std::strerror(errno));
+    return makeError(open_errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kSystem,
+                     where + ": " + std::strerror(open_errno));
   }
   std::string text(value);
   text += '\n';
@@ -52,15 +54,17 @@ Result<std::string> getSysctl(const Namespace& ns, std::string_view key) {
   auto path = sysctlPath(key);
   if (!path) return path.error();
   UniqueFd fd;
+  int open_errno = 0;
   {
     auto scope = NetnsScope::enter(ns);
     if (!scope) return scope.error();
     fd.reset(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
+    open_errno = errno;
   }
   const std::string where = "netns '" + ns.name() + "': sysctl " + *path;
   if (!fd.valid()) {
-    return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kSystem,
-                     where + ": " + std::strerror(errno));
+    return makeError(open_errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kSystem,
+                     where + ": " + std::strerror(open_errno));
   }
   std::string out;
   char buf[512];
