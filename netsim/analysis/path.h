@@ -1,0 +1,77 @@
+#pragma once
+// Static reachability, in the manner of AWS Reachability Analyzer: follow one packet through the
+// model's route tables and translations, hop by hop, and say where and why it stops.
+// Pure: no root, no I/O. The node and link names are those `netsim plan` gives the lab, so a
+// captured trace can be compared with this prediction hop by hop.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
+#include "netsim/common/result.h"
+#include "netsim/model/model.h"
+
+namespace netsim::analysis {
+
+using common::Ipv4Address;
+
+// Why a packet stopped. Stable names: scripts and `expect:` entries use them.
+enum class Blocked {
+  kNone,
+  kNoRoute,             // no route table entry (or internet router) covers the destination
+  kBlackhole,           // a blackhole route matched
+  kNoPublicIp,          // sent to the IGW from an address with no public IP / EIP
+  kUnsolicitedInbound,  // arrived at a NAT with no mapping for it
+  kNoHost,              // the destination address is in a subnet but nothing has it
+  kUnassignedPublicIp,  // the IGW got a packet for a public address nobody holds
+  kUnsupportedProtocol, // NAT gateways carry TCP, UDP and ICMP only
+  kEndpointPolicy,      // a VPC endpoint policy denies it
+  kLoop,                // the route tables send it in circles (hop limit reached)
+};
+const char* blockedName(Blocked b);
+std::optional<Blocked> blockedFromName(const std::string& name);
+
+struct Endpoint4 {
+  Ipv4Address address;
+  uint16_t port = 0;  // 0: ICMP, or an ephemeral source port chosen at run time
+};
+
+struct Hop {
+  std::string node;        // lab node name (instance, vpc-router, nat-a, igw, internet, ...)
+  std::string kind;        // instance, vpc-router, nat-gateway, nat-instance, internet-gateway, ...
+  std::string in_link;     // link the packet arrived on ("" at the source)
+  std::string decision;    // the route chosen, or what the node did
+  std::string route_table; // route table consulted (VPC router hops)
+  std::string translation; // e.g. "SNAT 10.0.10.5 -> 10.0.0.5" ("" when none)
+  Endpoint4 src;           // the packet as it leaves this hop
+  Endpoint4 dst;
+};
+
+struct PathQuery {
+  std::string from;  // instance or internet host name
+  std::string to;    // node, service, load balancer name, or an IPv4 address
+  model::Protocol protocol = model::Protocol::kIcmp;
+  uint16_t port = 0;
+};
+
+struct PathResult {
+  PathQuery query;
+  Ipv4Address destination;    // resolved destination address
+  std::vector<Hop> hops;      // forward path
+  Blocked blocked = Blocked::kNone;
+  std::string blocked_at;     // node where it stopped
+  std::string explanation;    // human sentence for the stop
+  std::optional<Ipv4Address> source_seen;  // source address the destination sees
+  std::vector<Hop> reply_hops;             // reply path (when the forward path arrives)
+  Blocked reply_blocked = Blocked::kNone;
+  std::string reply_blocked_at;
+  std::string reply_explanation;
+  bool reachable() const { return blocked == Blocked::kNone && reply_blocked == Blocked::kNone; }
+};
+
+common::Result<PathResult> analysePath(const model::Model& m, const PathQuery& q);
+
+// The address a name stands for as a destination (instance private IP, host, service, LB node).
+common::Result<Ipv4Address> resolveDestination(const model::Model& m, const std::string& name);
+
+}  // namespace netsim::analysis

@@ -1,0 +1,96 @@
+#include "netsim/analysis/path_format.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace netsim::analysis {
+namespace {
+
+std::string ep(const Endpoint4& e, bool ported) {
+  if (!ported) return e.address.str();
+  return e.address.str() + ":" + (e.port ? std::to_string(e.port) : std::string("*"));
+}
+
+std::string pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s;
+}
+
+std::string hopsText(const std::vector<Hop>& hops, bool ported) {
+  size_t wn = 4, wl = 7;
+  for (const auto& h : hops) {
+    wn = std::max(wn, h.node.size());
+    wl = std::max(wl, h.in_link.size());
+  }
+  std::string out = "  #  " + pad("node", wn) + "  " + pad("in link", wl) + "  packet leaving the hop / decision\n";
+  for (size_t i = 0; i < hops.size(); ++i) {
+    const auto& h = hops[i];
+    std::string idx = std::to_string(i + 1);
+    out += "  " + pad(idx, 2) + " " + pad(h.node, wn) + "  " + pad(h.in_link.empty() ? "-" : h.in_link, wl) +
+           "  " + ep(h.src, ported) + " -> " + ep(h.dst, ported) + "\n";
+    std::string indent(6 + wn + 2 + wl + 2, ' ');
+    if (!h.route_table.empty()) out += indent + "route table " + h.route_table + ": " + h.decision + "\n";
+    else if (!h.decision.empty()) out += indent + h.decision + "\n";
+    if (!h.translation.empty()) out += indent + h.translation + "\n";
+  }
+  return out;
+}
+
+nlohmann::json hopsJson(const std::vector<Hop>& hops) {
+  auto arr = nlohmann::json::array();
+  for (const auto& h : hops) {
+    arr.push_back({{"node", h.node},
+                   {"kind", h.kind},
+                   {"in_link", h.in_link},
+                   {"route_table", h.route_table},
+                   {"decision", h.decision},
+                   {"translation", h.translation},
+                   {"src", h.src.address.str()},
+                   {"src_port", h.src.port},
+                   {"dst", h.dst.address.str()},
+                   {"dst_port", h.dst.port}});
+  }
+  return arr;
+}
+
+}  // namespace
+
+std::string formatPathText(const PathResult& r) {
+  bool ported = r.query.protocol == model::Protocol::kTcp || r.query.protocol == model::Protocol::kUdp;
+  std::string head = "path " + r.query.from + " -> " + r.query.to + " (" + r.destination.str() + ") " +
+                     model::protocolName(r.query.protocol) +
+                     (ported ? " port " + std::to_string(r.query.port) : std::string()) + "\n";
+  std::string out = head + "forward:\n" + hopsText(r.hops, ported);
+  if (r.blocked != Blocked::kNone) {
+    out += "BLOCKED " + std::string(blockedName(r.blocked)) + " at " + r.blocked_at + ": " + r.explanation + "\n";
+    return out;
+  }
+  out += "reply:\n" + hopsText(r.reply_hops, ported);
+  if (r.reply_blocked != Blocked::kNone) {
+    out += "REPLY BLOCKED " + std::string(blockedName(r.reply_blocked)) + " at " + r.reply_blocked_at + ": " +
+           r.reply_explanation + "\n";
+    return out;
+  }
+  out += "REACHABLE; the destination sees source " + (r.source_seen ? r.source_seen->str() : "?") + "\n";
+  return out;
+}
+
+std::string formatPathJson(const PathResult& r) {
+  nlohmann::json j;
+  j["from"] = r.query.from;
+  j["to"] = r.query.to;
+  j["destination"] = r.destination.str();
+  j["protocol"] = model::protocolName(r.query.protocol);
+  j["port"] = r.query.port;
+  j["reachable"] = r.reachable();
+  j["verdict"] = r.blocked != Blocked::kNone ? blockedName(r.blocked)
+                 : r.reply_blocked != Blocked::kNone ? blockedName(r.reply_blocked) : "REACHABLE";
+  j["blocked_at"] = r.blocked != Blocked::kNone ? r.blocked_at : r.reply_blocked_at;
+  j["explanation"] = r.blocked != Blocked::kNone ? r.explanation : r.reply_explanation;
+  j["source_seen"] = r.source_seen ? r.source_seen->str() : "";
+  j["hops"] = hopsJson(r.hops);
+  j["reply_hops"] = hopsJson(r.reply_hops);
+  return j.dump(2) + "\n";
+}
+
+}  // namespace netsim::analysis

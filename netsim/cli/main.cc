@@ -1,0 +1,69 @@
+// netsim: AWS-style VPC networking on one Linux machine, with real packets.
+#include <cstring>
+#include <iostream>
+
+#include "netsim/cli/verb.h"
+#include "netsim/common/log.h"
+
+namespace netsim::cli {
+
+const std::vector<Verb>& verbs() {
+  static const std::vector<Verb> kVerbs = {
+      {"validate", "check a topology file against the AWS rules", runValidate},
+      {"path", "predict a packet's path from the route tables (Reachability Analyzer)", runPath},
+      {"plan", "print what `up` would create, without creating it", runPlan},
+      {"graph", "draw the topology (Graphviz DOT, or SVG)", runGraph},
+  };
+  return kVerbs;
+}
+
+namespace {
+
+void printHelp() {
+  std::cout << "usage: netsim VERB [ARGS...]   (netsim VERB --help for each verb)\n\n"
+               "Emulates AWS VPC networking on this machine with network namespaces and real\n"
+               "packets. Without a topology file, verbs use the built-in default topology.\n\nVerbs:\n";
+  for (const auto& v : verbs()) {
+    if (v.hidden) continue;
+    std::string name = v.name;
+    name.resize(10, ' ');
+    std::cout << "  " << name << v.summary << "\n";
+  }
+  std::cout << "\nExit codes: 0 ok; 1 a check failed or a path is blocked; 2 bad input (command line\n"
+               "or topology file); 3 the system refused (not root, netlink or namespace error).\n\n"
+               "Example:\n  netsim validate && netsim path app-a client --proto tcp --port 80\n";
+}
+
+}  // namespace
+}  // namespace netsim::cli
+
+int main(int argc, char** argv) {
+  using namespace netsim::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // Global flags before the verb.
+  while (!args.empty() && (args[0] == "-v" || args[0] == "--verbose")) {
+    netsim::common::setLogLevel(netsim::common::LogLevel::kDebug);
+    args.erase(args.begin());
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    printHelp();
+    return args.empty() ? kExitBadInput : kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "netsim " << NETSIM_VERSION << "\n";
+    return kExitOk;
+  }
+  for (const auto& v : verbs()) {
+    if (args[0] == v.name) {
+      args.erase(args.begin());
+      try {
+        return v.run(args);
+      } catch (const std::exception& e) {
+        std::cerr << "netsim: " << v.name << ": internal error: " << e.what() << "\n";
+        return kExitSystem;
+      }
+    }
+  }
+  std::cerr << "netsim: unknown verb '" << args[0] << "' (netsim --help lists them)\n";
+  return kExitBadInput;
+}

@@ -1,0 +1,41 @@
+#include "netsim/cli/verb.h"
+
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace netsim::cli {
+
+VerbParser::VerbParser(std::string usage, std::string description, std::string example)
+    : usage_(std::move(usage)), description_(std::move(description)), example_(std::move(example)) {
+  opts_.add_options()("help,h", "show this help");
+}
+
+std::string VerbParser::help() const {
+  std::ostringstream out;
+  out << "usage: " << usage_ << "\n\n" << description_ << "\n\n" << opts_ << "\nExample:\n  " << example_ << "\n";
+  return out.str();
+}
+
+std::optional<po::variables_map> VerbParser::parse(const Args& args, int& exit_code) {
+  po::options_description all;
+  all.add(opts_).add(hidden_);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos_).run(), vm);
+    if (vm.count("help")) {
+      std::cout << help();
+      exit_code = kExitOk;
+      return std::nullopt;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "netsim: " << e.what() << "\n\nusage: " << usage_ << "\n(see --help)\n";
+    exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  return vm;
+}
+
+}  // namespace netsim::cli

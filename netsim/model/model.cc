@@ -1,0 +1,119 @@
+#include "netsim/model/model.h"
+
+#include <algorithm>
+
+namespace netsim::model {
+
+const char* protocolName(Protocol p) {
+  switch (p) {
+    case Protocol::kAll: return "all";
+    case Protocol::kTcp: return "tcp";
+    case Protocol::kUdp: return "udp";
+    case Protocol::kIcmp: return "icmp";
+  }
+  return "?";
+}
+
+const char* targetKindName(TargetKind k) {
+  switch (k) {
+    case TargetKind::kLocal: return "local";
+    case TargetKind::kInternetGateway: return "internet-gateway";
+    case TargetKind::kNatGateway: return "nat-gateway";
+    case TargetKind::kNatInstance: return "nat-instance";
+    case TargetKind::kInstance: return "instance";
+    case TargetKind::kGatewayEndpoint: return "gateway-endpoint";
+    case TargetKind::kBlackhole: return "blackhole";
+  }
+  return "?";
+}
+
+const char* instanceRoleName(InstanceRole r) {
+  switch (r) {
+    case InstanceRole::kGeneric: return "generic";
+    case InstanceRole::kBastion: return "bastion";
+    case InstanceRole::kNatInstance: return "nat-instance";
+    case InstanceRole::kWeb: return "web";
+    case InstanceRole::kCache: return "cache";
+  }
+  return "?";
+}
+
+const char* loadBalancerTypeName(LoadBalancerType t) {
+  switch (t) {
+    case LoadBalancerType::kApplication: return "application";
+    case LoadBalancerType::kNetwork: return "network";
+    case LoadBalancerType::kClassic: return "classic";
+  }
+  return "?";
+}
+
+std::string loadBalancerNodeName(const LoadBalancer& lb, size_t index) {
+  return lb.name + "-" + std::to_string(index + 1);
+}
+
+std::optional<Ipv4Address> Instance::publicAddress(const std::vector<ElasticIp>& eips) const {
+  if (!eip.empty()) {
+    for (const auto& e : eips) {
+      if (e.name == eip) return e.address;
+    }
+  }
+  return public_ip;
+}
+
+namespace {
+template <typename T>
+const T* byName(const std::vector<T>& items, const std::string& name) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.name == name; });
+  return it == items.end() ? nullptr : &*it;
+}
+}  // namespace
+
+const Subnet* Model::findSubnet(const std::string& n) const { return byName(subnets, n); }
+const RouteTable* Model::findRouteTable(const std::string& n) const { return byName(route_tables, n); }
+const NatGateway* Model::findNatGateway(const std::string& n) const { return byName(nat_gateways, n); }
+const Instance* Model::findInstance(const std::string& n) const { return byName(instances, n); }
+const Endpoint* Model::findEndpoint(const std::string& n) const { return byName(endpoints, n); }
+const ElasticIp* Model::findEip(const std::string& n) const { return byName(elastic_ips, n); }
+const InternetHost* Model::findHost(const std::string& n) const { return byName(internet.hosts, n); }
+const InternetService* Model::findService(const std::string& n) const {
+  return byName(internet.services, n);
+}
+const SecurityGroup* Model::findSecurityGroup(const std::string& n) const {
+  return byName(security_groups, n);
+}
+const LoadBalancer* Model::findLoadBalancer(const std::string& n) const {
+  return byName(load_balancers, n);
+}
+const TargetGroup* Model::findTargetGroup(const std::string& n) const {
+  return byName(target_groups, n);
+}
+
+const RouteTable* Model::mainRouteTable() const {
+  for (const auto& t : route_tables) {
+    if (t.main) return &t;
+  }
+  return nullptr;
+}
+
+const RouteTable& Model::routeTableOf(const Subnet& s) const {
+  if (!s.route_table.empty()) {
+    if (const auto* t = findRouteTable(s.route_table)) return *t;
+  }
+  return *mainRouteTable();  // the loader always creates a main table
+}
+
+const Instance* Model::findInstanceByIp(Ipv4Address a) const {
+  for (const auto& i : instances) {
+    if (i.private_ip == a) return &i;
+  }
+  return nullptr;
+}
+
+const Subnet* Model::subnetContaining(Ipv4Address a) const {
+  for (const auto& s : subnets) {
+    if (s.cidr.contains(a)) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace netsim::model

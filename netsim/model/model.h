@@ -1,0 +1,349 @@
+#pragma once
+// The topology as plain structs: what the YAML file says, resolved and defaulted by the loader.
+// Every node carries the source location of its definition so later stages can point back at
+// the file. Names reference other entities by name; the loader checks they resolve.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
+
+namespace netsim::model {
+
+using common::Cidr;
+using common::Ipv4Address;
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 = unknown (built-in default or generated)
+  int column = 0;  // 1-based
+  std::string path;  // field path of the definition, e.g. "subnets[2]"
+};
+
+enum class Protocol { kAll, kTcp, kUdp, kIcmp };
+const char* protocolName(Protocol p);
+
+struct PortRange {
+  uint16_t from = 0;
+  uint16_t to = 65535;
+  bool all() const { return from == 0 && to == 65535; }
+};
+
+// --- VPC and routing --------------------------------------------------------------------------
+
+struct Subnet {
+  std::string name;
+  std::string az;          // full AZ name, e.g. "us-east-1a"
+  Cidr cidr;
+  std::string route_table;  // empty: the VPC's main route table
+  bool public_ip_on_launch = false;
+  SourceLocation where;
+  Ipv4Address router() const { return cidr.at(1); }    // .1
+  Ipv4Address resolver() const { return cidr.at(2); }  // .2 (only the VPC base's is served)
+  // First address an instance may use (after the 4 reserved at the start).
+  Ipv4Address firstUsable() const { return cidr.at(4); }
+  Ipv4Address lastUsable() const { return Ipv4Address(cidr.broadcast().value() - 1); }
+};
+
+enum class TargetKind {
+  kLocal,
+  kInternetGateway,
+  kNatGateway,
+  kNatInstance,   // an instance doing NAT (its ENI)
+  kInstance,      // any instance/ENI (appliance routing)
+  kGatewayEndpoint,
+  kBlackhole,
+};
+const char* targetKindName(TargetKind k);
+
+struct Route {
+  Cidr destination;
+  std::string prefix_list;  // set for a gateway endpoint's prefix-list route (destination = its CIDR)
+  TargetKind kind = TargetKind::kLocal;
+  std::string target;  // name of the igw / nat gateway / instance / endpoint
+  bool implicit = false;  // the local route or an endpoint-added route
+  SourceLocation where;
+};
+
+struct RouteTable {
+  std::string name;
+  bool main = false;
+  std::vector<Route> routes;  // after loading: includes local routes and endpoint routes
+  SourceLocation where;
+};
+
+// --- Gateways and instances -------------------------------------------------------------------
+
+enum class Dataplane { kKernel, kUserspace };
+
+struct ElasticIp {
+  std::string name;
+  Ipv4Address address;
+  SourceLocation where;
+};
+
+struct InternetGateway {
+  std::string name = "igw";
+  Dataplane dataplane = Dataplane::kKernel;
+  SourceLocation where;
+};
+
+struct NatGateway {
+  std::string name;
+  std::string subnet;
+  std::string eip;               // ElasticIp name
+  Ipv4Address private_ip;        // allocated in the subnet if not given
+  std::string profile = "aws-nat-gateway";  // or "rfc"
+  Dataplane dataplane = Dataplane::kKernel;
+  SourceLocation where;
+};
+
+enum class InstanceRole { kGeneric, kBastion, kNatInstance, kWeb, kCache };
+const char* instanceRoleName(InstanceRole r);
+
+struct Instance {
+  std::string name;
+  std::string subnet;
+  Ipv4Address private_ip;   // allocated if not given
+  std::optional<Ipv4Address> public_ip;  // auto-assigned public IP (not an EIP)
+  std::string eip;          // ElasticIp name, if any
+  bool no_public_ip = false;  // `public_ip: false` overrides the subnet's auto-assignment
+  InstanceRole role = InstanceRole::kGeneric;
+  bool source_dest_check = true;  // false for NAT instances
+  std::vector<std::string> security_groups;
+  std::vector<uint16_t> listen_tcp;  // ports the built-in responder serves
+  std::vector<uint16_t> listen_udp;
+  std::string asg;          // set when created by an auto scaling group
+  SourceLocation where;
+  // The address the internet sees, if any (EIP wins over an auto-assigned public IP).
+  std::optional<Ipv4Address> publicAddress(const std::vector<ElasticIp>& eips) const;
+};
+
+// --- Endpoints ----------------------------------------------------------------------------------
+
+enum class EndpointType { kGateway, kInterface };
+
+struct EndpointPolicyRule {
+  bool allow = true;
+  std::optional<Cidr> source;          // source CIDR
+  std::string source_instance;         // or an instance name
+  std::optional<Cidr> destination;     // within the service's prefix list
+  std::optional<PortRange> ports;
+};
+
+struct Endpoint {
+  std::string name;
+  EndpointType type = EndpointType::kGateway;
+  std::string service;                      // InternetService name, e.g. "s3"
+  std::vector<std::string> route_tables;    // gateway endpoints
+  std::vector<std::string> subnets;         // interface endpoints: one ENI per subnet
+  std::vector<Ipv4Address> eni_ips;         // interface endpoints: allocated per subnet
+  bool private_dns = true;
+  std::vector<std::string> security_groups;
+  std::vector<EndpointPolicyRule> policy;   // empty: allow all
+  SourceLocation where;
+};
+
+// --- The internet -------------------------------------------------------------------------------
+
+struct InternetHost {
+  std::string name;
+  Ipv4Address address;
+  std::vector<uint16_t> listen_tcp;
+  std::vector<uint16_t> listen_udp;
+  SourceLocation where;
+};
+
+// An emulated public service (S3, DynamoDB, KMS...): reachable from the internet at `address`
+// inside `cidr`, and through a VPC endpoint when one exists.
+struct InternetService {
+  std::string name;          // "s3"
+  std::string dns_name;      // "s3.us-east-1.amazonaws.com"
+  std::string prefix_list;   // "pl-63a5400a" (gateway-endpoint services)
+  Cidr cidr;                 // the service's public block (the prefix list's content)
+  Ipv4Address address;       // where it answers
+  std::vector<uint16_t> listen_tcp;
+  std::vector<uint16_t> listen_udp;
+  bool gateway_endpoint_capable = false;  // s3, dynamodb
+  SourceLocation where;
+};
+
+struct Internet {
+  Cidr hosts_cidr;    // the segment internet hosts live on; .1 is the internet router
+  Cidr public_pool;   // where auto-assigned public IPs and EIPs come from
+  std::vector<InternetHost> hosts;
+  std::vector<InternetService> services;
+};
+
+// --- Security groups and NACLs --------------------------------------------------------------------
+
+struct SecurityGroupRule {
+  Protocol protocol = Protocol::kAll;
+  PortRange ports;
+  std::optional<Cidr> cidr;
+  std::string group;  // another security group as source/destination
+  SourceLocation where;
+};
+
+struct SecurityGroup {
+  std::string name;
+  std::vector<SecurityGroupRule> inbound;
+  std::vector<SecurityGroupRule> outbound;  // default: allow all
+  SourceLocation where;
+};
+
+struct NaclRule {
+  int number = 0;
+  Protocol protocol = Protocol::kAll;
+  PortRange ports;
+  Cidr cidr;
+  bool allow = true;
+  SourceLocation where;
+};
+
+struct NetworkAcl {
+  std::string name;
+  std::vector<std::string> subnets;
+  std::vector<NaclRule> inbound;   // sorted by number
+  std::vector<NaclRule> outbound;
+  SourceLocation where;
+};
+
+// --- Load balancing and auto scaling ------------------------------------------------------------
+
+enum class LoadBalancerType { kApplication, kNetwork, kClassic };
+const char* loadBalancerTypeName(LoadBalancerType t);
+
+struct Listener {
+  uint16_t port = 80;
+  std::string protocol = "http";  // http, https, tcp, udp
+  std::string target_group;
+};
+
+struct LoadBalancer {
+  std::string name;
+  LoadBalancerType type = LoadBalancerType::kApplication;
+  bool internet_facing = true;
+  std::vector<std::string> subnets;  // one node per subnet (one subnet per AZ)
+  std::vector<Ipv4Address> node_ips;  // allocated per subnet
+  std::vector<Ipv4Address> node_public_ips;  // internet-facing: one per node, from the pool
+  bool cross_zone = true;
+  std::vector<Listener> listeners;
+  std::vector<std::string> security_groups;
+  int idle_timeout_s = 60;
+  SourceLocation where;
+};
+
+// Each load balancer node is a lab node of its own: "<lb>-1", "<lb>-2", ... in subnet order.
+std::string loadBalancerNodeName(const LoadBalancer& lb, size_t index);
+
+struct HealthCheck {
+  std::string protocol = "http";
+  std::string path = "/";
+  uint16_t port = 0;  // 0: traffic port
+  int interval_s = 30;
+  int timeout_s = 5;
+  int healthy_threshold = 5;
+  int unhealthy_threshold = 2;
+};
+
+struct TargetGroup {
+  std::string name;
+  std::string protocol = "http";
+  uint16_t port = 80;
+  HealthCheck health_check;
+  bool stickiness = false;
+  int stickiness_duration_s = 86400;
+  int deregistration_delay_s = 300;
+  std::vector<std::string> targets;  // instance names (ASG instances register at run time)
+  SourceLocation where;
+};
+
+struct ScalingPolicy {
+  std::string name;
+  std::string type = "target-tracking";  // target-tracking, step, scheduled
+  std::string metric;                    // cpu, request-count-per-target, response-time
+  double target = 0;
+};
+
+struct AutoScalingGroup {
+  std::string name;
+  std::vector<std::string> subnets;
+  int min = 1;
+  int desired = 1;
+  int max = 1;
+  std::vector<std::string> target_groups;
+  std::string launch_command;  // what a new instance runs
+  std::vector<uint16_t> listen_tcp;
+  std::string health_check_type = "EC2";  // or ELB
+  int cooldown_s = 300;
+  std::vector<ScalingPolicy> policies;
+  std::vector<std::string> security_groups;
+  SourceLocation where;
+};
+
+// --- Expectations ------------------------------------------------------------------------------
+
+struct Expectation {
+  std::string from;        // node name
+  std::string to;          // node name, service name, or an address
+  Protocol protocol = Protocol::kIcmp;
+  uint16_t port = 0;
+  std::vector<std::string> via;  // expected hops in order (subset), e.g. [nat-a, igw]
+  std::vector<std::string> not_via;  // hops that must not be crossed
+  std::optional<Ipv4Address> source_seen;  // expected source at the destination
+  std::string source_seen_ref;   // as written (e.g. "eip:nat-a" or an address)
+  bool blocked = false;
+  std::string reason;      // expected explanation code when blocked
+  SourceLocation where;
+};
+
+// --- The whole topology ------------------------------------------------------------------------
+
+struct Vpc {
+  Cidr cidr;
+  std::vector<std::string> azs;  // full names
+};
+
+struct Model {
+  std::string name;
+  std::string region = "us-east-1";
+  int eip_quota = 5;
+  double time_factor = 1.0;  // all AWS timers are multiplied by this
+  std::string source_file;
+  Vpc vpc;
+  std::vector<Subnet> subnets;
+  std::vector<RouteTable> route_tables;
+  std::optional<InternetGateway> internet_gateway;
+  std::vector<ElasticIp> elastic_ips;
+  std::vector<NatGateway> nat_gateways;
+  std::vector<Instance> instances;  // includes NAT instances and bastions
+  std::vector<Endpoint> endpoints;
+  Internet internet;
+  std::vector<SecurityGroup> security_groups;
+  std::vector<NetworkAcl> network_acls;
+  std::vector<LoadBalancer> load_balancers;
+  std::vector<TargetGroup> target_groups;
+  std::vector<AutoScalingGroup> auto_scaling_groups;
+  std::vector<Expectation> expectations;
+
+  const Subnet* findSubnet(const std::string& n) const;
+  const RouteTable* findRouteTable(const std::string& n) const;
+  const RouteTable* mainRouteTable() const;
+  const RouteTable& routeTableOf(const Subnet& s) const;
+  const NatGateway* findNatGateway(const std::string& n) const;
+  const Instance* findInstance(const std::string& n) const;
+  const Instance* findInstanceByIp(Ipv4Address a) const;
+  const Endpoint* findEndpoint(const std::string& n) const;
+  const ElasticIp* findEip(const std::string& n) const;
+  const InternetHost* findHost(const std::string& n) const;
+  const InternetService* findService(const std::string& n) const;
+  const SecurityGroup* findSecurityGroup(const std::string& n) const;
+  const LoadBalancer* findLoadBalancer(const std::string& n) const;
+  const TargetGroup* findTargetGroup(const std::string& n) const;
+  const Subnet* subnetContaining(Ipv4Address a) const;
+};
+
+}  // namespace netsim::model

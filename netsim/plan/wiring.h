@@ -1,0 +1,101 @@
+#pragma once
+// Everything `netsim up` will create for a lab, as data: namespaces, links, bridges, addresses,
+// routes, policy rules, sysctls, nftables rulesets and processes. Produced by the planner from a
+// Model without root; applied by lab/. `netsim plan` prints it.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
+
+namespace netsim::plan {
+
+using common::Cidr;
+using common::Ipv4Address;
+using Mac = std::array<uint8_t, 6>;
+
+struct NamespaceSpec {
+  std::string name;  // the /run/netns name: nsim.<lab>.<node>
+  std::string node;  // node name (vpc-router, nat-a, app-a, ...) or "_fabric"
+  std::string kind;  // instance, vpc-router, nat-gateway, internet-gateway, ...
+  std::vector<std::pair<std::string, std::string>> sysctls;  // key (net/ipv4/...), value
+  std::string nftables;  // ruleset applied in this namespace ("" = none)
+  std::vector<std::string> resolv_conf;  // nameserver lines for /etc/netns/<name>/resolv.conf
+};
+
+// A veth pair. Side B may be attached to a bridge in its namespace (a subnet segment).
+struct VethSpec {
+  std::string link;  // logical link name: a subnet, "vpc-igw", "igw-inet", "inet-s3", ...
+  std::string a_ns, a_if;
+  Mac a_mac{};
+  std::string b_ns, b_if;
+  Mac b_mac{};
+  std::string b_bridge;  // "" = point to point
+};
+
+struct BridgeSpec {
+  std::string ns;
+  std::string name;
+  std::string link;  // the segment it stands for
+  Mac mac{};
+};
+
+struct AddressSpec {
+  std::string ns;
+  std::string ifname;
+  Cidr address;  // host address with the prefix length (e.g. 10.0.1.1/24)
+};
+
+enum class RouteType { kUnicast, kBlackhole };
+
+struct RouteSpec {
+  std::string ns;
+  uint32_t table = 254;  // main
+  Cidr destination;
+  std::optional<Ipv4Address> gateway;
+  std::string dev;
+  uint32_t metric = 0;
+  RouteType type = RouteType::kUnicast;
+  std::string comment;  // which model route it implements
+};
+
+struct RuleSpec {
+  std::string ns;
+  uint32_t priority = 0;
+  std::string iif;                 // "" = any
+  std::optional<Cidr> from;        // source selector ("" = any)
+  uint32_t table = 0;
+  std::string comment;
+};
+
+struct ProcessSpec {
+  std::string ns;
+  std::string node;
+  std::string role;  // responder, ...
+  std::vector<std::string> argv;  // argv[0] "netsim" is replaced by the running binary
+};
+
+// The VPC router keeps one Linux routing table per model route table.
+struct TableId {
+  std::string route_table;
+  uint32_t id;
+};
+
+struct Wiring {
+  std::string lab;
+  std::vector<NamespaceSpec> namespaces;
+  std::vector<BridgeSpec> bridges;
+  std::vector<VethSpec> veths;
+  std::vector<AddressSpec> addresses;
+  std::vector<RouteSpec> routes;
+  std::vector<RuleSpec> rules;
+  std::vector<ProcessSpec> processes;
+  std::vector<TableId> tables;
+  // node name → its namespace name
+  std::map<std::string, std::string> node_namespace;
+};
+
+}  // namespace netsim::plan

@@ -1,0 +1,114 @@
+// Rules that need the completed model: which subnets are public, and the `expect:` entries.
+#include "netsim/topology/parse.h"
+
+namespace netsim::topology::detail {
+namespace {
+
+using model::Model;
+
+class CompletedChecker {
+ public:
+  CompletedChecker(Model& m, const LocationMap& loc, Diagnostics& d) : m_(m), loc_(loc), d_(d) {}
+
+  void run() {
+    for (const auto& n : m_.nat_gateways) {
+      const auto* s = m_.findSubnet(n.subnet);
+      if (s && !isPublic(*s)) {
+        error(n.where, "subnet", "NAT gateway '" + n.name + "' is in subnet '" + s->name +
+                                     "', which has no route to the internet gateway",
+              "a public NAT gateway must sit in a public subnet (route table with 0.0.0.0/0 -> igw)");
+      }
+    }
+    for (const auto& lb : m_.load_balancers) {
+      if (!lb.internet_facing) continue;
+      for (size_t i = 0; i < lb.subnets.size(); ++i) {
+        const auto* s = m_.findSubnet(lb.subnets[i]);
+        if (s && !isPublic(*s)) {
+          error(lb.where, "subnets[" + std::to_string(i) + "]",
+                "internet-facing load balancer '" + lb.name + "' is in private subnet '" + s->name + "'",
+                "use public subnets, or scheme: internal");
+        }
+      }
+    }
+    for (auto& e : m_.expectations) checkExpectation(e);
+  }
+
+ private:
+  void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
+             std::string hint = {}) {
+    std::string path = field.empty() ? entity.path : entity.path + "." + field;
+    auto where = loc_.find(path);
+    if (where.line == 0) where = entity;
+    d_.add(where, path, std::move(msg), std::move(hint));
+  }
+
+  bool isPublic(const model::Subnet& s) {
+    for (const auto& r : m_.routeTableOf(s).routes) {
+      if (r.kind == model::TargetKind::kInternetGateway && r.destination.prefixLength() == 0) return true;
+    }
+    return false;
+  }
+
+  bool isSender(const std::string& name) { return m_.findInstance(name) || m_.findHost(name); }
+  bool isDestination(const std::string& name) {
+    return isSender(name) || m_.findService(name) || m_.findLoadBalancer(name) ||
+           m_.findNatGateway(name) || common::Ipv4Address::parse(name).has_value();
+  }
+  bool isHop(const std::string& name) {
+    return isDestination(name) || m_.findEndpoint(name) || name == "vpc-router" ||
+           name == "internet" || (m_.internet_gateway && m_.internet_gateway->name == name);
+  }
+
+  void checkExpectation(model::Expectation& e) {
+    if (!e.from.empty() && !isSender(e.from)) {
+      error(e.where, "from", "'" + e.from + "' is not an instance or internet host",
+            "probes start from instances and internet hosts");
+    }
+    if (!e.to.empty() && !isDestination(e.to)) {
+      error(e.where, "to", "'" + e.to + "' is not an instance, host, service, load balancer or address");
+    }
+    for (const auto* list : {&e.via, &e.not_via}) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        if (!isHop((*list)[i])) {
+          error(e.where, std::string(list == &e.via ? "via" : "not_via") + "[" + std::to_string(i) + "]",
+                "'" + (*list)[i] + "' is not a node of this topology");
+        }
+      }
+    }
+    if (e.blocked && !e.via.empty()) {
+      error(e.where, "via", "a blocked expectation has no path", "remove via, or blocked");
+    }
+    if (e.protocol == model::Protocol::kIcmp && e.port != 0) {
+      error(e.where, "port", "ICMP has no ports", "remove port, or set protocol: tcp/udp");
+    }
+    if (!e.source_seen_ref.empty()) {
+      const auto& ref = e.source_seen_ref;
+      if (auto a = common::Ipv4Address::parse(ref)) {
+        e.source_seen = *a;
+      } else if (const auto* eip = m_.findEip(ref)) {
+        e.source_seen = eip->address;
+      } else if (const auto* inst = m_.findInstance(ref)) {
+        e.source_seen = inst->publicAddress(m_.elastic_ips).value_or(inst->private_ip);
+      } else if (const auto* nat = m_.findNatGateway(ref)) {
+        const auto* eip2 = m_.findEip(nat->eip);
+        e.source_seen = eip2 ? eip2->address : nat->private_ip;
+      } else if (const auto* host = m_.findHost(ref)) {
+        e.source_seen = host->address;
+      } else {
+        error(e.where, "source_seen", "'" + ref + "' is not an address, elastic IP or node name");
+      }
+    }
+  }
+
+  Model& m_;
+  const LocationMap& loc_;
+  Diagnostics& d_;
+};
+
+}  // namespace
+
+void checkCompleted(Model& m, const LocationMap& loc, Diagnostics& d) {
+  CompletedChecker(m, loc, d).run();
+}
+
+}  // namespace netsim::topology::detail

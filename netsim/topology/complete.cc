@@ -1,0 +1,248 @@
+// Fills in what a topology file leaves implicit, deterministically: the main route table, the
+// local routes, endpoint prefix-list routes, auto scaling instances, load balancer nodes and
+// every address not written in the file.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "netsim/topology/parse.h"
+
+namespace netsim::topology::detail {
+namespace {
+
+using common::Cidr;
+using common::Ipv4Address;
+using model::Model;
+
+// Hands out addresses of one block in order, skipping those already taken.
+class BlockAllocator {
+ public:
+  BlockAllocator(Ipv4Address first, Ipv4Address last) : next_(first.value()), last_(last.value()) {}
+  void reserve(Ipv4Address a) { taken_.insert(a.value()); }
+  std::optional<Ipv4Address> next() {
+    while (next_ <= last_ && taken_.count(next_)) ++next_;
+    if (next_ > last_) return std::nullopt;
+    taken_.insert(next_);
+    return Ipv4Address(next_++);
+  }
+
+ private:
+  uint32_t next_;
+  uint32_t last_;
+  std::set<uint32_t> taken_;
+};
+
+class Completer {
+ public:
+  Completer(Model& m, const LocationMap& loc, Diagnostics& d) : m_(m), loc_(loc), d_(d) {}
+
+  void run() {
+    addMainRouteTable();
+    addLocalAndEndpointRoutes();
+    launchAutoScalingInstances();
+    allocatePrivateAddresses();
+    allocatePublicAddresses();
+    allocateInternetAddresses();
+  }
+
+ private:
+  void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
+             std::string hint = {}) {
+    std::string path = field.empty() ? entity.path : entity.path + "." + field;
+    auto where = loc_.find(path);
+    if (where.line == 0) where = entity;
+    d_.add(where, path, std::move(msg), std::move(hint));
+  }
+
+  void addMainRouteTable() {
+    for (const auto& t : m_.route_tables) {
+      if (t.main) return;
+    }
+    // AWS: every VPC has a main route table holding only the local route; subnets without an
+    // explicit association use it.
+    model::RouteTable main;
+    main.name = "main";
+    main.main = true;
+    int suffix = 1;
+    while (m_.findRouteTable(main.name)) main.name = "main-" + std::to_string(suffix++);
+    m_.route_tables.push_back(main);
+  }
+
+  void addLocalAndEndpointRoutes() {
+    for (auto& t : m_.route_tables) {
+      model::Route local;
+      local.destination = m_.vpc.cidr;
+      local.kind = model::TargetKind::kLocal;
+      local.target = "local";
+      local.implicit = true;
+      local.where = t.where;
+      // A written-out local route is kept where it is written; otherwise add one first.
+      bool has_local = std::any_of(t.routes.begin(), t.routes.end(), [](const model::Route& r) {
+        return r.kind == model::TargetKind::kLocal;
+      });
+      if (!has_local) t.routes.insert(t.routes.begin(), local);
+    }
+    for (const auto& e : m_.endpoints) {
+      if (e.type != model::EndpointType::kGateway) continue;
+      const auto* svc = m_.findService(e.service);
+      if (!svc) continue;
+      for (const auto& table_name : e.route_tables) {
+        for (auto& t : m_.route_tables) {
+          if (t.name != table_name) continue;
+          model::Route r;
+          r.destination = svc->cidr;
+          r.prefix_list = svc->prefix_list;
+          r.kind = model::TargetKind::kGatewayEndpoint;
+          r.target = e.name;
+          r.implicit = true;
+          r.where = e.where;
+          t.routes.push_back(r);
+        }
+      }
+    }
+  }
+
+  // A group starts `desired` instances spread round-robin over its subnets (one per AZ in turn).
+  void launchAutoScalingInstances() {
+    for (const auto& g : m_.auto_scaling_groups) {
+      if (g.subnets.empty()) continue;
+      for (int n = 0; n < g.desired; ++n) {
+        model::Instance inst;
+        inst.name = g.name + "-" + std::to_string(n + 1);
+        inst.subnet = g.subnets[n % g.subnets.size()];
+        inst.role = model::InstanceRole::kWeb;
+        inst.security_groups = g.security_groups;
+        inst.listen_tcp = g.listen_tcp;
+        inst.asg = g.name;
+        inst.where = g.where;
+        m_.instances.push_back(std::move(inst));
+      }
+    }
+  }
+
+  void allocatePrivateAddresses() {
+    std::map<std::string, BlockAllocator> pools;
+    for (const auto& s : m_.subnets) pools.emplace(s.name, BlockAllocator(s.firstUsable(), s.lastUsable()));
+    auto pool = [&](const std::string& subnet) -> BlockAllocator* {
+      auto it = pools.find(subnet);
+      return it == pools.end() ? nullptr : &it->second;
+    };
+    for (const auto& n : m_.nat_gateways) {
+      if (auto* p = pool(n.subnet); p && n.private_ip.value()) p->reserve(n.private_ip);
+    }
+    for (const auto& i : m_.instances) {
+      if (auto* p = pool(i.subnet); p && i.private_ip.value()) p->reserve(i.private_ip);
+    }
+    auto take = [&](const std::string& subnet, const model::SourceLocation& w, const std::string& what)
+        -> Ipv4Address {
+      auto* p = pool(subnet);
+      if (!p) return Ipv4Address();
+      auto a = p->next();
+      if (!a) {
+        error(w, "", "subnet '" + subnet + "' has no free address left for " + what,
+              "use a larger subnet (AWS reserves 5 addresses in each)");
+        return Ipv4Address();
+      }
+      return *a;
+    };
+    for (auto& n : m_.nat_gateways) {
+      if (!n.private_ip.value()) n.private_ip = take(n.subnet, n.where, "NAT gateway '" + n.name + "'");
+    }
+    for (auto& i : m_.instances) {
+      if (!i.private_ip.value()) i.private_ip = take(i.subnet, i.where, "instance '" + i.name + "'");
+    }
+    for (auto& e : m_.endpoints) {
+      if (e.type != model::EndpointType::kInterface) continue;
+      e.eni_ips.clear();
+      for (const auto& s : e.subnets) e.eni_ips.push_back(take(s, e.where, "endpoint '" + e.name + "'"));
+    }
+    for (auto& lb : m_.load_balancers) {
+      lb.node_ips.clear();
+      for (const auto& s : lb.subnets) lb.node_ips.push_back(take(s, lb.where, "load balancer '" + lb.name + "'"));
+    }
+  }
+
+  void allocatePublicAddresses() {
+    const auto& pool_cidr = m_.internet.public_pool;
+    if (pool_cidr.prefixLength() == 0) return;
+    // .1-.9 stay free so a file can pin memorable addresses there.
+    BlockAllocator pool(pool_cidr.at(10), Ipv4Address(pool_cidr.broadcast().value() - 1));
+    for (const auto& e : m_.elastic_ips) {
+      if (e.address.value()) pool.reserve(e.address);
+    }
+    for (const auto& i : m_.instances) {
+      if (i.public_ip && i.public_ip->value()) pool.reserve(*i.public_ip);
+    }
+    auto take = [&](const model::SourceLocation& w, const std::string& what) {
+      auto a = pool.next();
+      if (!a) {
+        error(w, "", "the public pool " + pool_cidr.str() + " has no address left for " + what,
+              "use a larger internet.public_pool");
+        return Ipv4Address();
+      }
+      return *a;
+    };
+    for (auto& e : m_.elastic_ips) {
+      if (!e.address.value()) e.address = take(e.where, "elastic IP '" + e.name + "'");
+    }
+    for (auto& i : m_.instances) {
+      const auto* s = m_.findSubnet(i.subnet);
+      bool auto_assign = s && s->public_ip_on_launch && i.eip.empty() && !i.public_ip && !i.no_public_ip;
+      if (auto_assign) i.public_ip = Ipv4Address(0);
+      if (i.public_ip && !i.public_ip->value()) i.public_ip = take(i.where, "instance '" + i.name + "'");
+    }
+    for (auto& lb : m_.load_balancers) {
+      lb.node_public_ips.clear();
+      if (!lb.internet_facing) continue;
+      for (size_t n = 0; n < lb.subnets.size(); ++n) {
+        lb.node_public_ips.push_back(take(lb.where, "load balancer '" + lb.name + "'"));
+      }
+    }
+  }
+
+  void allocateInternetAddresses() {
+    auto& inet = m_.internet;
+    if (inet.hosts_cidr.prefixLength() != 0) {
+      BlockAllocator pool(inet.hosts_cidr.at(10), Ipv4Address(inet.hosts_cidr.broadcast().value() - 1));
+      for (const auto& h : inet.hosts) {
+        if (h.address.value()) pool.reserve(h.address);
+      }
+      for (auto& h : inet.hosts) {
+        if (h.address.value()) continue;
+        if (auto a = pool.next()) {
+          h.address = *a;
+        } else {
+          error(h.where, "address", "the internet segment " + inet.hosts_cidr.str() + " is full");
+        }
+      }
+    }
+    // Everything that runs the built-in responder serves these unless the file says otherwise.
+    for (auto& h : inet.hosts) {
+      if (h.listen_tcp.empty() && h.listen_udp.empty()) {
+        h.listen_tcp = {22, 80, 443};
+        h.listen_udp = {5001};
+      }
+    }
+    for (auto& i : m_.instances) {
+      if (i.listen_tcp.empty() && i.listen_udp.empty()) {
+        i.listen_tcp = {22, 80, 443};
+        i.listen_udp = {5001};
+      }
+    }
+    for (auto& s : inet.services) {
+      if (!s.address.value() && s.cidr.prefixLength() != 0) {
+        s.address = s.cidr.size() > 16 ? s.cidr.at(10) : s.cidr.at(2);
+      }
+    }
+  }
+
+  Model& m_;
+  const LocationMap& loc_;
+  Diagnostics& d_;
+};
+
+}  // namespace
+
+void complete(Model& m, const LocationMap& loc, Diagnostics& d) { Completer(m, loc, d).run(); }
+
+}  // namespace netsim::topology::detail

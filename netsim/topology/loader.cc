@@ -1,0 +1,54 @@
+#include "netsim/topology/loader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "netsim/topology/parse.h"
+
+namespace netsim::topology {
+
+LoadResult loadTopologyText(const std::string& text, const std::string& label) {
+  LoadResult result;
+  ReadContext ctx{label, &result.diagnostics, &result.locations};
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    result.diagnostics.add({label, e.mark.line + 1, e.mark.column + 1, ""}, "",
+                           "YAML syntax error: " + e.msg,
+                           "check indentation and that lists use '- ' consistently");
+    return result;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    result.diagnostics.add({label, 1, 1, ""}, "", "the topology file is empty",
+                           "start from topologies/default.yaml");
+    return result;
+  }
+  model::Model m;
+  m.source_file = label;
+  detail::parseModel(root, ctx, m);
+  if (!result.diagnostics.empty()) return result;
+  detail::checkStructure(m, result.locations, result.diagnostics);
+  if (!result.diagnostics.empty()) return result;
+  detail::complete(m, result.locations, result.diagnostics);
+  if (!result.diagnostics.empty()) return result;
+  detail::checkCompleted(m, result.locations, result.diagnostics);
+  if (!result.diagnostics.empty()) return result;
+  result.model = std::move(m);
+  return result;
+}
+
+LoadResult loadTopologyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    LoadResult result;
+    result.diagnostics.add({path, 0, 0, ""}, "", "cannot open the topology file",
+                           "check the path; run 'netsim validate' without a file for the built-in default");
+    return result;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return loadTopologyText(buf.str(), path);
+}
+
+}  // namespace netsim::topology

@@ -1,0 +1,466 @@
+// YAML → Model. Only shapes and value syntax are checked here; AWS rules live in checks.cc.
+#include "netsim/topology/parse.h"
+
+namespace netsim::topology::detail {
+namespace {
+
+using model::Model;
+
+std::string indexed(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
+
+model::Dataplane dataplaneOf(const std::optional<std::string>& s) {
+  return s && *s == "userspace" ? model::Dataplane::kUserspace : model::Dataplane::kKernel;
+}
+
+model::Protocol protocolOf(const std::string& s) {
+  if (s == "tcp") return model::Protocol::kTcp;
+  if (s == "udp") return model::Protocol::kUdp;
+  if (s == "icmp") return model::Protocol::kIcmp;
+  return model::Protocol::kAll;
+}
+
+const std::vector<std::string> kProtocols = {"all", "tcp", "udp", "icmp"};
+
+// "80", "1024-65535" or "all"
+std::optional<model::PortRange> portRange(const MapReader& r, const std::string& key) {
+  auto s = r.str(key);
+  if (!s) return std::nullopt;
+  if (*s == "all") return model::PortRange{};
+  auto dash = s->find('-');
+  auto parse = [](const std::string& t) -> long {
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stol(t);
+  };
+  long lo = parse(s->substr(0, dash));
+  long hi = dash == std::string::npos ? lo : parse(s->substr(dash + 1));
+  if (lo < 0 || hi < 0 || lo > 65535 || hi > 65535 || lo > hi) {
+    r.error(key, "'" + *s + "' is not a port or port range",
+            "write a port (443), a range (1024-65535) or 'all'");
+    return std::nullopt;
+  }
+  return model::PortRange{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
+}
+
+void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
+                std::vector<uint16_t>& udp) {
+  if (!r.has("listen")) return;
+  MapReader l(r.node("listen"), r.fieldPath("listen"), ctx, {"tcp", "udp"});
+  tcp = l.portList("tcp");
+  udp = l.portList("udp");
+}
+
+void parseInternet(const MapReader& top, const ReadContext& ctx, Model& m) {
+  if (!top.has("internet")) return;
+  MapReader r(top.node("internet"), "internet", ctx, {"cidr", "public_pool", "hosts", "services"});
+  if (!r.valid()) return;
+  if (auto c = r.cidr("cidr")) m.internet.hosts_cidr = *c;
+  if (auto c = r.cidr("public_pool")) m.internet.public_pool = *c;
+  auto hosts = r.seq("hosts");
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    MapReader h(hosts[i], indexed("internet.hosts", i), ctx, {"name", "address", "listen"});
+    if (!h.valid()) continue;
+    model::InternetHost host;
+    host.name = h.str("name", true).value_or("");
+    if (auto a = h.address("address")) host.address = *a;
+    readListen(h, ctx, host.listen_tcp, host.listen_udp);
+    host.where = h.where();
+    m.internet.hosts.push_back(std::move(host));
+  }
+  auto services = r.seq("services");
+  for (size_t i = 0; i < services.size(); ++i) {
+    MapReader s(services[i], indexed("internet.services", i), ctx,
+                {"name", "dns_name", "prefix_list", "cidr", "address", "listen", "gateway_endpoint"});
+    if (!s.valid()) continue;
+    model::InternetService svc;
+    svc.name = s.str("name", true).value_or("");
+    svc.dns_name = s.str("dns_name").value_or(svc.name + "." + m.region + ".amazonaws.com");
+    svc.prefix_list = s.str("prefix_list").value_or("");
+    if (auto c = s.cidr("cidr", true)) svc.cidr = *c;
+    if (auto a = s.address("address")) svc.address = *a;
+    readListen(s, ctx, svc.listen_tcp, svc.listen_udp);
+    if (svc.listen_tcp.empty() && svc.listen_udp.empty()) svc.listen_tcp = {80, 443};
+    svc.gateway_endpoint_capable = s.boolean("gateway_endpoint").value_or(!svc.prefix_list.empty());
+    svc.where = s.where();
+    m.internet.services.push_back(std::move(svc));
+  }
+}
+
+void parseSubnets(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto items = top.seq("subnets", true);
+  for (size_t i = 0; i < items.size(); ++i) {
+    MapReader r(items[i], indexed("subnets", i), ctx,
+                {"name", "az", "cidr", "route_table", "public_ip_on_launch"});
+    if (!r.valid()) continue;
+    model::Subnet s;
+    s.name = r.str("name", true).value_or("");
+    s.az = r.str("az", true).value_or("");
+    if (auto c = r.cidr("cidr", true)) s.cidr = *c;
+    s.route_table = r.str("route_table").value_or("");
+    s.public_ip_on_launch = r.boolean("public_ip_on_launch").value_or(false);
+    s.where = r.where();
+    m.subnets.push_back(std::move(s));
+  }
+}
+
+void parseRouteTables(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto items = top.seq("route_tables");
+  for (size_t i = 0; i < items.size(); ++i) {
+    MapReader r(items[i], indexed("route_tables", i), ctx, {"name", "main", "routes"});
+    if (!r.valid()) continue;
+    model::RouteTable t;
+    t.name = r.str("name", true).value_or("");
+    t.main = r.boolean("main").value_or(false);
+    t.where = r.where();
+    auto routes = r.seq("routes");
+    for (size_t j = 0; j < routes.size(); ++j) {
+      MapReader rr(routes[j], indexed(r.fieldPath("routes"), j), ctx, {"destination", "target"});
+      if (!rr.valid()) continue;
+      model::Route route;
+      if (auto c = rr.cidr("destination", true)) route.destination = *c;
+      route.target = rr.str("target", true).value_or("");
+      route.where = rr.where();
+      t.routes.push_back(std::move(route));
+    }
+    m.route_tables.push_back(std::move(t));
+  }
+}
+
+void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
+  if (top.has("internet_gateway")) {
+    MapReader r(top.node("internet_gateway"), "internet_gateway", ctx, {"name", "dataplane"});
+    if (r.valid()) {
+      model::InternetGateway igw;
+      igw.name = r.str("name").value_or("igw");
+      igw.dataplane = dataplaneOf(r.choice("dataplane", {"kernel", "userspace"}));
+      igw.where = r.where();
+      m.internet_gateway = igw;
+    }
+  }
+  auto eips = top.seq("elastic_ips");
+  for (size_t i = 0; i < eips.size(); ++i) {
+    MapReader r(eips[i], indexed("elastic_ips", i), ctx, {"name", "address"});
+    if (!r.valid()) continue;
+    model::ElasticIp e;
+    e.name = r.str("name", true).value_or("");
+    if (auto a = r.address("address")) e.address = *a;
+    e.where = r.where();
+    m.elastic_ips.push_back(std::move(e));
+  }
+  auto nats = top.seq("nat_gateways");
+  for (size_t i = 0; i < nats.size(); ++i) {
+    MapReader r(nats[i], indexed("nat_gateways", i), ctx,
+                {"name", "subnet", "eip", "private_ip", "profile", "dataplane"});
+    if (!r.valid()) continue;
+    model::NatGateway n;
+    n.name = r.str("name", true).value_or("");
+    n.subnet = r.str("subnet", true).value_or("");
+    n.eip = r.str("eip").value_or("");
+    if (auto a = r.address("private_ip")) n.private_ip = *a;
+    n.profile = r.choice("profile", {"aws-nat-gateway", "rfc"}).value_or("aws-nat-gateway");
+    n.dataplane = dataplaneOf(r.choice("dataplane", {"kernel", "userspace"}));
+    n.where = r.where();
+    m.nat_gateways.push_back(std::move(n));
+  }
+}
+
+void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto items = top.seq("instances");
+  for (size_t i = 0; i < items.size(); ++i) {
+    MapReader r(items[i], indexed("instances", i), ctx,
+                {"name", "subnet", "private_ip", "public_ip", "eip", "role", "source_dest_check",
+                 "security_groups", "listen"});
+    if (!r.valid()) continue;
+    model::Instance inst;
+    inst.name = r.str("name", true).value_or("");
+    inst.subnet = r.str("subnet", true).value_or("");
+    if (auto a = r.address("private_ip")) inst.private_ip = *a;
+    if (r.has("public_ip")) {
+      // `public_ip: true` asks for one from the pool; an address pins it.
+      auto text = r.node("public_ip").IsScalar() ? r.node("public_ip").Scalar() : "";
+      if (text == "true" || text == "yes") {
+        inst.public_ip = common::Ipv4Address(0);
+      } else if (text == "false" || text == "no") {
+        inst.no_public_ip = true;
+      } else {
+        if (auto a = r.address("public_ip")) inst.public_ip = *a;
+      }
+    }
+    inst.eip = r.str("eip").value_or("");
+    auto role = r.choice("role", {"generic", "bastion", "nat-instance", "web", "cache"});
+    if (role == "bastion") inst.role = model::InstanceRole::kBastion;
+    if (role == "nat-instance") inst.role = model::InstanceRole::kNatInstance;
+    if (role == "web") inst.role = model::InstanceRole::kWeb;
+    if (role == "cache") inst.role = model::InstanceRole::kCache;
+    inst.source_dest_check =
+        r.boolean("source_dest_check").value_or(inst.role != model::InstanceRole::kNatInstance);
+    inst.security_groups = r.strList("security_groups");
+    readListen(r, ctx, inst.listen_tcp, inst.listen_udp);
+    inst.where = r.where();
+    m.instances.push_back(std::move(inst));
+  }
+}
+
+void parseEndpoints(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto items = top.seq("endpoints");
+  for (size_t i = 0; i < items.size(); ++i) {
+    MapReader r(items[i], indexed("endpoints", i), ctx,
+                {"name", "type", "service", "route_tables", "subnets", "private_dns",
+                 "security_groups", "policy"});
+    if (!r.valid()) continue;
+    model::Endpoint e;
+    e.name = r.str("name", true).value_or("");
+    e.type = r.choice("type", {"gateway", "interface"}, true).value_or("gateway") == "interface"
+                 ? model::EndpointType::kInterface
+                 : model::EndpointType::kGateway;
+    e.service = r.str("service", true).value_or("");
+    e.route_tables = r.strList("route_tables");
+    e.subnets = r.strList("subnets");
+    e.private_dns = r.boolean("private_dns").value_or(true);
+    e.security_groups = r.strList("security_groups");
+    auto rules = r.seq("policy");
+    for (size_t j = 0; j < rules.size(); ++j) {
+      MapReader p(rules[j], indexed(r.fieldPath("policy"), j), ctx,
+                  {"effect", "source", "source_instance", "destination", "ports"});
+      if (!p.valid()) continue;
+      model::EndpointPolicyRule rule;
+      rule.allow = p.choice("effect", {"allow", "deny"}, true).value_or("allow") == "allow";
+      rule.source = p.cidr("source");
+      rule.source_instance = p.str("source_instance").value_or("");
+      rule.destination = p.cidr("destination");
+      if (p.has("ports")) rule.ports = portRange(p, "ports");
+      e.policy.push_back(std::move(rule));
+    }
+    e.where = r.where();
+    m.endpoints.push_back(std::move(e));
+  }
+}
+
+model::SecurityGroupRule sgRule(const MapReader& r) {
+  model::SecurityGroupRule rule;
+  rule.protocol = protocolOf(r.choice("protocol", kProtocols).value_or("all"));
+  if (r.has("ports")) rule.ports = portRange(r, "ports").value_or(model::PortRange{});
+  rule.cidr = r.cidr("cidr");
+  rule.group = r.str("group").value_or("");
+  rule.where = r.where();
+  return rule;
+}
+
+void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto groups = top.seq("security_groups");
+  for (size_t i = 0; i < groups.size(); ++i) {
+    MapReader r(groups[i], indexed("security_groups", i), ctx, {"name", "inbound", "outbound"});
+    if (!r.valid()) continue;
+    model::SecurityGroup g;
+    g.name = r.str("name", true).value_or("");
+    for (const char* dir : {"inbound", "outbound"}) {
+      auto rules = r.seq(dir);
+      for (size_t j = 0; j < rules.size(); ++j) {
+        MapReader rr(rules[j], indexed(r.fieldPath(dir), j), ctx, {"protocol", "ports", "cidr", "group"});
+        if (!rr.valid()) continue;
+        (std::string(dir) == "inbound" ? g.inbound : g.outbound).push_back(sgRule(rr));
+      }
+    }
+    if (!r.has("outbound")) {
+      g.outbound.push_back({model::Protocol::kAll, {}, common::Cidr::parse("0.0.0.0/0"), "", {}});
+    }
+    g.where = r.where();
+    m.security_groups.push_back(std::move(g));
+  }
+  auto acls = top.seq("network_acls");
+  for (size_t i = 0; i < acls.size(); ++i) {
+    MapReader r(acls[i], indexed("network_acls", i), ctx, {"name", "subnets", "inbound", "outbound"});
+    if (!r.valid()) continue;
+    model::NetworkAcl acl;
+    acl.name = r.str("name", true).value_or("");
+    acl.subnets = r.strList("subnets");
+    for (const char* dir : {"inbound", "outbound"}) {
+      auto rules = r.seq(dir);
+      for (size_t j = 0; j < rules.size(); ++j) {
+        MapReader rr(rules[j], indexed(r.fieldPath(dir), j), ctx,
+                     {"rule", "protocol", "ports", "cidr", "action"});
+        if (!rr.valid()) continue;
+        model::NaclRule rule;
+        rule.number = static_cast<int>(rr.integer("rule", 1, 32766, true).value_or(0));
+        rule.protocol = protocolOf(rr.choice("protocol", kProtocols).value_or("all"));
+        if (rr.has("ports")) rule.ports = portRange(rr, "ports").value_or(model::PortRange{});
+        rule.cidr = rr.cidr("cidr", true).value_or(common::Cidr());
+        rule.allow = rr.choice("action", {"allow", "deny"}, true).value_or("allow") == "allow";
+        rule.where = rr.where();
+        (std::string(dir) == "inbound" ? acl.inbound : acl.outbound).push_back(rule);
+      }
+    }
+    acl.where = r.where();
+    m.network_acls.push_back(std::move(acl));
+  }
+}
+
+void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto lbs = top.seq("load_balancers");
+  for (size_t i = 0; i < lbs.size(); ++i) {
+    MapReader r(lbs[i], indexed("load_balancers", i), ctx,
+                {"name", "type", "scheme", "subnets", "cross_zone", "listeners", "security_groups",
+                 "idle_timeout"});
+    if (!r.valid()) continue;
+    model::LoadBalancer lb;
+    lb.name = r.str("name", true).value_or("");
+    auto type = r.choice("type", {"application", "network", "classic"}).value_or("application");
+    lb.type = type == "network"   ? model::LoadBalancerType::kNetwork
+              : type == "classic" ? model::LoadBalancerType::kClassic
+                                  : model::LoadBalancerType::kApplication;
+    lb.internet_facing =
+        r.choice("scheme", {"internet-facing", "internal"}).value_or("internet-facing") ==
+        "internet-facing";
+    lb.subnets = r.strList("subnets", true);
+    // AWS defaults: ALB always cross-zone; NLB off; classic on (console default).
+    lb.cross_zone = r.boolean("cross_zone").value_or(lb.type != model::LoadBalancerType::kNetwork);
+    lb.idle_timeout_s = static_cast<int>(r.integer("idle_timeout", 1, 4000).value_or(
+        lb.type == model::LoadBalancerType::kNetwork ? 350 : 60));
+    lb.security_groups = r.strList("security_groups");
+    auto listeners = r.seq("listeners", true);
+    for (size_t j = 0; j < listeners.size(); ++j) {
+      MapReader l(listeners[j], indexed(r.fieldPath("listeners"), j), ctx,
+                  {"port", "protocol", "target_group"});
+      if (!l.valid()) continue;
+      model::Listener li;
+      li.port = static_cast<uint16_t>(l.integer("port", 1, 65535, true).value_or(80));
+      li.protocol = l.choice("protocol", {"http", "https", "tcp", "udp"}).value_or("http");
+      li.target_group = l.str("target_group", true).value_or("");
+      lb.listeners.push_back(li);
+    }
+    lb.where = r.where();
+    m.load_balancers.push_back(std::move(lb));
+  }
+  auto tgs = top.seq("target_groups");
+  for (size_t i = 0; i < tgs.size(); ++i) {
+    MapReader r(tgs[i], indexed("target_groups", i), ctx,
+                {"name", "protocol", "port", "health_check", "stickiness", "deregistration_delay",
+                 "targets"});
+    if (!r.valid()) continue;
+    model::TargetGroup tg;
+    tg.name = r.str("name", true).value_or("");
+    tg.protocol = r.choice("protocol", {"http", "https", "tcp", "udp"}).value_or("http");
+    tg.port = static_cast<uint16_t>(r.integer("port", 1, 65535, true).value_or(80));
+    tg.deregistration_delay_s = static_cast<int>(r.integer("deregistration_delay", 0, 3600).value_or(300));
+    tg.targets = r.strList("targets");
+    tg.health_check.protocol = tg.protocol == "udp" ? "tcp" : tg.protocol;
+    if (r.has("health_check")) {
+      MapReader h(r.node("health_check"), r.fieldPath("health_check"), ctx,
+                  {"protocol", "path", "port", "interval", "timeout", "healthy_threshold",
+                   "unhealthy_threshold"});
+      if (h.valid()) {
+        auto& hc = tg.health_check;
+        hc.protocol = h.choice("protocol", {"http", "https", "tcp"}).value_or(hc.protocol);
+        hc.path = h.str("path").value_or("/");
+        hc.port = static_cast<uint16_t>(h.integer("port", 1, 65535).value_or(0));
+        hc.interval_s = static_cast<int>(h.integer("interval", 5, 300).value_or(30));
+        hc.timeout_s = static_cast<int>(h.integer("timeout", 2, 120).value_or(5));
+        hc.healthy_threshold = static_cast<int>(h.integer("healthy_threshold", 2, 10).value_or(5));
+        hc.unhealthy_threshold = static_cast<int>(h.integer("unhealthy_threshold", 2, 10).value_or(2));
+      }
+    }
+    if (r.has("stickiness")) {
+      MapReader s(r.node("stickiness"), r.fieldPath("stickiness"), ctx, {"enabled", "duration"});
+      if (s.valid()) {
+        tg.stickiness = s.boolean("enabled").value_or(true);
+        tg.stickiness_duration_s = static_cast<int>(s.integer("duration", 1, 604800).value_or(86400));
+      }
+    }
+    tg.where = r.where();
+    m.target_groups.push_back(std::move(tg));
+  }
+  auto asgs = top.seq("auto_scaling_groups");
+  for (size_t i = 0; i < asgs.size(); ++i) {
+    MapReader r(asgs[i], indexed("auto_scaling_groups", i), ctx,
+                {"name", "subnets", "min", "desired", "max", "target_groups", "launch_template",
+                 "health_check_type", "cooldown", "policies", "security_groups"});
+    if (!r.valid()) continue;
+    model::AutoScalingGroup g;
+    g.name = r.str("name", true).value_or("");
+    g.subnets = r.strList("subnets", true);
+    g.min = static_cast<int>(r.integer("min", 0, 100, true).value_or(0));
+    g.max = static_cast<int>(r.integer("max", 0, 100, true).value_or(0));
+    g.desired = static_cast<int>(r.integer("desired", 0, 100).value_or(g.min));
+    g.target_groups = r.strList("target_groups");
+    g.health_check_type = r.choice("health_check_type", {"EC2", "ELB"}).value_or("EC2");
+    g.cooldown_s = static_cast<int>(r.integer("cooldown", 0, 86400).value_or(300));
+    g.security_groups = r.strList("security_groups");
+    if (r.has("launch_template")) {
+      MapReader lt(r.node("launch_template"), r.fieldPath("launch_template"), ctx, {"command", "listen"});
+      if (lt.valid()) {
+        g.launch_command = lt.str("command").value_or("");
+        std::vector<uint16_t> udp;
+        readListen(lt, ctx, g.listen_tcp, udp);
+      }
+    }
+    auto policies = r.seq("policies");
+    for (size_t j = 0; j < policies.size(); ++j) {
+      MapReader p(policies[j], indexed(r.fieldPath("policies"), j), ctx, {"name", "type", "metric", "target"});
+      if (!p.valid()) continue;
+      model::ScalingPolicy pol;
+      pol.name = p.str("name", true).value_or("");
+      pol.type = p.choice("type", {"target-tracking", "step", "scheduled"}).value_or("target-tracking");
+      pol.metric = p.choice("metric", {"cpu", "request-count-per-target", "response-time"}).value_or("cpu");
+      pol.target = p.number("target").value_or(50);
+      g.policies.push_back(pol);
+    }
+    g.where = r.where();
+    m.auto_scaling_groups.push_back(std::move(g));
+  }
+}
+
+void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
+  auto items = top.seq("expect");
+  for (size_t i = 0; i < items.size(); ++i) {
+    MapReader r(items[i], indexed("expect", i), ctx,
+                {"from", "to", "protocol", "port", "via", "not_via", "source_seen", "blocked", "reason"});
+    if (!r.valid()) continue;
+    model::Expectation e;
+    e.from = r.str("from", true).value_or("");
+    e.to = r.str("to", true).value_or("");
+    e.protocol = protocolOf(r.choice("protocol", {"tcp", "udp", "icmp"}).value_or("icmp"));
+    e.port = static_cast<uint16_t>(r.integer("port", 1, 65535).value_or(0));
+    if (e.protocol != model::Protocol::kIcmp && e.port == 0) e.port = 80;
+    e.via = r.strList("via");
+    e.not_via = r.strList("not_via");
+    e.source_seen_ref = r.str("source_seen").value_or("");
+    e.blocked = r.boolean("blocked").value_or(false);
+    e.reason = r.str("reason").value_or("");
+    e.where = r.where();
+    m.expectations.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
+  MapReader top(root, "", ctx,
+                {"name", "region", "eip_quota", "time_factor", "vpc", "internet", "subnets",
+                 "route_tables", "internet_gateway", "elastic_ips", "nat_gateways", "instances",
+                 "endpoints", "security_groups", "network_acls", "load_balancers", "target_groups",
+                 "auto_scaling_groups", "expect"});
+  if (!top.valid()) return;
+  m.name = top.str("name", true).value_or("");
+  m.region = top.str("region").value_or("us-east-1");
+  m.eip_quota = static_cast<int>(top.integer("eip_quota", 0, 1000).value_or(5));
+  m.time_factor = top.number("time_factor").value_or(1.0);
+  if (!top.has("vpc")) {
+    top.error("", "required field 'vpc' is missing", "add vpc: {cidr: 10.0.0.0/16, azs: [a, b]}");
+  } else {
+    MapReader v(top.node("vpc"), "vpc", ctx, {"cidr", "azs"});
+    if (v.valid()) {
+      if (auto c = v.cidr("cidr", true)) m.vpc.cidr = *c;
+      m.vpc.azs = v.strList("azs", true);
+    }
+  }
+  parseInternet(top, ctx, m);
+  parseSubnets(top, ctx, m);
+  parseRouteTables(top, ctx, m);
+  parseGateways(top, ctx, m);
+  parseInstances(top, ctx, m);
+  parseEndpoints(top, ctx, m);
+  parseSecurity(top, ctx, m);
+  parseLoadBalancing(top, ctx, m);
+  parseExpectations(top, ctx, m);
+}
+
+}  // namespace netsim::topology::detail
