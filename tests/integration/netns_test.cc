@@ -297,7 +297,7 @@ TEST_F(NetnsTest, BridgeJoinsThreeNamespaces) {
   EXPECT_NE(details.find("stp_state 0 "), std::string::npos) << details;
 }
 
-// A router namespace with two legs. 192.0.2.1 (on h2) is only known to table 100, and a rule
+// A router namespace with two legs. 198.18.0.1 (on h2) is only known to table 100, and a rule
 // "iif r-h1 lookup 100" makes traffic arriving from h1 use it.
 TEST_F(NetnsTest, PolicyRuleSendsLegTrafficToTable100) {
   ASSIGN_OR_FAIL(r, netns::createAndOpenNamespace(nsName("r")));
@@ -312,7 +312,7 @@ TEST_F(NetnsTest, PolicyRuleSendsLegTrafficToTable100) {
   ASSERT_OK(nlr.addAddress("r-h2", cidr("10.0.2.1/24")));
   ASSERT_OK(nl1.addAddress("eth0", cidr("10.0.1.2/24")));
   ASSERT_OK(nl2.addAddress("eth0", cidr("10.0.2.2/24")));
-  ASSERT_OK(nl2.addAddress("lo", cidr("192.0.2.1/32")));
+  ASSERT_OK(nl2.addAddress("lo", cidr("198.18.0.1/32")));
   for (auto* nl : {&nlr, &nl1, &nl2}) ASSERT_OK(nl->setUp("lo"));
   ASSERT_OK(nlr.setUp("r-h1"));
   ASSERT_OK(nlr.setUp("r-h2"));
@@ -329,21 +329,21 @@ TEST_F(NetnsTest, PolicyRuleSendsLegTrafficToTable100) {
       typedRoute("203.0.113.0/24", netns::RouteType::kUnreachable, netns::kMainTable)));
 
   EXPECT_EQ(ping(h1, "10.0.2.2"), 0);    // main table: connected
-  EXPECT_NE(ping(h1, "192.0.2.1", 1), 0);  // main table has no route
+  EXPECT_NE(ping(h1, "198.18.0.1", 1), 0);  // main table has no route
 
   const netns::RuleSpec iif_rule = rule(100, "r-h1", std::nullopt, 100);
   ASSERT_OK(nlr.addRule(iif_rule));
-  EXPECT_EQ(ping(h1, "192.0.2.1"), 0);     // via table 100
-  EXPECT_NE(ping(r, "192.0.2.1", 1), 0);   // the router's own traffic has no iif: main table
+  EXPECT_EQ(ping(h1, "198.18.0.1"), 0);     // via table 100
+  EXPECT_NE(ping(r, "198.18.0.1", 1), 0);   // the router's own traffic has no iif: main table
   auto again = nlr.addRule(iif_rule);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
   ASSERT_OK(nlr.deleteRule(iif_rule));
-  EXPECT_NE(ping(h1, "192.0.2.1", 1), 0);
+  EXPECT_NE(ping(h1, "198.18.0.1", 1), 0);
 
   // A source rule works the same way.
   ASSERT_OK(nlr.addRule(rule(200, std::nullopt, cidr("10.0.1.0/24"), 100)));
-  EXPECT_EQ(ping(h1, "192.0.2.1"), 0);
+  EXPECT_EQ(ping(h1, "198.18.0.1"), 0);
   std::string rules =
       runCommand("/usr/sbin/ip netns exec " + r.name() + " /usr/sbin/ip -4 rule show");
   EXPECT_NE(rules.find("200:\tfrom 10.0.1.0/24 lookup 100"), std::string::npos) << rules;
@@ -363,7 +363,7 @@ TEST_F(NetnsTest, PolicyRuleSendsLegTrafficToTable100) {
   EXPECT_NE(t1000.find("10.0.2.0/24 dev r-h2 proto static scope link metric 5"),
             std::string::npos) << t1000;
   ASSERT_OK(nlr.deleteRoute(route("0.0.0.0/0", ip("10.0.2.2"), "r-h2", 100)));
-  EXPECT_NE(ping(h1, "192.0.2.1", 1), 0);
+  EXPECT_NE(ping(h1, "198.18.0.1", 1), 0);
 }
 
 TEST_F(NetnsTest, SysctlInsideDoesNotChangeRoot) {

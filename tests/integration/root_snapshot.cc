@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -35,19 +34,24 @@ std::string runCommand(const std::string& cmd, int* exit_code) {
 
 namespace {
 
-// Drops values that change on their own (address lifetimes, route expiry, link counters).
-std::string normalise(std::string text) {
-  static const std::regex kLifetimes(R"(valid_lft \S+ preferred_lft \S+)");
-  static const std::regex kExpires(R"(expires \S+)");
-  static const std::regex kSpaces(R"([ \t\\]+)");
-  text = std::regex_replace(text, kLifetimes, "");
-  text = std::regex_replace(text, kExpires, "");
-  text = std::regex_replace(text, kSpaces, " ");
+// Drops values that change on their own (address lifetimes, route expiry) and normalises
+// whitespace; lines are sorted so dump order does not matter.
+std::string normalise(const std::string& text) {
   std::istringstream in(text);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    if (!line.empty()) lines.push_back(line);
+    std::istringstream words(line);
+    std::string out, w;
+    while (words >> w) {
+      if (w == "valid_lft" || w == "preferred_lft" || w == "expires") {
+        words >> w;  // skip the value too
+        continue;
+      }
+      if (w == "\\") continue;  // `ip -o` line continuation marker
+      if (!out.empty()) out += ' ';
+      out += w;
+    }
+    if (!out.empty()) lines.push_back(out);
   }
   std::sort(lines.begin(), lines.end());
   std::string out;
