@@ -90,6 +90,10 @@ class Netlink {
   // namespace behind peer_ns_fd (IFLA_NET_NS_FD on the peer), in one RTM_NEWLINK.
   Status createVeth(const std::string& name, const Mac& mac, const std::string& peer_name,
                     const Mac& peer_mac, int peer_ns_fd);
+  Status createVeth(const std::string& name, const Mac& mac, const std::string& peer_name,
+                    const Mac& peer_mac, const Namespace& peer_ns) {
+    return createVeth(name, mac, peer_name, peer_mac, peer_ns.fd());
+  }
   // Bridge with STP off and forward delay 0, so ports forward as soon as they are up.
   Status createBridge(const std::string& name, const Mac& mac);
   Status setMaster(const std::string& ifname, const std::string& bridge);
