@@ -13,6 +13,12 @@ const std::vector<Verb>& verbs() {
       {"path", "predict a packet's path from the route tables (Reachability Analyzer)", runPath},
       {"plan", "print what `up` would create, without creating it", runPlan},
       {"graph", "draw the topology (Graphviz DOT, or SVG)", runGraph},
+      {"up", "build a lab from a topology (root)", runUp},
+      {"down", "remove a lab completely, no topology file needed (root)", runDown},
+      {"status", "show running labs, their nodes and appliances", runStatus},
+      {"exec", "run a command inside a lab node", runExec},
+      {"shell", "open a shell inside a lab node", runShell},
+      {"responder", "the TCP/UDP responder labs run in their nodes", runResponder, true},
   };
   return kVerbs;
 }

@@ -23,8 +23,8 @@ std::string internetGatewayRules(const std::vector<StaticMapping>& mappings) {
       "    ct state established,related accept\n"
       "    iifname \"vpc\" oifname \"inet\" ip saddr @mapped accept\n"
       "    iifname \"inet\" oifname \"vpc\" ip daddr @mapped accept\n"
-      "    iifname \"vpc\" counter comment \"no public IP\" drop\n"
-      "    counter comment \"unassigned public IP\" drop\n"
+      "    iifname \"vpc\" counter drop comment \"no public IP\"\n"
+      "    counter drop comment \"unassigned public IP\"\n"
       "  }\n"
       "}\n";
   return out;
@@ -43,14 +43,14 @@ std::string natGatewayRules(common::Ipv4Address private_ip, common::Cidr vpc) {
          "    type filter hook forward priority filter; policy drop;\n"
          "    ct state established,related accept\n"
          "    ct state new ip saddr " + vpc.str() + " meta l4proto { tcp, udp, icmp } accept\n"
-         "    counter comment \"unsolicited or unsupported\" drop\n"
+         "    counter drop comment \"unsolicited or unsupported\"\n"
          "  }\n"
          "  chain input {\n"
          "    type filter hook input priority filter; policy drop;\n"
          "    ct state established,related accept\n"
          "    iifname \"lo\" accept\n"
          "    icmp type echo-request accept\n"
-         "    counter comment \"unsolicited inbound\" drop\n"
+         "    counter drop comment \"unsolicited inbound\"\n"
          "  }\n"
          "}\n";
 }

@@ -1,0 +1,46 @@
+#include <iostream>
+
+#include "netsim/cli/verb.h"
+#include "netsim/lab/state.h"
+#include "netsim/lab/status.h"
+
+namespace po = boost::program_options;
+
+namespace netsim::cli {
+
+int runStatus(const Args& args) {
+  VerbParser p("netsim status [LAB] [--json]",
+               "Shows running labs: for each node its namespace, links and addresses, and whether\n"
+               "its appliances are alive. Without LAB: every lab on this machine. Exit code 1 when\n"
+               "a lab is degraded (a namespace missing or an appliance dead).",
+               "netsim status default --json");
+  p.options()("json", "print as JSON");
+  p.positionals()("lab", po::value<std::string>()->default_value(""), "");
+  p.positional("lab");
+  int code = 0;
+  auto vm = p.parse(args, code);
+  if (!vm) return code;
+  const auto name = (*vm)["lab"].as<std::string>();
+  std::vector<std::string> names = name.empty() ? lab::listLabs() : std::vector<std::string>{name};
+  std::vector<lab::LabStatus> labs;
+  for (const auto& n : names) {
+    auto s = lab::labStatus(n);
+    if (!s) {
+      std::cerr << "netsim status: " << s.error().message << "\n";
+      return kExitBadInput;
+    }
+    labs.push_back(*s);
+  }
+  bool healthy = true;
+  for (const auto& s : labs) healthy = healthy && s.healthy();
+  if (vm->count("json")) {
+    std::cout << lab::formatStatusJson(labs);
+  } else if (labs.empty()) {
+    std::cout << "no labs (netsim up starts one)\n";
+  } else {
+    for (const auto& s : labs) std::cout << lab::formatStatusText(s);
+  }
+  return healthy ? kExitOk : kExitFailed;
+}
+
+}  // namespace netsim::cli

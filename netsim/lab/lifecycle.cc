@@ -1,0 +1,298 @@
+#include "netsim/lab/lifecycle.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "netsim/common/log.h"
+#include "netsim/common/unique_fd.h"
+#include "netsim/lab/state.h"
+#include "netsim/netns/namespace.h"
+#include "netsim/netns/netlink.h"
+#include "netsim/netns/nftables.h"
+#include "netsim/netns/process.h"
+#include "netsim/netns/sysctl.h"
+#include "netsim/plan/naming.h"
+
+namespace netsim::lab {
+namespace {
+
+using common::ErrorCode;
+using common::makeError;
+using common::Status;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+std::string nowIso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+netns::RouteType routeType(plan::RouteType t) {
+  return t == plan::RouteType::kBlackhole ? netns::RouteType::kBlackhole : netns::RouteType::kUnicast;
+}
+
+// Applies a plan step by step; every failure is wrapped with the step's name.
+class Builder {
+ public:
+  Builder(const plan::Wiring& w, const UpOptions& o) : w_(w), o_(o) {}
+
+  Status run() {
+    state_.lab = w_.lab;
+    state_.topology = o_.topology_label;
+    state_.phase = "building";
+    state_.created = nowIso();
+    for (const auto& n : w_.namespaces) state_.namespaces.push_back(n.name);
+    if (auto st = writeState(state_); !st) return st;
+    std::error_code ec;
+    fs::create_directories(logDir(w_.lab), ec);
+
+    if (auto st = step("namespaces", [&] { return createNamespaces(); }); !st) return st;
+    if (auto st = step("sysctls", [&] { return applySysctls(); }); !st) return st;
+    if (auto st = step("links", [&] { return createLinks(); }); !st) return st;
+    if (auto st = step("addresses", [&] { return addAddresses(); }); !st) return st;
+    if (auto st = step("routes", [&] { return addRoutes(); }); !st) return st;
+    if (auto st = step("nftables", [&] { return applyNftables(); }); !st) return st;
+    if (auto st = step("processes", [&] { return startProcesses(); }); !st) return st;
+    if (auto st = step("readiness", [&] { return waitUntilReady(); }); !st) return st;
+    state_.phase = "ready";
+    return writeState(state_);
+  }
+
+ private:
+  template <typename F>
+  Status step(const std::string& name, F&& fn) {
+    auto t0 = Clock::now();
+    detail_.clear();
+    Status st = fn();
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (!st) {
+      return makeError(st.error().code, "step '" + name + "' failed: " + st.error().message);
+    }
+    if (o_.progress) o_.progress(name, detail_, ms);
+    return {};
+  }
+
+  Status createNamespaces() {
+    for (const auto& n : w_.namespaces) {
+      auto ns = netns::createAndOpenNamespace(n.name);
+      if (!ns) return ns.error();
+      auto nl = netns::Netlink::open(*ns);
+      if (!nl) return nl.error();
+      if (auto st = nl->setUp("lo"); !st) return st;
+      nl_.emplace(n.name, std::move(*nl));
+      ns_.emplace(n.name, std::move(*ns));
+    }
+    detail_ = std::to_string(w_.namespaces.size()) + " namespaces";
+    return {};
+  }
+
+  Status applySysctls() {
+    int count = 0;
+    for (const auto& n : w_.namespaces) {
+      for (const auto& [key, value] : n.sysctls) {
+        if (auto st = netns::setSysctl(ns_.at(n.name), key, value); !st) return st;
+        ++count;
+      }
+    }
+    detail_ = std::to_string(count) + " sysctls inside the lab";
+    return {};
+  }
+
+  Status createLinks() {
+    for (const auto& b : w_.bridges) {
+      auto& nl = nl_.at(b.ns);
+      if (auto st = nl.createBridge(b.name, b.mac); !st) return st;
+      if (auto st = nl.setUp(b.name); !st) return st;
+    }
+    for (const auto& v : w_.veths) {
+      auto& a = nl_.at(v.a_ns);
+      auto& b = nl_.at(v.b_ns);
+      if (auto st = a.createVeth(v.a_if, v.a_mac, v.b_if, v.b_mac, ns_.at(v.b_ns).fd()); !st) return st;
+      if (!v.b_bridge.empty()) {
+        if (auto st = b.setMaster(v.b_if, v.b_bridge); !st) return st;
+      }
+      if (auto st = a.setUp(v.a_if); !st) return st;
+      if (auto st = b.setUp(v.b_if); !st) return st;
+    }
+    detail_ = std::to_string(w_.veths.size()) + " veth pairs, " + std::to_string(w_.bridges.size()) + " bridges";
+    return {};
+  }
+
+  Status addAddresses() {
+    for (const auto& a : w_.addresses) {
+      if (auto st = nl_.at(a.ns).addAddress(a.ifname, a.address); !st) return st;
+    }
+    detail_ = std::to_string(w_.addresses.size()) + " addresses";
+    return {};
+  }
+
+  Status addRoutes() {
+    for (const auto& r : w_.routes) {
+      netns::RouteSpec spec;
+      spec.table = r.table;
+      spec.destination = r.destination;
+      spec.gateway = r.gateway;
+      if (!r.dev.empty()) spec.dev = r.dev;
+      spec.metric = r.metric;
+      spec.type = routeType(r.type);
+      if (auto st = nl_.at(r.ns).addRoute(spec); !st) {
+        return makeError(st.error().code, st.error().message + " (" + r.comment + ")");
+      }
+    }
+    for (const auto& r : w_.rules) {
+      netns::RuleSpec spec;
+      spec.priority = r.priority;
+      if (!r.iif.empty()) spec.iif = r.iif;
+      spec.from = r.from;
+      spec.table = r.table;
+      if (auto st = nl_.at(r.ns).addRule(spec); !st) return st;
+    }
+    detail_ = std::to_string(w_.routes.size()) + " routes, " + std::to_string(w_.rules.size()) + " rules";
+    return {};
+  }
+
+  Status applyNftables() {
+    int count = 0;
+    for (const auto& n : w_.namespaces) {
+      if (n.nftables.empty()) continue;
+      if (auto st = netns::applyNftables(ns_.at(n.name), n.nftables); !st) {
+        return makeError(st.error().code, "in " + n.name + ": " + st.error().message);
+      }
+      ++count;
+    }
+    detail_ = std::to_string(count) + " rulesets";
+    return {};
+  }
+
+  Status startProcesses() {
+    for (const auto& p : w_.processes) {
+      auto argv = p.argv;
+      if (!argv.empty() && argv[0] == "netsim") argv[0] = o_.netsim_binary;
+      netns::SpawnOptions opts;
+      opts.detach = true;
+      opts.stdout_path = logDir(w_.lab) + "/" + p.node + "." + p.role + ".log";
+      opts.stderr_path = opts.stdout_path;
+      auto pid = netns::spawnInNamespace(ns_.at(p.ns), argv, opts);
+      if (!pid) return makeError(pid.error().code, p.node + " " + p.role + ": " + pid.error().message);
+      state_.processes.push_back({p.node, p.ns, p.role, static_cast<int>(*pid), argv});
+      // Recorded at once: `down` after a crash here finds them by namespace anyway.
+      if (auto st = writeState(state_); !st) return st;
+    }
+    detail_ = std::to_string(w_.processes.size()) + " processes";
+    return {};
+  }
+
+  // A responder is ready when its first TCP port accepts a connection inside its namespace.
+  Status waitUntilReady() {
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    for (const auto& p : w_.processes) {
+      int port = 0;
+      for (size_t i = 0; i + 1 < p.argv.size(); ++i) {
+        if (p.argv[i] == "--tcp") port = std::stoi(p.argv[i + 1]);
+      }
+      if (port == 0) continue;
+      while (true) {
+        auto ok = netns::runIn(ns_.at(p.ns), [&] {
+          common::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+          sockaddr_in a{};
+          a.sin_family = AF_INET;
+          a.sin_port = htons(static_cast<uint16_t>(port));
+          a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+          return fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        });
+        if (!ok) return ok.error();
+        if (*ok) break;
+        if (Clock::now() > deadline) {
+          return makeError(ErrorCode::kSystem, p.role + " in " + p.node + " is not answering on TCP " +
+                                                   std::to_string(port) + " (log: " + logDir(w_.lab) + "/" +
+                                                   p.node + "." + p.role + ".log)");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    detail_ = "all appliances answering";
+    return {};
+  }
+
+  const plan::Wiring& w_;
+  const UpOptions& o_;
+  LabState state_;
+  std::string detail_;
+  std::map<std::string, netns::Namespace> ns_;
+  std::map<std::string, netns::Netlink> nl_;
+};
+
+}  // namespace
+
+common::Status up(const plan::Wiring& wiring, const UpOptions& options) {
+  if (auto st = validateLabName(wiring.lab); !st) return st;
+  if (::geteuid() != 0) return makeError(ErrorCode::kSystem, "netsim up needs root (network namespaces)");
+  bool exists = fs::exists(stateDir(wiring.lab));
+  if (auto names = netns::listNamespaces(); names) {
+    for (const auto& n : *names) exists = exists || n.rfind(plan::labNamespacePrefix(wiring.lab), 0) == 0;
+  }
+  if (exists) {
+    return makeError(ErrorCode::kAlreadyExists, "lab '" + wiring.lab + "' already exists (run 'netsim down " +
+                                                    wiring.lab + "' first, or pick another --lab name)");
+  }
+  Status st;
+  {
+    Builder b(wiring, options);
+    st = b.run();
+  }  // handles closed before any rollback
+  if (!st) {
+    auto rolled = down(wiring.lab);
+    std::string note = rolled ? " (rolled back: nothing of the lab remains)"
+                              : " (rollback failed too: " + rolled.error().message + ")";
+    return makeError(st.error().code, st.error().message + note);
+  }
+  return {};
+}
+
+common::Result<DownReport> down(const std::string& lab) {
+  if (auto st = validateLabName(lab); !st) return st.error();
+  if (::geteuid() != 0) return makeError(ErrorCode::kSystem, "netsim down needs root (network namespaces)");
+  DownReport report;
+  std::vector<std::string> mine;
+  if (auto names = netns::listNamespaces(); names) {
+    for (const auto& n : *names) {
+      if (n.rfind(plan::labNamespacePrefix(lab), 0) == 0) mine.push_back(n);
+    }
+  }
+  // Processes first: a namespace with a process inside would outlive its mount point.
+  std::vector<pid_t> pids;
+  for (const auto& n : mine) {
+    if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
+  }
+  // Pids in the state file are not trusted on their own: a recycled pid must not be killed.
+  report.processes = static_cast<int>(pids.size());
+  if (!pids.empty()) {
+    if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st.error();
+  }
+  std::string failures;
+  for (const auto& n : mine) {
+    if (auto st = netns::deleteNamespace(n); !st) {
+      failures += " " + n + ": " + st.error().message;
+      continue;
+    }
+    ++report.namespaces;
+    std::error_code ec;
+    fs::remove_all(std::string("/etc/netns/") + n, ec);
+  }
+  std::error_code ec;
+  report.state_removed = fs::remove_all(stateDir(lab), ec) > 0;
+  if (!failures.empty()) return makeError(ErrorCode::kSystem, "could not remove:" + failures);
+  return report;
+}
+
+}  // namespace netsim::lab

@@ -1,0 +1,35 @@
+#pragma once
+// Bringing a lab up from its plan, and tearing it down again.
+#include <functional>
+#include <string>
+
+#include "netsim/common/result.h"
+#include "netsim/plan/wiring.h"
+
+namespace netsim::lab {
+
+// Called as each step starts and ends: ("namespaces", "created 31 namespaces", elapsed ms).
+using Progress = std::function<void(const std::string& step, const std::string& detail, double ms)>;
+
+struct UpOptions {
+  std::string topology_label;     // recorded in the state file
+  std::string netsim_binary;      // the executable appliances run ("netsim" in argv[0] → this)
+  Progress progress;
+};
+
+// Builds everything in `wiring`. On failure at any step, everything already made is removed
+// again and the error names the step. Refuses (kAlreadyExists) when the lab exists.
+common::Status up(const plan::Wiring& wiring, const UpOptions& options);
+
+struct DownReport {
+  int namespaces = 0;
+  int processes = 0;
+  bool state_removed = false;
+};
+
+// Removes every trace of `lab`: its processes (found by namespace, not only by the state
+// file), namespaces (and with them links and bridges), /etc/netns entries and state directory.
+// Needs no topology file; works after a crash at any point of `up`; idempotent.
+common::Result<DownReport> down(const std::string& lab);
+
+}  // namespace netsim::lab
