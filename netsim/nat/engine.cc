@@ -150,37 +150,41 @@ Verdict Engine::process(Direction dir, std::span<uint8_t> packet, Nanos now,
 }
 
 void Engine::processBatch(std::span<BatchItem> items, Nanos now) {
-  constexpr size_t kChunk = 32;
-  uint32_t hashes[kChunk];
-  bool hashed[kChunk];
-  for (size_t base = 0; base < items.size(); base += kChunk) {
-    const size_t n = std::min(kChunk, items.size() - base);
-    // Stage 1: hash the plain TCP/UDP packets and prefetch their index slots.
-    for (size_t i = 0; i < n; ++i) {
-      const auto& it = items[base + i];
+  // Software pipeline: while packet i is processed, the session of packet i+D and the index
+  // slot of packet i+2D are being fetched, so about 2D cache misses are in flight.
+  constexpr size_t kWindow = 256;
+  constexpr size_t kDistance = 8;
+  uint32_t hashes[kWindow];
+  bool hashed[kWindow];
+  for (size_t base = 0; base < items.size(); base += kWindow) {
+    const size_t n = std::min(kWindow, items.size() - base);
+    auto prefetchSlot = [&](size_t j) {
+      const auto& it = items[base + j];
       const uint8_t* b = it.packet.data();
-      hashed[i] = config_.mode == Mode::kNapt && it.packet.size() >= 40 && b[0] == 0x45 &&
+      hashed[j] = config_.mode == Mode::kNapt && it.packet.size() >= 40 && b[0] == 0x45 &&
                   (b[9] == kProtoTcp || b[9] == kProtoUdp) && (load16(b + 6) & 0x3fff) == 0;
-      if (!hashed[i]) continue;
+      if (!hashed[j]) return;
       const uint32_t src = load32(b + 12), dst = load32(b + 16);
       const uint16_t sport = load16(b + 20), dport = load16(b + 22);
       if (it.dir == Direction::kInToOut) {
-        hashes[i] = flowHash(seed_, b[9], src, sport, dst, dport);
-        flow_in_.prefetch(hashes[i]);
+        hashes[j] = flowHash(seed_, b[9], src, sport, dst, dport);
+        flow_in_.prefetch(hashes[j]);
       } else {
-        hashes[i] = flowHash(seed_, b[9], dst, dport, src, sport);
-        flow_out_.prefetch(hashes[i]);
+        hashes[j] = flowHash(seed_, b[9], dst, dport, src, sport);
+        flow_out_.prefetch(hashes[j]);
       }
-    }
-    // Stage 2: prefetch the first candidate session of each slot.
-    for (size_t i = 0; i < n; ++i) {
-      if (!hashed[i]) continue;
-      const uint32_t si = items[base + i].dir == Direction::kInToOut ? flow_in_.peek(hashes[i])
-                                                                     : flow_out_.peek(hashes[i]);
+    };
+    auto prefetchSession = [&](size_t j) {
+      if (!hashed[j]) return;
+      const uint32_t si = items[base + j].dir == Direction::kInToOut ? flow_in_.peek(hashes[j])
+                                                                     : flow_out_.peek(hashes[j]);
       if (si != kNoIndex) sessions_.prefetch(si);
-    }
-    // Stage 3: the real work, in order.
+    };
+    for (size_t j = 0; j < std::min(n, 2 * kDistance); ++j) prefetchSlot(j);
+    for (size_t j = 0; j < std::min(n, kDistance); ++j) prefetchSession(j);
     for (size_t i = 0; i < n; ++i) {
+      if (i + 2 * kDistance < n) prefetchSlot(i + 2 * kDistance);
+      if (i + kDistance < n) prefetchSession(i + kDistance);
       auto& it = items[base + i];
       it.verdict = process(it.dir, it.packet, now, it.meta);
     }

@@ -223,6 +223,31 @@ TEST_F(ExpiryTest, SessionIterationReportsEndpointsAndPhase) {
   EXPECT_GT(engine_->memoryBytes(), 0u);
 }
 
+TEST(BatchTest, BatchGivesTheSameResultsAsSinglePackets) {
+  auto a = std::move(Engine::create(profiles::rfc({*common::Ipv4Address::parse(kPublic)})).value());
+  auto b = std::move(Engine::create(profiles::rfc({*common::Ipv4Address::parse(kPublic)})).value());
+  std::mt19937 rng(9);
+  std::vector<Bytes> pkts;
+  for (int i = 0; i < 600; ++i) {
+    std::string src = "10.0.0." + std::to_string(rng() % 20 + 1);
+    auto sport = static_cast<uint16_t>(1000 + rng() % 50);
+    pkts.push_back((i % 3) ? udp(src.c_str(), sport, kX, 53)
+                           : tcp(src.c_str(), sport, kX, 80, (i % 2) ? kSyn : kAck));
+  }
+  pkts.push_back(Bytes(10, 0));  // malformed in the middle of a burst
+  std::vector<Bytes> copies = pkts;
+  std::vector<Engine::BatchItem> items(copies.size());
+  for (size_t i = 0; i < copies.size(); ++i) items[i].packet = copies[i];
+  b->processBatch(items, Nanos(0));
+  for (size_t i = 0; i < pkts.size(); ++i) {
+    Verdict v = a->process(Direction::kInToOut, pkts[i], Nanos(0));
+    EXPECT_EQ(v.action, items[i].verdict.action) << i;
+    EXPECT_EQ(v.reason, items[i].verdict.reason) << i;
+    EXPECT_EQ(pkts[i], copies[i]) << i;
+  }
+  EXPECT_EQ(a->activeSessions(), b->activeSessions());
+}
+
 TEST(RobustnessTest, MalformedAndRandomInputNeverForwardsGarbage) {
   auto engine = std::move(
       Engine::create(profiles::awsNatGateway({*common::Ipv4Address::parse(kPublic)})).value());
