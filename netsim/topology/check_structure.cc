@@ -35,7 +35,9 @@ class Checker {
  private:
   void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
              std::string hint = {}) {
-    std::string path = field.empty() ? entity.path : entity.path + "." + field;
+    std::string path = field.empty()         ? entity.path
+                       : entity.path.empty() ? field
+                                             : entity.path + "." + field;
     auto where = loc_.find(path);
     if (where.line == 0) where = entity;
     d_.add(where, path, std::move(msg), std::move(hint));
@@ -435,8 +437,7 @@ class Checker {
         if (svc && !svc->gateway_endpoint_capable) {
           error(e.where, "type", "service '" + e.service + "' has no gateway endpoint",
                 "AWS offers gateway endpoints for S3 and DynamoDB only; use type: interface");
-        }
-        if (svc && svc->prefix_list.empty()) {
+        } else if (svc && svc->prefix_list.empty()) {  // one diagnostic for one mistake
           error(e.where, "service", "service '" + e.service + "' has no prefix_list",
                 "a gateway endpoint routes the service's prefix list; add prefix_list to the service");
         }
