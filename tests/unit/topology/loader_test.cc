@@ -1,0 +1,363 @@
+// The loader on valid input: defaults, derived parts and deterministic address allocation.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "netsim/topology/loader.h"
+
+namespace {
+
+using netsim::common::Cidr;
+using netsim::common::Ipv4Address;
+using netsim::model::Model;
+using netsim::model::TargetKind;
+using netsim::topology::defaultTopologyText;
+using netsim::topology::loadTopologyFile;
+using netsim::topology::loadTopologyText;
+
+Ipv4Address ip(const char* s) { return *Ipv4Address::parse(s); }
+Cidr cidr(const char* s) { return *Cidr::parse(s); }
+
+Model load(const std::string& text) {
+  auto r = loadTopologyText(text, "inline.yaml");
+  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
+  return r.ok() ? *r.model : Model{};
+}
+
+Model loadDefault() { return load(defaultTopologyText()); }
+
+const netsim::model::Instance& instance(const Model& m, const std::string& name) {
+  const auto* i = m.findInstance(name);
+  EXPECT_NE(i, nullptr) << name;
+  static const netsim::model::Instance none;
+  return i ? *i : none;
+}
+
+// A small VPC with a public and a private subnet in each of two AZs.
+const char* kBase = R"(
+name: t
+vpc: {cidr: 10.0.0.0/16, azs: [a, b]}
+internet: {cidr: 198.51.100.0/24, public_pool: 203.0.113.0/24}
+subnets:
+  - {name: public-a, az: a, cidr: 10.0.0.0/24, route_table: public, public_ip_on_launch: true}
+  - {name: public-b, az: b, cidr: 10.0.1.0/24, route_table: public}
+  - {name: private-a, az: a, cidr: 10.0.10.0/24}
+  - {name: private-b, az: b, cidr: 10.0.11.0/24}
+route_tables:
+  - name: public
+    routes:
+      - {destination: 0.0.0.0/0, target: igw}
+internet_gateway: {name: igw}
+)";
+
+TEST(Loader, DefaultTopologyLoads) {
+  auto r = loadTopologyText(defaultTopologyText(), netsim::topology::kDefaultTopologyLabel);
+  ASSERT_TRUE(r.ok()) << r.diagnostics.format();
+  EXPECT_TRUE(r.diagnostics.empty());
+  const auto& m = *r.model;
+  EXPECT_EQ(m.name, "default");
+  EXPECT_EQ(m.subnets.size(), 4u);
+  EXPECT_EQ(m.nat_gateways.size(), 2u);
+  EXPECT_EQ(m.instances.size(), 6u);  // 4 written + 2 launched by the auto scaling group
+  EXPECT_EQ(m.expectations.size(), 11u);
+  EXPECT_DOUBLE_EQ(m.time_factor, 0.01);
+}
+
+TEST(Loader, DefaultFileAndBuiltInTextAgree) {
+  auto file = loadTopologyFile(std::string(NETSIM_TOPOLOGIES_DIR) + "/default.yaml");
+  ASSERT_TRUE(file.ok()) << file.diagnostics.format();
+  auto text = loadDefault();
+  ASSERT_EQ(file.model->instances.size(), text.instances.size());
+  for (size_t i = 0; i < text.instances.size(); ++i) {
+    EXPECT_EQ(file.model->instances[i].name, text.instances[i].name);
+    EXPECT_EQ(file.model->instances[i].private_ip, text.instances[i].private_ip);
+  }
+}
+
+TEST(Loader, DefaultAddressesFollowTheAllocationOrder) {
+  auto m = loadDefault();
+  // Per subnet from .4: NAT gateways, instances in file order, auto scaling instances,
+  // interface endpoint ENIs, load balancer nodes.
+  EXPECT_EQ(m.findNatGateway("nat-a")->private_ip, ip("10.0.0.4"));
+  EXPECT_EQ(m.findNatGateway("nat-b")->private_ip, ip("10.0.1.4"));
+  EXPECT_EQ(instance(m, "bastion").private_ip, ip("10.0.0.5"));
+  EXPECT_EQ(instance(m, "nopub").private_ip, ip("10.0.1.5"));
+  EXPECT_EQ(instance(m, "app-a").private_ip, ip("10.0.10.4"));
+  EXPECT_EQ(instance(m, "app-b").private_ip, ip("10.0.11.4"));
+  EXPECT_EQ(instance(m, "web-1").private_ip, ip("10.0.10.5"));
+  EXPECT_EQ(instance(m, "web-2").private_ip, ip("10.0.11.5"));
+  const auto* kms = m.findEndpoint("vpce-kms");
+  ASSERT_NE(kms, nullptr);
+  EXPECT_EQ(kms->eni_ips, (std::vector<Ipv4Address>{ip("10.0.10.6"), ip("10.0.11.6")}));
+  const auto* alb = m.findLoadBalancer("web-alb");
+  ASSERT_NE(alb, nullptr);
+  EXPECT_EQ(alb->node_ips, (std::vector<Ipv4Address>{ip("10.0.0.6"), ip("10.0.1.6")}));
+  // Public pool: EIPs are pinned at .10, .11 and .20; the LB nodes take the next free from .10.
+  EXPECT_EQ(alb->node_public_ips, (std::vector<Ipv4Address>{ip("203.0.113.12"), ip("203.0.113.13")}));
+  EXPECT_EQ(instance(m, "bastion").publicAddress(m.elastic_ips), ip("203.0.113.20"));
+  EXPECT_FALSE(instance(m, "nopub").publicAddress(m.elastic_ips).has_value());
+  EXPECT_FALSE(instance(m, "app-a").publicAddress(m.elastic_ips).has_value());
+  // Services answer at .10 of a block larger than /28.
+  EXPECT_EQ(m.findService("s3")->address, ip("198.18.0.10"));
+  EXPECT_EQ(m.findService("kms")->address, ip("198.18.2.10"));
+}
+
+TEST(Loader, SameTextGivesIdenticalAddresses) {
+  auto a = loadDefault();
+  auto b = loadDefault();
+  ASSERT_EQ(a.instances.size(), b.instances.size());
+  for (size_t i = 0; i < a.instances.size(); ++i) {
+    EXPECT_EQ(a.instances[i].name, b.instances[i].name);
+    EXPECT_EQ(a.instances[i].private_ip, b.instances[i].private_ip);
+    EXPECT_EQ(a.instances[i].public_ip, b.instances[i].public_ip);
+  }
+  for (size_t i = 0; i < a.nat_gateways.size(); ++i) {
+    EXPECT_EQ(a.nat_gateways[i].private_ip, b.nat_gateways[i].private_ip);
+  }
+  for (size_t i = 0; i < a.elastic_ips.size(); ++i) EXPECT_EQ(a.elastic_ips[i].address, b.elastic_ips[i].address);
+  for (size_t i = 0; i < a.endpoints.size(); ++i) EXPECT_EQ(a.endpoints[i].eni_ips, b.endpoints[i].eni_ips);
+  for (size_t i = 0; i < a.load_balancers.size(); ++i) {
+    EXPECT_EQ(a.load_balancers[i].node_ips, b.load_balancers[i].node_ips);
+    EXPECT_EQ(a.load_balancers[i].node_public_ips, b.load_balancers[i].node_public_ips);
+  }
+  for (size_t i = 0; i < a.internet.hosts.size(); ++i) {
+    EXPECT_EQ(a.internet.hosts[i].address, b.internet.hosts[i].address);
+  }
+}
+
+TEST(Loader, PinnedAddressesAreSkippedByTheAllocator) {
+  auto m = load(std::string(kBase) + R"(
+instances:
+  - {name: first, subnet: private-a}
+  - {name: pinned, subnet: private-a, private_ip: 10.0.10.5}
+  - {name: third, subnet: private-a}
+)");
+  EXPECT_EQ(instance(m, "first").private_ip, ip("10.0.10.4"));
+  EXPECT_EQ(instance(m, "pinned").private_ip, ip("10.0.10.5"));
+  EXPECT_EQ(instance(m, "third").private_ip, ip("10.0.10.6"));
+}
+
+TEST(Loader, AutoScalingInstancesSpreadAcrossSubnets) {
+  auto m = load(std::string(kBase) + R"(
+auto_scaling_groups:
+  - {name: web, subnets: [private-a, private-b], min: 1, desired: 5, max: 6}
+)");
+  int in_a = 0, in_b = 0;
+  for (int n = 1; n <= 5; ++n) {
+    const auto& i = instance(m, "web-" + std::to_string(n));
+    EXPECT_EQ(i.asg, "web");
+    EXPECT_EQ(i.subnet, n % 2 == 1 ? "private-a" : "private-b") << i.name;
+    (i.subnet == "private-a" ? in_a : in_b)++;
+  }
+  EXPECT_EQ(in_a, 3);
+  EXPECT_EQ(in_b, 2);
+  EXPECT_EQ(m.findInstance("web-6"), nullptr);
+  EXPECT_EQ(instance(m, "web-1").private_ip, ip("10.0.10.4"));
+  EXPECT_EQ(instance(m, "web-2").private_ip, ip("10.0.11.4"));
+  EXPECT_EQ(instance(m, "web-3").private_ip, ip("10.0.10.5"));
+}
+
+TEST(Loader, DesiredDefaultsToMin) {
+  auto m = load(std::string(kBase) + R"(
+auto_scaling_groups:
+  - {name: web, subnets: [private-a, private-b], min: 2, max: 4}
+)");
+  EXPECT_NE(m.findInstance("web-2"), nullptr);
+  EXPECT_EQ(m.findInstance("web-3"), nullptr);
+}
+
+TEST(Loader, MainRouteTableIsCreatedWithOnlyTheLocalRoute) {
+  auto m = loadDefault();
+  const auto* main = m.mainRouteTable();
+  ASSERT_NE(main, nullptr);
+  EXPECT_EQ(main->name, "main");
+  ASSERT_EQ(main->routes.size(), 1u);
+  EXPECT_EQ(main->routes[0].kind, TargetKind::kLocal);
+  EXPECT_EQ(main->routes[0].destination, cidr("10.0.0.0/16"));
+  EXPECT_TRUE(main->routes[0].implicit);
+  // Every table starts with the local route.
+  for (const auto& t : m.route_tables) {
+    ASSERT_FALSE(t.routes.empty()) << t.name;
+    EXPECT_EQ(t.routes[0].kind, TargetKind::kLocal) << t.name;
+  }
+  // A subnet without route_table uses the main table.
+  auto small = load(std::string(kBase));
+  EXPECT_EQ(small.routeTableOf(*small.findSubnet("private-a")).name, "main");
+  EXPECT_EQ(small.routeTableOf(*small.findSubnet("public-a")).name, "public");
+}
+
+TEST(Loader, MainRouteTableNameAvoidsCollisions) {
+  auto m = load(R"(
+name: t
+vpc: {cidr: 10.0.0.0/16, azs: [a]}
+subnets:
+  - {name: s, az: a, cidr: 10.0.1.0/24, route_table: main}
+route_tables:
+  - name: main
+)");
+  ASSERT_NE(m.mainRouteTable(), nullptr);
+  EXPECT_EQ(m.mainRouteTable()->name, "main-1");
+  EXPECT_FALSE(m.findRouteTable("main")->main);
+}
+
+TEST(Loader, ExplicitMainRouteTableIsUsed) {
+  auto m = load(R"(
+name: t
+vpc: {cidr: 10.0.0.0/16, azs: [a]}
+subnets:
+  - {name: s, az: a, cidr: 10.0.1.0/24}
+route_tables:
+  - {name: mine, main: true}
+)");
+  EXPECT_EQ(m.route_tables.size(), 1u);
+  EXPECT_EQ(m.routeTableOf(*m.findSubnet("s")).name, "mine");
+}
+
+TEST(Loader, GatewayEndpointAddsThePrefixListRouteToTheChosenTablesOnly) {
+  auto m = loadDefault();
+  for (const auto& t : m.route_tables) {
+    int endpoint_routes = 0;
+    for (const auto& r : t.routes) {
+      if (r.kind != TargetKind::kGatewayEndpoint) continue;
+      ++endpoint_routes;
+      EXPECT_EQ(r.prefix_list, "pl-63a5400a");
+      EXPECT_EQ(r.destination, cidr("198.18.0.0/24"));
+      EXPECT_EQ(r.target, "vpce-s3");
+      EXPECT_TRUE(r.implicit);
+    }
+    const bool chosen = t.name == "private-a" || t.name == "private-b";
+    EXPECT_EQ(endpoint_routes, chosen ? 1 : 0) << t.name;
+  }
+  // The interface endpoint adds no route anywhere.
+  for (const auto& t : m.route_tables) {
+    for (const auto& r : t.routes) EXPECT_NE(r.target, "vpce-kms");
+  }
+}
+
+TEST(Loader, PublicPoolAllocation) {
+  auto m = load(std::string(kBase) + R"(
+elastic_ips:
+  - {name: eip-pinned, address: 203.0.113.10}
+  - {name: eip-free}
+instances:
+  - {name: auto, subnet: public-a}
+  - {name: opted-out, subnet: public-a, public_ip: false}
+  - {name: asked, subnet: public-b, public_ip: true}
+  - {name: pinned, subnet: public-b, public_ip: 203.0.113.5}
+  - {name: with-eip, subnet: public-a, eip: eip-free}
+  - {name: private, subnet: private-a}
+load_balancers:
+  - name: alb
+    subnets: [public-a, public-b]
+    listeners: [{port: 80, protocol: http, target_group: tg}]
+target_groups:
+  - {name: tg, port: 80}
+)");
+  // From .10 upward, skipping pinned addresses: EIPs first, then instances in file order,
+  // then internet-facing load balancer nodes.
+  EXPECT_EQ(m.findEip("eip-pinned")->address, ip("203.0.113.10"));
+  EXPECT_EQ(m.findEip("eip-free")->address, ip("203.0.113.11"));
+  EXPECT_EQ(instance(m, "auto").public_ip, ip("203.0.113.12"));  // public_ip_on_launch
+  EXPECT_FALSE(instance(m, "opted-out").public_ip.has_value());
+  EXPECT_EQ(instance(m, "asked").public_ip, ip("203.0.113.13"));
+  EXPECT_EQ(instance(m, "pinned").public_ip, ip("203.0.113.5"));
+  EXPECT_FALSE(instance(m, "with-eip").public_ip.has_value());  // the EIP is its address
+  EXPECT_EQ(instance(m, "with-eip").publicAddress(m.elastic_ips), ip("203.0.113.11"));
+  EXPECT_FALSE(instance(m, "private").public_ip.has_value());
+  EXPECT_EQ(m.findLoadBalancer("alb")->node_public_ips,
+            (std::vector<Ipv4Address>{ip("203.0.113.14"), ip("203.0.113.15")}));
+}
+
+TEST(Loader, InternalLoadBalancerGetsNoPublicAddresses) {
+  auto m = load(std::string(kBase) + R"(
+load_balancers:
+  - name: nlb
+    type: network
+    scheme: internal
+    subnets: [private-a, private-b]
+    listeners: [{port: 80, protocol: tcp, target_group: tg}]
+target_groups:
+  - {name: tg, protocol: tcp, port: 80}
+)");
+  const auto* lb = m.findLoadBalancer("nlb");
+  ASSERT_NE(lb, nullptr);
+  EXPECT_TRUE(lb->node_public_ips.empty());
+  EXPECT_FALSE(lb->cross_zone);          // NLB default
+  EXPECT_EQ(lb->idle_timeout_s, 350);    // NLB default
+  EXPECT_EQ(lb->node_ips, (std::vector<Ipv4Address>{ip("10.0.10.4"), ip("10.0.11.4")}));
+}
+
+TEST(Loader, AzLetterIsExpandedToRegionPlusLetter) {
+  auto m = load(R"(
+name: t
+region: eu-west-1
+vpc: {cidr: 10.0.0.0/16, azs: [a, eu-west-1b]}
+subnets:
+  - {name: s-a, az: a, cidr: 10.0.1.0/24}
+  - {name: s-b, az: eu-west-1b, cidr: 10.0.2.0/24}
+)");
+  EXPECT_EQ(m.vpc.azs, (std::vector<std::string>{"eu-west-1a", "eu-west-1b"}));
+  EXPECT_EQ(m.findSubnet("s-a")->az, "eu-west-1a");
+  EXPECT_EQ(m.findSubnet("s-b")->az, "eu-west-1b");
+  auto d = loadDefault();
+  EXPECT_EQ(d.findSubnet("private-b")->az, "us-east-1b");
+}
+
+TEST(Loader, DefaultsWhenFieldsAreOmitted) {
+  auto m = load(R"(
+name: t
+vpc: {cidr: 10.0.0.0/16, azs: [a]}
+subnets:
+  - {name: s, az: a, cidr: 10.0.1.0/24}
+instances:
+  - {name: i, subnet: s}
+security_groups:
+  - name: sg
+    inbound: [{protocol: tcp, ports: 22, cidr: 10.0.0.0/16}]
+)");
+  EXPECT_EQ(m.region, "us-east-1");
+  EXPECT_EQ(m.eip_quota, 5);
+  EXPECT_DOUBLE_EQ(m.time_factor, 1.0);
+  const auto& i = instance(m, "i");
+  EXPECT_TRUE(i.source_dest_check);
+  EXPECT_EQ(i.listen_tcp, (std::vector<uint16_t>{22, 80, 443}));
+  EXPECT_EQ(i.listen_udp, (std::vector<uint16_t>{5001}));
+  const auto* sg = m.findSecurityGroup("sg");
+  ASSERT_EQ(sg->outbound.size(), 1u);  // default: allow all outbound
+  EXPECT_EQ(sg->outbound[0].cidr, cidr("0.0.0.0/0"));
+}
+
+TEST(Loader, NatInstanceRoleTurnsTheSourceDestCheckOff) {
+  auto m = load(std::string(kBase) + R"(
+instances:
+  - {name: nat-i, subnet: public-a, role: nat-instance}
+)");
+  EXPECT_FALSE(instance(m, "nat-i").source_dest_check);
+}
+
+TEST(Loader, ExpectationSourceSeenIsResolved) {
+  auto m = loadDefault();
+  ASSERT_FALSE(m.expectations.empty());
+  const auto& e = m.expectations[0];
+  EXPECT_EQ(e.from, "app-a");
+  EXPECT_EQ(e.source_seen_ref, "eip-nat-a");
+  EXPECT_EQ(e.source_seen, ip("203.0.113.10"));
+  EXPECT_EQ(e.where.line, 121);
+}
+
+TEST(Loader, MissingFileIsADiagnosticNotACrash) {
+  auto r = loadTopologyFile("/nonexistent/netsim/topology.yaml");
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics.items()[0].message.find("cannot open"), std::string::npos);
+}
+
+TEST(Loader, EmptyFileIsRejected) {
+  auto r = loadTopologyText("", "empty.yaml");
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics.items()[0].message.find("empty"), std::string::npos);
+}
+
+}  // namespace
