@@ -34,13 +34,14 @@ bool parsePorts(const std::string& text, std::vector<uint16_t>& out) {
 }  // namespace
 
 int runResponder(const Args& args) {
-  VerbParser p("netsim responder --node NAME [--tcp PORTS] [--udp PORTS]",
+  VerbParser p("netsim responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS]",
                "The TCP/UDP responder that `netsim up` starts in every instance, internet host and\n"
                "service. Each TCP client first gets one line naming the node and the source address\n"
                "it saw (then its bytes echoed); each UDP datagram gets that line plus its payload.\n"
                "Runs until SIGTERM.",
                "netsim responder --node client --tcp 22,80,443 --udp 5001");
   p.options()("node", po::value<std::string>()->required(), "node name put in the banner")(
+      "lab", po::value<std::string>()->default_value(""), "lab name (lets `down` and tests find it)")(
       "tcp", po::value<std::string>()->default_value(""), "comma-separated TCP ports")(
       "udp", po::value<std::string>()->default_value(""), "comma-separated UDP ports");
   int code = 0;

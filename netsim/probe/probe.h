@@ -1,0 +1,40 @@
+#pragma once
+// One real probe sent from inside a lab node: a TCP connection, a UDP datagram or an ICMP echo,
+// and what came back. The lab's responders answer with the source address they saw, so a probe
+// proves which translations happened on the way.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "netsim/common/ipv4.h"
+#include "netsim/common/result.h"
+#include "netsim/model/model.h"
+#include "netsim/netns/namespace.h"
+
+namespace netsim::probe {
+
+struct ProbeRequest {
+  model::Protocol protocol = model::Protocol::kIcmp;
+  common::Ipv4Address destination;
+  uint16_t port = 0;
+  std::chrono::milliseconds timeout{1000};
+  std::string payload = "netsim-probe";  // UDP payload / TCP bytes (a marker to find in captures)
+};
+
+struct ProbeResult {
+  bool answered = false;
+  std::string detail;       // "connected", "timeout", "refused", ...
+  std::string responder;    // node name from the banner
+  std::optional<common::Ipv4Address> source_seen;  // the peer address the responder saw
+  uint16_t source_port_seen = 0;
+  uint16_t local_port = 0;  // the probe's own source port (TCP/UDP)
+  double rtt_ms = 0;
+};
+
+// Sends the probe from inside `ns` (the calling thread enters it only while opening sockets).
+common::Result<ProbeResult> sendProbe(const netns::Namespace& ns, const ProbeRequest& request);
+
+// Parses "netsim-responder node=<n> peer=<ip>:<port> local=..." into `result`.
+bool parseBanner(const std::string& text, ProbeResult& result);
+
+}  // namespace netsim::probe

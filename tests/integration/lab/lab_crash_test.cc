@@ -1,0 +1,105 @@
+// Leak-proof lifecycle: a failed `up` rolls back; kill -9 at any point of `up` followed by
+// `down` leaves nothing behind; `down` is idempotent.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "netsim/lab/state.h"
+#include "tests/integration/lab/lab_fixture.h"
+
+namespace netsim::testing {
+namespace {
+
+class LabLifecycleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    lab_ = uniqueLabName("t");
+    before_ = RootSnapshot::capture();
+    ASSERT_TRUE(before_.error.empty()) << before_.error;
+  }
+  void TearDown() override {
+    if (lab_.empty()) return;
+    (void)lab::down(lab_);
+    expectNothingLeft();
+    EXPECT_EQ(diff(before_, RootSnapshot::capture()), "") << "root namespace changed";
+  }
+  void expectNothingLeft() {
+    EXPECT_EQ(countLabNamespaces(lab_), 0);
+    EXPECT_FALSE(std::filesystem::exists(lab::stateDir(lab_)));
+    std::ifstream mounts("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(mounts, line)) {
+      EXPECT_EQ(line.find(plan::labNamespacePrefix(lab_)), std::string::npos) << "mount left: " << line;
+    }
+    // No responder of this lab survives (they carry --lab in their argv).
+    int rc = 0;
+    auto out = runCommand("pgrep -af '[r]esponder --lab " + lab_ + " '", &rc);
+    EXPECT_NE(rc, 0) << "processes left: " << out;
+  }
+  std::string lab_;
+  RootSnapshot before_;
+};
+
+TEST_F(LabLifecycleTest, FailedUpRollsBackEverything) {
+  auto m = loadDefault();
+  auto w = plan::planLab(m, lab_);
+  // A route through an interface that does not exist: the "routes" step must fail.
+  plan::RouteSpec bad;
+  bad.ns = w.namespaces[1].name;
+  bad.destination = *common::Cidr::parse("192.0.2.0/24");
+  bad.dev = "nonexistent0";
+  bad.comment = "deliberately broken";
+  w.routes.push_back(bad);
+  lab::UpOptions o;
+  o.netsim_binary = NETSIM_BINARY;
+  auto st = lab::up(w, o);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("step 'routes' failed"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("rolled back"), std::string::npos) << st.error().message;
+  expectNothingLeft();
+}
+
+TEST_F(LabLifecycleTest, DownIsIdempotentAndNeedsNoTopology) {
+  auto r1 = lab::down(lab_);
+  ASSERT_TRUE(r1.ok()) << r1.error().message;
+  EXPECT_EQ(r1->namespaces, 0);
+  auto r2 = lab::down(lab_);
+  ASSERT_TRUE(r2.ok());
+}
+
+// kill -9 of `netsim up` at random points, then `netsim down`: nothing remains.
+TEST_F(LabLifecycleTest, KillDuringUpThenDownLeavesNothing) {
+  std::mt19937 rng(static_cast<unsigned>(::getpid()));
+  std::uniform_int_distribution<int> delay_ms(5, 450);
+  for (int iteration = 0; iteration < 6; ++iteration) {
+    int delay = delay_ms(rng);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 1);
+      ::dup2(devnull, 2);
+      ::execl(NETSIM_BINARY, "netsim", "up", "--lab", lab_.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    int rc = 0;
+    auto out = runCommand(std::string(NETSIM_BINARY) + " down " + lab_, &rc);
+    ASSERT_EQ(rc, 0) << "iteration " << iteration << " (killed after " << delay << " ms): " << out;
+    expectNothingLeft();
+    if (HasFailure()) break;
+  }
+}
+
+}  // namespace
+}  // namespace netsim::testing
