@@ -7,6 +7,8 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <map>
 #include <memory>
 #include <random>
@@ -36,9 +38,13 @@ struct Table {
   size_t memory = 0;
 };
 
+// aws: one public address (APDM reuses ports per destination). rfc: EIM needs a public port per
+// inside endpoint, so 32 public addresses (2 M ports) carry the 1 M-flow table.
 Config profileFor(int profile) {
-  common::Ipv4Address pub(kPublic);
-  return profile == 0 ? profiles::awsNatGateway({pub}) : profiles::rfc({pub});
+  if (profile == 0) return profiles::awsNatGateway({common::Ipv4Address(kPublic)});
+  std::vector<common::Ipv4Address> pool;
+  for (uint32_t i = 0; i < 32; ++i) pool.emplace_back(kPublic + i);
+  return profiles::rfc(pool);
 }
 
 // N UDP flows from 10.x.y.z hosts (64 source ports each) to `destinations` remote endpoints.
@@ -63,7 +69,11 @@ Table& warmTable(size_t flows, int profile, size_t destinations) {
     f.rem_port = static_cast<uint16_t>(443 + d % 7);
     size_t n = packet::buildUdp(pkt, f.in_addr, f.in_port, f.rem_addr, f.rem_port);
     Verdict v = t.engine->process(Direction::kInToOut, {pkt.data(), n}, Nanos(0));
-    if (v.action != Action::kForward) std::abort();
+    if (v.action != Action::kForward) {
+      std::fprintf(stderr, "warm table: flow %zu not set up (%s)\n", i,
+                   std::string(dropReasonName(v.reason)).c_str());
+      std::abort();
+    }
     f.ext_port = packet::load16(pkt.data() + 20);
     t.order.push_back(f);
   }
