@@ -16,6 +16,7 @@ const std::vector<Verb>& verbs() {
       {"up", "build a lab from a topology (root)", runUp},
       {"down", "remove a lab completely, no topology file needed (root)", runDown},
       {"status", "show running labs, their nodes and appliances", runStatus},
+      {"check", "run the topology's expectations: prediction and real probes", runCheck},
       {"exec", "run a command inside a lab node", runExec},
       {"shell", "open a shell inside a lab node", runShell},
       {"responder", "the TCP/UDP responder labs run in their nodes", runResponder, true},

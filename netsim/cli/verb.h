@@ -58,6 +58,7 @@ int runUp(const Args& args);
 int runDown(const Args& args);
 int runStatus(const Args& args);
 int runExec(const Args& args);
+int runCheck(const Args& args);
 int runShell(const Args& args);
 int runResponder(const Args& args);
 

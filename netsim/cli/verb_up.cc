@@ -49,6 +49,7 @@ int runUp(const Args& args) {
   auto wiring = plan::planLab(*m, lab);
   lab::UpOptions opts;
   opts.topology_label = file.empty() ? topology::kDefaultTopologyLabel : file;
+  opts.topology_text = readTopologyText(file);
   opts.netsim_binary = selfPath();
   opts.progress = [&](const std::string& step, const std::string& detail, double ms) {
     if (quiet) return;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -55,6 +56,9 @@ class Builder {
     if (auto st = writeState(state_); !st) return st;
     std::error_code ec;
     fs::create_directories(logDir(w_.lab), ec);
+    if (!o_.topology_text.empty()) {
+      std::ofstream(stateDir(w_.lab) + "/topology.yaml") << o_.topology_text;
+    }
 
     if (auto st = step("namespaces", [&] { return createNamespaces(); }); !st) return st;
     if (auto st = step("sysctls", [&] { return applySysctls(); }); !st) return st;

@@ -13,6 +13,7 @@ using Progress = std::function<void(const std::string& step, const std::string& 
 
 struct UpOptions {
   std::string topology_label;     // recorded in the state file
+  std::string topology_text;      // kept as <state>/topology.yaml so later verbs need no file
   std::string netsim_binary;      // the executable appliances run ("netsim" in argv[0] → this)
   Progress progress;
 };

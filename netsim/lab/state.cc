@@ -57,6 +57,11 @@ common::Status writeState(const LabState& s) {
   return {};
 }
 
+std::string savedTopology(const std::string& lab) {
+  std::ifstream in(stateDir(lab) + "/topology.yaml");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 common::Result<LabState> readState(const std::string& lab) {
   const std::string path = stateDir(lab) + "/state.json";
   std::ifstream in(path);

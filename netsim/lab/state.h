@@ -33,6 +33,8 @@ std::string stateDir(const std::string& lab);
 std::string logDir(const std::string& lab);
 
 common::Status writeState(const LabState& s);
+// The topology text the lab was built from ("" if unknown).
+std::string savedTopology(const std::string& lab);
 common::Result<LabState> readState(const std::string& lab);
 // Labs with a state directory or at least one namespace.
 std::vector<std::string> listLabs();

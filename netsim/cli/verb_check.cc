@@ -1,0 +1,58 @@
+#include <fstream>
+#include <iostream>
+
+#include "netsim/check/expectations.h"
+#include "netsim/cli/topology_arg.h"
+#include "netsim/cli/verb.h"
+
+namespace po = boost::program_options;
+
+namespace netsim::cli {
+
+int runCheck(const Args& args) {
+  VerbParser p("netsim check [LAB] [--file FILE] [--predict-only] [--json] [--junit OUT.xml]",
+               "Runs the topology's `expect:` entries. Each is checked against the route tables (the\n"
+               "prediction of `netsim path`) and, in the running lab LAB, with a real probe from the\n"
+               "sender (TCP connection, UDP datagram or ICMP echo) whose answer names the source\n"
+               "address the destination saw. A blocked expectation passes only if the probe was sent\n"
+               "and got no answer. Prints a table; exit code 1 if any expectation fails.\n"
+               "LAB defaults to 'default'; the topology is the one the lab was built from, or FILE.\n"
+               "With --predict-only no lab is needed (and no root).",
+               "sudo netsim check default --junit checks.xml");
+  p.options()("file", po::value<std::string>()->default_value(""), "topology file (default: the lab's own)")(
+      "predict-only", "check the route-table prediction only, without a running lab")(
+      "json", "print the results as JSON")(
+      "junit", po::value<std::string>()->default_value(""), "also write a JUnit XML report to this file");
+  p.positionals()("lab", po::value<std::string>()->default_value("default"), "");
+  p.positional("lab");
+  int code = 0;
+  auto vm = p.parse(args, code);
+  if (!vm) return code;
+  const auto lab = (*vm)["lab"].as<std::string>();
+  const auto file = (*vm)["file"].as<std::string>();
+  const bool predict_only = vm->count("predict-only") > 0;
+  auto m = (!file.empty() || predict_only) ? loadTopologyOrReport(file) : loadLabTopologyOrReport(lab);
+  if (!m) return kExitBadInput;
+  if (m->expectations.empty()) {
+    std::cerr << "netsim check: the topology has no expect: entries\n";
+    return kExitBadInput;
+  }
+  auto results = predict_only ? check::checkPredictions(*m) : check::checkLab(*m, lab);
+  if (vm->count("json")) std::cout << check::formatChecksJson(lab, results);
+  else std::cout << check::formatChecksText(results);
+  const auto junit = (*vm)["junit"].as<std::string>();
+  if (!junit.empty()) {
+    std::ofstream out(junit);
+    out << check::formatChecksJunit(lab, results);
+    if (!out) {
+      std::cerr << "netsim check: cannot write " << junit << "\n";
+      return kExitSystem;
+    }
+  }
+  for (const auto& r : results) {
+    if (!r.pass) return kExitFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace netsim::cli
