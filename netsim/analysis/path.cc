@@ -65,7 +65,7 @@ class Walker {
       out.hops.push_back(h);
       if (blocked_ != Blocked::kNone) {
         out.blocked = blocked_;
-        out.at = pos.node;
+        out.at = h.node;  // step() names the node it reached (a NAT, not the subnet it is on)
         out.why = why_;
         out.last = p;
         return out;
@@ -509,6 +509,26 @@ common::Result<PathResult> analysePath(const Model& m, const PathQuery& q) {
       if (auto pub = inst->publicAddress(m.elastic_ips)) *dst = *pub;
     } else if (const auto* nat = m.findNatGateway(q.to)) {
       if (const auto* e = m.findEip(nat->eip)) *dst = e->address;
+    }
+  }
+  // Inside the VPC, private DNS of an interface endpoint makes the service's name resolve to
+  // the endpoint's ENIs: take the one in the sender's AZ (else the first), deterministically.
+  if (const auto* inst = m.findInstance(q.from); inst && m.findService(q.to)) {
+    const auto* from_subnet = m.findSubnet(inst->subnet);
+    for (const auto& e : m.endpoints) {
+      if (e.type != model::EndpointType::kInterface || !e.private_dns || e.service != q.to ||
+          e.eni_ips.empty()) {
+        continue;
+      }
+      *dst = e.eni_ips[0];
+      for (size_t i = 0; i < e.subnets.size() && i < e.eni_ips.size(); ++i) {
+        const auto* s = m.findSubnet(e.subnets[i]);
+        if (s && from_subnet && s->az == from_subnet->az) {
+          *dst = e.eni_ips[i];
+          break;
+        }
+      }
+      break;
     }
   }
   PathResult r;
