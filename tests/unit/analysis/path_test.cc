@@ -367,6 +367,29 @@ TEST(Path, InterfaceEndpointEniIsReachedThroughTheLocalRoute) {
   EXPECT_FALSE(crosses(r.hops, "nat-a"));
 }
 
+TEST(Path, PrivateDnsResolvesTheServiceNameToTheEniInTheSendersAz) {
+  auto m = loadDefault();
+  auto a = path(m, "app-a", "kms", Protocol::kTcp, 443);
+  EXPECT_EQ(a.destination, ip("10.0.10.6"));
+  EXPECT_TRUE(a.reachable()) << a.explanation;
+  EXPECT_EQ(a.hops.back().node, "vpce-kms");
+  EXPECT_FALSE(crosses(a.hops, "nat-a"));
+  auto b = path(m, "app-b", "kms", Protocol::kTcp, 443);
+  EXPECT_EQ(b.destination, ip("10.0.11.6"));
+  // From the internet the name is the service's public address.
+  auto outside = path(m, "client", "kms", Protocol::kTcp, 443);
+  EXPECT_EQ(outside.destination, ip("198.18.2.10"));
+  // Without private DNS the name keeps its public address: via NAT and the internet.
+  auto off = load(vpc(kDefaultRoute, R"(
+  - {name: kms-client, subnet: private-a}
+endpoints:
+  - {name: vpce-ddb, type: interface, service: ddb, subnets: [private-a], private_dns: false}
+)"));
+  auto r = path(off, "kms-client", "ddb", Protocol::kTcp, 443);
+  EXPECT_EQ(r.destination, ip("198.18.1.10"));
+  EXPECT_TRUE(inOrder(r.hops, {"nat-a", "igw", "ddb"})) << show(r.hops);
+}
+
 TEST(Path, NatGatewayDropsOtherProtocols) {
   auto m = loadDefault();
   PathQuery q{"app-a", "client", Protocol::kAll, 0};
