@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
+#include "netsim/capture/trace.h"
+#include "netsim/check/judge_capture.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/plan/naming.h"
+#include "netsim/plan/planner.h"
 #include "netsim/probe/probe.h"
 
 namespace netsim::check {
@@ -93,45 +95,55 @@ std::vector<CheckResult> checkPredictions(const model::Model& m) {
   return out;
 }
 
-std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab) {
+std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab, const CheckOptions& options) {
   auto out = checkPredictions(m);
+  const auto points = capture::capturePoints(plan::planLab(m, lab));
   for (auto& c : out) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto& e = c.expectation;
     auto r = analysis::analysePath(m, queryOf(e));
     if (!r) continue;
-    auto ns = netns::openNamespace(plan::namespaceName(lab, e.from));
-    if (!ns) {
-      c.pass = false;
-      c.observed = "not run";
-      c.reason = "lab '" + lab + "' has no node " + e.from + " (" + ns.error().message + ")";
-      continue;
-    }
-    probe::ProbeRequest req;
-    req.protocol = e.protocol;
-    req.destination = r->destination;
-    req.port = e.port;
-    // A blocked expectation waits long enough that a slow answer would still be seen.
-    req.timeout = std::chrono::milliseconds(e.blocked ? 800 : 2000);
-    auto p = probe::sendProbe(*ns, req);
-    c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    if (!p) {
-      c.pass = false;
-      c.observed = "probe failed";
-      c.reason = p.error().message;
-      continue;
-    }
-    if (p->answered) {
-      c.observed = "answered" + (p->responder.empty() ? std::string() : " by " + p->responder) +
-                   (p->source_seen ? "; source " + p->source_seen->str() : "");
-    } else {
-      c.observed = "no answer (" + p->detail + ")";
-    }
+    const auto timeout = std::chrono::milliseconds(e.blocked ? options.blocked_timeout_ms : options.timeout_ms);
     std::string reason;
-    if (e.blocked && p->answered) reason = "expected blocked, but the probe was answered";
-    if (!e.blocked && !p->answered) reason = "the probe got no answer: " + p->detail;
-    if (!e.blocked && p->answered && e.source_seen && p->source_seen && *p->source_seen != *e.source_seen) {
-      reason = "the destination saw source " + p->source_seen->str() + ", expected " + e.source_seen->str();
+    if (options.capture) {
+      capture::TraceOptions o;
+      o.timeout = timeout;
+      o.files = options.files;
+      auto t = capture::runTrace(m, lab, queryOf(e), o, points);
+      c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (!t) {
+        c.pass = false;
+        c.observed = "not run";
+        c.reason = t.error().message;
+        continue;
+      }
+      c.observed = detail::describeProbe(t->probe);
+      reason = detail::judgeProbe(e, t->probe);
+      auto cap = detail::judgeCapture(m, e, *t, c);
+      if (!cap.empty()) reason = reason.empty() ? cap : reason + "; " + cap;
+    } else {
+      auto ns = netns::openNamespace(plan::namespaceName(lab, e.from));
+      if (!ns) {
+        c.pass = false;
+        c.observed = "not run";
+        c.reason = "lab '" + lab + "' has no node " + e.from + " (" + ns.error().message + ")";
+        continue;
+      }
+      probe::ProbeRequest req;
+      req.protocol = e.protocol;
+      req.destination = r->destination;
+      req.port = e.port;
+      req.timeout = timeout;
+      auto p = probe::sendProbe(*ns, req);
+      c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (!p) {
+        c.pass = false;
+        c.observed = "probe failed";
+        c.reason = p.error().message;
+        continue;
+      }
+      c.observed = detail::describeProbe(*p);
+      reason = detail::judgeProbe(e, *p);
     }
     if (!reason.empty()) {
       c.reason = c.reason.empty() ? reason : c.reason + "; " + reason;
@@ -139,82 +151,6 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab)
     }
   }
   return out;
-}
-
-std::string formatChecksText(const std::vector<CheckResult>& results) {
-  size_t wl = 11, wp = 9, wo = 8;
-  for (const auto& c : results) {
-    wl = std::max(wl, c.label.size());
-    wp = std::max(wp, c.predicted.size());
-    wo = std::max(wo, c.observed.size());
-  }
-  auto pad = [](std::string s, size_t w) {
-    s.resize(std::max(w, s.size()), ' ');
-    return s;
-  };
-  std::string out = pad("expectation", wl) + "  " + pad("predicted", wp) + "  " + pad("observed", wo) + "  result\n";
-  int passed = 0;
-  for (const auto& c : results) {
-    std::string want = c.expectation.blocked ? " [blocked]" : "";
-    out += pad(c.label, wl) + "  " + pad(c.predicted, wp) + "  " + pad(c.observed.empty() ? "-" : c.observed, wo) +
-           "  " + (c.pass ? "PASS" : "FAIL: " + c.reason) + "\n";
-    passed += c.pass;
-  }
-  out += std::to_string(passed) + " passed, " + std::to_string(results.size() - passed) + " failed\n";
-  return out;
-}
-
-std::string formatChecksJson(const std::string& lab, const std::vector<CheckResult>& results) {
-  nlohmann::json j;
-  j["lab"] = lab;
-  j["checks"] = nlohmann::json::array();
-  int passed = 0;
-  for (const auto& c : results) {
-    j["checks"].push_back({{"expectation", c.label}, {"blocked", c.expectation.blocked},
-                           {"predicted", c.predicted}, {"observed", c.observed}, {"pass", c.pass},
-                           {"reason", c.reason}, {"ms", c.ms},
-                           {"line", c.expectation.where.line}});
-    passed += c.pass;
-  }
-  j["passed"] = passed;
-  j["failed"] = static_cast<int>(results.size()) - passed;
-  return j.dump(2) + "\n";
-}
-
-namespace {
-std::string xmlEscape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-}  // namespace
-
-std::string formatChecksJunit(const std::string& lab, const std::vector<CheckResult>& results) {
-  int failures = 0;
-  double total = 0;
-  for (const auto& c : results) {
-    failures += !c.pass;
-    total += c.ms;
-  }
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"netsim-check-" + xmlEscape(lab) +
-                    "\" tests=\"" + std::to_string(results.size()) + "\" failures=\"" + std::to_string(failures) +
-                    "\" time=\"" + std::to_string(total / 1000) + "\">\n";
-  for (const auto& c : results) {
-    out += "  <testcase classname=\"netsim." + xmlEscape(lab) + "\" name=\"" + xmlEscape(c.label) + "\" time=\"" +
-           std::to_string(c.ms / 1000) + "\">";
-    if (!c.pass) out += "<failure message=\"" + xmlEscape(c.reason) + "\"/>";
-    out += "<system-out>" + xmlEscape("predicted: " + c.predicted + "\nobserved: " + c.observed) + "</system-out>";
-    out += "</testcase>\n";
-  }
-  return out + "</testsuite>\n";
 }
 
 }  // namespace netsim::check

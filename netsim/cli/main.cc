@@ -17,6 +17,8 @@ const std::vector<Verb>& verbs() {
       {"down", "remove a lab completely, no topology file needed (root)", runDown},
       {"status", "show running labs, their nodes and appliances", runStatus},
       {"check", "run the topology's expectations: prediction and real probes", runCheck},
+      {"trace", "send a real probe, capture it on every link and compare with the prediction", runTrace},
+      {"capture", "stream a packet capture from a lab node's interface (pcap)", runCapture},
       {"exec", "run a command inside a lab node", runExec},
       {"shell", "open a shell inside a lab node", runShell},
       {"responder", "the TCP/UDP responder labs run in their nodes", runResponder, true},

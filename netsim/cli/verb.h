@@ -59,6 +59,8 @@ int runDown(const Args& args);
 int runStatus(const Args& args);
 int runExec(const Args& args);
 int runCheck(const Args& args);
+int runTrace(const Args& args);
+int runCapture(const Args& args);
 int runShell(const Args& args);
 int runResponder(const Args& args);
 

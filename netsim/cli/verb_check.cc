@@ -1,28 +1,35 @@
 #include <fstream>
 #include <iostream>
 
+#include "netsim/capture/link_capture.h"
 #include "netsim/check/expectations.h"
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
+#include "netsim/plan/planner.h"
 
 namespace po = boost::program_options;
 
 namespace netsim::cli {
 
 int runCheck(const Args& args) {
-  VerbParser p("netsim check [LAB] [--file FILE] [--predict-only] [--json] [--junit OUT.xml]",
+  VerbParser p("netsim check [LAB] [--file FILE] [--predict-only] [--json] [--junit OUT.xml] [--pcap DIR]",
                "Runs the topology's `expect:` entries. Each is checked against the route tables (the\n"
                "prediction of `netsim path`) and, in the running lab LAB, with a real probe from the\n"
                "sender (TCP connection, UDP datagram or ICMP echo) whose answer names the source\n"
-               "address the destination saw. A blocked expectation passes only if the probe was sent\n"
-               "and got no answer. Prints a table; exit code 1 if any expectation fails.\n"
+               "address the destination saw, captured on every link end of the lab: the hops the probe\n"
+               "really took (via/not_via), the translated source on each link, and the first hop where\n"
+               "capture and prediction part. A blocked expectation passes only if the probe was\n"
+               "captured leaving the sender and not seen beyond the hop where the route tables stop\n"
+               "it. Prints a table; exit code 1 if any expectation fails.\n"
                "LAB defaults to 'default'; the topology is the one the lab was built from, or FILE.\n"
                "With --predict-only no lab is needed (and no root).",
                "sudo netsim check default --junit checks.xml");
   p.options()("file", po::value<std::string>()->default_value(""), "topology file (default: the lab's own)")(
       "predict-only", "check the route-table prediction only, without a running lab")(
       "json", "print the results as JSON")(
-      "junit", po::value<std::string>()->default_value(""), "also write a JUnit XML report to this file");
+      "junit", po::value<std::string>()->default_value(""), "also write a JUnit XML report to this file")(
+      "pcap", po::value<std::string>()->default_value(""), "keep one pcap file per link end in this directory")(
+      "no-capture", "probe only, without packet captures");
   p.positionals()("lab", po::value<std::string>()->default_value("default"), "");
   p.positional("lab");
   int code = 0;
@@ -37,7 +44,20 @@ int runCheck(const Args& args) {
     std::cerr << "netsim check: the topology has no expect: entries\n";
     return kExitBadInput;
   }
-  auto results = predict_only ? check::checkPredictions(*m) : check::checkLab(*m, lab);
+  check::CheckOptions options;
+  options.capture = vm->count("no-capture") == 0;
+  std::unique_ptr<capture::PcapFileSet> files;
+  if (const auto dir = (*vm)["pcap"].as<std::string>(); !dir.empty() && !predict_only) {
+    auto f = capture::PcapFileSet::open(dir, capture::capturePoints(plan::planLab(*m, lab)));
+    if (!f) {
+      std::cerr << "netsim check: " << f.error().message << "\n";
+      return kExitSystem;
+    }
+    files = std::move(*f);
+    options.files = files.get();
+  }
+  auto results = predict_only ? check::checkPredictions(*m) : check::checkLab(*m, lab, options);
+  files.reset();  // flushed and closed
   if (vm->count("json")) std::cout << check::formatChecksJson(lab, results);
   else std::cout << check::formatChecksText(results);
   const auto junit = (*vm)["junit"].as<std::string>();

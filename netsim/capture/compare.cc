@@ -1,0 +1,97 @@
+#include "netsim/capture/compare.h"
+
+#include <netinet/in.h>
+
+namespace netsim::capture {
+namespace {
+
+std::string where(const std::string& node, const std::string& link) {
+  return node + (link.empty() ? std::string() : " on " + link);
+}
+
+std::string ep(const analysis::Endpoint4& e) {
+  return e.address.str() + (e.port ? ":" + std::to_string(e.port) : std::string());
+}
+
+// The predicted packet on hop i's arrival link (hop 0: as the sender sends it).
+const analysis::Hop& predictedPacketHop(const std::vector<analysis::Hop>& phys, size_t i) {
+  return phys[i == 0 ? 0 : i - 1];
+}
+
+// The captured packet at hop i, if any.
+const Sighting* observedPacket(const ObservedLeg& leg, size_t i) {
+  if (i >= leg.hops.size()) return nullptr;
+  const auto& h = leg.hops[i];
+  if (i == 0) return h.out_link.empty() ? nullptr : &h.left;
+  return &h.arrived;
+}
+
+// "" when the captured addresses match the predicted ones, else what differs.
+std::string addressMismatch(const analysis::Hop& p, const Sighting& s) {
+  const bool ported = s.proto == IPPROTO_TCP || s.proto == IPPROTO_UDP;
+  std::string why;
+  if (p.src.address != s.src) why = "source " + s.src.str() + ", predicted " + p.src.address.str();
+  else if (p.dst.address != s.dst) why = "destination " + s.dst.str() + ", predicted " + p.dst.address.str();
+  else if (ported && p.dst.port && p.dst.port != s.dport) {
+    why = "destination port " + std::to_string(s.dport) + ", predicted " + std::to_string(p.dst.port);
+  } else if (ported && p.src.port && p.src.port != s.sport) {
+    why = "source port " + std::to_string(s.sport) + ", predicted " + std::to_string(p.src.port);
+  }
+  return why;
+}
+
+}  // namespace
+
+std::vector<analysis::Hop> physicalHops(const std::vector<analysis::Hop>& hops) {
+  std::vector<analysis::Hop> out;
+  for (const auto& h : hops) {
+    if (h.kind != "subnet") out.push_back(h);
+  }
+  return out;
+}
+
+std::string predictedAddresses(const std::vector<analysis::Hop>& phys, size_t i) {
+  if (i >= phys.size()) return "";
+  const auto& h = predictedPacketHop(phys, i);
+  return ep(h.src) + " -> " + ep(h.dst);
+}
+
+std::string observedAddresses(const ObservedLeg& leg, size_t i) {
+  const auto* s = observedPacket(leg, i);
+  return s ? describeAddresses(*s) : "";
+}
+
+Divergence compareLeg(const std::vector<analysis::Hop>& predicted, const ObservedLeg& observed,
+                      const std::string& leg_name) {
+  const auto phys = physicalHops(predicted);
+  Divergence d;
+  const size_t n = std::max(phys.size(), observed.hops.size());
+  for (size_t i = 0; i < n; ++i) {
+    const bool has_p = i < phys.size(), has_o = i < observed.hops.size();
+    std::string why;
+    if (has_p && has_o) {
+      const auto& p = phys[i];
+      const auto& o = observed.hops[i];
+      if (p.node != o.node || (i > 0 && p.in_link != o.in_link)) {
+        why = "different node";
+      } else if (const auto* s = observedPacket(observed, i)) {
+        why = addressMismatch(predictedPacketHop(phys, i), *s);
+      }
+      if (why.empty()) continue;
+    }
+    d.agree = false;
+    d.hop = i;
+    d.predicted = has_p ? where(phys[i].node, i ? phys[i].in_link : "") : "(path ends)";
+    d.observed = has_o ? where(observed.hops[i].node, i ? observed.hops[i].in_link : "") : "(not seen further)";
+    if (!has_o && i > 0 && observed.hops[i - 1].out_link.empty()) d.observed = "(dropped at " + observed.hops[i - 1].node + ")";
+    if (!has_o && !observed.lost_on.empty()) d.observed = "(left on " + observed.lost_on + ", arrived nowhere)";
+    if (observed.hops.empty()) d.observed = "(not seen at all)";
+    d.text = leg_name + " part at hop " + std::to_string(i) + ": predicted " + d.predicted + ", observed " +
+             d.observed;
+    if (has_p && has_o && why != "different node") d.text += " (" + why + ")";
+    return d;
+  }
+  return d;
+}
+
+}  // namespace netsim::capture

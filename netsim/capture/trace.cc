@@ -1,0 +1,88 @@
+#include "netsim/capture/trace.h"
+
+#include <random>
+#include <thread>
+
+#include "netsim/netns/namespace.h"
+#include "netsim/plan/naming.h"
+#include "netsim/plan/planner.h"
+
+namespace netsim::capture {
+
+using Clock = std::chrono::steady_clock;
+
+std::string probeFilter(model::Protocol protocol, uint16_t port) {
+  switch (protocol) {
+    case model::Protocol::kTcp: return "icmp or (tcp port " + std::to_string(port) + ")";
+    case model::Protocol::kUdp: return "icmp or (udp port " + std::to_string(port) + ")";
+    default: return "icmp";
+  }
+}
+
+std::string newMarker() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* kHex = "0123456789abcdef";
+  std::string s = "netsim-probe-";
+  uint64_t v = rng();
+  for (int i = 0; i < 16; ++i, v >>= 4) s += kHex[v & 0xf];
+  return s;
+}
+
+common::Result<TraceResult> runTrace(const model::Model& m, const std::string& lab, const analysis::PathQuery& query,
+                                     const TraceOptions& options) {
+  return runTrace(m, lab, query, options, capturePoints(plan::planLab(m, lab)));
+}
+
+common::Result<TraceResult> runTrace(const model::Model& m, const std::string& lab, const analysis::PathQuery& query,
+                                     const TraceOptions& options, const std::vector<CapturePoint>& points) {
+  auto r = analysis::analysePath(m, query);
+  if (!r) return r.error();
+  TraceResult t;
+  t.prediction = *r;
+  t.points = points;
+  auto ns = netns::openNamespace(plan::namespaceName(lab, query.from));
+  if (!ns) {
+    return common::makeError(ns.error().code, "lab '" + lab + "' has no node " + query.from + " (" +
+                                                  ns.error().message + ")");
+  }
+  const auto t0 = Clock::now();
+  CaptureOptions co;
+  co.filter = probeFilter(query.protocol, query.port);
+  co.files = options.files;
+  auto cap = LinkCapture::start(points, co);
+  if (!cap) return cap.error();
+  t.open_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+
+  probe::ProbeRequest req;
+  req.protocol = query.protocol == model::Protocol::kAll ? model::Protocol::kIcmp : query.protocol;
+  req.destination = r->destination;
+  req.port = query.port;
+  req.timeout = options.timeout;
+  req.payload = newMarker();
+  auto p = probe::sendProbe(*ns, req);
+  std::this_thread::sleep_for(options.settle);
+  auto sightings = (*cap)->stop();
+  t.kernel_drops = (*cap)->kernelDrops();
+  t.ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  if (!p) return p.error();
+  t.probe = *p;
+
+  t.identity.protocol = req.protocol;
+  t.identity.sender = query.from;
+  t.identity.destination = req.destination;
+  t.identity.port = req.port;
+  t.identity.local_port = p->local_port;
+  t.identity.marker = req.payload;
+  t.observation = observe(points, sightings, t.identity);
+  t.forward = compareLeg(t.prediction.hops, t.observation.forward, "forward paths");
+  if (t.prediction.blocked == analysis::Blocked::kNone) {
+    t.reply = compareLeg(t.prediction.reply_hops, t.observation.reply, "reply paths");
+  } else if (!t.observation.reply.hops.empty()) {
+    t.reply = {false, 0, "(no reply)", t.observation.reply.hops[0].node,
+               "reply paths part at hop 0: predicted no reply, observed a reply from " +
+                   t.observation.reply.hops[0].node};
+  }
+  return t;
+}
+
+}  // namespace netsim::capture

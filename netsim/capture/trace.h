@@ -1,0 +1,57 @@
+#pragma once
+// `netsim trace`: one real probe, captured on every link end of the lab, matched across hops and
+// compared with the route-table prediction, forward and back.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "netsim/analysis/path.h"
+#include "netsim/capture/compare.h"
+#include "netsim/capture/link_capture.h"
+#include "netsim/capture/matcher.h"
+#include "netsim/common/result.h"
+#include "netsim/model/model.h"
+#include "netsim/probe/probe.h"
+
+namespace netsim::capture {
+
+struct TraceOptions {
+  std::chrono::milliseconds timeout{2000};  // how long the probe waits for an answer
+  std::chrono::milliseconds settle{20};     // capture kept open after the probe returns
+  PcapFileSet* files = nullptr;             // also keep every captured frame (one file per link)
+};
+
+struct TraceResult {
+  analysis::PathResult prediction;
+  probe::ProbeResult probe;
+  ProbeIdentity identity;
+  Observation observation;
+  Divergence forward;  // prediction vs capture, forward leg
+  Divergence reply;    // and the reply leg
+  std::vector<CapturePoint> points;
+  uint64_t kernel_drops = 0;
+  double ms = 0;       // capture open + probe + settle
+  double open_ms = 0;  // of which: opening the handles
+};
+
+// The BPF filter that keeps only what a probe of this kind can produce on any link (the probe,
+// its answer, ICMP errors about it), whatever the NATs rewrote.
+std::string probeFilter(model::Protocol protocol, uint16_t port);
+
+// A fresh payload marker ("netsim-probe-<16 hex>"), unique per probe.
+std::string newMarker();
+
+// Runs the prediction, opens captures on every link end of the lab (recomputed from the model
+// with plan::planLab), sends the probe from inside `query.from`, and matches what was captured.
+common::Result<TraceResult> runTrace(const model::Model& m, const std::string& lab, const analysis::PathQuery& query,
+                                     const TraceOptions& options);
+// The same, on points the caller already computed (check runs many traces on one lab).
+common::Result<TraceResult> runTrace(const model::Model& m, const std::string& lab, const analysis::PathQuery& query,
+                                     const TraceOptions& options, const std::vector<CapturePoint>& points);
+
+std::string formatTraceText(const TraceResult& t);
+std::string formatTraceJson(const TraceResult& t);
+// Per-hop JSON of one leg (used by `check --json` too).
+std::string legJson(const ObservedLeg& leg);
+
+}  // namespace netsim::capture

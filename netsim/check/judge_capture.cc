@@ -1,0 +1,142 @@
+#include "netsim/check/judge_capture.h"
+
+#include <algorithm>
+
+namespace netsim::check::detail {
+namespace {
+
+// Nodes worth naming in a one-line summary: the gateways a path goes through.
+bool notable(const model::Model& m, const std::string& node) {
+  if (m.findNatGateway(node) || m.findEndpoint(node)) return true;
+  if (m.internet_gateway && m.internet_gateway->name == node) return true;
+  const auto* i = m.findInstance(node);
+  return i && i->role == model::InstanceRole::kNatInstance;
+}
+
+std::string joinPath(const std::vector<std::string>& nodes) {
+  std::string s;
+  for (const auto& n : nodes) s += (s.empty() ? "" : " > ") + n;
+  return s;
+}
+
+std::vector<std::string> hopLabels(const capture::ObservedLeg& leg) {
+  std::vector<std::string> out;
+  for (const auto& h : leg.hops) out.push_back(h.in_link.empty() ? h.node : h.node + "@" + h.in_link);
+  return out;
+}
+
+}  // namespace
+
+std::string describeProbe(const probe::ProbeResult& p) {
+  if (p.answered) {
+    return "answered" + (p.responder.empty() ? std::string() : " by " + p.responder) +
+           (p.source_seen ? "; source " + p.source_seen->str() : "");
+  }
+  return "no answer (" + p.detail + ")";
+}
+
+std::string judgeProbe(const model::Expectation& e, const probe::ProbeResult& p) {
+  if (e.blocked && p.answered) return "expected blocked, but the probe was answered";
+  if (!e.blocked && !p.answered) return "the probe got no answer: " + p.detail;
+  if (!e.blocked && e.source_seen && p.source_seen && *p.source_seen != *e.source_seen) {
+    return "the destination saw source " + p.source_seen->str() + ", expected " + e.source_seen->str();
+  }
+  return "";
+}
+
+std::string judgeCapture(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
+                         CheckResult& c) {
+  const auto& obs = t.observation;
+  const auto& r = t.prediction;
+  c.captured = true;
+  for (const auto& h : capture::physicalHops(r.hops)) {
+    c.predicted_hops.push_back(h.in_link.empty() ? h.node : h.node + "@" + h.in_link);
+  }
+  c.observed_hops = hopLabels(obs.forward);
+  c.observed_reply_hops = hopLabels(obs.reply);
+  c.trace_json = capture::formatTraceJson(t);
+  if (!t.forward.agree) c.divergence = t.forward.text;
+  else if (!t.reply.agree) c.divergence = t.reply.text;
+  for (const auto& h : obs.forward.hops) {
+    if (h.in_link == "igw-inet") c.internet_source = h.arrived.src.str();
+  }
+  if (!obs.sent) {
+    c.observed += "; captured: never left " + e.from;
+    return "the probe was not captured leaving " + e.from + ", so nothing was tested";
+  }
+
+  const auto nodes = capture::nodesOf(obs.forward);
+  std::string via;
+  for (const auto& n : nodes) {
+    if (notable(m, n)) via += (via.empty() ? "" : ", ") + n;
+  }
+  const std::string& last = nodes.back();
+  std::string summary = "captured ";
+  if (e.blocked || r.blocked != analysis::Blocked::kNone) {
+    summary += "stopping at " + last;
+  } else {
+    summary += via.empty() ? std::string("direct") : "via " + via;
+  }
+  summary += " (" + std::to_string(nodes.size()) + " hops" +
+             (t.forward.agree && t.reply.agree ? ", as predicted)" : "; differs at hop " +
+                                                                        std::to_string(t.forward.agree ? t.reply.hop : t.forward.hop) +
+                                                                        (t.forward.agree ? " of the reply)" : ")"));
+  if (!c.internet_source.empty()) summary += "; " + c.internet_source + " on igw-inet";
+  c.observed += "; " + summary;
+
+  std::vector<std::string> why;
+  auto hopOf = [&](const std::string& node) {
+    auto it = std::find(nodes.begin(), nodes.end(), node);
+    return static_cast<size_t>(it - nodes.begin());
+  };
+  if (e.blocked) {
+    // The probe must have gone exactly as far as predicted: seen up to the stopping hop, never
+    // beyond it, and no answer seen anywhere.
+    if (r.blocked != analysis::Blocked::kNone) {
+      if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
+      else if (last != r.blocked_at) why.push_back("captured stopping at " + last + ", predicted " + r.blocked_at);
+    } else if (r.reply_blocked != analysis::Blocked::kNone) {
+      if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
+      if (!t.reply.agree) why.push_back("capture: " + t.reply.text);
+    } else if (obs.forward.hops.size() > 1 && t.forward.agree) {
+      why.push_back("captured reaching " + last + " along the predicted path");
+    }
+    if (!obs.reply.hops.empty() && r.reply_blocked == analysis::Blocked::kNone) {
+      why.push_back("an answer from " + obs.reply.hops.front().node + " was captured");
+    }
+  } else {
+    if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
+    size_t at = 0;
+    for (const auto& want : e.via) {
+      auto it = std::find(nodes.begin() + static_cast<long>(std::min(at, nodes.size())), nodes.end(), want);
+      if (it == nodes.end()) {
+        why.push_back("captured path does not cross " + want + " (it went " + joinPath(nodes) + ")");
+        break;
+      }
+      at = static_cast<size_t>(it - nodes.begin()) + 1;
+    }
+    for (const auto& avoid : e.not_via) {
+      if (size_t k = hopOf(avoid); k < nodes.size()) {
+        why.push_back("captured crossing " + avoid + " at hop " + std::to_string(k));
+      }
+      // Not crossing a node also means not crossing its links.
+      for (const auto& h : obs.forward.hops) {
+        if (h.out_link.find(avoid) != std::string::npos && hopOf(avoid) >= nodes.size()) {
+          why.push_back("captured on link " + h.out_link + " leaving " + h.node);
+          break;
+        }
+      }
+    }
+    const auto& arrived = obs.forward.hops.back();
+    if (obs.forward.hops.size() > 1 && e.source_seen && arrived.arrived.src != *e.source_seen) {
+      why.push_back("captured arriving at " + arrived.node + " with source " + arrived.arrived.src.str() +
+                    ", expected " + e.source_seen->str());
+    }
+    if (t.forward.agree && !t.reply.agree) why.push_back("capture: " + t.reply.text);
+  }
+  std::string out;
+  for (const auto& w : why) out += (out.empty() ? "" : "; ") + w;
+  return out;
+}
+
+}  // namespace netsim::check::detail

@@ -1,0 +1,20 @@
+#pragma once
+// Internal to netsim_check: judging a probe's answer and its captures against an expectation.
+#include <string>
+
+#include "netsim/capture/trace.h"
+#include "netsim/check/expectations.h"
+#include "netsim/probe/probe.h"
+
+namespace netsim::check::detail {
+
+// "answered by client; source 203.0.113.10" / "no answer (timeout)".
+std::string describeProbe(const probe::ProbeResult& p);
+// Why the probe's answer contradicts the expectation ("" when it does not).
+std::string judgeProbe(const model::Expectation& e, const probe::ProbeResult& p);
+// Fills c's capture fields and returns why the captures contradict the expectation or the
+// prediction ("" when they support both).
+std::string judgeCapture(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
+                         CheckResult& c);
+
+}  // namespace netsim::check::detail
