@@ -63,5 +63,7 @@ int runTrace(const Args& args);
 int runCapture(const Args& args);
 int runShell(const Args& args);
 int runResponder(const Args& args);
+int runAppliance(const Args& args);
+int runStats(const Args& args);
 
 }  // namespace netsim::cli

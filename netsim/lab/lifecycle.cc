@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -200,6 +201,10 @@ class Builder {
   Status waitUntilReady() {
     const auto deadline = Clock::now() + std::chrono::seconds(10);
     for (const auto& p : w_.processes) {
+      if (!p.ready_socket.empty()) {
+        if (auto st = waitForSocket(p, deadline); !st) return st;
+        continue;
+      }
       int port = 0;
       for (size_t i = 0; i + 1 < p.argv.size(); ++i) {
         if (p.argv[i] == "--tcp") port = std::stoi(p.argv[i + 1]);
@@ -226,6 +231,24 @@ class Builder {
     }
     detail_ = "all appliances answering";
     return {};
+  }
+
+  // A userspace appliance is ready when its control socket accepts (it opens it last, after
+  // its packet sockets).
+  Status waitForSocket(const plan::ProcessSpec& p, Clock::time_point deadline) {
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    if (p.ready_socket.size() >= sizeof a.sun_path) return makeError(ErrorCode::kInternal, "socket path too long");
+    p.ready_socket.copy(a.sun_path, p.ready_socket.size());
+    while (true) {
+      common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      if (fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return {};
+      if (Clock::now() > deadline) {
+        return makeError(ErrorCode::kSystem, p.role + " in " + p.node + " is not answering on " + p.ready_socket +
+                                                 " (log: " + logDir(w_.lab) + "/" + p.node + "." + p.role + ".log)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 
   const plan::Wiring& w_;

@@ -9,6 +9,7 @@
 #include "netsim/plan/planner.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "netsim/common/hash.h"
 #include "netsim/plan/naming.h"
@@ -93,8 +94,9 @@ class Planner {
   }
 
   // A node's leg on a segment (subnet or internet): veth from the node to the fabric bridge.
+  // `kernel_address` false: the leg stays unaddressed (a userspace appliance owns it).
   void attach(const std::string& node, const std::string& ifname, const std::string& link,
-              common::Cidr address) {
+              common::Cidr address, bool kernel_address = true) {
     VethSpec v;
     v.link = link;
     v.a_ns = ns(node);
@@ -105,7 +107,7 @@ class Planner {
     v.b_mac = mac(v.b_ns, v.b_if);
     v.b_bridge = bridges_.at(link);
     w_.veths.push_back(v);
-    w_.addresses.push_back({v.a_ns, v.a_if, address});
+    if (kernel_address) w_.addresses.push_back({v.a_ns, v.a_if, address});
   }
 
   // A point-to-point link; returns the two addresses (a side .1, b side .2 of a /30).
@@ -165,6 +167,34 @@ class Planner {
     if (!tcp.empty()) p.argv.insert(p.argv.end(), {"--tcp", join(tcp)});
     if (!udp.empty()) p.argv.insert(p.argv.end(), {"--udp", join(udp)});
     w_.processes.push_back(p);
+  }
+
+  // A userspace appliance (netsim appliance, netsim/dataplane) owning the node's interfaces.
+  // Its control socket lives in the lab's state directory (lab::stateDir) and tells `up` it is
+  // ready.
+  void appliance(const std::string& node, const std::string& role, const std::vector<std::string>& args) {
+    ProcessSpec p;
+    p.ns = ns(node);
+    p.node = node;
+    p.role = role;
+    p.ready_socket = "/run/netsim/" + w_.lab + "/" + node + ".sock";
+    char factor[32];
+    std::snprintf(factor, sizeof factor, "%g", m_.time_factor);
+    p.argv = {"netsim", "appliance", "--lab", w_.lab, "--node", node, "--role", role};
+    p.argv.insert(p.argv.end(), args.begin(), args.end());
+    p.argv.insert(p.argv.end(), {"--time-factor", factor, "--control", p.ready_socket});
+    w_.processes.push_back(p);
+  }
+
+  // The kernel of an appliance's namespace drops every frame on the appliance's legs after the
+  // AF_PACKET taps have seen it: it never answers, resets or forwards anything there.
+  static std::string applianceIngressDrop(const std::vector<std::string>& ifnames) {
+    std::string out = "table netdev netsim_appliance {\n";
+    for (const auto& i : ifnames) {
+      out += "  chain ingress_" + i + " {\n    type filter hook ingress device \"" + i +
+             "\" priority 0; policy drop;\n  }\n";
+    }
+    return out + "}\n";
   }
 
   std::string legOf(const std::string& subnet) { return interfaceName(subnet); }
@@ -273,11 +303,27 @@ class Planner {
 
   void planInternetGateway() {
     const auto& igw = m_.internet_gateway->name;
-    auto& spec = addNamespace(igw, "internet-gateway", true);
+    const bool userspace = m_.internet_gateway->dataplane == model::Dataplane::kUserspace;
+    auto& spec = addNamespace(igw, "internet-gateway", !userspace);
     (void)spec;
     auto [igw_inet, inet_igw] = p2p("igw-inet", igw, "inet", kInternetNode, "igw");
     igw_inet_side_ = igw_inet;
     internet_igw_side_ = inet_igw;
+    if (userspace) {
+      // The appliance owns both legs: the kernel of the namespace has no address on them.
+      std::erase_if(w_.addresses, [&](const AddressSpec& a) { return a.ns == ns(igw); });
+      std::vector<std::string> args = {"--if", "vpc=" + common::Cidr(igw_vpc_side_, 30).str(),
+                                       "--if", "inet=" + common::Cidr(igw_inet, 30).str(),
+                                       "--route", m_.vpc.cidr.str() + "=" + router_igw_side_.str() + "@vpc",
+                                       "--route", "0.0.0.0/0=" + inet_igw.str() + "@inet",
+                                       "--outside", "inet"};
+      for (const auto& mp : oneToOneMappings()) {
+        args.insert(args.end(), {"--map", mp.private_ip.str() + "=" + mp.public_ip.str()});
+      }
+      nsSpec(igw).nftables = applianceIngressDrop({"vpc", "inet"});
+      appliance(igw, "internet-gateway", args);
+      return;
+    }
     route(igw, 254, m_.vpc.cidr, router_igw_side_, "vpc", 0, "the VPC");
     route(igw, 254, common::Cidr(), inet_igw, "inet", 0, "the internet");
     nsSpec(igw).nftables = internetGatewayRules(oneToOneMappings());
@@ -337,6 +383,17 @@ class Planner {
   }
 
   void planNatGateway(const model::NatGateway& n) {
+    if (n.dataplane == model::Dataplane::kUserspace) {
+      auto& spec = addNamespace(n.name, "nat-gateway", false);
+      spec.nftables = applianceIngressDrop({"eth0"});
+      const auto* s = m_.findSubnet(n.subnet);
+      common::Cidr address(n.private_ip, s->cidr.prefixLength());
+      attach(n.name, "eth0", n.subnet, address, false);
+      appliance(n.name, "nat-gateway",
+                {"--if", "eth0=" + address.str(), "--route", "0.0.0.0/0=" + s->router().str() + "@eth0",
+                 "--inside", m_.vpc.cidr.str(), "--profile", n.profile});
+      return;
+    }
     auto& spec = addNamespace(n.name, "nat-gateway", true);
     spec.nftables = natGatewayRules(n.private_ip, m_.vpc.cidr);
     const auto* s = m_.findSubnet(n.subnet);

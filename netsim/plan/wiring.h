@@ -74,7 +74,9 @@ struct RuleSpec {
 struct ProcessSpec {
   std::string ns;
   std::string node;
-  std::string role;  // responder, ...
+  std::string role;  // responder, nat-gateway, internet-gateway, ...
+  // Readiness: "" = the first --tcp port accepts; else this Unix socket accepts a connection.
+  std::string ready_socket;
   std::vector<std::string> argv;  // argv[0] "netsim" is replaced by the running binary
 };
 

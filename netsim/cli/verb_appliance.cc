@@ -1,0 +1,85 @@
+// `netsim appliance` (hidden): the userspace NAT gateway / internet gateway that `netsim up`
+// starts inside the gateway's namespace. `netsim stats` talks to its control socket.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include "netsim/cli/verb.h"
+#include "netsim/dataplane/run.h"
+
+namespace po = boost::program_options;
+
+namespace netsim::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void onSignal(int) { g_stop = true; }
+
+}  // namespace
+
+int runAppliance(const Args& args) {
+  VerbParser p("netsim appliance --node NAME --role ROLE --if IF=ADDR/LEN... [--route DST[=GW]@IF...] [options]",
+               "A userspace NAT gateway or internet gateway owning its interfaces through AF_PACKET:\n"
+               "ARP, ICMP echo, forwarding with TTL and \"fragmentation needed\", and the NAT engine.\n"
+               "`netsim up` starts one per gateway whose dataplane is userspace. Runs until SIGTERM.",
+               "netsim appliance --node nat-a --role nat-gateway --if eth0=10.0.1.10/24 \\\n"
+               "    --route 0.0.0.0/0=10.0.1.1@eth0 --inside 10.0.0.0/16");
+  p.options()("node", po::value<std::string>()->required(), "node name")(
+      "lab", po::value<std::string>()->default_value(""), "lab name")(
+      "role", po::value<std::string>()->required(), "nat-gateway or internet-gateway")(
+      "if", po::value<std::vector<std::string>>()->required(), "interface and its address (repeat)")(
+      "route", po::value<std::vector<std::string>>()->default_value({}, ""), "route DST[=GW]@IF (repeat)")(
+      "inside", po::value<std::string>()->default_value("0.0.0.0/0"), "NAT gateway: sources it translates")(
+      "profile", po::value<std::string>()->default_value("aws-nat-gateway"), "NAT gateway: aws-nat-gateway or rfc")(
+      "map", po::value<std::vector<std::string>>()->default_value({}, ""), "internet gateway: PRIVATE=PUBLIC (repeat)")(
+      "outside", po::value<std::string>()->default_value("inet"), "internet gateway: the internet leg")(
+      "time-factor", po::value<double>()->default_value(1.0), "multiplies every NAT timer")(
+      "control", po::value<std::string>()->default_value(""), "control socket path (for netsim stats)");
+  int code = 0;
+  auto vm = p.parse(args, code);
+  if (!vm) return code;
+  auto bad = [](const std::string& m) {
+    std::cerr << "netsim appliance: " << m << "\n";
+    return kExitBadInput;
+  };
+  dataplane::ApplianceConfig c;
+  c.lab = (*vm)["lab"].as<std::string>();
+  c.node = (*vm)["node"].as<std::string>();
+  auto role = dataplane::parseRole((*vm)["role"].as<std::string>());
+  if (!role) return bad(role.error().message);
+  c.role = *role;
+  for (const auto& s : (*vm)["if"].as<std::vector<std::string>>()) {
+    auto i = dataplane::parseInterface(s);
+    if (!i) return bad(i.error().message);
+    c.interfaces.push_back(*i);
+  }
+  for (const auto& s : (*vm)["route"].as<std::vector<std::string>>()) {
+    auto r = dataplane::parseRoute(s);
+    if (!r) return bad(r.error().message);
+    c.routes.push_back(*r);
+  }
+  for (const auto& s : (*vm)["map"].as<std::vector<std::string>>()) {
+    auto m = dataplane::parseMapping(s);
+    if (!m) return bad(m.error().message);
+    c.mappings.push_back(*m);
+  }
+  auto inside = common::Cidr::parse((*vm)["inside"].as<std::string>());
+  if (!inside) return bad("bad --inside");
+  c.inside = *inside;
+  c.profile = (*vm)["profile"].as<std::string>();
+  c.outside_interface = (*vm)["outside"].as<std::string>();
+  c.time_factor = (*vm)["time-factor"].as<double>();
+  c.control_socket = (*vm)["control"].as<std::string>();
+  struct sigaction sa {};
+  sa.sa_handler = onSignal;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+  auto st = dataplane::runAppliance(c, g_stop);
+  if (!st) {
+    std::cerr << "netsim appliance: " << st.error().message << "\n";
+    return st.error().code == common::ErrorCode::kInvalidArgument ? kExitBadInput : kExitSystem;
+  }
+  return kExitOk;
+}
+
+}  // namespace netsim::cli

@@ -1,0 +1,90 @@
+#include "netsim/dataplane/config.h"
+
+namespace netsim::dataplane {
+
+using common::ErrorCode;
+using common::makeError;
+
+const char* roleName(Role role) {
+  return role == Role::kNatGateway ? "nat-gateway" : "internet-gateway";
+}
+
+common::Result<Role> parseRole(const std::string& text) {
+  if (text == "nat-gateway") return Role::kNatGateway;
+  if (text == "internet-gateway") return Role::kInternetGateway;
+  return makeError(ErrorCode::kInvalidArgument, "role must be nat-gateway or internet-gateway, not '" + text + "'");
+}
+
+common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
+  nat::Config cfg;
+  if (c.role == Role::kInternetGateway) {
+    cfg = nat::profiles::staticOneToOne(c.mappings);
+  } else {
+    if (c.interfaces.empty()) return makeError(ErrorCode::kInvalidArgument, "a NAT gateway needs an interface");
+    std::vector<common::Ipv4Address> pool{c.interfaces.front().address.address()};
+    if (c.profile == "aws-nat-gateway") {
+      cfg = nat::profiles::awsNatGateway(pool);
+    } else if (c.profile == "rfc") {
+      cfg = nat::profiles::rfc(pool);
+    } else {
+      return makeError(ErrorCode::kInvalidArgument, "unknown NAT profile '" + c.profile + "'");
+    }
+  }
+  cfg.time_factor = c.time_factor;
+  if (auto st = nat::validate(cfg); !st) return st.error();
+  return cfg;
+}
+
+namespace {
+
+common::Result<common::Ipv4Address> address(const std::string& text, const std::string& what) {
+  auto a = common::Ipv4Address::parse(text);
+  if (!a) return makeError(ErrorCode::kInvalidArgument, "bad address '" + text + "' in " + what);
+  return *a;
+}
+
+}  // namespace
+
+common::Result<InterfaceConfig> parseInterface(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return makeError(ErrorCode::kInvalidArgument, "interface must look like eth0=10.0.1.10/24, not '" + text + "'");
+  }
+  auto cidr = common::Cidr::parse(text.substr(eq + 1));
+  if (!cidr) return makeError(ErrorCode::kInvalidArgument, "bad address in interface '" + text + "'");
+  return InterfaceConfig{text.substr(0, eq), *cidr};
+}
+
+common::Result<RouteConfig> parseRoute(const std::string& text) {
+  auto at = text.rfind('@');
+  if (at == std::string::npos || at + 1 == text.size()) {
+    return makeError(ErrorCode::kInvalidArgument, "route must look like 0.0.0.0/0=10.0.1.1@eth0, not '" + text + "'");
+  }
+  RouteConfig r;
+  r.ifname = text.substr(at + 1);
+  std::string left = text.substr(0, at);
+  auto eq = left.find('=');
+  auto cidr = common::Cidr::parse(left.substr(0, eq));
+  if (!cidr) return makeError(ErrorCode::kInvalidArgument, "bad destination in route '" + text + "'");
+  r.destination = common::Cidr(cidr->network(), cidr->prefixLength());
+  if (eq != std::string::npos) {
+    auto gw = address(left.substr(eq + 1), "route '" + text + "'");
+    if (!gw) return gw.error();
+    r.gateway = *gw;
+  }
+  return r;
+}
+
+common::Result<nat::StaticMapping> parseMapping(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos) {
+    return makeError(ErrorCode::kInvalidArgument, "mapping must look like 10.0.1.10=203.0.113.10, not '" + text + "'");
+  }
+  auto in = address(text.substr(0, eq), "mapping");
+  if (!in) return in.error();
+  auto out = address(text.substr(eq + 1), "mapping");
+  if (!out) return out.error();
+  return nat::StaticMapping{*in, *out};
+}
+
+}  // namespace netsim::dataplane

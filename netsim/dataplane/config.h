@@ -1,0 +1,55 @@
+#pragma once
+// What one userspace appliance is: its role, its interfaces (which the kernel of its namespace
+// leaves unaddressed), its routes and its NAT. Built from the command line the planner writes.
+#include <string>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
+#include "netsim/common/result.h"
+#include "netsim/nat/config.h"
+
+namespace netsim::dataplane {
+
+enum class Role { kNatGateway, kInternetGateway };
+
+struct InterfaceConfig {
+  std::string name;
+  common::Cidr address;  // host address with its prefix length
+};
+
+struct RouteConfig {
+  common::Cidr destination;
+  common::Ipv4Address gateway;  // 0.0.0.0 = on-link
+  std::string ifname;
+};
+
+struct ApplianceConfig {
+  std::string lab;
+  std::string node;
+  Role role = Role::kNatGateway;
+  std::vector<InterfaceConfig> interfaces;
+  std::vector<RouteConfig> routes;
+  // NAT gateway: sources it translates (the VPC), and the engine profile.
+  common::Cidr inside;
+  std::string profile = "aws-nat-gateway";  // or "rfc"
+  // Internet gateway: private <-> public, and the leg towards the internet.
+  std::vector<nat::StaticMapping> mappings;
+  std::string outside_interface = "inet";
+  double time_factor = 1.0;
+  std::string control_socket;  // "" = none
+};
+
+const char* roleName(Role role);
+common::Result<Role> parseRole(const std::string& text);
+
+// The NAT engine configuration for this appliance.
+common::Result<nat::Config> natConfig(const ApplianceConfig& config);
+
+// Parsers for the command-line forms the planner writes:
+//   interface "eth0=10.0.1.10/24", route "0.0.0.0/0=10.0.1.1@eth0" or "10.0.0.0/16@vpc",
+//   mapping "10.0.1.10=203.0.113.10".
+common::Result<InterfaceConfig> parseInterface(const std::string& text);
+common::Result<RouteConfig> parseRoute(const std::string& text);
+common::Result<nat::StaticMapping> parseMapping(const std::string& text);
+
+}  // namespace netsim::dataplane

@@ -1,0 +1,150 @@
+#include "netsim/dataplane/run.h"
+
+#include <linux/capability.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <random>
+
+#include "netsim/common/unique_fd.h"
+#include "netsim/dataplane/appliance.h"
+#include "netsim/dataplane/stats.h"
+#include "netsim/io/af_packet.h"
+
+namespace netsim::dataplane {
+
+using common::ErrorCode;
+using common::makeError;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+common::Error sysError(const std::string& what) {
+  return makeError(ErrorCode::kSystem, what + ": " + std::strerror(errno));
+}
+
+common::Result<common::UniqueFd> openControl(const std::string& path) {
+  sockaddr_un a{};
+  if (path.size() >= sizeof a.sun_path) return makeError(ErrorCode::kInvalidArgument, "control socket path too long");
+  common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd.valid()) return sysError("control socket");
+  a.sun_family = AF_UNIX;
+  std::memcpy(a.sun_path, path.c_str(), path.size());
+  ::unlink(path.c_str());
+  mode_t old = ::umask(0177);  // 0600
+  int rc = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::umask(old);
+  if (rc != 0) return sysError("bind " + path);
+  if (::listen(fd.get(), 16) != 0) return sysError("listen " + path);
+  return fd;
+}
+
+// One request line in, one JSON document out. The client is local and waits for us; a client
+// that sends nothing for 200 ms is dropped.
+void serveControl(int listen_fd, const Appliance& a, Nanos now, double uptime) {
+  while (true) {
+    common::UniqueFd c(::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC));
+    if (!c.valid()) return;
+    timeval tv{0, 200'000};
+    ::setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(c.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    char buf[256];
+    ssize_t n = ::recv(c.get(), buf, sizeof buf - 1, 0);
+    std::string line = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "stats";
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    std::string reply = statsJson(a, now, parseStatsRequest(line), uptime);
+    size_t off = 0;
+    while (off < reply.size()) {
+      ssize_t w = ::send(c.get(), reply.data() + off, reply.size() - off, MSG_NOSIGNAL);
+      if (w <= 0) break;
+      off += static_cast<size_t>(w);
+    }
+  }
+}
+
+}  // namespace
+
+common::Status dropAllCapabilities() {
+  for (int cap = 0; cap <= 63; ++cap) {
+    if (::prctl(PR_CAPBSET_READ, cap) == 1 && ::prctl(PR_CAPBSET_DROP, cap) != 0) {
+      return sysError("PR_CAPBSET_DROP");
+    }
+  }
+  ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return sysError("PR_SET_NO_NEW_PRIVS");
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (::syscall(SYS_capset, &hdr, data) != 0) return sysError("capset");
+  return {};
+}
+
+common::Status runAppliance(const ApplianceConfig& config, const std::atomic<bool>& stop) {
+  std::vector<std::unique_ptr<io::AfPacketIo>> ios;
+  std::vector<PortSetup> ports;
+  for (const auto& i : config.interfaces) {
+    auto io = io::AfPacketIo::open(i.name);
+    if (!io) return io.error();
+    PortSetup p;
+    p.io = io->get();
+    std::memcpy(p.mac.data(), (*io)->info().mac, 6);
+    p.mtu = (*io)->info().mtu;
+    ports.push_back(p);
+    ios.push_back(std::move(*io));
+  }
+  std::random_device rd;
+  uint64_t seed = (uint64_t{rd()} << 32) ^ rd();
+  auto app = Appliance::create(config, ports, nat::SplitMix64(seed));
+  if (!app) return app.error();
+  common::UniqueFd control;
+  if (!config.control_socket.empty()) {
+    auto c = openControl(config.control_socket);
+    if (!c) return c.error();
+    control = std::move(*c);
+  }
+  if (auto st = dropAllCapabilities(); !st) return st;
+  std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
+  for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
+  std::cerr << " (capabilities dropped)" << std::endl;
+
+  const auto start = Clock::now();
+  auto nowNs = [&] { return std::chrono::duration_cast<Nanos>(Clock::now() - start); };
+  std::vector<pollfd> fds;
+  for (const auto& io : ios) fds.push_back({io->fd(), POLLIN, 0});
+  if (control.valid()) fds.push_back({control.get(), POLLIN, 0});
+  Nanos last_tick{0};
+  const Nanos tick_every = std::chrono::milliseconds(20);
+  while (!stop.load(std::memory_order_relaxed)) {
+    // Drain every ring before sleeping; bounded rounds keep ticks and the control socket alive.
+    bool busy = true;
+    for (int round = 0; busy && round < 64; ++round) {
+      busy = false;
+      Nanos now = nowNs();
+      for (size_t i = 0; i < ios.size(); ++i) busy |= (*app)->pollPort(i, now) > 0;
+    }
+    Nanos now = nowNs();
+    if (now - last_tick >= tick_every) {
+      (*app)->tick(now);
+      last_tick = now;
+    }
+    int rc = ::poll(fds.data(), fds.size(), busy ? 0 : 20);
+    if (rc < 0 && errno != EINTR) return sysError("poll");
+    if (control.valid() && (fds.back().revents & POLLIN)) {
+      double up = std::chrono::duration<double>(Clock::now() - start).count();
+      serveControl(control.get(), **app, nowNs(), up);
+    }
+  }
+  if (!config.control_socket.empty()) ::unlink(config.control_socket.c_str());
+  std::cerr << "netsim appliance: " << config.node << " stopped" << std::endl;
+  return {};
+}
+
+}  // namespace netsim::dataplane
