@@ -6,7 +6,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -179,21 +181,46 @@ class Builder {
     return {};
   }
 
+  // Spawning is mostly waiting (fork, setns, exec), so several run at once.
   Status startProcesses() {
-    for (const auto& p : w_.processes) {
-      auto argv = p.argv;
-      if (!argv.empty() && argv[0] == "netsim") argv[0] = o_.netsim_binary;
-      netns::SpawnOptions opts;
-      opts.detach = true;
-      opts.stdout_path = logDir(w_.lab) + "/" + p.node + "." + p.role + ".log";
-      opts.stderr_path = opts.stdout_path;
-      auto pid = netns::spawnInNamespace(ns_.at(p.ns), argv, opts);
-      if (!pid) return makeError(pid.error().code, p.node + " " + p.role + ": " + pid.error().message);
-      state_.processes.push_back({p.node, p.ns, p.role, static_cast<int>(*pid), argv});
-      // Recorded at once: `down` after a crash here finds them by namespace anyway.
-      if (auto st = writeState(state_); !st) return st;
+    const size_t n = w_.processes.size();
+    std::vector<common::Result<pid_t>> pids(n, common::Result<pid_t>(pid_t{0}));
+    std::vector<std::vector<std::string>> argvs(n);
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i = next++; i < n; i = next++) {
+        const auto& p = w_.processes[i];
+        auto argv = p.argv;
+        // Programs netsim ships live beside the netsim binary.
+        if (!argv.empty() && argv[0] == "netsim") {
+          argv[0] = o_.netsim_binary;
+        } else if (!argv.empty() && argv[0].rfind("netsim-", 0) == 0) {
+          argv[0] = fs::path(o_.netsim_binary).parent_path() / argv[0];
+        }
+        netns::SpawnOptions opts;
+        opts.detach = true;
+        opts.stdout_path = logDir(w_.lab) + "/" + p.node + "." + p.role + ".log";
+        opts.stderr_path = opts.stdout_path;
+        pids[i] = netns::spawnInNamespace(ns_.at(p.ns), argv, opts);
+        argvs[i] = std::move(argv);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < std::min<size_t>(n, 8); ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    std::optional<common::Error> first_error;
+    for (size_t i = 0; i < n; ++i) {
+      const auto& p = w_.processes[i];
+      if (!pids[i]) {
+        if (!first_error) first_error = makeError(pids[i].error().code, p.node + " " + p.role + ": " + pids[i].error().message);
+        continue;
+      }
+      state_.processes.push_back({p.node, p.ns, p.role, static_cast<int>(*pids[i]), argvs[i]});
     }
-    detail_ = std::to_string(w_.processes.size()) + " processes";
+    // Recorded before judging: `down` after a failure here finds them by namespace anyway.
+    if (auto st = writeState(state_); !st) return st;
+    if (first_error) return *first_error;
+    detail_ = std::to_string(n) + " processes";
     return {};
   }
 

@@ -14,7 +14,7 @@ using Progress = std::function<void(const std::string& step, const std::string& 
 struct UpOptions {
   std::string topology_label;     // recorded in the state file
   std::string topology_text;      // kept as <state>/topology.yaml so later verbs need no file
-  std::string netsim_binary;      // the executable appliances run ("netsim" in argv[0] → this)
+  std::string netsim_binary;      // this netsim; appliances "netsim-*" are taken from its directory
   Progress progress;
 };
 

@@ -163,7 +163,7 @@ class Planner {
     p.ns = ns(node);
     p.node = node;
     p.role = "responder";
-    p.argv = {"netsim", "responder", "--lab", w_.lab, "--node", node};
+    p.argv = {"netsim-responder", "--lab", w_.lab, "--node", node};
     if (!tcp.empty()) p.argv.insert(p.argv.end(), {"--tcp", join(tcp)});
     if (!udp.empty()) p.argv.insert(p.argv.end(), {"--udp", join(udp)});
     w_.processes.push_back(p);

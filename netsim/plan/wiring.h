@@ -77,7 +77,7 @@ struct ProcessSpec {
   std::string role;  // responder, nat-gateway, internet-gateway, ...
   // Readiness: "" = the first --tcp port accepts; else this Unix socket accepts a connection.
   std::string ready_socket;
-  std::vector<std::string> argv;  // argv[0] "netsim" is replaced by the running binary
+  std::vector<std::string> argv;  // argv[0] names a program installed beside `netsim`
 };
 
 // The VPC router keeps one Linux routing table per model route table.
