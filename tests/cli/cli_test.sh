@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# CLI checks from the built binary (no root): every verb answers --help with an example and exit
+# code 0; every shipped topology validates and its expectations hold in `check --predict-only`;
+# `path` exits 0 when reachable and 1 when blocked; bad input exits 2.
+set -u
+netsim="$1"
+topologies="$2"
+fail=0
+pass=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+verbs=$("$netsim" --help | awk '/^Verbs:/{f=1; next} f && /^  [a-z]/{print $1} /^$/{if(f) exit}')
+[ -n "$verbs" ] || bad "netsim --help lists no verbs"
+for v in $verbs; do
+  out=$("$netsim" "$v" --help 2>&1); rc=$?
+  [ "$rc" -eq 0 ] || bad "netsim $v --help exits $rc"
+  grep -q '^usage: netsim' <<<"$out" || bad "netsim $v --help has no usage line"
+  grep -q '^Example' <<<"$out" || bad "netsim $v --help has no example"
+  ok
+done
+
+for f in "$topologies"/*.yaml; do
+  "$netsim" validate "$f" >/dev/null 2>&1 || bad "validate $f"
+  out=$("$netsim" check --predict-only --file "$f" 2>&1) || bad "check --predict-only $f: $out"
+  ok
+done
+
+"$netsim" path app-a client --proto tcp --port 80 >/dev/null; [ $? -eq 0 ] || bad "path reachable should exit 0"
+"$netsim" path client app-a --proto tcp --port 22 >/dev/null; [ $? -eq 1 ] || bad "path blocked should exit 1"
+"$netsim" path nosuch client >/dev/null 2>&1; [ $? -eq 2 ] || bad "path with unknown node should exit 2"
+"$netsim" validate /nonexistent.yaml >/dev/null 2>&1; [ $? -eq 2 ] || bad "validate missing file should exit 2"
+"$netsim" no-such-verb >/dev/null 2>&1; [ $? -eq 2 ] || bad "unknown verb should exit 2"
+"$netsim" validate --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["valid"]' || bad "validate --json"
+"$netsim" plan --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["namespaces"]) > 10' || bad "plan --json"
+"$netsim" graph | grep -q '^digraph' || bad "graph prints DOT"
+ok
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
