@@ -14,8 +14,8 @@ std::vector<CapturePoint> capturePoints(const plan::Wiring& wiring) {
   std::vector<CapturePoint> out;
   for (const auto& v : wiring.veths) {
     const bool segment = !v.b_bridge.empty();
-    out.push_back({v.link, nodeOf(v.a_ns), v.a_ns, v.a_if, segment});
-    if (!segment) out.push_back({v.link, nodeOf(v.b_ns), v.b_ns, v.b_if, false});
+    out.push_back({v.link, nodeOf(v.a_ns), v.a_ns, v.a_if, segment, v.a_mac});
+    if (!segment) out.push_back({v.link, nodeOf(v.b_ns), v.b_ns, v.b_if, false, v.b_mac});
   }
   return out;
 }

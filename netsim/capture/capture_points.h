@@ -3,6 +3,8 @@
 // two points (one in each node); a subnet or internet segment gives one point per node leg, on
 // the node's own interface (never on the fabric bridge, where direction would be lost).
 // Pure: derived from the plan, no root.
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@ struct CapturePoint {
   std::string ns;      // its namespace ("nsim.<lab>.<node>")
   std::string ifname;  // interface inside ns
   bool segment = false;  // true: a shared segment (bridge); false: point to point
+  std::array<uint8_t, 6> mac{};  // the interface's MAC (from the plan; a capture reads the real one)
 };
 
 std::vector<CapturePoint> capturePoints(const plan::Wiring& wiring);

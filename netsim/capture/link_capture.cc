@@ -23,6 +23,7 @@ using common::ErrorCode;
 using common::makeError;
 
 constexpr int kSnapLen = 65535;
+constexpr const char* kNotUp = "not up";
 
 // The MAC of `ifname` in the calling thread's namespace.
 common::Result<Mac> interfaceMac(const std::string& ifname) {
@@ -53,7 +54,13 @@ common::Result<pcap_t*> openHere(const std::string& ifname, const std::string& f
   pcap_set_immediate_mode(p, 1);
   pcap_set_buffer_size(p, buffer_bytes);
   pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-  if (pcap_activate(p) < 0) return fail("pcap_activate");
+  if (int rc = pcap_activate(p); rc < 0) {
+    if (rc == PCAP_ERROR_IFACE_NOT_UP) {
+      pcap_close(p);
+      return makeError(ErrorCode::kSystem, ifname + " is " + kNotUp);
+    }
+    return fail("pcap_activate");
+  }
   if (!filter.empty()) {
     bpf_program prog{};
     if (pcap_compile(p, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) return fail("filter '" + filter + "' on");
@@ -159,6 +166,10 @@ common::Result<std::unique_ptr<LinkCapture>> LinkCapture::start(std::vector<Capt
       }
       auto mac = interfaceMac(p.ifname);
       auto h = openHere(p.ifname, self->options_.filter, self->options_.buffer_bytes);
+      if (mac && !h && h.error().message.find(kNotUp) != std::string::npos) {
+        self->skipped_.push_back(p.node + ":" + p.ifname + " (down)");
+        continue;
+      }
       if (!mac || !h) {
         st = makeError(ErrorCode::kSystem, "capture on " + p.node + " " + p.ifname + " (link " + p.link + "): " +
                                                (!mac ? mac.error().message : h.error().message));
@@ -169,6 +180,7 @@ common::Result<std::unique_ptr<LinkCapture>> LinkCapture::start(std::vector<Capt
       handle->pcap = *h;
       handle->fd = pcap_get_selectable_fd(*h);
       handle->mac = *mac;
+      self->points_[i].mac = *mac;
       handle->owner = self;
       self->handles_.push_back(std::move(handle));
     }
@@ -216,6 +228,18 @@ void LinkCapture::run() {
     int n = ::poll(fds.data(), fds.size(), 200);
     if (n < 0 && errno != EINTR) break;
     if (n > 0) readAll(false);
+    if (fds[0].revents & POLLIN) {
+      uint64_t v;
+      [[maybe_unused]] auto rc = ::read(wake_fd_, &v, sizeof v);
+    }
+    if (collect_requested_.exchange(false)) {
+      readAll(true);
+      std::lock_guard<std::mutex> lock(mu_);
+      handover_ = std::move(sightings_);
+      sightings_.clear();
+      handed_over_ = true;
+      cv_.notify_all();
+    }
   }
   readAll(true);
   for (const auto& h : handles_) {
@@ -223,6 +247,17 @@ void LinkCapture::run() {
     if (pcap_stats(h->pcap, &st) == 0) drops_ += st.ps_drop;
   }
   if (options_.files) options_.files->flush();
+}
+
+std::vector<Sighting> LinkCapture::collect() {
+  if (stopped_) return {};
+  std::unique_lock<std::mutex> lock(mu_);
+  handed_over_ = false;
+  collect_requested_.store(true);
+  uint64_t one = 1;
+  [[maybe_unused]] auto rc = ::write(wake_fd_, &one, sizeof one);
+  if (!cv_.wait_for(lock, std::chrono::seconds(5), [&] { return handed_over_; })) return {};
+  return std::move(handover_);
 }
 
 std::vector<Sighting> LinkCapture::stop() {

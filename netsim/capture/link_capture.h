@@ -5,6 +5,8 @@
 // all handles with poll(). Handles use immediate mode and nanosecond timestamps, and `start`
 // returns only once every handle is open, so a probe sent after it is seen everywhere.
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -61,6 +63,11 @@ class LinkCapture {
 
   // Reads what is still queued in every handle, stops, and returns all sightings.
   std::vector<Sighting> stop();
+  // While running: drains every handle and hands over the sightings collected since the last
+  // collect() (or start). Lets several probes share one capture, each taking its own window.
+  std::vector<Sighting> collect();
+  // Points skipped because their interface is down (it carries no packets either).
+  const std::vector<std::string>& skipped() const { return skipped_; }
   const std::vector<CapturePoint>& points() const { return points_; }
   // Frames the kernel dropped (ring full), summed over the handles; 0 in a healthy capture.
   uint64_t kernelDrops() const { return drops_; }
@@ -78,6 +85,12 @@ class LinkCapture {
   std::thread thread_;
   int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> collect_requested_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Sighting> handover_;
+  bool handed_over_ = false;
+  std::vector<std::string> skipped_;
   bool stopped_ = false;
   uint64_t drops_ = 0;
 };

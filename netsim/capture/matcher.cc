@@ -26,15 +26,26 @@ class Chainer {
 
   bool empty() const { return matches_.empty(); }
 
-  // The earliest unused sighting at `node` in direction `dir` (on `link` when set) after `t`.
-  const Sighting* earliest(const std::string& node, const std::string& link, Direction dir, int64_t t,
-                           bool other_node) {
+  // Captured leaving `node` on one of its own interfaces.
+  bool leaves(const Sighting& s, const std::string& node) const {
+    return s.direction == Direction::kOut && points_[s.point].node == node;
+  }
+  // Captured arriving at another node, sent by one of `node`'s interfaces (source MAC). This
+  // sees a hop even when the sender's own transmission escapes capture (a userspace appliance
+  // sending with PACKET_QDISC_BYPASS skips the capture taps of its own interface).
+  bool arrivesFrom(const Sighting& s, const std::string& node) const {
+    if (s.direction != Direction::kIn || points_[s.point].node == node) return false;
+    for (const auto& p : points_) {
+      if (p.node == node && p.mac == s.src_mac) return true;
+    }
+    return false;
+  }
+
+  template <typename F>
+  const Sighting* earliest(F&& ok, int64_t t) {
     const Sighting* best = nullptr;
     for (const auto* s : matches_) {
-      if (used_.count(s) || s->direction != dir || s->time_ns + kSlackNs < t) continue;
-      const auto& p = points_[s->point];
-      if (!link.empty() && p.link != link) continue;
-      if (other_node ? p.node == node : p.node != node) continue;
+      if (used_.count(s) || s->time_ns + kSlackNs < t || !ok(*s)) continue;
       if (!best || s->time_ns < best->time_ns) best = s;
     }
     if (best) used_.insert(best);
@@ -46,19 +57,28 @@ class Chainer {
     leg.hops.push_back({start, "", "", "", "", {}, {}});
     std::string cur = start;
     for (int n = 0; n < 64; ++n) {
-      const Sighting* out = earliest(cur, "", Direction::kOut, t, false);
-      if (!out) break;
-      const auto& op = points_[out->point];
+      const Sighting* out = earliest([&](const Sighting& s) { return leaves(s, cur); }, t);
+      const std::string out_link = out ? points_[out->point].link : "";
+      const Sighting* in = earliest(
+          [&](const Sighting& s) {
+            return arrivesFrom(s, cur) && (out_link.empty() || points_[s.point].link == out_link);
+          },
+          out ? out->time_ns : t);
       auto& h = leg.hops.back();
-      h.out_link = op.link;
-      h.out_if = op.ifname;
-      h.left = *out;
-      const Sighting* in = earliest(cur, op.link, Direction::kIn, out->time_ns, true);
+      if (out) {
+        h.out_link = out_link;
+        h.out_if = points_[out->point].ifname;
+        h.left = *out;
+      }
       if (!in) {
-        leg.lost_on = op.link;
+        if (out) leg.lost_on = out_link;
         break;
       }
       const auto& ip = points_[in->point];
+      if (!out) {  // seen arriving only: the link is known, the sending interface was not captured
+        h.out_link = ip.link;
+        h.left = *in;
+      }
       leg.hops.push_back({ip.node, ip.link, ip.ifname, "", "", *in, {}});
       cur = ip.node;
       t = in->time_ns;
@@ -66,11 +86,20 @@ class Chainer {
     return leg;
   }
 
-  // The first sighting leaving a node (by time), to start a leg whose origin is unknown.
-  const Sighting* firstOut() const {
+  // The node a sighting shows sending: its own node when leaving, else the owner of its source MAC.
+  std::string sender(const Sighting& s) const {
+    if (s.direction == Direction::kOut) return points_[s.point].node;
+    for (const auto& p : points_) {
+      if (p.mac == s.src_mac) return p.node;
+    }
+    return "";
+  }
+
+  // The first sighting of any matching packet (by time), to start a leg whose origin is unknown.
+  const Sighting* first() const {
     const Sighting* best = nullptr;
     for (const auto* s : matches_) {
-      if (s->direction == Direction::kOut && (!best || s->time_ns < best->time_ns)) best = s;
+      if (s->direction != Direction::kOther && (!best || s->time_ns < best->time_ns)) best = s;
     }
     return best;
   }
@@ -171,13 +200,18 @@ Observation observe(const std::vector<CapturePoint>& points, const std::vector<S
     const Sighting& a = last.arrived;
     std::string fingerprint;
     bool found = false;
+    Chainer any(points, sightings, [](const Sighting&) { return true; });
+    const Sighting* best = nullptr;
     for (const auto& s : sightings) {
-      if (s.point >= points.size() || points[s.point].node != last.node || s.direction != Direction::kOut) continue;
-      if (s.proto == IPPROTO_UDP && s.src == a.dst && s.sport == a.dport && s.dst == a.src && s.dport == a.sport) {
-        fingerprint = s.payload;
-        found = true;
-        break;
+      if (s.point >= points.size() || !(any.leaves(s, last.node) || any.arrivesFrom(s, last.node))) continue;
+      if (s.proto == IPPROTO_UDP && s.src == a.dst && s.sport == a.dport && s.dst == a.src && s.dport == a.sport &&
+          (!best || s.time_ns < best->time_ns)) {
+        best = &s;
       }
+    }
+    if (best) {
+      fingerprint = best->payload;
+      found = true;
     }
     if (found) {
       reply = [fingerprint, a](const Sighting& s) {
@@ -187,23 +221,21 @@ Observation observe(const std::vector<CapturePoint>& points, const std::vector<S
       };
     }
   }
-  // 4. The reply leg, from where the probe arrived (or wherever an answer first left a node).
+  // 4. The reply leg, from where the probe arrived (or wherever an answer was first seen).
   if (reply) {
     Chainer rev(points, sightings, reply);
     if (!rev.empty()) {
       std::string start = last.node;
       int64_t t = last.arrived.time_ns ? last.arrived.time_ns : origin->time_ns;
-      if (const auto* first = rev.firstOut(); first && points[first->point].node != start) {
-        bool leaves_last = false;
-        for (const auto& s : sightings) {
-          if (reply(s) && s.direction == Direction::kOut && points[s.point].node == start) leaves_last = true;
-        }
-        if (!leaves_last) {
-          start = points[first->point].node;
-          t = first->time_ns;
-        }
+      bool from_last = false;
+      for (const auto& s : sightings) {
+        if (s.point < points.size() && reply(s) && (rev.leaves(s, start) || rev.arrivesFrom(s, start))) from_last = true;
       }
-      obs.reply = rev.follow(start, t);
+      if (const auto* first = rev.first(); first && !from_last) {
+        start = rev.sender(*first);
+        t = first->time_ns;
+      }
+      if (!start.empty()) obs.reply = rev.follow(start, t);
       if (obs.reply.hops.size() == 1 && obs.reply.hops[0].out_link.empty()) obs.reply.hops.clear();
     }
   }
@@ -218,16 +250,13 @@ Observation observe(const std::vector<CapturePoint>& points, const std::vector<S
     if (id.protocol == model::Protocol::kTcp && s.inner_seq != isn) continue;
     if (id.protocol == model::Protocol::kUdp && s.inner_dport != id.port) continue;
     if (!seen.insert({s.src.value(), s.icmp_type, s.icmp_code}).second) continue;
-    // The generator: the earliest node seen sending this error.
-    const Sighting* first = nullptr;
-    for (const auto& o : sightings) {
-      if (o.proto == IPPROTO_ICMP && o.icmp_type == s.icmp_type && o.src == s.src && o.direction == Direction::kOut &&
-          (!first || o.time_ns < first->time_ns)) {
-        first = &o;
-      }
-    }
-    obs.icmp_errors.push_back({first ? points[first->point].node : points[s.point].node, s.src, s.icmp_type,
-                               s.icmp_code});
+    // The generator: the node the earliest sighting of this error shows sending it.
+    Chainer errs(points, sightings, [&](const Sighting& o) {
+      return o.proto == IPPROTO_ICMP && o.icmp_type == s.icmp_type && o.src == s.src;
+    });
+    const Sighting* first = errs.first();
+    std::string node = first ? errs.sender(*first) : "";
+    obs.icmp_errors.push_back({node.empty() ? points[s.point].node : node, s.src, s.icmp_type, s.icmp_code});
   }
   return obs;
 }

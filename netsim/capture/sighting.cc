@@ -31,6 +31,8 @@ const char* directionName(Direction d) {
 std::optional<Sighting> dissectFrame(const uint8_t* frame, size_t len, const Mac& own_mac) {
   if (len < kEthHeader + 20) return std::nullopt;
   Sighting s;
+  std::copy(frame, frame + 6, s.dst_mac.begin());
+  std::copy(frame + 6, frame + 12, s.src_mac.begin());
   if (std::equal(own_mac.begin(), own_mac.end(), frame + 6)) {
     s.direction = Direction::kOut;
   } else if (std::equal(own_mac.begin(), own_mac.end(), frame)) {

@@ -23,6 +23,7 @@ struct Sighting {
   size_t point = 0;     // index into the capture's points
   int64_t time_ns = 0;  // capture timestamp (CLOCK_REALTIME, ns)
   Direction direction = Direction::kOther;
+  Mac src_mac{}, dst_mac{};
   uint8_t proto = 0;    // IPPROTO_*
   common::Ipv4Address src, dst;
   uint16_t sport = 0, dport = 0;  // TCP/UDP ports; ICMP echo: id in both

@@ -1,6 +1,7 @@
 #include "netsim/capture/trace.h"
 
 #include <random>
+#include <set>
 #include <thread>
 
 #include "netsim/netns/namespace.h"
@@ -17,6 +18,17 @@ std::string probeFilter(model::Protocol protocol, uint16_t port) {
     case model::Protocol::kUdp: return "icmp or (udp port " + std::to_string(port) + ")";
     default: return "icmp";
   }
+}
+
+std::string probeFilter(const std::vector<std::pair<model::Protocol, uint16_t>>& probes) {
+  std::set<std::string> parts;
+  for (const auto& [proto, port] : probes) {
+    if (proto == model::Protocol::kTcp) parts.insert("(tcp port " + std::to_string(port) + ")");
+    if (proto == model::Protocol::kUdp) parts.insert("(udp port " + std::to_string(port) + ")");
+  }
+  std::string f = "icmp";
+  for (const auto& p : parts) f += " or " + p;
+  return f;
 }
 
 std::string newMarker() {
@@ -46,11 +58,19 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
                                                   ns.error().message + ")");
   }
   const auto t0 = Clock::now();
-  CaptureOptions co;
-  co.filter = probeFilter(query.protocol, query.port);
-  co.files = options.files;
-  auto cap = LinkCapture::start(points, co);
-  if (!cap) return cap.error();
+  std::unique_ptr<LinkCapture> own;
+  LinkCapture* cap = options.shared;
+  if (cap) {
+    cap->collect();  // whatever came before is not this probe's
+  } else {
+    CaptureOptions co;
+    co.filter = probeFilter(query.protocol, query.port);
+    co.files = options.files;
+    auto started = LinkCapture::start(points, co);
+    if (!started) return started.error();
+    own = std::move(*started);
+    cap = own.get();
+  }
   t.open_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 
   probe::ProbeRequest req;
@@ -61,8 +81,9 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   req.payload = newMarker();
   auto p = probe::sendProbe(*ns, req);
   std::this_thread::sleep_for(options.settle);
-  auto sightings = (*cap)->stop();
-  t.kernel_drops = (*cap)->kernelDrops();
+  auto sightings = own ? own->stop() : cap->collect();
+  t.kernel_drops = cap->kernelDrops();
+  t.points = cap->points();  // with the MACs the interfaces really have
   t.ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   if (!p) return p.error();
   t.probe = *p;
@@ -73,7 +94,7 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   t.identity.port = req.port;
   t.identity.local_port = p->local_port;
   t.identity.marker = req.payload;
-  t.observation = observe(points, sightings, t.identity);
+  t.observation = observe(t.points, sightings, t.identity);
   t.forward = compareLeg(t.prediction.hops, t.observation.forward, "forward paths");
   if (t.prediction.blocked == analysis::Blocked::kNone) {
     t.reply = compareLeg(t.prediction.reply_hops, t.observation.reply, "reply paths");

@@ -19,6 +19,9 @@ struct TraceOptions {
   std::chrono::milliseconds timeout{2000};  // how long the probe waits for an answer
   std::chrono::milliseconds settle{20};     // capture kept open after the probe returns
   PcapFileSet* files = nullptr;             // also keep every captured frame (one file per link)
+  // A capture already running on the lab (its filter must keep this probe): the trace takes
+  // its own window from it instead of opening handles. `check` shares one for all entries.
+  LinkCapture* shared = nullptr;
 };
 
 struct TraceResult {
@@ -37,6 +40,8 @@ struct TraceResult {
 // The BPF filter that keeps only what a probe of this kind can produce on any link (the probe,
 // its answer, ICMP errors about it), whatever the NATs rewrote.
 std::string probeFilter(model::Protocol protocol, uint16_t port);
+// One filter keeping what any of these probes can produce.
+std::string probeFilter(const std::vector<std::pair<model::Protocol, uint16_t>>& probes);
 
 // A fresh payload marker ("netsim-probe-<16 hex>"), unique per probe.
 std::string newMarker();

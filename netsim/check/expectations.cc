@@ -98,6 +98,20 @@ std::vector<CheckResult> checkPredictions(const model::Model& m) {
 std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab, const CheckOptions& options) {
   auto out = checkPredictions(m);
   const auto points = capture::capturePoints(plan::planLab(m, lab));
+  // One capture for the whole run, its filter keeping every expectation's probes; each probe
+  // takes its own window from it.
+  std::unique_ptr<capture::LinkCapture> shared;
+  std::string capture_error;
+  if (options.capture) {
+    std::vector<std::pair<model::Protocol, uint16_t>> probes;
+    for (const auto& e : m.expectations) probes.push_back({e.protocol, e.port});
+    capture::CaptureOptions co;
+    co.filter = capture::probeFilter(probes);
+    co.files = options.files;
+    auto started = capture::LinkCapture::start(points, co);
+    if (started) shared = std::move(*started);
+    else capture_error = started.error().message;
+  }
   for (auto& c : out) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto& e = c.expectation;
@@ -108,8 +122,9 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
     if (options.capture) {
       capture::TraceOptions o;
       o.timeout = timeout;
-      o.files = options.files;
-      auto t = capture::runTrace(m, lab, queryOf(e), o, points);
+      o.shared = shared.get();
+      auto t = shared ? capture::runTrace(m, lab, queryOf(e), o, points)
+                      : common::Result<capture::TraceResult>(common::makeError(common::ErrorCode::kSystem, capture_error));
       c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (!t) {
         c.pass = false;

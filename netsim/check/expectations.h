@@ -40,7 +40,7 @@ struct CheckOptions {
   bool capture = true;                    // capture on every link end (off: probe only)
   capture::PcapFileSet* files = nullptr;  // keep the captured frames, one file per link end
   int timeout_ms = 2000;                  // answer wait for an expectation that should pass
-  int blocked_timeout_ms = 800;           // and for one that should be blocked
+  int blocked_timeout_ms = 500;           // and for one that should be blocked (lab RTTs are < 5 ms)
 };
 
 // Prediction only (no lab needed): does the route-table analysis agree with the expectation?

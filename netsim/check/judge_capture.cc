@@ -72,7 +72,10 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
   }
   const std::string& last = nodes.back();
   std::string summary = "captured ";
-  if (e.blocked || r.blocked != analysis::Blocked::kNone) {
+  if (r.blocked == analysis::Blocked::kNone && r.reply_blocked != analysis::Blocked::kNone) {
+    summary += "reaching " + last + ", the answer " +
+               (obs.reply.hops.empty() ? std::string("not seen") : "stopping at " + obs.reply.hops.back().node);
+  } else if (e.blocked || r.blocked != analysis::Blocked::kNone) {
     summary += "stopping at " + last;
   } else {
     summary += via.empty() ? std::string("direct") : "via " + via;

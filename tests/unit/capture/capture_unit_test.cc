@@ -1,0 +1,244 @@
+// The pure parts of capture: capture points from a plan, frame dissection, matching a probe
+// across hops (including translations, equal timestamps and a hop whose own transmissions
+// escape capture), and the first hop where prediction and capture part.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+
+#include <set>
+
+#include "netsim/capture/capture_points.h"
+#include "netsim/capture/compare.h"
+#include "netsim/capture/matcher.h"
+#include "netsim/capture/sighting.h"
+#include "netsim/capture/trace.h"
+#include "netsim/plan/planner.h"
+#include "netsim/topology/loader.h"
+
+namespace netsim::capture {
+namespace {
+
+common::Ipv4Address ip(const char* s) { return *common::Ipv4Address::parse(s); }
+
+model::Model defaultModel() {
+  auto r = topology::loadTopologyText(topology::defaultTopologyText(), topology::kDefaultTopologyLabel);
+  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
+  return *r.model;
+}
+
+TEST(CapturePoints, OnePerNodeLegTwoPerPointToPointNoneOnTheFabric) {
+  const auto w = plan::planLab(defaultModel(), "lab");
+  const auto points = capturePoints(w);
+  std::map<std::string, std::set<std::string>> nodes_on;
+  for (const auto& p : points) {
+    EXPECT_NE(p.node, "_fabric") << p.ifname;
+    EXPECT_EQ(p.ns, "nsim.lab." + p.node);
+    EXPECT_TRUE(nodes_on[p.link].insert(p.node).second) << p.link << " " << p.node;
+  }
+  EXPECT_EQ(nodes_on["vpc-igw"], (std::set<std::string>{"vpc-router", "igw"}));
+  EXPECT_EQ(nodes_on["igw-inet"], (std::set<std::string>{"igw", "internet"}));
+  EXPECT_EQ(nodes_on["vpce-s3-s3"], (std::set<std::string>{"vpce-s3", "s3"}));
+  EXPECT_TRUE(nodes_on["private-a"].count("app-a"));
+  EXPECT_TRUE(nodes_on["private-a"].count("vpc-router"));
+  EXPECT_TRUE(nodes_on["public-a"].count("nat-a"));
+  EXPECT_EQ(pcapFileName(points[0]), points[0].ns + "__" + points[0].ifname + ".pcap");
+}
+
+TEST(Dissect, UdpFrameDirectionPortsAndPayload) {
+  const Mac own{2, 0, 0, 0, 0, 1}, peer{2, 0, 0, 0, 0, 2};
+  std::vector<uint8_t> f(14 + 20 + 8);
+  std::copy(peer.begin(), peer.end(), f.begin());
+  std::copy(own.begin(), own.end(), f.begin() + 6);
+  f[12] = 0x08;
+  uint8_t* iph = f.data() + 14;
+  const std::string payload = "netsim-probe-x";
+  f.insert(f.end(), payload.begin(), payload.end());
+  iph = f.data() + 14;
+  iph[0] = 0x45;
+  const uint16_t total = static_cast<uint16_t>(20 + 8 + payload.size());
+  iph[2] = static_cast<uint8_t>(total >> 8);
+  iph[3] = static_cast<uint8_t>(total);
+  iph[4] = 0x12, iph[5] = 0x34;
+  iph[8] = 64;
+  iph[9] = IPPROTO_UDP;
+  const uint8_t src[4] = {10, 0, 10, 4}, dst[4] = {198, 51, 100, 10};
+  std::copy(src, src + 4, iph + 12);
+  std::copy(dst, dst + 4, iph + 16);
+  uint8_t* udp = iph + 20;
+  udp[0] = 0x9c, udp[1] = 0x40;  // 40000
+  udp[2] = 0x13, udp[3] = 0x89;  // 5001
+  auto s = dissectFrame(f.data(), f.size(), own);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->direction, Direction::kOut);
+  EXPECT_EQ(s->proto, IPPROTO_UDP);
+  EXPECT_EQ(s->src, ip("10.0.10.4"));
+  EXPECT_EQ(s->dst, ip("198.51.100.10"));
+  EXPECT_EQ(s->sport, 40000);
+  EXPECT_EQ(s->dport, 5001);
+  EXPECT_EQ(s->ip_id, 0x1234);
+  EXPECT_EQ(s->payload, payload);
+  EXPECT_EQ(describeAddresses(*s), "10.0.10.4:40000 -> 198.51.100.10:5001");
+  EXPECT_EQ(dissectFrame(f.data(), f.size(), peer)->direction, Direction::kIn);
+  EXPECT_EQ(dissectFrame(f.data(), f.size(), Mac{2, 0, 0, 0, 0, 9})->direction, Direction::kOther);
+  f[12] = 0x08, f[13] = 0x06;  // ARP
+  EXPECT_FALSE(dissectFrame(f.data(), f.size(), own).has_value());
+}
+
+// A small lab: app (private) - router - nat (public) - router - igw - inet - host.
+class MatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    add("private", "app", 1);
+    add("private", "router", 2);
+    add("public", "router", 3);
+    add("public", "nat", 4);
+    add("vpc-igw", "router", 5);
+    add("vpc-igw", "igw", 6);
+    add("igw-inet", "igw", 7);
+    add("igw-inet", "inet", 8);
+    add("internet", "inet", 9);
+    add("internet", "host", 10);
+    add("internet", "other", 11);
+  }
+  void add(const std::string& link, const std::string& node, uint8_t mac) {
+    CapturePoint p;
+    p.link = link;
+    p.node = node;
+    p.ifname = "if" + std::to_string(mac);
+    p.mac = {2, 0, 0, 0, 0, mac};
+    points.push_back(p);
+  }
+  size_t point(const std::string& link, const std::string& node) {
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (points[i].link == link && points[i].node == node) return i;
+    }
+    ADD_FAILURE() << link << " " << node;
+    return 0;
+  }
+  // One frame crossing a link: seen leaving `from` (unless hidden) and arriving at `to`.
+  void hop(const std::string& link, const std::string& from, const std::string& to, const char* src, uint16_t sport,
+           const char* dst, uint16_t dport, const std::string& payload, bool hide_out = false) {
+    Sighting s;
+    s.proto = IPPROTO_UDP;
+    s.src = ip(src);
+    s.dst = ip(dst);
+    s.sport = sport;
+    s.dport = dport;
+    s.payload = payload;
+    s.time_ns = 1000;  // all equal: chaining must not depend on timestamps
+    const size_t a = point(link, from), b = point(link, to);
+    s.src_mac = points[a].mac;
+    s.dst_mac = points[b].mac;
+    if (!hide_out) {
+      s.point = a;
+      s.direction = Direction::kOut;
+      sightings.push_back(s);
+    }
+    s.point = b;
+    s.direction = Direction::kIn;
+    sightings.push_back(s);
+    // Flooded copy on the shared segment, to a node it is not for.
+    if (link == "internet") {
+      s.point = point(link, "other");
+      s.direction = Direction::kOther;
+      sightings.push_back(s);
+    }
+  }
+  std::vector<CapturePoint> points;
+  std::vector<Sighting> sightings;
+};
+
+TEST_F(MatchTest, FollowsTheProbeThroughTranslationsAndBack) {
+  const std::string m = "netsim-probe-0123";
+  hop("private", "app", "router", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
+  hop("public", "router", "nat", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
+  // The NAT is a userspace appliance: its own transmissions escape capture.
+  hop("public", "nat", "router", "10.0.0.4", 2000, "198.51.100.10", 5001, m, true);
+  hop("vpc-igw", "router", "igw", "10.0.0.4", 2000, "198.51.100.10", 5001, m);
+  hop("igw-inet", "igw", "inet", "203.0.113.10", 2000, "198.51.100.10", 5001, m);
+  hop("internet", "inet", "host", "203.0.113.10", 2000, "198.51.100.10", 5001, m);
+  const std::string answer = "netsim-responder node=host peer=203.0.113.10:2000\n" + m;
+  hop("internet", "host", "inet", "198.51.100.10", 5001, "203.0.113.10", 2000, answer);
+  hop("igw-inet", "inet", "igw", "198.51.100.10", 5001, "203.0.113.10", 2000, answer);
+  hop("vpc-igw", "igw", "router", "198.51.100.10", 5001, "10.0.0.4", 2000, answer);
+  hop("public", "router", "nat", "198.51.100.10", 5001, "10.0.0.4", 2000, answer);
+  hop("public", "nat", "router", "198.51.100.10", 5001, "10.0.10.4", 40000, answer, true);
+  hop("private", "router", "app", "198.51.100.10", 5001, "10.0.10.4", 40000, answer);
+
+  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m};
+  auto o = observe(points, sightings, id);
+  ASSERT_TRUE(o.sent);
+  EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "nat", "router", "igw", "inet", "host"}));
+  EXPECT_EQ(nodesOf(o.reply), (std::vector<std::string>{"host", "inet", "igw", "router", "nat", "router", "app"}));
+  EXPECT_EQ(o.forward.hops[5].in_link, "igw-inet");
+  EXPECT_EQ(o.forward.hops[5].arrived.src, ip("203.0.113.10"));
+  EXPECT_EQ(o.forward.hops[3].in_link, "public");  // back from the NAT, seen only arriving
+  EXPECT_EQ(o.forward.hops[2].out_link, "public");
+
+  // Compared with a prediction that sends it through another NAT: parts at hop 2.
+  std::vector<analysis::Hop> predicted;
+  auto p = [&](const char* node, const char* in, const char* src, const char* dst) {
+    analysis::Hop h;
+    h.node = node;
+    h.in_link = in;
+    h.src.address = ip(src);
+    h.dst = {ip(dst), 5001};
+    predicted.push_back(h);
+  };
+  p("app", "", "10.0.10.4", "198.51.100.10");
+  p("router", "private", "10.0.10.4", "198.51.100.10");
+  p("nat", "public", "10.0.0.4", "198.51.100.10");
+  p("router", "public", "10.0.0.4", "198.51.100.10");
+  p("igw", "vpc-igw", "203.0.113.10", "198.51.100.10");
+  p("inet", "igw-inet", "203.0.113.10", "198.51.100.10");
+  p("host", "internet", "203.0.113.10", "198.51.100.10");
+  EXPECT_TRUE(compareLeg(predicted, o.forward).agree) << compareLeg(predicted, o.forward).text;
+  predicted[2].node = "nat-b";
+  auto d = compareLeg(predicted, o.forward, "forward paths");
+  EXPECT_FALSE(d.agree);
+  EXPECT_EQ(d.hop, 2u);
+  EXPECT_EQ(d.text, "forward paths part at hop 2: predicted nat-b on public, observed nat on public");
+  predicted[2].node = "nat";
+  predicted[4].src.address = ip("203.0.113.11");  // a different EIP on the internet link
+  d = compareLeg(predicted, o.forward);
+  EXPECT_FALSE(d.agree);
+  EXPECT_EQ(d.hop, 5u);
+  EXPECT_NE(d.text.find("source 203.0.113.10, predicted 203.0.113.11"), std::string::npos) << d.text;
+}
+
+TEST_F(MatchTest, BlockedProbeStopsAndAnUnsentProbeIsNotSent) {
+  const std::string m = "netsim-probe-4567";
+  hop("private", "app", "router", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
+  hop("vpc-igw", "router", "igw", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
+  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m};
+  auto o = observe(points, sightings, id);
+  ASSERT_TRUE(o.sent);
+  EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "igw"}));
+  EXPECT_EQ(o.forward.hops.back().out_link, "");
+  EXPECT_TRUE(o.reply.hops.empty());
+  std::vector<analysis::Hop> predicted(3);
+  predicted[0].node = "app";
+  predicted[1].node = "router";
+  predicted[1].in_link = "private";
+  predicted[2].node = "igw";
+  predicted[2].in_link = "vpc-igw";
+  for (auto& h : predicted) h.src.address = ip("10.0.10.4"), h.dst = {ip("198.51.100.10"), 5001};
+  EXPECT_TRUE(compareLeg(predicted, o.forward).agree);
+  predicted.pop_back();  // predicted to stop at the router: captured one hop further
+  auto d = compareLeg(predicted, o.forward);
+  EXPECT_FALSE(d.agree);
+  EXPECT_EQ(d.text, "paths part at hop 2: predicted (path ends), observed igw on vpc-igw");
+  // Another marker: nothing of this probe was captured, so it was not sent.
+  id.marker = "netsim-probe-other";
+  EXPECT_FALSE(observe(points, sightings, id).sent);
+}
+
+TEST(ProbeFilter, KeepsTheProbeItsAnswerAndIcmpErrors) {
+  EXPECT_EQ(probeFilter(model::Protocol::kTcp, 80), "icmp or (tcp port 80)");
+  EXPECT_EQ(probeFilter(model::Protocol::kUdp, 5001), "icmp or (udp port 5001)");
+  EXPECT_EQ(probeFilter(model::Protocol::kIcmp, 0), "icmp");
+  EXPECT_NE(newMarker(), newMarker());
+  EXPECT_EQ(newMarker().rfind("netsim-probe-", 0), 0u);
+}
+
+}  // namespace
+}  // namespace netsim::capture
