@@ -1,5 +1,6 @@
 #include "netsim/analysis/path.h"
 
+#include <algorithm>
 #include <map>
 
 #include "netsim/analysis/route_lookup.h"
@@ -25,7 +26,8 @@ struct Packet {
 // Where a packet is and what it is: the state of the walk.
 struct Position {
   enum class Kind { kInstance, kVpcRouter, kNatGateway, kNatInstance, kMiddlebox, kIgwEgress,
-                    kIgwIngress, kInternet, kEndpoint, kService, kHost, kDeliverInSubnet };
+                    kIgwIngress, kInternet, kEndpoint, kService, kHost, kDeliverInSubnet,
+                    kInterfaceEndpoint };
   Kind kind;
   std::string node;
   std::string in_link;
@@ -109,6 +111,7 @@ class Walker {
       case K::kIgwIngress: return igwIngress(p, h);
       case K::kInternet: return internetRouter(p, h);
       case K::kEndpoint: return gatewayEndpoint(pos, p, h);
+      case K::kInterfaceEndpoint: return interfaceEndpointReply(pos, p, h);
       case K::kService: return service(pos, p, h, final_dst);
       case K::kHost: return host(pos, p, h, final_dst);
     }
@@ -206,6 +209,15 @@ class Walker {
         if (e.eni_ips[i] == a && e.subnets[i] == pos.node) {
           h.node = e.name;
           h.kind = "interface-endpoint";
+          if (const auto* svc = m_.findService(e.service); svc && !reply_ && proto_ == model::Protocol::kTcp &&
+              std::find(svc->listen_tcp.begin(), svc->listen_tcp.end(), p.dst.port) != svc->listen_tcp.end()) {
+            // The ENI relays the connection to the service from its own address (netsim-forwarder).
+            sessions[e.name] = Session{p.src, {a, p.dst.port}};
+            h.decision = "relayed to service " + svc->name + " from the ENI " + a.str();
+            p.src = {a, 0};
+            p.dst = {svc->address, p.dst.port};
+            return Position{Position::Kind::kService, svc->name, e.name + "-" + svc->name, ""};
+          }
           h.decision = "delivered to endpoint ENI";
           return std::nullopt;
         }
@@ -418,9 +430,36 @@ class Walker {
 
   // Replies from a service go back the way the VPC reaches it: through the service's gateway
   // endpoint for VPC addresses, otherwise through the internet.
+  // A reply the service sent to an ENI: the relay answers the client from the ENI's address,
+  // through the ENI's subnet router (or straight on the subnet).
+  std::optional<Position> interfaceEndpointReply(const Position& pos, Packet& p, Hop& h) {
+    const auto* e = m_.findEndpoint(pos.node);
+    h.kind = "interface-endpoint";
+    auto it = sessions.find(e->name);
+    if (it == sessions.end()) return stop(Blocked::kNoRoute, "endpoint " + e->name + " has no relayed connection");
+    const auto& session = it->second;
+    p.src = session.outside;
+    p.dst = session.inside;
+    for (size_t i = 0; i < e->eni_ips.size() && i < e->subnets.size(); ++i) {
+      if (e->eni_ips[i] != session.outside.address) continue;
+      const auto& s = *m_.findSubnet(e->subnets[i]);
+      h.decision = "relayed back from the ENI " + session.outside.address.str();
+      if (s.cidr.contains(p.dst.address)) return Position{Position::Kind::kDeliverInSubnet, s.name, s.name, ""};
+      return routerFrom(s);
+    }
+    return stop(Blocked::kNoRoute, "endpoint " + e->name + " has no ENI " + session.outside.address.str());
+  }
+
   std::optional<Position> replyFromService(const model::InternetService& s, Packet& p, Hop& h) {
     // Same rule as the lab: a VPC source is answered through the gateway endpoint that its
     // subnet's route table routes this service through.
+    for (const auto& e : m_.endpoints) {
+      if (e.type != model::EndpointType::kInterface || e.service != s.name) continue;
+      if (std::find(e.eni_ips.begin(), e.eni_ips.end(), p.dst.address) != e.eni_ips.end()) {
+        h.decision = "ENI " + p.dst.address.str() + " via endpoint " + e.name;
+        return Position{Position::Kind::kInterfaceEndpoint, e.name, e.name + "-" + s.name, ""};
+      }
+    }
     if (const auto* subnet = m_.subnetContaining(p.dst.address)) {
       const auto& table = m_.routeTableOf(*subnet).name;
       for (const auto& e : m_.endpoints) {

@@ -21,6 +21,7 @@ const std::vector<Verb>& verbs() {
       {"capture", "stream a packet capture from a lab node's interface (pcap)", runCapture},
       {"exec", "run a command inside a lab node", runExec},
       {"shell", "open a shell inside a lab node", runShell},
+      {"ssh", "SSH to a lab node through the bastion with the lab's keys (root)", runSsh},
       {"stats", "counters and sessions of a userspace NAT gateway or internet gateway", runStats},
       {"responder", "the TCP/UDP responder labs run in their nodes", runResponder, true},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},

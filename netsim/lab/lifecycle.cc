@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -69,6 +70,7 @@ class Builder {
     if (auto st = step("addresses", [&] { return addAddresses(); }); !st) return st;
     if (auto st = step("routes", [&] { return addRoutes(); }); !st) return st;
     if (auto st = step("nftables", [&] { return applyNftables(); }); !st) return st;
+    if (auto st = step("files", [&] { return writeFiles(); }); !st) return st;
     if (auto st = step("processes", [&] { return startProcesses(); }); !st) return st;
     if (auto st = step("readiness", [&] { return waitUntilReady(); }); !st) return st;
     state_.phase = "ready";
@@ -181,6 +183,56 @@ class Builder {
     return {};
   }
 
+  // Per-lab files (plan/access.cc: sshd, ssh client, dnsmasq), per-namespace resolv.conf under
+  // /etc/netns/<ns>/ (as `ip netns exec` and `netsim exec` see it), then the setup commands.
+  Status writeFiles() {
+    for (const auto& f : w_.files) {
+      fs::path path(f.path);
+      std::error_code ec;
+      fs::create_directories(path.parent_path(), ec);
+      fs::permissions(path.parent_path(), static_cast<fs::perms>(f.dir_mode), ec);
+      {
+        std::ofstream out(f.path, std::ios::trunc);
+        out << f.content;
+        if (!out) return makeError(ErrorCode::kSystem, "cannot write " + f.path);
+      }
+      fs::permissions(path, static_cast<fs::perms>(f.mode), ec);
+    }
+    int resolv = 0;
+    for (const auto& n : w_.namespaces) {
+      if (n.resolv_conf.empty()) continue;
+      std::error_code ec;
+      fs::create_directories("/etc/netns/" + n.name, ec);
+      std::ofstream out("/etc/netns/" + n.name + "/resolv.conf", std::ios::trunc);
+      for (const auto& line : n.resolv_conf) out << line << "\n";
+      if (!out) return makeError(ErrorCode::kSystem, "cannot write /etc/netns/" + n.name + "/resolv.conf");
+      ++resolv;
+    }
+    // sshd refuses to start without its privilege separation directory (systemd makes it on a
+    // booted host; a container may lack it).
+    if (std::any_of(w_.processes.begin(), w_.processes.end(), [](const auto& p) { return p.role == "sshd"; })) {
+      std::error_code ec;
+      fs::create_directories("/run/sshd", ec);
+    }
+    for (const auto& argv : w_.setup) {
+      netns::SpawnOptions opts;
+      opts.stdin_null = true;
+      opts.stdout_path = logDir(w_.lab) + "/setup.log";
+      opts.stderr_path = opts.stdout_path;
+      auto pid = netns::spawnInNamespace(ns_.at(plan::namespaceName(w_.lab, plan::kFabricNode)), argv, opts);
+      if (!pid) return pid.error();
+      auto rc = netns::waitForExit(*pid, std::chrono::seconds(20));
+      if (!rc) return rc.error();
+      if (*rc != 0) {
+        return makeError(ErrorCode::kSystem, argv[0] + " exited with " + std::to_string(*rc) + " (log: " +
+                                                 logDir(w_.lab) + "/setup.log)");
+      }
+    }
+    detail_ = std::to_string(w_.files.size()) + " files, " + std::to_string(resolv) + " resolv.conf, " +
+              std::to_string(w_.setup.size()) + " setup commands";
+    return {};
+  }
+
   // Spawning is mostly waiting (fork, setns, exec), so several run at once.
   Status startProcesses() {
     const size_t n = w_.processes.size();
@@ -236,6 +288,9 @@ class Builder {
       for (size_t i = 0; i + 1 < p.argv.size(); ++i) {
         if (p.argv[i] == "--tcp") port = std::stoi(p.argv[i + 1]);
       }
+      const uint32_t address = p.ready_port ? p.ready_address.value_or(common::Ipv4Address(INADDR_LOOPBACK)).value()
+                                            : INADDR_LOOPBACK;
+      if (p.ready_port) port = p.ready_port;
       if (port == 0) continue;
       while (true) {
         auto ok = netns::runIn(ns_.at(p.ns), [&] {
@@ -243,7 +298,7 @@ class Builder {
           sockaddr_in a{};
           a.sin_family = AF_INET;
           a.sin_port = htons(static_cast<uint16_t>(port));
-          a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+          a.sin_addr.s_addr = htonl(address);
           return fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
         });
         if (!ok) return ok.error();

@@ -103,6 +103,14 @@ struct NatGateway {
 enum class InstanceRole { kGeneric, kBastion, kNatInstance, kWeb, kCache };
 const char* instanceRoleName(InstanceRole r);
 
+// A bastion port forward: connections to `listen` on the instance are relayed to `to`:`port`.
+struct Forward {
+  uint16_t listen = 0;
+  std::string to;     // instance name
+  uint16_t port = 0;
+  SourceLocation where;
+};
+
 struct Instance {
   std::string name;
   std::string subnet;
@@ -116,6 +124,8 @@ struct Instance {
   std::vector<uint16_t> listen_tcp;  // ports the built-in responder serves
   std::vector<uint16_t> listen_udp;
   std::string asg;          // set when created by an auto scaling group
+  bool ssh = false;         // runs a real OpenSSH server on tcp 22 (default: true for bastions)
+  std::vector<Forward> forwards;  // bastion port forwards (netsim-forwarder)
   SourceLocation where;
   // The address the internet sees, if any (EIP wins over an auto-assigned public IP).
   std::optional<Ipv4Address> publicAddress(const std::vector<ElasticIp>& eips) const;

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "netsim/common/hash.h"
+#include "netsim/plan/access.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
 
@@ -40,6 +41,8 @@ class Planner {
     for (const auto& i : m_.instances) planInstance(i);
     for (const auto& e : m_.endpoints) planEndpoint(e);
     for (const auto& lb : m_.load_balancers) planLoadBalancer(lb);
+    planSsh(m_, w_);
+    planResolver(m_, w_);
     return std::move(w_);
   }
 
@@ -409,7 +412,13 @@ class Planner {
     const auto* s = m_.findSubnet(i.subnet);
     attach(i.name, "eth0", i.subnet, common::Cidr(i.private_ip, s->cidr.prefixLength()));
     defaultVia(i.name, s->router(), "eth0");
-    responder(i.name, i.listen_tcp, i.listen_udp);
+    // With `ssh: true` a real sshd serves tcp 22 (plan/access.cc), and forwards own their ports.
+    auto tcp = i.listen_tcp;
+    std::erase_if(tcp, [&](uint16_t port) {
+      return (i.ssh && port == 22) || std::any_of(i.forwards.begin(), i.forwards.end(),
+                                                  [&](const model::Forward& f) { return f.listen == port; });
+    });
+    responder(i.name, tcp, i.listen_udp);
   }
 
   void planEndpoint(const model::Endpoint& e) {
@@ -419,6 +428,7 @@ class Planner {
       route(e.name, 254, m_.vpc.cidr, router_endpoint_side_.at(e.name), "vpc", 0, "the VPC");
       auto [ep_ip, svc_ip] = p2p(e.name + "-" + svc->name, e.name, "svc", svc->name, "ep-" + e.name);
       route(e.name, 254, svc->cidr, svc_ip, "svc", 0, "service " + svc->name);
+      nsSpec(e.name).nftables = endpointPolicyRules(m_, e, interfaceName("vpc"));
       // The service answers VPC sources through this endpoint when their subnet's route table
       // routes the service through it; everything else goes back through the internet.
       for (const auto& s : m_.subnets) {
@@ -445,8 +455,30 @@ class Planner {
       rule.comment = "replies from the ENI in " + s->name;
       w_.rules.push_back(rule);
     }
+    // Each ENI relays the service's TCP ports to the service over the endpoint's own link (never
+    // the internet), from the ENI's address: the service answers ENI addresses back through it.
     const auto* svc = m_.findService(e.service);
-    responder(e.name, svc ? svc->listen_tcp : std::vector<uint16_t>{443}, {});
+    if (!svc) return;
+    auto [ep_ip, svc_ip] = p2p(e.name + "-" + svc->name, e.name, "svc", svc->name, "ep-" + e.name);
+    route(e.name, 254, common::Cidr(svc->address, 32), svc_ip, "svc", 0, "service " + svc->name);
+    ProcessSpec p;
+    p.ns = ns(e.name);
+    p.node = e.name;
+    p.role = "forwarder";
+    p.argv = {"netsim-forwarder", "--node", e.name, "--stats", "/run/netsim/" + w_.lab + "/" + e.name + ".forwarder.stats"};
+    for (size_t k = 0; k < e.eni_ips.size(); ++k) {
+      route(svc->name, 254, common::Cidr(e.eni_ips[k], 32), ep_ip, "ep-" + e.name, 0,
+            "replies to ENI " + e.eni_ips[k].str() + " via endpoint " + e.name);
+      for (auto port : svc->listen_tcp) {
+        std::string l = e.eni_ips[k].str() + ":" + std::to_string(port);
+        p.argv.insert(p.argv.end(), {"--forward", l + "=" + svc->address.str() + ":" + std::to_string(port) +
+                                                      "@" + e.eni_ips[k].str()});
+      }
+    }
+    if (svc->listen_tcp.empty()) return;
+    p.ready_address = e.eni_ips.front();
+    p.ready_port = svc->listen_tcp.front();
+    w_.processes.push_back(p);
   }
 
   void planLoadBalancer(const model::LoadBalancer& lb) {

@@ -77,7 +77,19 @@ struct ProcessSpec {
   std::string role;  // responder, nat-gateway, internet-gateway, ...
   // Readiness: "" = the first --tcp port accepts; else this Unix socket accepts a connection.
   std::string ready_socket;
+  // Readiness when set (and ready_socket is empty): TCP ready_address:ready_port accepts.
+  std::optional<Ipv4Address> ready_address;
+  uint16_t ready_port = 0;
   std::vector<std::string> argv;  // argv[0] names a program installed beside `netsim`
+};
+
+// A file `up` writes before starting processes (per-lab configuration: sshd, dnsmasq, ssh
+// client). Parent directories are created with dir_mode.
+struct FileSpec {
+  std::string path;
+  std::string content;
+  uint32_t mode = 0644;
+  uint32_t dir_mode = 0755;
 };
 
 // The VPC router keeps one Linux routing table per model route table.
@@ -95,6 +107,10 @@ struct Wiring {
   std::vector<RouteSpec> routes;
   std::vector<RuleSpec> rules;
   std::vector<ProcessSpec> processes;
+  std::vector<FileSpec> files;
+  // Commands `up` runs to completion (inside the lab's _fabric namespace) after writing the
+  // files and before starting processes: e.g. ssh-keygen for the lab's keys.
+  std::vector<std::vector<std::string>> setup;
   std::vector<TableId> tables;
   // node name → its namespace name
   std::map<std::string, std::string> node_namespace;

@@ -28,6 +28,7 @@ class Checker {
     checkNatGateways();
     checkInstances();
     checkEndpoints();
+    checkForwards();
     checkSecurity();
     checkLoadBalancing();
   }
@@ -383,6 +384,29 @@ class Checker {
         error(w, "security_groups[" + std::to_string(i) + "]", "security group '" + groups[i] +
                                                                    "' is not defined",
               suggest(groups[i], namesOf(m_.security_groups), "security group"));
+      }
+    }
+  }
+
+  // Bastion port forwards: the target is an instance, the listen port is not taken twice and
+  // not by the instance's own sshd.
+  void checkForwards() {
+    for (const auto& i : m_.instances) {
+      std::map<uint16_t, size_t> listens;
+      for (size_t k = 0; k < i.forwards.size(); ++k) {
+        const auto& f = i.forwards[k];
+        if (!f.to.empty() && !m_.findInstance(f.to)) {
+          error(f.where, "to", "forward target '" + f.to + "' is not an instance",
+                suggest(f.to, namesOf(m_.instances), "instance"));
+        }
+        if (f.to == i.name) error(f.where, "to", "a forward cannot point back at its own instance");
+        if (i.ssh && f.listen == 22) {
+          error(f.where, "listen", "port 22 is served by the instance's sshd", "pick another port, e.g. 2222");
+        }
+        if (auto [it, ok] = listens.emplace(f.listen, k); !ok && f.listen != 0) {
+          error(f.where, "listen", "port " + std::to_string(f.listen) + " is already forwarded by forwards[" +
+                                       std::to_string(it->second) + "]");
+        }
       }
     }
   }

@@ -168,7 +168,7 @@ void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
   for (size_t i = 0; i < items.size(); ++i) {
     MapReader r(items[i], indexed("instances", i), ctx,
                 {"name", "subnet", "private_ip", "public_ip", "eip", "role", "source_dest_check",
-                 "security_groups", "listen"});
+                 "security_groups", "listen", "ssh", "forwards"});
     if (!r.valid()) continue;
     model::Instance inst;
     inst.name = r.str("name", true).value_or("");
@@ -195,6 +195,18 @@ void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
         r.boolean("source_dest_check").value_or(inst.role != model::InstanceRole::kNatInstance);
     inst.security_groups = r.strList("security_groups");
     readListen(r, ctx, inst.listen_tcp, inst.listen_udp);
+    inst.ssh = r.boolean("ssh").value_or(inst.role == model::InstanceRole::kBastion);
+    auto forwards = r.seq("forwards");
+    for (size_t j = 0; j < forwards.size(); ++j) {
+      MapReader f(forwards[j], indexed(r.fieldPath("forwards"), j), ctx, {"listen", "to", "port"});
+      if (!f.valid()) continue;
+      model::Forward fw;
+      fw.listen = static_cast<uint16_t>(f.integer("listen", 1, 65535, true).value_or(0));
+      fw.to = f.str("to", true).value_or("");
+      fw.port = static_cast<uint16_t>(f.integer("port", 1, 65535, true).value_or(0));
+      fw.where = f.where();
+      inst.forwards.push_back(std::move(fw));
+    }
     inst.where = r.where();
     m.instances.push_back(std::move(inst));
   }

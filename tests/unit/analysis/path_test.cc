@@ -362,9 +362,16 @@ TEST(Path, InterfaceEndpointEniIsReachedThroughTheLocalRoute) {
   ASSERT_NE(kms, nullptr);
   auto r = path(m, "app-a", kms->eni_ips[0].str(), Protocol::kTcp, 443);
   EXPECT_TRUE(r.reachable()) << r.explanation << r.reply_explanation;
-  EXPECT_EQ(r.hops.back().node, "vpce-kms");
-  EXPECT_EQ(r.hops.back().kind, "interface-endpoint");
+  // The ENI relays to the service from its own address, over the endpoint's link.
+  EXPECT_TRUE(inOrder(r.hops, {"app-a", "vpce-kms", "kms"})) << show(r.hops);
+  EXPECT_EQ(r.hops[r.hops.size() - 2].kind, "interface-endpoint");
+  EXPECT_EQ(r.hops.back().in_link, "vpce-kms-kms");
+  EXPECT_EQ(r.source_seen, kms->eni_ips[0]);
   EXPECT_FALSE(crosses(r.hops, "nat-a"));
+  EXPECT_TRUE(inOrder(r.reply_hops, {"kms", "vpce-kms", "app-a"})) << show(r.reply_hops);
+  // Ping is answered by the ENI itself.
+  auto icmp = path(m, "app-a", kms->eni_ips[0].str(), Protocol::kIcmp, 0);
+  EXPECT_EQ(icmp.hops.back().node, "vpce-kms");
 }
 
 TEST(Path, PrivateDnsResolvesTheServiceNameToTheEniInTheSendersAz) {
@@ -372,7 +379,9 @@ TEST(Path, PrivateDnsResolvesTheServiceNameToTheEniInTheSendersAz) {
   auto a = path(m, "app-a", "kms", Protocol::kTcp, 443);
   EXPECT_EQ(a.destination, ip("10.0.10.6"));
   EXPECT_TRUE(a.reachable()) << a.explanation;
-  EXPECT_EQ(a.hops.back().node, "vpce-kms");
+  EXPECT_EQ(a.hops.back().node, "kms");
+  EXPECT_TRUE(crosses(a.hops, "vpce-kms"));
+  EXPECT_FALSE(crosses(a.hops, "igw"));
   EXPECT_FALSE(crosses(a.hops, "nat-a"));
   auto b = path(m, "app-b", "kms", Protocol::kTcp, 443);
   EXPECT_EQ(b.destination, ip("10.0.11.6"));

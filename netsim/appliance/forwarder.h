@@ -1,0 +1,55 @@
+#pragma once
+// netsim-forwarder: a userspace TCP relay on Boost.Asio. The bastion's `forwards:` rules (listen
+// port → private instance:port, open only to the CIDRs its security groups allow) and the
+// interface endpoints' ENIs (ENI:port → service:port, from the ENI's address) both use it.
+// Refused connections are reset and counted; counters go to a stats file.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
+#include "netsim/common/result.h"
+
+namespace netsim::appliance {
+
+struct ForwardRule {
+  std::optional<common::Ipv4Address> listen_address;  // unset: the --listen-address default
+  uint16_t listen_port = 0;
+  common::Ipv4Address target;
+  uint16_t target_port = 0;
+  std::optional<common::Ipv4Address> source;  // bind the outgoing connection to this address
+};
+
+struct ForwarderConfig {
+  std::string node;
+  common::Ipv4Address listen_address;  // 0.0.0.0 unless given
+  std::vector<ForwardRule> rules;
+  std::map<uint16_t, std::vector<common::Cidr>> allow;  // listen port → allowed sources (none: all)
+  std::string stats_path;
+};
+
+// "[LISTEN_IP:]PORT=TARGET_IP:PORT[@SOURCE_IP]"
+common::Result<ForwardRule> parseForwardRule(const std::string& text);
+// "PORT=CIDR"
+common::Result<std::pair<uint16_t, common::Cidr>> parseAllow(const std::string& text);
+
+// Whether `source` may use the rule listening on `port`.
+bool sourceAllowed(const ForwarderConfig& cfg, uint16_t port, common::Ipv4Address source);
+
+struct ForwarderCounters {
+  uint64_t accepted = 0;
+  uint64_t refused = 0;       // source not allowed: reset
+  uint64_t connect_failed = 0;  // the target did not answer
+  uint64_t active = 0;
+  uint64_t bytes_in = 0;      // client → target
+  uint64_t bytes_out = 0;     // target → client
+};
+// One line per listen port: "port=2222 accepted=3 refused=1 connect_failed=0 active=0 bytes_in=.. bytes_out=.."
+std::string formatCounters(const std::map<uint16_t, ForwarderCounters>& counters);
+
+// Runs until SIGTERM/SIGINT. Errors: a listen socket could not be bound.
+common::Status runForwarder(const ForwarderConfig& cfg);
+
+}  // namespace netsim::appliance
