@@ -370,8 +370,17 @@ void Appliance::translateAndForward(Port& in, io::Frame& f, uint32_t ip_len, nat
     return;
   }
   const Port& out = ports_[port];
-  const uint32_t size = gso ? static_cast<uint32_t>(f.vnet.hdr_len > kEth ? f.vnet.hdr_len - kEth : 0) + f.vnet.gso_size
-                            : ip_len;
+  // A super-packet leaves as segments of gso_size payload behind the IP and L4 headers (the
+  // virtio hdr_len is the linear part, not the header length, so it is computed here).
+  uint32_t size = ip_len;
+  if (gso) {
+    const size_t hl = v.headerLength();
+    uint32_t l4 = packet::kUdpHeader;
+    if (v.protocol() == packet::kProtoTcp && ip_len >= hl + packet::kTcpMinHeader) {
+      l4 = static_cast<uint32_t>(packet::TcpView(ip + hl).headerLength());
+    }
+    size = static_cast<uint32_t>(hl) + l4 + f.vnet.gso_size;
+  }
   if (size > out.mtu) {
     if (!v.dontFragment() || gso) {
       counters_.inc(Counter::kDropTooBig);

@@ -86,7 +86,7 @@ struct ElasticIp {
 
 struct InternetGateway {
   std::string name = "igw";
-  Dataplane dataplane = Dataplane::kKernel;
+  Dataplane dataplane = Dataplane::kUserspace;
   SourceLocation where;
 };
 
@@ -96,7 +96,7 @@ struct NatGateway {
   std::string eip;               // ElasticIp name
   Ipv4Address private_ip;        // allocated in the subnet if not given
   std::string profile = "aws-nat-gateway";  // or "rfc"
-  Dataplane dataplane = Dataplane::kKernel;
+  Dataplane dataplane = Dataplane::kUserspace;
   SourceLocation where;
 };
 

@@ -8,8 +8,9 @@ using model::Model;
 
 std::string indexed(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
 
+// NAT gateways and the internet gateway run on the userspace data plane unless told otherwise.
 model::Dataplane dataplaneOf(const std::optional<std::string>& s) {
-  return s && *s == "userspace" ? model::Dataplane::kUserspace : model::Dataplane::kKernel;
+  return s && *s == "kernel" ? model::Dataplane::kKernel : model::Dataplane::kUserspace;
 }
 
 model::Protocol protocolOf(const std::string& s) {

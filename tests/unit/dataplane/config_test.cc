@@ -1,0 +1,52 @@
+#include <gtest/gtest.h>
+
+#include "netsim/dataplane/config.h"
+#include "netsim/dataplane/stats.h"
+
+namespace netsim::dataplane {
+namespace {
+
+TEST(ApplianceConfig, ParsesTheCommandLineForms) {
+  auto i = parseInterface("eth0=10.0.1.10/24");
+  ASSERT_TRUE(i.ok());
+  EXPECT_EQ(i->name, "eth0");
+  EXPECT_EQ(i->address.str(), "10.0.1.10/24");
+  auto r = parseRoute("0.0.0.0/0=10.0.1.1@eth0");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->gateway.str(), "10.0.1.1");
+  EXPECT_EQ(r->ifname, "eth0");
+  auto onlink = parseRoute("10.0.0.0/16@vpc");
+  ASSERT_TRUE(onlink.ok());
+  EXPECT_EQ(onlink->gateway.value(), 0u);
+  auto m = parseMapping("10.0.0.5=203.0.113.20");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->outside.str(), "203.0.113.20");
+  EXPECT_FALSE(parseInterface("eth0").ok());
+  EXPECT_FALSE(parseRoute("0.0.0.0/0=10.0.1.1").ok());
+  EXPECT_FALSE(parseMapping("10.0.0.5").ok());
+  EXPECT_FALSE(parseRole("router").ok());
+}
+
+TEST(ApplianceConfig, TimeFactorScalesTheEngine) {
+  ApplianceConfig c;
+  c.interfaces = {*parseInterface("eth0=10.0.1.10/24")};
+  c.time_factor = 0.01;
+  auto n = natConfig(c);
+  ASSERT_TRUE(n.ok());
+  EXPECT_DOUBLE_EQ(n->time_factor, 0.01);
+  ASSERT_EQ(n->public_addresses.size(), 1u);
+  EXPECT_EQ(n->public_addresses[0].str(), "10.0.1.10");
+  c.profile = "nope";
+  EXPECT_FALSE(natConfig(c).ok());
+}
+
+TEST(StatsRequest, Parses) {
+  EXPECT_FALSE(parseStatsRequest("stats").sessions);
+  auto r = parseStatsRequest("sessions 5");
+  EXPECT_TRUE(r.sessions);
+  EXPECT_EQ(r.session_limit, 5u);
+  EXPECT_EQ(formatStatsText("not json", false), "");
+}
+
+}  // namespace
+}  // namespace netsim::dataplane
