@@ -4,6 +4,7 @@
 #include <map>
 
 #include "netsim/analysis/route_lookup.h"
+#include "netsim/analysis/security.h"
 
 namespace netsim::analysis {
 namespace {
@@ -94,6 +95,54 @@ class Walker {
 
   const model::Subnet& subnetOf(const model::Instance& i) { return *m_.findSubnet(i.subnet); }
 
+  // The receiver's inbound security groups: requests only (stateful, replies pass). False after
+  // stop() when no rule allows the packet.
+  bool admitted(const std::vector<std::string>& groups, const Packet& p) {
+    if (reply_ || securityGroupExempt(m_, p.src.address)) return true;
+    auto v = checkSecurityGroups(m_, groups, true, {proto_, p.src.address, p.dst.port});
+    if (v.allowed) return true;
+    stop(Blocked::kSecurityGroup, v.explanation);
+    return false;
+  }
+
+  // The subnet whose leg the VPC router sends a packet out of for route `r` ("" for the
+  // internet gateway and gateway endpoints).
+  std::string subnetReached(const model::Route& r, Ipv4Address dst) {
+    switch (r.kind) {
+      case model::TargetKind::kLocal: {
+        const auto* s = m_.subnetContaining(dst);
+        return s ? s->name : "";
+      }
+      case model::TargetKind::kNatGateway: return m_.findNatGateway(r.target)->subnet;
+      case model::TargetKind::kNatInstance:
+      case model::TargetKind::kInstance: return m_.findInstance(r.target)->subnet;
+      default: return "";
+    }
+  }
+
+  // Network ACLs where the router moves a packet from one leg to another: the outbound rules of
+  // the subnet it leaves, then the inbound rules of the subnet it enters (stateless: replies
+  // too). Traffic that stays in one subnet crosses no ACL. False after stop() on a deny.
+  bool naclsAllow(const std::string& in_leg, const std::string& out_subnet, const Packet& p) {
+    const bool from_subnet = m_.findSubnet(in_leg) != nullptr;
+    if (from_subnet && in_leg == out_subnet) return true;
+    if (from_subnet) {
+      auto v = checkNetworkAcl(m_, in_leg, false, {proto_, p.dst.address, p.dst.port});
+      if (!v.allowed) {
+        stop(Blocked::kNacl, v.explanation);
+        return false;
+      }
+    }
+    if (!out_subnet.empty()) {
+      auto v = checkNetworkAcl(m_, out_subnet, true, {proto_, p.src.address, p.dst.port});
+      if (!v.allowed) {
+        stop(Blocked::kNacl, v.explanation);
+        return false;
+      }
+    }
+    return true;
+  }
+
   Position routerFrom(const model::Subnet& s) {
     return {Position::Kind::kVpcRouter, "vpc-router", s.name, m_.routeTableOf(s).name};
   }
@@ -122,10 +171,15 @@ class Walker {
     const auto* inst = m_.findInstance(pos.node);
     h.kind = "instance";
     if (!pos.in_link.empty() && p.dst.address == inst->private_ip) {
+      if (!admitted(inst->security_groups, p)) return std::nullopt;
       h.decision = "delivered";
       return std::nullopt;
     }
     (void)final_dst;
+    if (!reply_ && pos.in_link.empty() && !securityGroupExempt(m_, p.dst.address)) {
+      auto v = checkSecurityGroups(m_, inst->security_groups, false, {proto_, p.dst.address, p.dst.port});
+      if (!v.allowed) return stop(Blocked::kSecurityGroup, v.explanation);
+    }
     const auto& s = subnetOf(*inst);
     if (s.cidr.contains(p.dst.address)) {
       h.decision = "same subnet: switched at L2 on " + s.name;
@@ -154,6 +208,7 @@ class Walker {
                                          p.dst.address.str());
     }
     h.decision = describeRoute(*r);
+    if (!naclsAllow(pos.in_link, subnetReached(*r, p.dst.address), p)) return std::nullopt;
     switch (r->kind) {
       case model::TargetKind::kLocal: {
         const auto* s = m_.subnetContaining(p.dst.address);
@@ -193,6 +248,7 @@ class Walker {
         h.kind = "nat-instance";
         return natReturn(inst->name, p, h, *m_.findSubnet(inst->subnet));
       }
+      if (!admitted(inst->security_groups, p)) return std::nullopt;
       h.decision = "delivered";
       (void)final_dst;
       return std::nullopt;
@@ -209,6 +265,7 @@ class Walker {
         if (e.eni_ips[i] == a && e.subnets[i] == pos.node) {
           h.node = e.name;
           h.kind = "interface-endpoint";
+          if (!admitted(e.security_groups, p)) return std::nullopt;
           if (const auto* svc = m_.findService(e.service); svc && !reply_ && proto_ == model::Protocol::kTcp &&
               std::find(svc->listen_tcp.begin(), svc->listen_tcp.end(), p.dst.port) != svc->listen_tcp.end()) {
             // The ENI relays the connection to the service from its own address (netsim-forwarder).
@@ -228,6 +285,7 @@ class Walker {
         if (lb.node_ips[i] == a && lb.subnets[i] == pos.node) {
           h.node = model::loadBalancerNodeName(lb, i);
           h.kind = "load-balancer-node";
+          if (!admitted(lb.security_groups, p)) return std::nullopt;
           h.decision = "delivered to load balancer node";
           return std::nullopt;
         }
@@ -284,6 +342,7 @@ class Walker {
     const auto* inst = m_.findInstance(pos.node);
     h.kind = "instance";
     if (p.dst.address == inst->private_ip) {
+      if (!admitted(inst->security_groups, p)) return std::nullopt;
       h.decision = "delivered";
       return std::nullopt;
     }
@@ -511,6 +570,8 @@ const char* blockedName(Blocked b) {
     case Blocked::kUnassignedPublicIp: return "UNASSIGNED_PUBLIC_IP";
     case Blocked::kUnsupportedProtocol: return "UNSUPPORTED_PROTOCOL";
     case Blocked::kEndpointPolicy: return "ENDPOINT_POLICY";
+    case Blocked::kSecurityGroup: return "SECURITY_GROUP";
+    case Blocked::kNacl: return "NACL";
     case Blocked::kLoop: return "ROUTING_LOOP";
   }
   return "?";

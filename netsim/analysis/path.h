@@ -26,6 +26,8 @@ enum class Blocked {
   kUnassignedPublicIp,  // the IGW got a packet for a public address nobody holds
   kUnsupportedProtocol, // NAT gateways carry TCP, UDP and ICMP only
   kEndpointPolicy,      // a VPC endpoint policy denies it
+  kSecurityGroup,       // a security group of the sender (outbound) or receiver (inbound) has no rule for it
+  kNacl,                // a subnet's network ACL denies it where it leaves or enters the subnet
   kLoop,                // the route tables send it in circles (hop limit reached)
 };
 const char* blockedName(Blocked b);

@@ -15,6 +15,7 @@
 #include "netsim/plan/access.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
+#include "netsim/plan/security_rules.h"
 
 namespace netsim::plan {
 namespace {
@@ -504,6 +505,10 @@ class Planner {
 
 }  // namespace
 
-Wiring planLab(const Model& m, const std::string& lab) { return Planner(m, lab).run(); }
+Wiring planLab(const Model& m, const std::string& lab) {
+  Wiring w = Planner(m, lab).run();
+  addSecurityRules(m, w);  // security groups and network ACLs (security_rules.h)
+  return w;
+}
 
 }  // namespace netsim::plan

@@ -78,8 +78,9 @@ TEST_F(DefaultLabTest, InstanceWithElasticIpIsReachableFromTheInternet) {
 TEST_F(DefaultLabTest, PublicSubnetWithoutPublicIpCannotReachTheInternet) {
   auto r = probeFrom(*lab_, "nopub", model::Protocol::kIcmp, addr("198.51.100.10"), 0, 500);
   EXPECT_FALSE(r.answered) << r.detail;
-  // The same instance still reaches the VPC over the local route.
-  auto local = probeFrom(*lab_, "nopub", model::Protocol::kTcp, addr("10.0.10.4"), 80);
+  // The same instance still reaches the VPC over the local route (web-alb-1: alb-sg admits
+  // tcp/80 from anywhere; app-sg would not admit nopub).
+  auto local = probeFrom(*lab_, "nopub", model::Protocol::kTcp, addr("10.0.0.6"), 80);
   EXPECT_TRUE(local.answered) << local.detail;
 }
 

@@ -1,0 +1,175 @@
+#include "netsim/plan/security_rules.h"
+
+#include <algorithm>
+
+#include "netsim/plan/naming.h"
+
+namespace netsim::plan {
+namespace {
+
+using model::Protocol;
+
+std::vector<common::Ipv4Address> members(const model::Model& m, const std::string& group) {
+  auto has = [&](const std::vector<std::string>& gs) { return std::find(gs.begin(), gs.end(), group) != gs.end(); };
+  std::vector<common::Ipv4Address> out;
+  for (const auto& i : m.instances) {
+    if (has(i.security_groups)) out.push_back(i.private_ip);
+  }
+  for (const auto& e : m.endpoints) {
+    if (has(e.security_groups)) out.insert(out.end(), e.eni_ips.begin(), e.eni_ips.end());
+  }
+  for (const auto& lb : m.load_balancers) {
+    if (has(lb.security_groups)) out.insert(out.end(), lb.node_ips.begin(), lb.node_ips.end());
+  }
+  return out;
+}
+
+std::string addressSet(const std::vector<common::Ipv4Address>& as) {
+  std::string s;
+  for (const auto& a : as) s += (s.empty() ? "" : ", ") + a.str();
+  return "{ " + s + " }";
+}
+
+// "tcp dport 22 ", "meta l4proto icmp ", "" (all protocols).
+std::string protoMatch(Protocol p, const model::PortRange& ports) {
+  switch (p) {
+    case Protocol::kAll: return "";
+    case Protocol::kIcmp: return "meta l4proto icmp ";
+    case Protocol::kTcp:
+    case Protocol::kUdp: {
+      std::string name = p == Protocol::kTcp ? "tcp" : "udp";
+      if (ports.all()) return "meta l4proto " + name + " ";
+      std::string range = ports.from == ports.to ? std::to_string(ports.from)
+                                                 : std::to_string(ports.from) + "-" + std::to_string(ports.to);
+      return name + " dport " + range + " ";
+    }
+  }
+  return "";
+}
+
+std::string peerMatch(bool inbound, const common::Cidr& c) {
+  if (c.prefixLength() == 0) return "";
+  return std::string(inbound ? "ip saddr " : "ip daddr ") + c.str() + " ";
+}
+
+// Addresses security groups never filter (AWS: the VPC router and the Amazon DNS server).
+std::vector<common::Ipv4Address> reserved(const model::Model& m) {
+  std::vector<common::Ipv4Address> out{m.vpc.cidr.at(2)};
+  for (const auto& s : m.subnets) {
+    for (uint32_t k : {1u, 2u, 3u}) {
+      if (std::find(out.begin(), out.end(), s.cidr.at(k)) == out.end()) out.push_back(s.cidr.at(k));
+    }
+  }
+  return out;
+}
+
+std::string sgChain(const model::Model& m, const std::vector<std::string>& groups, bool inbound) {
+  const std::string dir = inbound ? "inbound" : "outbound";
+  std::string out = std::string("  chain ") + (inbound ? "input" : "output") + " {\n    type filter hook " +
+                    (inbound ? "input" : "output") + " priority filter; policy accept;\n";
+  out += std::string("    ") + (inbound ? "iifname" : "oifname") + " \"lo\" accept\n";
+  out += "    ct state established,related accept\n";
+  out += std::string("    ") + (inbound ? "ip saddr " : "ip daddr ") + addressSet(reserved(m)) +
+         " accept comment \"VPC router and DNS: never filtered\"\n";
+  for (const auto& name : groups) {
+    const auto* g = m.findSecurityGroup(name);
+    if (!g) continue;
+    const auto& rules = inbound ? g->inbound : g->outbound;
+    for (size_t k = 0; k < rules.size(); ++k) {
+      const auto& r = rules[k];
+      std::string peer;
+      if (r.cidr) {
+        peer = peerMatch(inbound, *r.cidr);
+      } else {
+        auto ms = members(m, r.group);
+        if (ms.empty()) continue;  // a group with no members matches nothing
+        peer = std::string(inbound ? "ip saddr " : "ip daddr ") + addressSet(ms) + " ";
+      }
+      std::string what = name + " " + dir + "[" + std::to_string(k) + "]" +
+                         (r.group.empty() ? "" : " group " + r.group);
+      out += "    " + peer + protoMatch(r.protocol, r.ports) + "counter accept comment \"" + what + "\"\n";
+    }
+  }
+  std::string list;
+  for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
+  out += "    counter drop comment \"security groups " + list + ": no " + dir + " rule\"\n  }\n";
+  return out;
+}
+
+std::string chainId(const std::string& ifname) {
+  std::string s = ifname;
+  for (auto& c : s) {
+    if (c == '-') c = '_';
+  }
+  return s;
+}
+
+std::string naclChain(const model::NetworkAcl& acl, const std::string& leg, bool inbound) {
+  const std::string dir = inbound ? "inbound" : "outbound";
+  std::string out = "  chain " + std::string(inbound ? "in_" : "out_") + chainId(leg) + " {\n";
+  auto rules = inbound ? acl.inbound : acl.outbound;
+  std::stable_sort(rules.begin(), rules.end(),
+                   [](const model::NaclRule& a, const model::NaclRule& b) { return a.number < b.number; });
+  for (const auto& r : rules) {
+    out += "    " + peerMatch(inbound, r.cidr) + protoMatch(r.protocol, r.ports) + "counter " +
+           (r.allow ? "return" : "drop") + " comment \"" + acl.name + " " + dir + " rule " +
+           std::to_string(r.number) + "\"\n";
+  }
+  out += "    counter drop comment \"" + acl.name + " " + dir + " rule * (final deny)\"\n  }\n";
+  return out;
+}
+
+NamespaceSpec* findNamespace(Wiring& w, const std::string& node) {
+  for (auto& n : w.namespaces) {
+    if (n.node == node) return &n;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string securityGroupRules(const model::Model& m, const std::vector<std::string>& groups) {
+  if (groups.empty()) return "";
+  return "table ip netsim_sg {\n" + sgChain(m, groups, true) + sgChain(m, groups, false) + "}\n";
+}
+
+std::string networkAclRules(const model::Model& m) {
+  std::string dispatch, chains;
+  for (const auto& s : m.subnets) {
+    const model::NetworkAcl* acl = nullptr;
+    for (const auto& a : m.network_acls) {
+      if (std::find(a.subnets.begin(), a.subnets.end(), s.name) != a.subnets.end()) acl = &a;
+    }
+    if (!acl) continue;
+    const std::string leg = interfaceName(s.name);
+    dispatch += "    iifname \"" + leg + "\" oifname != \"" + leg + "\" jump out_" + chainId(leg) +
+                " comment \"leaving " + s.name + "\"\n";
+    dispatch += "    oifname \"" + leg + "\" iifname != \"" + leg + "\" jump in_" + chainId(leg) +
+                " comment \"entering " + s.name + "\"\n";
+    chains += naclChain(*acl, leg, false) + naclChain(*acl, leg, true);
+  }
+  if (dispatch.empty()) return "";
+  return "table ip netsim_nacl {\n" + chains +
+         "  chain forward {\n    type filter hook forward priority filter; policy accept;\n" + dispatch +
+         "  }\n}\n";
+}
+
+void addSecurityRules(const model::Model& m, Wiring& w) {
+  auto add = [&](const std::string& node, const std::vector<std::string>& groups) {
+    auto rules = securityGroupRules(m, groups);
+    if (rules.empty()) return;
+    if (auto* ns = findNamespace(w, node)) ns->nftables += rules;
+  };
+  for (const auto& i : m.instances) add(i.name, i.security_groups);
+  for (const auto& e : m.endpoints) {
+    if (e.type == model::EndpointType::kInterface) add(e.name, e.security_groups);
+  }
+  for (const auto& lb : m.load_balancers) {
+    for (size_t k = 0; k < lb.node_ips.size(); ++k) add(model::loadBalancerNodeName(lb, k), lb.security_groups);
+  }
+  if (auto rules = networkAclRules(m); !rules.empty()) {
+    if (auto* ns = findNamespace(w, kVpcRouterNode)) ns->nftables += rules;
+  }
+}
+
+}  // namespace netsim::plan
