@@ -468,6 +468,9 @@ class Planner {
     p.role = "forwarder";
     p.argv = {"netsim-forwarder", "--node", e.name, "--stats", "/run/netsim/" + w_.lab + "/" + e.name + ".forwarder.stats"};
     for (size_t k = 0; k < e.eni_ips.size(); ++k) {
+      // The relay's outgoing side is bound to the ENI address: its table must know the service.
+      route(e.name, kFirstRouteTable + static_cast<uint32_t>(k), common::Cidr(svc->address, 32), svc_ip, "svc", 0,
+            "service " + svc->name + " over the endpoint link");
       route(svc->name, 254, common::Cidr(e.eni_ips[k], 32), ep_ip, "ep-" + e.name, 0,
             "replies to ENI " + e.eni_ips[k].str() + " via endpoint " + e.name);
       for (auto port : svc->listen_tcp) {
