@@ -5,6 +5,7 @@
 #include "netsim/check/expectations.h"
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
+#include "netsim/lab/state.h"
 #include "netsim/plan/planner.h"
 
 namespace po = boost::program_options;
@@ -38,7 +39,11 @@ int runCheck(const Args& args) {
   const auto lab = (*vm)["lab"].as<std::string>();
   const auto file = (*vm)["file"].as<std::string>();
   const bool predict_only = vm->count("predict-only") > 0;
-  auto m = (!file.empty() || predict_only) ? loadTopologyOrReport(file) : loadLabTopologyOrReport(lab);
+  // The lab's own topology when it runs here; with --predict-only and no such lab, the file or
+  // the built-in default.
+  const bool lab_known = !lab::savedTopology(lab).empty();
+  auto m = !file.empty() || (predict_only && !lab_known) ? loadTopologyOrReport(file)
+                                                          : loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
   if (m->expectations.empty()) {
     std::cerr << "netsim check: the topology has no expect: entries\n";

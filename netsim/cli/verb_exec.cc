@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -62,6 +64,10 @@ int runExec(const Args& args) {
   }
   auto ns = openNode(words[0], words[1]);
   if (!ns) return kExitBadInput;
+  if (::geteuid() != 0) {
+    std::cerr << "netsim exec: needs root (it enters the node's namespaces)\n";
+    return kExitSystem;
+  }
   auto st = netns::execInNamespace(*ns, cmd);
   std::cerr << "netsim exec: " << st.error().message << "\n";
   return 127;
@@ -87,6 +93,10 @@ int runShell(const Args& args) {
   ::setenv("PS1", prompt.c_str(), 1);
   ::setenv("NETSIM_LAB", words[0].c_str(), 1);
   ::setenv("NETSIM_NODE", words[1].c_str(), 1);
+  if (::geteuid() != 0) {
+    std::cerr << "netsim shell: needs root (it enters the node's namespaces)\n";
+    return kExitSystem;
+  }
   auto st = netns::execInNamespace(*ns, {"/bin/bash", "--norc", "-i"});
   std::cerr << "netsim shell: " << st.error().message << "\n";
   return kExitSystem;

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 // netsim ssh LAB NODE [-- CMD]: a real OpenSSH session from the lab's admin host (an internet
 // host) through the bastion (ProxyJump) to NODE, with the lab's keys and client config.
 #include <filesystem>
@@ -77,6 +79,10 @@ int runSsh(const Args& args) {
   if (cmd.empty()) argv.push_back("-t");
   argv.push_back(node);
   argv.insert(argv.end(), cmd.begin(), cmd.end());
+  if (::geteuid() != 0) {
+    std::cerr << "netsim ssh: needs root (it enters the node's namespaces)\n";
+    return kExitSystem;
+  }
   auto st = netns::execInNamespace(*ns, argv);
   std::cerr << "netsim ssh: " << st.error().message << "\n";
   return 127;

@@ -62,7 +62,9 @@ int runUp(const Args& args) {
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!st) {
     std::cerr << "netsim up: " << st.error().message << "\n";
-    return st.error().code == common::ErrorCode::kAlreadyExists ? kExitBadInput : kExitSystem;
+    const auto c = st.error().code;
+    return c == common::ErrorCode::kAlreadyExists || c == common::ErrorCode::kInvalidArgument ? kExitBadInput
+                                                                                               : kExitSystem;
   }
   std::printf("lab %s is up: %zu namespaces, %zu processes in %.0f ms (netsim status %s; netsim down %s)\n",
               lab.c_str(), wiring.namespaces.size(), wiring.processes.size(), ms, lab.c_str(), lab.c_str());

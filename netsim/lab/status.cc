@@ -36,6 +36,7 @@ bool processAlive(int pid, const std::string& ns) {
 }  // namespace
 
 common::Result<LabStatus> labStatus(const std::string& lab) {
+  if (auto st = validateLabName(lab); !st) return st.error();
   LabStatus s;
   s.lab = lab;
   s.phase = "unknown";

@@ -198,9 +198,14 @@ common::Result<ProbeResult> sendProbe(const netns::Namespace& ns, const ProbeReq
     proto = IPPROTO_ICMP;
   }
   // The socket belongs to the namespace it is created in; the rest needs no setns.
-  auto fd = netns::runIn(ns, [&] { return ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, proto); });
+  int socket_errno = 0;  // read inside: leaving the namespace may overwrite errno
+  auto fd = netns::runIn(ns, [&] {
+    int s = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+    socket_errno = errno;
+    return s;
+  });
   if (!fd) return fd.error();
-  if (*fd < 0) return makeError(ErrorCode::kSystem, std::string("socket: ") + std::strerror(errno));
+  if (*fd < 0) return makeError(ErrorCode::kSystem, std::string("socket: ") + std::strerror(socket_errno));
   UniqueFd sock(*fd);
   switch (request.protocol) {
     case model::Protocol::kTcp: return tcpProbe(std::move(sock), request);

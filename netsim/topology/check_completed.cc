@@ -36,12 +36,7 @@ class CompletedChecker {
  private:
   void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
              std::string hint = {}) {
-    std::string path = field.empty()         ? entity.path
-                       : entity.path.empty() ? field
-                                             : entity.path + "." + field;
-    auto where = loc_.find(path);
-    if (where.line == 0) where = entity;
-    d_.add(where, path, std::move(msg), std::move(hint));
+    reportField(loc_, d_, entity, field, std::move(msg), std::move(hint));
   }
 
   bool isPublic(const model::Subnet& s) {

@@ -36,12 +36,7 @@ class Checker {
  private:
   void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
              std::string hint = {}) {
-    std::string path = field.empty()         ? entity.path
-                       : entity.path.empty() ? field
-                                             : entity.path + "." + field;
-    auto where = loc_.find(path);
-    if (where.line == 0) where = entity;
-    d_.add(where, path, std::move(msg), std::move(hint));
+    reportField(loc_, d_, entity, field, std::move(msg), std::move(hint));
   }
 
   template <typename T>
@@ -101,6 +96,14 @@ class Checker {
     for (const auto& x : m_.target_groups) checkName(x.name, x.where, "target group", tgs);
     for (const auto& x : m_.auto_scaling_groups) checkName(x.name, x.where, "auto scaling group", asgs);
     for (const auto& x : m_.network_acls) checkName(x.name, x.where, "network ACL", acls);
+    // The lab's own nodes (plan/naming.h) cannot be taken by the file.
+    for (const char* reserved : {"vpc-router", "internet"}) {
+      if (auto it = nodes.find(reserved); it != nodes.end()) {
+        error(it->second, "name", "'" + it->first + "' is reserved for the lab's own " +
+                                      (it->first == "internet" ? "internet router" : "VPC router"),
+              "pick another name");
+      }
+    }
     for (const auto& x : m_.auto_scaling_groups) {
       // Instances launched by a group are named <group>-<n>; keep those names free.
       for (const auto& [name, where] : nodes) {

@@ -7,6 +7,18 @@
 
 namespace netsim::topology {
 
+namespace detail {
+void reportField(const LocationMap& loc, Diagnostics& d, const model::SourceLocation& entity,
+                 const std::string& field, std::string message, std::string hint) {
+  std::string path = field.empty()         ? entity.path
+                     : entity.path.empty() ? field
+                                           : entity.path + "." + field;
+  auto where = loc.find(path);
+  if (where.line == 0) where = entity;
+  d.add(where, path, std::move(message), std::move(hint));
+}
+}  // namespace detail
+
 LoadResult loadTopologyText(const std::string& text, const std::string& label) {
   LoadResult result;
   ReadContext ctx{label, &result.diagnostics, &result.locations};

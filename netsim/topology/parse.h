@@ -7,6 +7,11 @@
 
 namespace netsim::topology::detail {
 
+// Reports a problem with `field` of the entity defined at `entity` (its path and location),
+// pointing at the field's own line when the loader recorded it.
+void reportField(const LocationMap& loc, Diagnostics& d, const model::SourceLocation& entity,
+                 const std::string& field, std::string message, std::string hint = {});
+
 // YAML → Model, field by field; structural errors only (types, syntax, unknown keys).
 void parseModel(const YAML::Node& root, const ReadContext& ctx, model::Model& m);
 // AWS rules that need no addresses allocated yet: CIDRs, references, uniqueness.
