@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "netsim/cli/verb.h"
+#include "netsim/plan/naming.h"
 #include "netsim/common/unique_fd.h"
 #include "netsim/dataplane/stats.h"
 #include "netsim/lab/state.h"
@@ -35,7 +36,7 @@ int runStats(const Args& args) {
     std::cerr << "netsim stats: " << st.error().message << "\n";
     return kExitBadInput;
   }
-  const std::string path = lab::stateDir(lab) + "/" + node + ".sock";
+  const std::string path = plan::controlSocketPath(lab, node);
   common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_un a{};
   a.sun_family = AF_UNIX;

@@ -341,6 +341,15 @@ class Builder {
   std::map<std::string, netns::Netlink> nl_;
 };
 
+// True when /proc/<pid>/cmdline is exactly `argv`.
+bool runsCommand(int pid, const std::vector<std::string>& argv) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string want;
+  for (const auto& a : argv) want += a + '\0';
+  return !argv.empty() && cmdline == want;
+}
+
 }  // namespace
 
 common::Status up(const plan::Wiring& wiring, const UpOptions& options) {
@@ -383,7 +392,17 @@ common::Result<DownReport> down(const std::string& lab) {
   for (const auto& n : mine) {
     if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
   }
-  // Pids in the state file are not trusted on their own: a recycled pid must not be killed.
+  // A pid from the state file counts only while it still runs exactly the recorded command (a
+  // recycled pid must not be killed). This finds the lab's processes even when someone removed
+  // its /run/netns entries by hand, so their namespaces cannot be found by name any more.
+  if (auto state = readState(lab); state) {
+    for (const auto& p : state->processes) {
+      if (p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
+          runsCommand(p.pid, p.argv)) {
+        pids.push_back(p.pid);
+      }
+    }
+  }
   report.processes = static_cast<int>(pids.size());
   if (!pids.empty()) {
     if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st.error();
@@ -395,10 +414,15 @@ common::Result<DownReport> down(const std::string& lab) {
       continue;
     }
     ++report.namespaces;
-    std::error_code ec;
-    fs::remove_all(std::string("/etc/netns/") + n, ec);
   }
+  // Per-node files (resolv.conf) by prefix, including those of namespaces already gone.
   std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/etc/netns", ec)) {
+    if (e.path().filename().string().rfind(plan::labNamespacePrefix(lab), 0) == 0) {
+      std::error_code rm_ec;
+      fs::remove_all(e.path(), rm_ec);
+    }
+  }
   report.state_removed = fs::remove_all(stateDir(lab), ec) > 0;
   if (!failures.empty()) return makeError(ErrorCode::kSystem, "could not remove:" + failures);
   return report;

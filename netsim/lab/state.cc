@@ -17,7 +17,7 @@ using common::ErrorCode;
 using common::makeError;
 namespace fs = std::filesystem;
 
-std::string stateDir(const std::string& lab) { return std::string(kStateRoot) + "/" + lab; }
+std::string stateDir(const std::string& lab) { return plan::labStateDir(lab); }
 std::string logDir(const std::string& lab) { return stateDir(lab) + "/logs"; }
 
 common::Status validateLabName(const std::string& lab) {

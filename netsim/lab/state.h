@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "netsim/common/result.h"
+#include "netsim/plan/naming.h"
 
 namespace netsim::lab {
 
-inline constexpr const char* kStateRoot = "/run/netsim";
+using plan::kStateRoot;
 
 struct ProcessRecord {
   std::string node;

@@ -11,7 +11,7 @@ namespace {
 using common::Cidr;
 using common::Ipv4Address;
 
-std::string stateDir(const std::string& lab) { return "/run/netsim/" + lab; }
+std::string stateDir(const std::string& lab) { return labStateDir(lab); }
 
 NamespaceSpec* findNamespace(Wiring& w, const std::string& node) {
   for (auto& n : w.namespaces) {

@@ -8,6 +8,12 @@ std::string namespaceName(const std::string& lab, const std::string& node) {
   return labNamespacePrefix(lab) + node;
 }
 
+std::string labStateDir(const std::string& lab) { return std::string(kStateRoot) + "/" + lab; }
+
+std::string controlSocketPath(const std::string& lab, const std::string& node) {
+  return labStateDir(lab) + "/" + node + ".sock";
+}
+
 std::string labNamespacePrefix(const std::string& lab) { return kNamespacePrefix + lab + "."; }
 
 std::string interfaceName(const std::string& wanted) {

@@ -11,6 +11,12 @@ inline constexpr const char* kVpcRouterNode = "vpc-router";
 inline constexpr const char* kInternetNode = "internet";
 
 std::string namespaceName(const std::string& lab, const std::string& node);
+// The lab's state directory, "/run/netsim/<lab>": state file, topology copy, logs, keys,
+// generated configs and appliance control sockets all live there.
+inline constexpr const char* kStateRoot = "/run/netsim";
+std::string labStateDir(const std::string& lab);
+// A userspace appliance's control socket.
+std::string controlSocketPath(const std::string& lab, const std::string& node);
 std::string labNamespacePrefix(const std::string& lab);  // "nsim.<lab>."
 // A Linux interface name (at most 15 characters) for `wanted`; long names keep a readable start
 // and get a hash suffix so they stay unique.

@@ -181,7 +181,7 @@ class Planner {
     p.ns = ns(node);
     p.node = node;
     p.role = role;
-    p.ready_socket = "/run/netsim/" + w_.lab + "/" + node + ".sock";
+    p.ready_socket = controlSocketPath(w_.lab, node);
     char factor[32];
     std::snprintf(factor, sizeof factor, "%g", m_.time_factor);
     p.argv = {"netsim", "appliance", "--lab", w_.lab, "--node", node, "--role", role};
@@ -466,7 +466,7 @@ class Planner {
     p.ns = ns(e.name);
     p.node = e.name;
     p.role = "forwarder";
-    p.argv = {"netsim-forwarder", "--node", e.name, "--stats", "/run/netsim/" + w_.lab + "/" + e.name + ".forwarder.stats"};
+    p.argv = {"netsim-forwarder", "--node", e.name, "--stats", labStateDir(w_.lab) + "/" + e.name + ".forwarder.stats"};
     for (size_t k = 0; k < e.eni_ips.size(); ++k) {
       // The relay's outgoing side is bound to the ENI address: its table must know the service.
       route(e.name, kFirstRouteTable + static_cast<uint32_t>(k), common::Cidr(svc->address, 32), svc_ip, "svc", 0,

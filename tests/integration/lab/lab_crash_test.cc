@@ -16,6 +16,12 @@
 namespace netsim::testing {
 namespace {
 
+#define ASSERT_OK_STATUS(expr)                                   \
+  do {                                                           \
+    auto _st = (expr);                                           \
+    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st.error().message; \
+  } while (0)
+
 class LabLifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,6 +78,29 @@ TEST_F(LabLifecycleTest, DownIsIdempotentAndNeedsNoTopology) {
   EXPECT_EQ(r1->namespaces, 0);
   auto r2 = lab::down(lab_);
   ASSERT_TRUE(r2.ok());
+}
+
+// Someone removed the lab's /run/netns entries by hand (`ip netns del`): its processes keep the
+// namespaces alive, and `down` must still find and stop them through the state file.
+TEST_F(LabLifecycleTest, DownStopsProcessesOfNamespacesDeletedByHand) {
+  lab::UpOptions o;
+  o.netsim_binary = NETSIM_BINARY;
+  auto m = loadDefault();
+  ASSERT_OK_STATUS(lab::up(plan::planLab(m, lab_), o));
+  if (auto names = netns::listNamespaces()) {
+    for (const auto& n : *names) {
+      if (n.rfind(plan::labNamespacePrefix(lab_), 0) == 0) {
+        ASSERT_TRUE(netns::deleteNamespace(n).ok());
+      }
+    }
+  }
+  int rc = 0;
+  runCommand("pgrep -f '[r]esponder --lab " + lab_ + " '", &rc);
+  ASSERT_EQ(rc, 0) << "the responders should still run before down";
+  auto r = lab::down(lab_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_GT(r->processes, 0);
+  expectNothingLeft();
 }
 
 // kill -9 of `netsim up` at random points, then `netsim down`: nothing remains.
