@@ -74,6 +74,10 @@ class Planner {
       // around themselves: AWS route tables would not.
       spec.sysctls.push_back({"net/ipv4/conf/all/send_redirects", "0"});
       spec.sysctls.push_back({"net/ipv4/conf/default/send_redirects", "0"});
+      // A router's own ICMP errors can come back to it translated by a one-armed NAT (traceroute
+      // through a NAT gateway: the VPC router's time-exceeded to the gateway, translated back
+      // toward the instance). Without accept_local it drops them as martians from itself.
+      spec.sysctls.push_back({"net/ipv4/conf/all/accept_local", "1"});
     }
     w_.node_namespace[node] = spec.name;
     w_.namespaces.push_back(spec);

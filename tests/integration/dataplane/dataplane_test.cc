@@ -98,6 +98,7 @@ TEST_F(UserspaceLabTest, TracerouteShowsTheHops) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find(" 1  10.0.10.1 "), std::string::npos) << out;    // the subnet router
   EXPECT_NE(out.find(" 2  10.0.0.4 "), std::string::npos) << out;     // nat-a (userspace)
+  EXPECT_NE(out.find(" 3  10.0.0.1 "), std::string::npos) << out;     // the router again, public-a leg
   EXPECT_NE(out.find("  169.254.0.2 "), std::string::npos) << out;    // the IGW's VPC leg (userspace)
   EXPECT_NE(out.find("  198.51.100.10 "), std::string::npos) << out;  // the destination
   // ICMP mode too.
