@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
     if (a == "--node") {
       cfg.node = v;
     } else if (a == "--lab") {
-      // Only identifies the process (down and tests find a lab's responders by it).
+      // Only identifies the process (tests find a lab's responders by it; `down` finds them by
+      // namespace and by the state file).
     } else if (a == "--tcp" || a == "--udp") {
       if (!parsePorts(v, a == "--tcp" ? cfg.tcp_ports : cfg.udp_ports)) {
         std::fprintf(stderr, "netsim-responder: %s: ports are comma-separated numbers 1-65535\n", a.c_str());

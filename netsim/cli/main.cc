@@ -23,7 +23,6 @@ const std::vector<Verb>& verbs() {
       {"shell", "open a shell inside a lab node", runShell},
       {"ssh", "SSH to a lab node through the bastion with the lab's keys (root)", runSsh},
       {"stats", "counters and sessions of a userspace NAT gateway or internet gateway", runStats},
-      {"responder", "the TCP/UDP responder labs run in their nodes", runResponder, true},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},
   };
   return kVerbs;

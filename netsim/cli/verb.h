@@ -63,7 +63,6 @@ int runTrace(const Args& args);
 int runCapture(const Args& args);
 int runShell(const Args& args);
 int runSsh(const Args& args);
-int runResponder(const Args& args);
 int runAppliance(const Args& args);
 int runStats(const Args& args);
 
