@@ -1,15 +1,10 @@
 // `netsim stats LAB NODE`: counters and sessions of a userspace appliance, from its control
 // socket (/run/netsim/<lab>/<node>.sock).
-#include <sys/socket.h>
-#include <sys/un.h>
-
-#include <cstring>
 #include <iostream>
 
 #include "netsim/cli/verb.h"
 #include "netsim/plan/naming.h"
-#include "netsim/common/unique_fd.h"
-#include "netsim/dataplane/stats.h"
+#include "netsim/dataplane/control_client.h"
 #include "netsim/lab/state.h"
 
 namespace po = boost::program_options;
@@ -36,30 +31,21 @@ int runStats(const Args& args) {
     std::cerr << "netsim stats: " << st.error().message << "\n";
     return kExitBadInput;
   }
-  const std::string path = plan::controlSocketPath(lab, node);
-  common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  if (path.size() >= sizeof a.sun_path || node.find('/') != std::string::npos) {
-    std::cerr << "netsim stats: bad node name\n";
+  if (node.empty() || node.find('/') != std::string::npos) {
+    std::cerr << "netsim stats: bad node name '" << node << "'\n";
     return kExitBadInput;
   }
-  std::memcpy(a.sun_path, path.c_str(), path.size());
-  if (!fd.valid() || ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    std::cerr << "netsim stats: no userspace appliance answers for " << node << " in lab " << lab << " (" << path
-              << ": " << std::strerror(errno) << ")\n";
-    return kExitSystem;
-  }
   const bool sessions = (*vm)["sessions"].as<bool>();
-  std::string req = sessions ? "sessions " + std::to_string((*vm)["limit"].as<size_t>()) + "\n" : "stats\n";
-  if (::send(fd.get(), req.data(), req.size(), MSG_NOSIGNAL) < 0) {
-    std::cerr << "netsim stats: " << std::strerror(errno) << "\n";
+  dataplane::StatsRequest request;
+  request.sessions = sessions;
+  request.session_limit = (*vm)["limit"].as<size_t>();
+  auto answer = dataplane::queryControlSocket(plan::controlSocketPath(lab, node), request);
+  if (!answer) {
+    std::cerr << "netsim stats: no userspace appliance answers for " << node << " in lab " << lab << " ("
+              << answer.error().message << ")\n";
     return kExitSystem;
   }
-  std::string reply;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0) reply.append(buf, static_cast<size_t>(n));
+  const std::string& reply = *answer;
   if ((*vm)["json"].as<bool>()) {
     std::cout << reply;
     return kExitOk;
