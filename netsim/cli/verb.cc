@@ -18,6 +18,16 @@ std::string VerbParser::help() const {
   return out.str();
 }
 
+std::pair<Args, Args> splitAtDoubleDash(const Args& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      return {Args(args.begin(), args.begin() + static_cast<long>(i)),
+              Args(args.begin() + static_cast<long>(i) + 1, args.end())};
+    }
+  }
+  return {args, {}};
+}
+
 std::optional<po::variables_map> VerbParser::parse(const Args& args, int& exit_code) {
   po::options_description all;
   all.add(opts_).add(hidden_);

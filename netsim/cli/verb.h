@@ -49,6 +49,10 @@ class VerbParser {
   boost::program_options::options_description_easy_init positionals() { return hidden_.add_options(); }
 };
 
+// Splits "ARGS... -- CMD..." into the verb's own arguments and the command after "--" (which is
+// taken whole, even where it looks like options).
+std::pair<Args, Args> splitAtDoubleDash(const Args& args);
+
 // Verb entry points.
 int runValidate(const Args& args);
 int runPath(const Args& args);

@@ -44,15 +44,7 @@ int runExec(const Args& args) {
                "sudo netsim exec default app-a -- ping -c1 198.51.100.10");
   p.positionals()("words", po::value<std::vector<std::string>>(), "");
   p.positional("words", -1);
-  // Everything after "--" is the command, even if it looks like an option.
-  Args mine = args, cmd;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--") {
-      mine.assign(args.begin(), args.begin() + static_cast<long>(i));
-      cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end());
-      break;
-    }
-  }
+  auto [mine, cmd] = splitAtDoubleDash(args);
   int code = 0;
   auto vm = p.parse(mine, code);
   if (!vm) return code;

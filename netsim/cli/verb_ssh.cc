@@ -27,14 +27,7 @@ int runSsh(const Args& args) {
   p.options()("from", po::value<std::string>(), "internet host to start from");
   p.positionals()("words", po::value<std::vector<std::string>>(), "");
   p.positional("words", -1);
-  Args mine = args, cmd;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--") {
-      mine.assign(args.begin(), args.begin() + static_cast<long>(i));
-      cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end());
-      break;
-    }
-  }
+  auto [mine, cmd] = splitAtDoubleDash(args);
   int code = 0;
   auto vm = p.parse(mine, code);
   if (!vm) return code;
