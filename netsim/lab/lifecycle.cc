@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -267,7 +268,8 @@ class Builder {
         if (!first_error) first_error = makeError(pids[i].error().code, p.node + " " + p.role + ": " + pids[i].error().message);
         continue;
       }
-      state_.processes.push_back({p.node, p.ns, p.role, static_cast<int>(*pids[i]), argvs[i]});
+      state_.processes.push_back({p.node, p.ns, p.role, static_cast<int>(*pids[i]), argvs[i],
+                                  static_cast<uint64_t>(ns_.at(p.ns).inode())});
     }
     // Recorded before judging: `down` after a failure here finds them by namespace anyway.
     if (auto st = writeState(state_); !st) return st;
@@ -341,13 +343,13 @@ class Builder {
   std::map<std::string, netns::Netlink> nl_;
 };
 
-// True when /proc/<pid>/cmdline is exactly `argv`.
-bool runsCommand(int pid, const std::vector<std::string>& argv) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string want;
-  for (const auto& a : argv) want += a + '\0';
-  return !argv.empty() && cmdline == want;
+// True when `pid` still lives in the network namespace with this inode: the pid and the
+// namespace recorded together identify the process even after the namespace lost its name
+// (processes such as sshd rewrite their command line, so that cannot be compared).
+bool inNamespace(int pid, uint64_t netns_inode) {
+  struct stat st {};
+  if (netns_inode == 0 || ::stat(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), &st) != 0) return false;
+  return static_cast<uint64_t>(st.st_ino) == netns_inode;
 }
 
 }  // namespace
@@ -398,7 +400,7 @@ common::Result<DownReport> down(const std::string& lab) {
   if (auto state = readState(lab); state) {
     for (const auto& p : state->processes) {
       if (p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
-          runsCommand(p.pid, p.argv)) {
+          inNamespace(p.pid, p.netns_inode)) {
         pids.push_back(p.pid);
       }
     }

@@ -38,7 +38,7 @@ common::Status writeState(const LabState& s) {
   j["namespaces"] = s.namespaces;
   j["processes"] = nlohmann::json::array();
   for (const auto& p : s.processes) {
-    j["processes"].push_back({{"node", p.node}, {"namespace", p.ns}, {"role", p.role}, {"pid", p.pid}, {"argv", p.argv}});
+    j["processes"].push_back({{"node", p.node}, {"namespace", p.ns}, {"role", p.role}, {"pid", p.pid}, {"argv", p.argv}, {"netns_inode", p.netns_inode}});
   }
   std::error_code ec;
   fs::create_directories(stateDir(s.lab), ec);
@@ -76,7 +76,8 @@ common::Result<LabState> readState(const std::string& lab) {
     s.namespaces = j.value("namespaces", std::vector<std::string>{});
     for (const auto& p : j.value("processes", nlohmann::json::array())) {
       s.processes.push_back({p.value("node", ""), p.value("namespace", ""), p.value("role", ""),
-                             p.value("pid", 0), p.value("argv", std::vector<std::string>{})});
+                             p.value("pid", 0), p.value("argv", std::vector<std::string>{}),
+                             p.value("netns_inode", uint64_t{0})});
     }
     return s;
   } catch (const std::exception& e) {

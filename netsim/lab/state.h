@@ -19,6 +19,7 @@ struct ProcessRecord {
   std::string role;
   int pid = 0;
   std::vector<std::string> argv;
+  uint64_t netns_inode = 0;  // the namespace it was started in (identifies it without a name)
 };
 
 struct LabState {

@@ -48,6 +48,10 @@ class LabLifecycleTest : public ::testing::Test {
     int rc = 0;
     auto out = runCommand("pgrep -af '[r]esponder --lab " + lab_ + " '", &rc);
     EXPECT_NE(rc, 0) << "processes left: " << out;
+    // Nor any appliance started with a file of the lab's state directory (sshd, dnsmasq,
+    // forwarder): such programs rewrite their titles, but keep the path.
+    out = runCommand("pgrep -af '[/]run/netsim/" + lab_ + "/'", &rc);
+    EXPECT_NE(rc, 0) << "processes left: " << out;
   }
   std::string lab_;
   RootSnapshot before_;
