@@ -41,10 +41,9 @@ int runPath(const Args& args) {
   q.from = pos[0];
   q.to = pos[1];
   const auto proto = (*vm)["proto"].as<std::string>();
-  if (proto == "tcp") q.protocol = model::Protocol::kTcp;
-  else if (proto == "udp") q.protocol = model::Protocol::kUdp;
-  else if (proto == "icmp") q.protocol = model::Protocol::kIcmp;
-  else {
+  if (auto parsed = model::probeProtocolFromName(proto)) {
+    q.protocol = *parsed;
+  } else {
     std::cerr << "netsim: --proto must be tcp, udp or icmp, not '" << proto << "'\n";
     return kExitBadInput;
   }

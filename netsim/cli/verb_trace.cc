@@ -40,10 +40,9 @@ int runTrace(const Args& args) {
   q.from = pos[1];
   q.to = pos[2];
   const auto proto = (*vm)["proto"].as<std::string>();
-  if (proto == "tcp") q.protocol = model::Protocol::kTcp;
-  else if (proto == "udp") q.protocol = model::Protocol::kUdp;
-  else if (proto == "icmp") q.protocol = model::Protocol::kIcmp;
-  else {
+  if (auto parsed = model::probeProtocolFromName(proto)) {
+    q.protocol = *parsed;
+  } else {
     std::cerr << "netsim: --proto must be tcp, udp or icmp, not '" << proto << "'\n";
     return kExitBadInput;
   }

@@ -14,6 +14,13 @@ const char* protocolName(Protocol p) {
   return "?";
 }
 
+std::optional<Protocol> probeProtocolFromName(const std::string& name) {
+  if (name == "tcp") return Protocol::kTcp;
+  if (name == "udp") return Protocol::kUdp;
+  if (name == "icmp") return Protocol::kIcmp;
+  return std::nullopt;
+}
+
 const char* targetKindName(TargetKind k) {
   switch (k) {
     case TargetKind::kLocal: return "local";

@@ -24,6 +24,8 @@ struct SourceLocation {
 
 enum class Protocol { kAll, kTcp, kUdp, kIcmp };
 const char* protocolName(Protocol p);
+// "tcp", "udp" or "icmp" (what a probe can be); nullopt otherwise.
+std::optional<Protocol> probeProtocolFromName(const std::string& name);
 
 struct PortRange {
   uint16_t from = 0;
