@@ -21,27 +21,16 @@ class UserspaceLabTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
-    lab_ = new std::string(uniqueLabName("dp"));
-    before_ = new RootSnapshot(RootSnapshot::capture());
-    model_ = new model::Model(loadDefault());
-    for (auto& n : model_->nat_gateways) n.dataplane = model::Dataplane::kUserspace;
-    model_->internet_gateway->dataplane = model::Dataplane::kUserspace;
-    lab::UpOptions o;
-    o.topology_label = "default (userspace data plane)";
-    o.netsim_binary = NETSIM_BINARY;
-    auto st = lab::up(plan::planLab(*model_, *lab_), o);
-    up_error_ = new std::string(st ? "" : st.error().message);
+    auto m = loadDefault();
+    for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
+    m.internet_gateway->dataplane = model::Dataplane::kUserspace;
+    suite_ = startSuiteLab("dp", std::move(m), "default (userspace data plane)");
+    lab_ = &suite_->lab;
+    model_ = &suite_->model;
+    up_error_ = &suite_->up_error;
   }
   static void TearDownTestSuite() {
-    if (!lab_) return;
-    auto r = lab::down(*lab_);
-    EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
-    EXPECT_EQ(countLabNamespaces(*lab_), 0);
-    EXPECT_EQ(diff(*before_, RootSnapshot::capture()), "") << "root namespace changed";
-    delete lab_;
-    delete before_;
-    delete model_;
-    delete up_error_;
+    stopSuiteLab(suite_);
     lab_ = nullptr;
   }
   void SetUp() override {
@@ -62,7 +51,7 @@ class UserspaceLabTest : public ::testing::Test {
   }
 
   static inline std::string* lab_ = nullptr;
-  static inline RootSnapshot* before_ = nullptr;
+  static inline std::unique_ptr<SuiteLab> suite_;
   static inline model::Model* model_ = nullptr;
   static inline std::string* up_error_ = nullptr;
 };

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -52,6 +53,38 @@ inline probe::ProbeResult probeFrom(const std::string& lab, const std::string& f
     return {};
   }
   return *r;
+}
+
+// A lab shared by one test suite: brought up in SetUpTestSuite, taken down in
+// TearDownTestSuite even when tests failed, with the root namespace compared before and after.
+struct SuiteLab {
+  std::string lab;
+  model::Model model;
+  RootSnapshot before;
+  std::string up_error;  // "" when `up` succeeded
+};
+
+inline std::unique_ptr<SuiteLab> startSuiteLab(const std::string& prefix, model::Model model,
+                                               const std::string& label) {
+  auto s = std::make_unique<SuiteLab>();
+  s->lab = uniqueLabName(prefix);
+  s->model = std::move(model);
+  s->before = RootSnapshot::capture();
+  lab::UpOptions o;
+  o.topology_label = label;
+  o.netsim_binary = NETSIM_BINARY;
+  auto st = lab::up(plan::planLab(s->model, s->lab), o);
+  s->up_error = st ? "" : st.error().message;
+  return s;
+}
+
+inline void stopSuiteLab(std::unique_ptr<SuiteLab>& s) {
+  if (!s) return;
+  auto r = lab::down(s->lab);
+  EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
+  EXPECT_EQ(countLabNamespaces(s->lab), 0);
+  EXPECT_EQ(diff(s->before, RootSnapshot::capture()), "") << "root namespace changed";
+  s.reset();
 }
 
 }  // namespace netsim::testing

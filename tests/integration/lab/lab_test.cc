@@ -13,25 +13,14 @@ class DefaultLabTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
-    lab_ = new std::string(uniqueLabName("t"));
-    before_ = new RootSnapshot(RootSnapshot::capture());
-    model_ = new model::Model(loadDefault());
-    lab::UpOptions o;
-    o.topology_label = "default";
-    o.netsim_binary = NETSIM_BINARY;
-    auto st = lab::up(plan::planLab(*model_, *lab_), o);
-    up_error_ = new std::string(st ? "" : st.error().message);
+    auto m = loadDefault();
+    suite_ = startSuiteLab("t", std::move(m), "default");
+    lab_ = &suite_->lab;
+    model_ = &suite_->model;
+    up_error_ = &suite_->up_error;
   }
   static void TearDownTestSuite() {
-    if (!lab_) return;
-    auto r = lab::down(*lab_);
-    EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
-    EXPECT_EQ(countLabNamespaces(*lab_), 0);
-    EXPECT_EQ(diff(*before_, RootSnapshot::capture()), "") << "root namespace changed";
-    delete lab_;
-    delete before_;
-    delete model_;
-    delete up_error_;
+    stopSuiteLab(suite_);
     lab_ = nullptr;
   }
   void SetUp() override {
@@ -40,7 +29,7 @@ class DefaultLabTest : public ::testing::Test {
   }
 
   static inline std::string* lab_ = nullptr;
-  static inline RootSnapshot* before_ = nullptr;
+  static inline std::unique_ptr<SuiteLab> suite_;
   static inline model::Model* model_ = nullptr;
   static inline std::string* up_error_ = nullptr;
 };
