@@ -15,4 +15,9 @@ Status applyNftables(const Namespace& ns, std::string_view ruleset);
 // `nft list ruleset` inside the namespace ("" when empty).
 Result<std::string> listNftables(const Namespace& ns);
 
+// Runs nft commands (atomically, as `nft -f`) in the calling thread's own namespace without
+// entering one: for a process already started inside its namespace that kept CAP_NET_ADMIN
+// but no longer has the CAP_SYS_ADMIN that setns needs. Returns nft's output.
+Result<std::string> runNftablesHere(std::string_view commands);
+
 }  // namespace netsim::netns
