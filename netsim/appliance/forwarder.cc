@@ -8,6 +8,8 @@
 #include <fstream>
 #include <memory>
 
+#include "netsim/common/capabilities.h"
+
 namespace netsim::appliance {
 namespace {
 
@@ -240,6 +242,8 @@ common::Status runForwarder(const ForwarderConfig& cfg) {
     if (auto st = listeners.back()->open(); !st) return st;
   }
   shared.flush();
+  // Listening sockets are open (ports below 1024 needed root): nothing else needs privileges.
+  if (auto st = common::limitCapabilities({}); !st) return st;
   asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
   std::fprintf(stderr, "netsim-forwarder %s: %zu rules ready\n", cfg.node.c_str(), cfg.rules.size());

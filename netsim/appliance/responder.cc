@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 
+#include "netsim/common/capabilities.h"
 #include "netsim/common/unique_fd.h"
 
 namespace netsim::appliance {
@@ -71,6 +72,8 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
     if (!fd) return fd.error();
     udp.push_back(std::move(*fd));
   }
+  // Every socket is bound (ports below 1024 needed root): nothing else needs privileges.
+  if (auto st = common::limitCapabilities({}); !st) return st;
   std::map<int, Connection> conns;
   std::vector<char> buf(65536);
   while (!stop.load()) {
