@@ -4,8 +4,10 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 
+#include "netsim/appliance/http_responder.h"
 #include "netsim/appliance/responder.h"
 
 namespace {
@@ -31,11 +33,13 @@ bool parsePorts(const char* text, std::vector<uint16_t>& out) {
 
 int usage(int code) {
   std::fprintf(code ? stderr : stdout,
-               "usage: netsim-responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS]\n\n"
+               "usage: netsim-responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS] [--http PORTS]\n\n"
                "The TCP/UDP responder `netsim up` starts in lab nodes. Each TCP client first gets\n"
                "one line naming the node and the source address it saw, then its bytes echoed;\n"
-               "each UDP datagram gets that line plus its payload. Runs until SIGTERM.\n\n"
-               "Example:\n  netsim-responder --node client --tcp 22,80,443 --udp 5001\n");
+               "each UDP datagram gets that line plus its payload. On --http ports (load balancer\n"
+               "targets) every HTTP request gets 200 with that line and the X-Forwarded-* headers\n"
+               "it received; ?delay_ms=N delays the answer. Runs until SIGTERM.\n\n"
+               "Example:\n  netsim-responder --node client --tcp 22,80,443 --udp 5001 --http 8080\n");
   return code;
 }
 
@@ -43,6 +47,7 @@ int usage(int code) {
 
 int main(int argc, char** argv) {
   netsim::appliance::ResponderConfig cfg;
+  std::vector<uint16_t> http_ports;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-h" || a == "--help") return usage(0);
@@ -53,8 +58,8 @@ int main(int argc, char** argv) {
     } else if (a == "--lab") {
       // Only identifies the process (tests find a lab's responders by it; `down` finds them by
       // namespace and by the state file).
-    } else if (a == "--tcp" || a == "--udp") {
-      if (!parsePorts(v, a == "--tcp" ? cfg.tcp_ports : cfg.udp_ports)) {
+    } else if (a == "--tcp" || a == "--udp" || a == "--http") {
+      if (!parsePorts(v, a == "--tcp" ? cfg.tcp_ports : a == "--udp" ? cfg.udp_ports : http_ports)) {
         std::fprintf(stderr, "netsim-responder: %s: ports are comma-separated numbers 1-65535\n", a.c_str());
         return 2;
       }
@@ -65,6 +70,16 @@ int main(int argc, char** argv) {
   if (cfg.node.empty()) return usage(2);
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
+  std::unique_ptr<netsim::appliance::HttpResponder> http;
+  if (!http_ports.empty()) {
+    auto h = netsim::appliance::HttpResponder::open(cfg.node, http_ports);
+    if (!h) {
+      std::fprintf(stderr, "netsim-responder: %s\n", h.error().message.c_str());
+      return 3;
+    }
+    http = std::move(*h);
+    http->start(g_stop);
+  }
   auto st = netsim::appliance::runResponder(cfg, g_stop);
   if (!st) {
     std::fprintf(stderr, "netsim-responder: %s\n", st.error().message.c_str());

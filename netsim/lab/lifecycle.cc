@@ -164,6 +164,7 @@ class Builder {
       spec.priority = r.priority;
       if (!r.iif.empty()) spec.iif = r.iif;
       spec.from = r.from;
+      spec.fwmark = r.fwmark;
       spec.table = r.table;
       if (auto st = nl_.at(r.ns).addRule(spec); !st) return st;
     }

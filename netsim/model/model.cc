@@ -1,5 +1,7 @@
 #include "netsim/model/model.h"
 
+#include "netsim/common/hash.h"
+
 #include <algorithm>
 
 namespace netsim::model {
@@ -56,6 +58,28 @@ const char* loadBalancerTypeName(LoadBalancerType t) {
 
 std::string loadBalancerNodeName(const LoadBalancer& lb, size_t index) {
   return lb.name + "-" + std::to_string(index + 1);
+}
+
+std::string loadBalancerDnsName(const LoadBalancer& lb, const std::string& region) {
+  // AWS shape: [internal-]<name>-<id>.<region>.elb.amazonaws.com; the id is stable per name.
+  return std::string(lb.internet_facing ? "" : "internal-") + lb.name + "-" +
+         common::shortHash("elb:" + region + ":" + lb.name, 10) + "." + region + ".elb.amazonaws.com";
+}
+
+TargetRef parseTargetRef(const std::string& text, uint16_t default_port, bool* ok) {
+  TargetRef t{text, default_port};
+  if (ok) *ok = true;
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return t;
+  t.instance = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  unsigned long v = 0;
+  bool good = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (good) v = std::stoul(port);
+  good = good && v >= 1 && v <= 65535;
+  t.port = good ? static_cast<uint16_t>(v) : 0;
+  if (ok) *ok = good;
+  return t;
 }
 
 std::optional<Ipv4Address> Instance::publicAddress(const std::vector<ElasticIp>& eips) const {

@@ -228,10 +228,21 @@ struct NetworkAcl {
 enum class LoadBalancerType { kApplication, kNetwork, kClassic };
 const char* loadBalancerTypeName(LoadBalancerType t);
 
+// An ALB listener rule: requests whose Host and path match go to the rule's target group.
+// Patterns use AWS wildcards: '*' (any run of characters) and '?' (one character).
+struct ListenerRule {
+  int priority = 1;            // lower first; the listener's default action comes last
+  std::string host;            // "" = any host
+  std::string path;            // "" = any path
+  std::string target_group;
+  SourceLocation where;
+};
+
 struct Listener {
   uint16_t port = 80;
   std::string protocol = "http";  // http, https, tcp, udp
-  std::string target_group;
+  std::string target_group;       // the default action
+  std::vector<ListenerRule> rules;  // ALB only, sorted by priority
 };
 
 struct LoadBalancer {
@@ -250,8 +261,11 @@ struct LoadBalancer {
 
 // Each load balancer node is a lab node of its own: "<lb>-1", "<lb>-2", ... in subnet order.
 std::string loadBalancerNodeName(const LoadBalancer& lb, size_t index);
+// The name its DNS resolves to all node addresses: [internal-]<name>-<id>.<region>.elb.amazonaws.com
+std::string loadBalancerDnsName(const LoadBalancer& lb, const std::string& region);
 
 struct HealthCheck {
+  bool given = false;  // false: the defaults of the load balancer type that uses the group
   std::string protocol = "http";
   std::string path = "/";
   uint16_t port = 0;  // 0: traffic port
@@ -269,9 +283,19 @@ struct TargetGroup {
   bool stickiness = false;
   int stickiness_duration_s = 86400;
   int deregistration_delay_s = 300;
-  std::vector<std::string> targets;  // instance names (ASG instances register at run time)
+  // "instance" or "instance:port" (port defaults to the group's); auto scaling groups that
+  // name this group add their instances.
+  std::vector<std::string> targets;
   SourceLocation where;
 };
+
+// A target as registered: the instance, its address and AZ, and the port traffic goes to.
+struct TargetRef {
+  std::string instance;
+  uint16_t port = 0;
+};
+// Splits "name[:port]" (port 0 when absent or not a number in 1..65535; `ok` false then).
+TargetRef parseTargetRef(const std::string& text, uint16_t default_port, bool* ok = nullptr);
 
 struct ScalingPolicy {
   std::string name;

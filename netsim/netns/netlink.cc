@@ -312,6 +312,7 @@ Status Netlink::ruleOp(const RuleSpec& spec, bool add) {
                      std::to_string(spec.priority);
   if (spec.iif) what += " iif " + *spec.iif;
   if (spec.from) what += " from " + spec.from->str();
+  if (spec.fwmark) what += " fwmark " + std::to_string(*spec.fwmark);
   what += " table " + std::to_string(spec.table);
   nl::RulePtr r(rtnl_rule_alloc());
   if (!r) return nlError(what, -NLE_NOMEM);
@@ -324,6 +325,7 @@ Status Netlink::ruleOp(const RuleSpec& spec, bool add) {
       return nlError(what, err);
     }
   }
+  if (spec.fwmark) rtnl_rule_set_mark(r.get(), *spec.fwmark);
   nl::AddrPtr src;
   if (spec.from) {
     src = nl::ipv4Addr(spec.from->network(), spec.from->prefixLength());

@@ -38,6 +38,7 @@ struct RuleSpec {
   std::optional<std::string> iif;            // input interface name
   std::optional<common::Cidr> from;          // source prefix
   uint32_t table = kMainTable;
+  std::optional<uint32_t> fwmark;  // match packets with this firewall mark (mask 0xffffffff)
 };
 
 struct LinkStats {

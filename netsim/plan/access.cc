@@ -13,11 +13,27 @@ using common::Ipv4Address;
 
 std::string stateDir(const std::string& lab) { return labStateDir(lab); }
 
-NamespaceSpec* findNamespace(Wiring& w, const std::string& node) {
-  for (auto& n : w.namespaces) {
-    if (n.node == node) return &n;
+// dnsmasq answering only `records` on `address` inside `node`'s namespace.
+void addDnsmasq(Wiring& w, const std::string& node, const std::string& file, const std::string& what,
+                Ipv4Address address, const std::vector<std::pair<std::string, std::vector<Ipv4Address>>>& records) {
+  const std::string conf = stateDir(w.lab) + "/" + file;
+  std::string text = "# netsim: " + what + " of lab " + w.lab +
+                     " (never the host's hosts or resolv.conf)\n"
+                     "keep-in-foreground\nno-hosts\nno-resolv\nno-poll\nbind-interfaces\n"
+                     "listen-address=" + address.str() + "\n"
+                     "port=53\nuser=nobody\ngroup=nogroup\npid-file=\nlog-facility=-\nlocal-ttl=5\n";
+  for (const auto& [name, addrs] : records) {
+    for (const auto& a : addrs) text += "host-record=" + name + "," + a.str() + "\n";
   }
-  return nullptr;
+  w.files.push_back({conf, text, 0644, 0755});
+  ProcessSpec p;
+  p.ns = namespaceName(w.lab, node);
+  p.node = node;
+  p.role = "resolver";
+  p.argv = {"/usr/sbin/dnsmasq", "--conf-file=" + conf};
+  p.ready_address = address;
+  p.ready_port = 53;
+  w.processes.push_back(p);
 }
 
 const model::Instance* firstBastion(const model::Model& m) {
@@ -164,6 +180,22 @@ std::vector<std::pair<std::string, std::vector<Ipv4Address>>> resolverRecords(co
     }
     out.push_back({s.dns_name, addrs});
   }
+  // AWS: an internet-facing load balancer's name resolves to its public addresses everywhere,
+  // an internal one's to its private addresses.
+  for (const auto& lb : m.load_balancers) {
+    out.push_back({model::loadBalancerDnsName(lb, m.region), lb.internet_facing ? lb.node_public_ips : lb.node_ips});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<Ipv4Address>>> internetResolverRecords(const model::Model& m) {
+  std::vector<std::pair<std::string, std::vector<Ipv4Address>>> out;
+  for (const auto& s : m.internet.services) {
+    if (!s.dns_name.empty()) out.push_back({s.dns_name, {s.address}});
+  }
+  for (const auto& lb : m.load_balancers) {
+    if (lb.internet_facing) out.push_back({model::loadBalancerDnsName(lb, m.region), lb.node_public_ips});
+  }
   return out;
 }
 
@@ -177,26 +209,24 @@ void planResolver(const model::Model& m, Wiring& w) {
   }
   const std::string router_ns = namespaceName(w.lab, kVpcRouterNode);
   w.addresses.push_back({router_ns, leg, Cidr(resolver, 32)});
-  const std::string conf = stateDir(w.lab) + "/dnsmasq.conf";
-  std::string text = "# netsim: the VPC resolver of lab " + w.lab +
-                     " (never the host's hosts or resolv.conf)\n"
-                     "keep-in-foreground\nno-hosts\nno-resolv\nno-poll\nbind-interfaces\n"
-                     "listen-address=" + resolver.str() + "\n"
-                     "port=53\nuser=root\ngroup=root\npid-file=\nlog-facility=-\nlocal-ttl=5\n";
-  for (const auto& [name, addrs] : resolverRecords(m)) {
-    for (const auto& a : addrs) text += "host-record=" + name + "," + a.str() + "\n";
-  }
-  w.files.push_back({conf, text, 0644, 0755});
-  ProcessSpec p;
-  p.ns = router_ns;
-  p.node = kVpcRouterNode;
-  p.role = "resolver";
-  p.argv = {"/usr/sbin/dnsmasq", "--conf-file=" + conf};
-  p.ready_address = resolver;
-  p.ready_port = 53;
-  w.processes.push_back(p);
+  addDnsmasq(w, kVpcRouterNode, "dnsmasq.conf", "the VPC resolver", resolver, resolverRecords(m));
   for (const auto& i : m.instances) {
     if (auto* n = findNamespace(w, i.name)) n->resolv_conf = {"nameserver " + resolver.str()};
+  }
+  for (const auto& lb : m.load_balancers) {
+    for (size_t k = 0; k < lb.subnets.size(); ++k) {
+      if (auto* n = findNamespace(w, model::loadBalancerNodeName(lb, k))) n->resolv_conf = {"nameserver " + resolver.str()};
+    }
+  }
+}
+
+void planInternetResolver(const model::Model& m, Wiring& w) {
+  if (m.internet.hosts.empty() || m.internet.hosts_cidr.prefixLength() == 0) return;
+  // The internet router's address on the hosts' segment doubles as their public resolver.
+  const Ipv4Address resolver = m.internet.hosts_cidr.at(1);
+  addDnsmasq(w, kInternetNode, "dnsmasq-internet.conf", "the internet's resolver", resolver, internetResolverRecords(m));
+  for (const auto& h : m.internet.hosts) {
+    if (auto* n = findNamespace(w, h.name)) n->resolv_conf = {"nameserver " + resolver.str()};
   }
 }
 

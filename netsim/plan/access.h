@@ -25,7 +25,13 @@ std::vector<common::Cidr> inboundAllowList(const model::Model& m, const model::I
 // resolv.conf pointing at it.
 void planResolver(const model::Model& m, Wiring& w);
 
-// The DNS answers the resolver gives: name → addresses (instances, services, private DNS).
+// A public resolver for the internet hosts (dnsmasq on the internet router's address on their
+// segment): service names and internet-facing load balancers' names.
+void planInternetResolver(const model::Model& m, Wiring& w);
+std::vector<std::pair<std::string, std::vector<common::Ipv4Address>>> internetResolverRecords(const model::Model& m);
+
+// The DNS answers the resolver gives: name → addresses (instances, services, private DNS,
+// load balancers).
 std::vector<std::pair<std::string, std::vector<common::Ipv4Address>>> resolverRecords(const model::Model& m);
 
 // An nftables ruleset enforcing a gateway endpoint's policy on traffic entering from the VPC

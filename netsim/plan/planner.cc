@@ -13,6 +13,7 @@
 
 #include "netsim/common/hash.h"
 #include "netsim/plan/access.h"
+#include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
 #include "netsim/plan/security_rules.h"
@@ -44,6 +45,7 @@ class Planner {
     for (const auto& lb : m_.load_balancers) planLoadBalancer(lb);
     planSsh(m_, w_);
     planResolver(m_, w_);
+    planInternetResolver(m_, w_);
     return std::move(w_);
   }
 
@@ -161,7 +163,7 @@ class Planner {
   }
 
   void responder(const std::string& node, const std::vector<uint16_t>& tcp,
-                 const std::vector<uint16_t>& udp) {
+                 const std::vector<uint16_t>& udp, const std::vector<uint16_t>& http = {}) {
     auto join = [](const std::vector<uint16_t>& ports) {
       std::string s;
       for (auto p : ports) s += (s.empty() ? "" : ",") + std::to_string(p);
@@ -174,6 +176,8 @@ class Planner {
     p.argv = {"netsim-responder", "--lab", w_.lab, "--node", node};
     if (!tcp.empty()) p.argv.insert(p.argv.end(), {"--tcp", join(tcp)});
     if (!udp.empty()) p.argv.insert(p.argv.end(), {"--udp", join(udp)});
+    if (!http.empty()) p.argv.insert(p.argv.end(), {"--http", join(http)});
+    if (tcp.empty() && !http.empty()) p.ready_port = http.front();  // readiness: first HTTP port
     w_.processes.push_back(p);
   }
 
@@ -419,11 +423,20 @@ class Planner {
     defaultVia(i.name, s->router(), "eth0");
     // With `ssh: true` a real sshd serves tcp 22 (plan/access.cc), and forwards own their ports.
     auto tcp = i.listen_tcp;
+    auto udp = i.listen_udp;
+    // A load balancer target serves its groups' ports: HTTP ones speak HTTP (plan/load_balancing.h).
+    const auto lb_ports = target_ports_.find(i.name);
+    std::vector<uint16_t> http;
+    if (lb_ports != target_ports_.end()) {
+      http = lb_ports->second.http;
+      for (auto p : lb_ports->second.tcp) addPort(tcp, p);
+      for (auto p : lb_ports->second.udp) addPort(udp, p);
+    }
     std::erase_if(tcp, [&](uint16_t port) {
-      return (i.ssh && port == 22) || std::any_of(i.forwards.begin(), i.forwards.end(),
-                                                  [&](const model::Forward& f) { return f.listen == port; });
+      return (i.ssh && port == 22) || std::find(http.begin(), http.end(), port) != http.end() ||
+             std::any_of(i.forwards.begin(), i.forwards.end(), [&](const model::Forward& f) { return f.listen == port; });
     });
-    responder(i.name, tcp, i.listen_udp);
+    responder(i.name, tcp, udp, http);
   }
 
   void planEndpoint(const model::Endpoint& e) {
@@ -495,15 +508,17 @@ class Planner {
       addNamespace(node, "load-balancer-node", false);
       const auto* s = m_.findSubnet(lb.subnets[k]);
       attach(node, "eth0", s->name, common::Cidr(lb.node_ips[k], s->cidr.prefixLength()));
-      defaultVia(node, s->router(), "eth0");
-      std::vector<uint16_t> ports;
-      for (const auto& l : lb.listeners) ports.push_back(l.port);
-      responder(node, ports, {});
+      defaultVia(node, s->router(), "eth0");  // its process: plan/load_balancing.cc
     }
+  }
+
+  static void addPort(std::vector<uint16_t>& v, uint16_t p) {
+    if (std::find(v.begin(), v.end(), p) == v.end()) v.push_back(p);
   }
 
   const Model& m_;
   Wiring w_;
+  std::map<std::string, TargetPorts> target_ports_ = targetPortsByInstance(m_);
   std::map<std::string, std::string> bridges_;
   uint32_t p2p_count_ = 0;
   common::Ipv4Address igw_vpc_side_, router_igw_side_, igw_inet_side_, internet_igw_side_;
@@ -514,7 +529,8 @@ class Planner {
 
 Wiring planLab(const Model& m, const std::string& lab) {
   Wiring w = Planner(m, lab).run();
-  addSecurityRules(m, w);  // security groups and network ACLs (security_rules.h)
+  addSecurityRules(m, w);   // security groups and network ACLs (security_rules.h)
+  planLoadBalancing(m, w);  // LB node processes, NLB return path (load_balancing.h)
   return w;
 }
 

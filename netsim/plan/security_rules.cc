@@ -119,13 +119,6 @@ std::string naclChain(const model::NetworkAcl& acl, const std::string& leg, bool
   return out;
 }
 
-NamespaceSpec* findNamespace(Wiring& w, const std::string& node) {
-  for (auto& n : w.namespaces) {
-    if (n.node == node) return &n;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::string securityGroupRules(const model::Model& m, const std::vector<std::string>& groups) {

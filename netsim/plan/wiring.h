@@ -67,6 +67,7 @@ struct RuleSpec {
   uint32_t priority = 0;
   std::string iif;                 // "" = any
   std::optional<Cidr> from;        // source selector ("" = any)
+  std::optional<uint32_t> fwmark;  // firewall-mark selector (set by nftables)
   uint32_t table = 0;
   std::string comment;
 };
@@ -115,5 +116,13 @@ struct Wiring {
   // node name → its namespace name
   std::map<std::string, std::string> node_namespace;
 };
+
+// The namespace of `node` in `w` (nullptr when the plan has none).
+inline NamespaceSpec* findNamespace(Wiring& w, const std::string& node) {
+  for (auto& n : w.namespaces) {
+    if (n.node == node) return &n;
+  }
+  return nullptr;
+}
 
 }  // namespace netsim::plan

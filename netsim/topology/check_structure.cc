@@ -611,15 +611,55 @@ class Checker {
         if (lb.type == model::LoadBalancerType::kNetwork && !l4) {
           error(lb.where, f + ".protocol", "a network load balancer listens on TCP or UDP");
         }
+        if (lb.type == model::LoadBalancerType::kClassic && l.protocol == "udp") {
+          error(lb.where, f + ".protocol", "a classic load balancer listens on HTTP, HTTPS or TCP");
+        }
+        if (l.target_group.empty()) {
+          error(lb.where, f + ".target_group", "a listener needs a target group (its default action)");
+        }
+        if (!l.rules.empty() && lb.type != model::LoadBalancerType::kApplication) {
+          error(lb.where, f + ".rules", "only an application load balancer has listener rules");
+        }
+        for (size_t k = 0; k < l.rules.size(); ++k) {
+          const auto& rule = l.rules[k];
+          const std::string rf = f + ".rules[" + std::to_string(k) + "]";
+          if (!rule.target_group.empty() && !m_.findTargetGroup(rule.target_group)) {
+            error(lb.where, rf + ".target_group", "target group '" + rule.target_group + "' is not defined",
+                  suggest(rule.target_group, namesOf(m_.target_groups), "target group"));
+          }
+          if (rule.host.empty() && rule.path.empty()) {
+            error(lb.where, rf, "a listener rule needs a host or a path condition");
+          }
+          if (!rule.path.empty() && rule.path[0] != '/' && rule.path[0] != '*') {
+            error(lb.where, rf + ".path", "a path pattern starts with '/'", "e.g. /api/*");
+          }
+        }
+        // The target group's protocol must fit the listener (AWS: an NLB forwards TCP/UDP to
+        // TCP/UDP groups, an ALB HTTP(S) to HTTP(S) groups).
+        if (const auto* tg = m_.findTargetGroup(l.target_group)) {
+          bool tg_l4 = tg->protocol == "tcp" || tg->protocol == "udp";
+          if (lb.type != model::LoadBalancerType::kClassic && tg_l4 != l4) {
+            error(lb.where, f + ".target_group", "target group '" + tg->name + "' speaks " + tg->protocol +
+                                                     " but the listener " + l.protocol);
+          }
+          if (l.protocol == "udp" && tg->protocol != "udp") {
+            error(lb.where, f + ".target_group", "a UDP listener needs a UDP target group");
+          }
+        }
       }
       checkSecurityGroupRefs(lb.where, lb.security_groups);
     }
     for (const auto& tg : m_.target_groups) {
       for (size_t i = 0; i < tg.targets.size(); ++i) {
-        if (!m_.findInstance(tg.targets[i])) {
-          error(tg.where, "targets[" + std::to_string(i) + "]", "instance '" + tg.targets[i] +
-                                                                    "' is not defined",
-                suggest(tg.targets[i], namesOf(m_.instances), "instance"));
+        bool port_ok = true;
+        auto ref = model::parseTargetRef(tg.targets[i], tg.port, &port_ok);
+        const std::string f = "targets[" + std::to_string(i) + "]";
+        if (!port_ok) {
+          error(tg.where, f, "'" + tg.targets[i] + "' does not end in a port 1-65535",
+                "write a target as INSTANCE or INSTANCE:PORT");
+        } else if (!m_.findInstance(ref.instance)) {
+          error(tg.where, f, "instance '" + ref.instance + "' is not defined",
+                suggest(ref.instance, namesOf(m_.instances), "instance"));
         }
       }
     }

@@ -40,6 +40,8 @@ class Completer {
     addMainRouteTable();
     addLocalAndEndpointRoutes();
     launchAutoScalingInstances();
+    registerAutoScalingTargets();
+    applyHealthCheckDefaults();
     allocatePrivateAddresses();
     allocatePublicAddresses();
     allocateInternetAddresses();
@@ -113,6 +115,47 @@ class Completer {
         inst.asg = g.name;
         inst.where = g.where;
         m_.instances.push_back(std::move(inst));
+      }
+    }
+  }
+
+  // A group's instances start registered with its target groups (on the group's port).
+  void registerAutoScalingTargets() {
+    for (const auto& g : m_.auto_scaling_groups) {
+      for (const auto& name : g.target_groups) {
+        auto it = std::find_if(m_.target_groups.begin(), m_.target_groups.end(),
+                               [&](const model::TargetGroup& t) { return t.name == name; });
+        if (it == m_.target_groups.end()) continue;
+        for (const auto& i : m_.instances) {
+          if (i.asg != g.name) continue;
+          if (std::find(it->targets.begin(), it->targets.end(), i.name) == it->targets.end()) {
+            it->targets.push_back(i.name);
+          }
+        }
+      }
+    }
+  }
+
+  // AWS health-check defaults differ per load balancer type (MISSION.md): a group without its
+  // own health_check takes those of the type that uses it.
+  void applyHealthCheckDefaults() {
+    for (auto& tg : m_.target_groups) {
+      if (tg.health_check.given) continue;
+      const model::LoadBalancer* user = nullptr;
+      for (const auto& lb : m_.load_balancers) {
+        for (const auto& l : lb.listeners) {
+          bool uses = l.target_group == tg.name;
+          for (const auto& r : l.rules) uses = uses || r.target_group == tg.name;
+          if (uses && !user) user = &lb;
+        }
+      }
+      auto& hc = tg.health_check;
+      if (user && user->type == model::LoadBalancerType::kNetwork) {
+        hc.protocol = "tcp";
+        hc.timeout_s = 10;
+      } else if (user && user->type == model::LoadBalancerType::kClassic) {
+        hc.protocol = tg.protocol == "http" || tg.protocol == "https" ? tg.protocol : "tcp";
+        hc.healthy_threshold = 10;
       }
     }
   }

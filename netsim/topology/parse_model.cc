@@ -1,6 +1,8 @@
 // YAML → Model. Only shapes and value syntax are checked here; AWS rules live in checks.cc.
 #include "netsim/topology/parse.h"
 
+#include <algorithm>
+
 namespace netsim::topology::detail {
 namespace {
 
@@ -332,12 +334,27 @@ void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) 
     auto listeners = r.seq("listeners", true);
     for (size_t j = 0; j < listeners.size(); ++j) {
       MapReader l(listeners[j], indexed(r.fieldPath("listeners"), j), ctx,
-                  {"port", "protocol", "target_group"});
+                  {"port", "protocol", "target_group", "rules"});
       if (!l.valid()) continue;
       model::Listener li;
       li.port = static_cast<uint16_t>(l.integer("port", 1, 65535, true).value_or(80));
       li.protocol = l.choice("protocol", {"http", "https", "tcp", "udp"}).value_or("http");
       li.target_group = l.str("target_group", true).value_or("");
+      auto rules = l.seq("rules");
+      for (size_t k = 0; k < rules.size(); ++k) {
+        MapReader rr(rules[k], indexed(l.fieldPath("rules"), k), ctx,
+                     {"priority", "host", "path", "target_group"});
+        if (!rr.valid()) continue;
+        model::ListenerRule rule;
+        rule.priority = static_cast<int>(rr.integer("priority", 1, 50000).value_or(static_cast<long>(k + 1)));
+        rule.host = rr.str("host").value_or("");
+        rule.path = rr.str("path").value_or("");
+        rule.target_group = rr.str("target_group", true).value_or("");
+        rule.where = rr.where();
+        li.rules.push_back(rule);
+      }
+      std::stable_sort(li.rules.begin(), li.rules.end(),
+                       [](const auto& a, const auto& b) { return a.priority < b.priority; });
       lb.listeners.push_back(li);
     }
     lb.where = r.where();
@@ -362,6 +379,7 @@ void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) 
                    "unhealthy_threshold"});
       if (h.valid()) {
         auto& hc = tg.health_check;
+        hc.given = true;
         hc.protocol = h.choice("protocol", {"http", "https", "tcp"}).value_or(hc.protocol);
         hc.path = h.str("path").value_or("/");
         hc.port = static_cast<uint16_t>(h.integer("port", 1, 65535).value_or(0));

@@ -1,0 +1,55 @@
+#pragma once
+// The state one load balancer node keeps: per target group its targets and their health, the
+// balancing cursor and the metrics; registration and deregistration at run time; the choice of
+// a target for a new request (stickiness first, then round robin) and the JSON that
+// `netsim stats` and the auto scaling controller read. No I/O: the listeners, health checker
+// and control socket call into it.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "netsim/proxy/lb_config.h"
+#include "netsim/proxy/metrics.h"
+#include "netsim/proxy/target_set.h"
+
+namespace netsim::proxy {
+
+struct GroupRuntime {
+  TargetGroupConfig config;
+  TargetSet targets;
+  RoundRobin cursor;
+  TargetGroupMetrics metrics;
+  std::map<std::string, uint64_t> requests_per_target;  // key → count
+};
+
+class LbState {
+ public:
+  LbState(LbNodeConfig config, TimePoint now);
+
+  const LbNodeConfig& config() const { return config_; }
+  GroupRuntime* group(const std::string& name);
+  std::map<std::string, GroupRuntime>& groups() { return groups_; }
+  NodeMetrics& metrics() { return metrics_; }
+
+  // A target for a new request or connection to `group`: the sticky target when it is still
+  // routable, else the next in round robin. nullopt: nothing registered this node may use.
+  std::optional<Target> pick(const std::string& group, const std::optional<std::string>& sticky_key);
+  // Every target this node may route to now (what an NLB's flow hash spreads over).
+  std::vector<Target> routableTargets(const std::string& group) const;
+
+  // Errors name the problem for the control socket's caller.
+  common::Status registerTarget(const std::string& group, const TargetConfig& t);
+  common::Status deregisterTarget(const std::string& group, const std::string& key, TimePoint now);
+  // Removes targets whose deregistration delay ended; true when something was removed.
+  bool expireDrained(TimePoint now);
+
+  std::string statsJson(TimePoint now) const;
+
+ private:
+  LbNodeConfig config_;
+  std::map<std::string, GroupRuntime> groups_;
+  NodeMetrics metrics_;
+  TimePoint started_;
+};
+
+}  // namespace netsim::proxy
