@@ -23,6 +23,8 @@ const std::vector<Verb>& verbs() {
       {"shell", "open a shell inside a lab node", runShell},
       {"ssh", "SSH to a lab node through the bastion with the lab's keys (root)", runSsh},
       {"stats", "counters and sessions of a userspace NAT gateway or internet gateway", runStats},
+      {"lb", "load balancers: nodes, metrics and target health", runLb},
+      {"targets", "target group health; register and deregister targets", runTargets},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},
   };
   return kVerbs;

@@ -69,5 +69,7 @@ int runShell(const Args& args);
 int runSsh(const Args& args);
 int runAppliance(const Args& args);
 int runStats(const Args& args);
+int runLb(const Args& args);
+int runTargets(const Args& args);
 
 }  // namespace netsim::cli

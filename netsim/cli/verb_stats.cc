@@ -50,6 +50,11 @@ int runStats(const Args& args) {
     std::cout << reply;
     return kExitOk;
   }
+  if (reply.find("\"load_balancer\"") != std::string::npos) {
+    std::cout << node << " is a load balancer node: its metrics and targets are shown by `netsim lb " << lab
+              << "` (or `netsim stats " << lab << " " << node << " --json`)\n";
+    return kExitOk;
+  }
   auto text = dataplane::formatStatsText(reply, sessions);
   if (text.empty()) {
     std::cerr << "netsim stats: the appliance sent an unreadable answer\n";

@@ -59,7 +59,7 @@ common::Status LbState::registerTarget(const std::string& name, const TargetConf
   auto* g = group(name);
   if (!g) return makeError(ErrorCode::kNotFound, "load balancer node " + config_.node + " does not use target group '" + name + "'");
   Target target = makeTarget(t, g->config.port);
-  if (!g->targets.add(target)) return makeError(ErrorCode::kAlreadyExists, target.key() + " is already registered with " + name);
+  g->targets.add(target);  // registering a registered target changes nothing, as in AWS
   return {};
 }
 

@@ -10,7 +10,14 @@ std::string nlbCounterName(const ListenerConfig& l) { return "new_flows_" + l.pr
 std::string nlbTableRuleset(const LbNodeConfig& c) {
   std::string out = std::string("table ip ") + kNlbTable + " {\n";
   for (const auto& l : c.listeners) out += "  counter " + nlbCounterName(l) + " { }\n";
-  out += "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n  }\n}\n";
+  out += "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n  }\n";
+  // The node's own connections (health checks) stay out of conntrack, so that the kernel's
+  // count of tracked flows in this namespace is the count of client flows (ActiveFlowCount).
+  std::string ports;
+  for (const auto& l : c.listeners) ports += (ports.empty() ? "" : ", ") + std::to_string(l.port);
+  out += "  chain untracked_in {\n    type filter hook prerouting priority raw; policy accept;\n";
+  if (!ports.empty()) out += "    ip daddr " + c.node_ip.str() + " meta l4proto { tcp, udp } th dport != { " + ports + " } notrack\n";
+  out += "  }\n  chain untracked_out {\n    type filter hook output priority raw; policy accept;\n    notrack\n  }\n}\n";
   return out;
 }
 
