@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
+#include "netsim/plan/access.h"
 #include "netsim/plan/format.h"
+#include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
@@ -82,6 +85,97 @@ TEST(PlannerTest, MacsAreDeterministicAndLocallyAdministered) {
     EXPECT_EQ(a.veths[i].a_mac, b.veths[i].a_mac);
     EXPECT_EQ(a.veths[i].a_mac[0] & 0x03, 0x02);
   }
+}
+
+
+model::Model loadBalancersModel() {
+  auto r = topology::loadTopologyFile(std::string(NETSIM_TOPOLOGIES_DIR) + "/load-balancers.yaml");
+  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
+  return *r.model;
+}
+
+const ProcessSpec* processOf(const Wiring& w, const std::string& node, const std::string& role) {
+  for (const auto& p : w.processes) {
+    if (p.node == node && p.role == role) return &p;
+  }
+  return nullptr;
+}
+
+TEST(PlannerTest, EveryLoadBalancerNodeRunsNetsimLbWithItsConfiguration) {
+  auto m = loadBalancersModel();
+  auto w = planLab(m, "x");
+  for (const char* node : {"web-alb-1", "web-alb-2", "tcp-nlb-1", "classic-2", "inside-alb-1"}) {
+    const auto* p = processOf(w, node, "load-balancer-node");
+    ASSERT_NE(p, nullptr) << node;
+    EXPECT_EQ(p->argv[0], "netsim-lb");
+    EXPECT_EQ(p->ready_socket, controlSocketPath("x", node));
+    EXPECT_EQ(processOf(w, node, "responder"), nullptr) << node;
+    bool has_config = false;
+    for (const auto& f : w.files) has_config = has_config || (f.path == lbConfigPath("x", node) && f.mode == 0600);
+    EXPECT_TRUE(has_config) << node;
+  }
+  // HTTPS listener: the lab certificate is made at `up`.
+  bool cert = false;
+  for (const auto& s : w.setup) cert = cert || (s[0] == "openssl" && std::find(s.begin(), s.end(), lbCertificatePath("x", "web-alb")) != s.end());
+  EXPECT_TRUE(cert);
+}
+
+TEST(PlannerTest, TargetsServeHttpOnHttpGroupPortsAndTcpOnTheOthers) {
+  auto w = planLab(loadBalancersModel(), "x");
+  const auto* p = processOf(w, "web-a1", "responder");
+  ASSERT_NE(p, nullptr);
+  auto arg = [&](const std::string& flag) {
+    for (size_t i = 0; i + 1 < p->argv.size(); ++i) {
+      if (p->argv[i] == flag) return p->argv[i + 1];
+    }
+    return std::string();
+  };
+  EXPECT_EQ(arg("--http"), "8080,8081,8082");
+  // Plus the instance's default listeners; never an HTTP port twice.
+  EXPECT_EQ(arg("--tcp"), "22,80,443,9000");
+  EXPECT_EQ(arg("--udp"), "5001,9053");
+}
+
+TEST(PlannerTest, NetworkLoadBalancerRepliesReturnThroughTheNodeThatForwarded) {
+  auto w = planLab(loadBalancersModel(), "x");
+  const NamespaceSpec* router = nullptr;
+  const NamespaceSpec* node = nullptr;
+  for (const auto& n : w.namespaces) {
+    if (n.node == kVpcRouterNode) router = &n;
+    if (n.node == "tcp-nlb-2") node = &n;
+  }
+  ASSERT_TRUE(router && node);
+  EXPECT_NE(router->nftables.find("table ip netsim_nlb_return"), std::string::npos);
+  EXPECT_NE(router->nftables.find("ct mark set 0x4e4c0001 comment \"flows forwarded by tcp-nlb-2\""), std::string::npos)
+      << router->nftables;
+  EXPECT_NE(std::find(node->sysctls.begin(), node->sysctls.end(), std::pair<std::string, std::string>{"net/ipv4/ip_forward", "1"}),
+            node->sysctls.end());
+  int marked_rules = 0;
+  for (const auto& r : w.rules) {
+    if (!r.fwmark) continue;
+    ++marked_rules;
+    EXPECT_LT(r.priority, 1000u);  // before the per-subnet rules
+  }
+  EXPECT_EQ(marked_rules, 2);  // one per NLB node; ALB and classic nodes proxy instead
+}
+
+TEST(PlannerTest, LoadBalancerNamesResolveInsideAndOutside) {
+  auto m = loadBalancersModel();
+  auto inside = resolverRecords(m);
+  auto outside = internetResolverRecords(m);
+  auto find = [](const auto& records, const std::string& prefix) -> const std::vector<common::Ipv4Address>* {
+    for (const auto& [name, addrs] : records) {
+      if (name.rfind(prefix, 0) == 0) return &addrs;
+    }
+    return nullptr;
+  };
+  const auto* alb = find(outside, "web-alb-");
+  ASSERT_NE(alb, nullptr);
+  EXPECT_EQ(*alb, m.findLoadBalancer("web-alb")->node_public_ips);
+  EXPECT_EQ(find(outside, "internal-inside-alb-"), nullptr);  // internal: not on the internet
+  const auto* internal = find(inside, "internal-inside-alb-");
+  ASSERT_NE(internal, nullptr);
+  EXPECT_EQ(*internal, m.findLoadBalancer("inside-alb")->node_ips);
 }
 
 }  // namespace

@@ -364,4 +364,77 @@ TEST(Loader, EmptyFileIsRejected) {
   EXPECT_NE(r.diagnostics.items()[0].message.find("empty"), std::string::npos);
 }
 
+
+Model loadShipped(const std::string& name) {
+  auto r = loadTopologyFile(std::string(NETSIM_TOPOLOGIES_DIR) + "/" + name);
+  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
+  return r.ok() ? *r.model : Model{};
+}
+
+const netsim::model::TargetGroup& group(const Model& m, const std::string& name) {
+  static const netsim::model::TargetGroup none;
+  const auto* g = m.findTargetGroup(name);
+  EXPECT_NE(g, nullptr) << name;
+  return g ? *g : none;
+}
+
+TEST(LoaderTest, ListenerRulesAreSortedByPriority) {
+  auto m = loadShipped("load-balancers.yaml");
+  const auto* alb = m.findLoadBalancer("web-alb");
+  ASSERT_NE(alb, nullptr);
+  const auto& rules = alb->listeners[0].rules;
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].priority, 10);
+  EXPECT_EQ(rules[0].path, "/api/*");
+  EXPECT_EQ(rules[1].target_group, "sticky-tg");
+}
+
+TEST(LoaderTest, HealthCheckDefaultsFollowTheLoadBalancerType) {
+  auto m = loadShipped("load-balancers.yaml");
+  // application: HTTP on the traffic port, 30 s / 5 s, healthy 5, unhealthy 2
+  EXPECT_EQ(group(m, "web-tg").health_check.protocol, "http");
+  EXPECT_EQ(group(m, "web-tg").health_check.timeout_s, 5);
+  EXPECT_EQ(group(m, "web-tg").health_check.healthy_threshold, 5);
+  // network: TCP, timeout 10 s
+  EXPECT_EQ(group(m, "tcp-tg").health_check.protocol, "tcp");
+  EXPECT_EQ(group(m, "tcp-tg").health_check.timeout_s, 10);
+  // classic: healthy threshold 10
+  EXPECT_EQ(group(m, "classic-tg").health_check.healthy_threshold, 10);
+  EXPECT_EQ(group(m, "classic-tg").health_check.unhealthy_threshold, 2);
+  // written out: kept as written
+  EXPECT_EQ(group(m, "udp-tg").health_check.port, 9000);
+  EXPECT_EQ(group(m, "udp-tg").health_check.timeout_s, 5);
+}
+
+TEST(LoaderTest, AutoScalingInstancesRegisterWithTheirTargetGroups) {
+  auto m = loadDefault();
+  const auto& tg = group(m, "web-tg");
+  EXPECT_NE(std::find(tg.targets.begin(), tg.targets.end(), "web-1"), tg.targets.end());
+  EXPECT_NE(std::find(tg.targets.begin(), tg.targets.end(), "web-2"), tg.targets.end());
+}
+
+TEST(LoaderTest, LoadBalancerDnsNamesFollowTheAwsShape) {
+  auto m = loadShipped("load-balancers.yaml");
+  auto name = netsim::model::loadBalancerDnsName(*m.findLoadBalancer("web-alb"), m.region);
+  EXPECT_EQ(name.rfind("web-alb-", 0), 0u);
+  EXPECT_NE(name.find(".us-east-1.elb.amazonaws.com"), std::string::npos);
+  auto internal = netsim::model::loadBalancerDnsName(*m.findLoadBalancer("inside-alb"), m.region);
+  EXPECT_EQ(internal.rfind("internal-inside-alb-", 0), 0u);
+}
+
+TEST(LoaderTest, TargetRefsCarryAnOptionalPort) {
+  bool ok = false;
+  auto t = netsim::model::parseTargetRef("web-1:9000", 80, &ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(t.instance, "web-1");
+  EXPECT_EQ(t.port, 9000);
+  t = netsim::model::parseTargetRef("web-1", 80, &ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(t.port, 80);
+  netsim::model::parseTargetRef("web-1:0", 80, &ok);
+  EXPECT_FALSE(ok);
+  netsim::model::parseTargetRef("web-1:http", 80, &ok);
+  EXPECT_FALSE(ok);
+}
+
 }  // namespace

@@ -1,0 +1,115 @@
+// The node configuration file, the control-socket requests and the node state behind them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "netsim/proxy/lb_config.h"
+#include "netsim/proxy/lb_node.h"
+#include "netsim/proxy/lb_state.h"
+
+namespace netsim::proxy {
+namespace {
+
+common::Ipv4Address ip(const char* s) { return *common::Ipv4Address::parse(s); }
+
+LbNodeConfig albConfig() {
+  LbNodeConfig c;
+  c.lab = "t";
+  c.load_balancer = "web";
+  c.node = "web-1";
+  c.az = "a";
+  c.node_ip = ip("10.0.0.6");
+  c.cross_zone = true;
+  c.idle_timeout_s = 0.6;
+  c.control_socket = "/run/netsim/t/web-1.sock";
+  c.cookie_secret = 99;
+  c.listeners = {{80, "http", "web-tg", {{10, "", "/api/*", "api-tg"}}, "", ""}};
+  TargetGroupConfig g;
+  g.name = "web-tg";
+  g.port = 8080;
+  g.stickiness = true;
+  g.stickiness_duration_s = 864;
+  g.deregistration_delay_s = 3;
+  g.health = {"http", "/", 0, 0.3, 0.05, 5, 2};
+  g.targets = {{"a1", ip("10.0.10.4"), 8080, "a"}, {"b1", ip("10.0.11.4"), 8080, "b"}};
+  c.target_groups = {g};
+  return c;
+}
+
+TEST(LbConfigTest, JsonRoundTrip) {
+  auto c = albConfig();
+  auto back = lbNodeConfigFromJson(toJson(c));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(toJson(*back), toJson(c));
+  EXPECT_EQ(back->cookieName(), "AWSALB");
+  back->type = "classic";
+  EXPECT_EQ(back->cookieName(), "AWSELB");
+}
+
+TEST(LbConfigTest, BadJsonIsAnError) {
+  EXPECT_FALSE(lbNodeConfigFromJson("{"));
+  EXPECT_FALSE(lbNodeConfigFromJson("{\"lab\": 1}"));
+}
+
+TEST(ControlRequestTest, Parses) {
+  EXPECT_EQ(parseControlRequest("stats").kind, ControlRequest::Kind::kStats);
+  EXPECT_EQ(parseControlRequest("").kind, ControlRequest::Kind::kStats);
+  auto r = parseControlRequest("register web-tg web-3 10.0.10.9 8080 us-east-1a");
+  ASSERT_EQ(r.kind, ControlRequest::Kind::kRegister);
+  EXPECT_EQ(r.group, "web-tg");
+  EXPECT_EQ(r.target.name, "web-3");
+  EXPECT_EQ(r.target.ip.str(), "10.0.10.9");
+  EXPECT_EQ(r.target.port, 8080);
+  EXPECT_EQ(r.target.az, "us-east-1a");
+  auto d = parseControlRequest("deregister web-tg 10.0.10.9:8080");
+  ASSERT_EQ(d.kind, ControlRequest::Kind::kDeregister);
+  EXPECT_EQ(d.key, "10.0.10.9:8080");
+  EXPECT_EQ(parseControlRequest("register web-tg x 10.0.10.9 99999 a").kind, ControlRequest::Kind::kBad);
+  EXPECT_EQ(parseControlRequest("register web-tg x nope 80 a").kind, ControlRequest::Kind::kBad);
+  EXPECT_EQ(parseControlRequest("deregister web-tg").kind, ControlRequest::Kind::kBad);
+  EXPECT_EQ(parseControlRequest("reboot").kind, ControlRequest::Kind::kBad);
+}
+
+TEST(LbStateTest, StickyTargetWinsWhileRoutableElseRoundRobin) {
+  LbState s(albConfig(), TimePoint{});
+  auto first = s.pick("web-tg", std::nullopt);
+  auto second = s.pick("web-tg", std::nullopt);
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(first->key(), second->key());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(s.pick("web-tg", std::string("10.0.11.4:8080"))->key(), "10.0.11.4:8080");
+  // The sticky target drains: the next request goes elsewhere.
+  ASSERT_TRUE(s.deregisterTarget("web-tg", "10.0.11.4:8080", TimePoint{}));
+  EXPECT_EQ(s.pick("web-tg", std::string("10.0.11.4:8080"))->key(), "10.0.10.4:8080");
+  EXPECT_FALSE(s.pick("no-such-group", std::nullopt).has_value());
+}
+
+TEST(LbStateTest, RegistrationAndDeregistrationAtRunTime) {
+  LbState s(albConfig(), TimePoint{});
+  ASSERT_TRUE(s.registerTarget("web-tg", {"c1", ip("10.0.10.9"), 0, "a"}));  // port 0: the group's
+  EXPECT_NE(s.group("web-tg")->targets.find("10.0.10.9:8080"), nullptr);
+  EXPECT_TRUE(s.registerTarget("web-tg", {"c1", ip("10.0.10.9"), 0, "a"}));  // idempotent
+  EXPECT_FALSE(s.registerTarget("nope", {"c1", ip("10.0.10.9"), 0, "a"}));
+  EXPECT_FALSE(s.deregisterTarget("web-tg", "10.9.9.9:1", TimePoint{}));
+  ASSERT_TRUE(s.deregisterTarget("web-tg", "10.0.10.9:8080", TimePoint{}));
+  EXPECT_FALSE(s.expireDrained(TimePoint{} + std::chrono::seconds(2)));
+  EXPECT_TRUE(s.expireDrained(TimePoint{} + std::chrono::seconds(3)));  // deregistration delay 3 s
+  EXPECT_EQ(s.group("web-tg")->targets.find("10.0.10.9:8080"), nullptr);
+}
+
+TEST(LbStateTest, StatsCarryCloudWatchNames) {
+  LbState s(albConfig(), TimePoint{});
+  s.metrics().request_count = 7;
+  s.group("web-tg")->metrics.target_response_time.add(0.002);
+  auto j = nlohmann::json::parse(s.statsJson(TimePoint{} + std::chrono::seconds(1)));
+  EXPECT_EQ(j["metrics"]["RequestCount"], 7);
+  const auto& g = j["target_groups"][0];
+  EXPECT_EQ(g["name"], "web-tg");
+  EXPECT_EQ(g["UnHealthyHostCount"], 0);
+  EXPECT_EQ(g["HealthyHostCount"], 0);
+  EXPECT_NEAR(g["TargetResponseTime"]["p50"].get<double>(), 0.002, 0.0002);
+  EXPECT_EQ(g["targets"].size(), 2u);
+  EXPECT_EQ(g["targets"][0]["state"], "initial");
+}
+
+}  // namespace
+}  // namespace netsim::proxy
