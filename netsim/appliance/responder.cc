@@ -52,6 +52,7 @@ struct Connection {
   UniqueFd fd;
   std::string out;  // pending bytes to send
   Clock::time_point last;
+  bool peer_done = false;  // the client shut down its side: send what is pending, then close
 };
 
 }  // namespace
@@ -80,7 +81,9 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
     std::vector<pollfd> fds;
     for (auto& f : tcp) fds.push_back({f.get(), POLLIN, 0});
     for (auto& f : udp) fds.push_back({f.get(), POLLIN, 0});
-    for (auto& [fd, c] : conns) fds.push_back({fd, static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
+    for (auto& [fd, c] : conns) {
+      fds.push_back({fd, static_cast<short>((c.peer_done ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+    }
     int n = ::poll(fds.data(), fds.size(), 200);
     if (n < 0 && errno != EINTR) return makeError(ErrorCode::kSystem, std::string("poll: ") + std::strerror(errno));
     const auto now = Clock::now();
@@ -95,7 +98,7 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
         sockaddr_in local{};
         len = sizeof local;
         ::getsockname(c, reinterpret_cast<sockaddr*>(&local), &len);
-        Connection conn{UniqueFd(c), responderBanner(config.node, endpoint(peer), endpoint(local)), now};
+        Connection conn{UniqueFd(c), responderBanner(config.node, endpoint(peer), endpoint(local)), now, false};
         conns.emplace(c, std::move(conn));
       }
     }
@@ -120,12 +123,14 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
       if (it == conns.end()) continue;
       auto& c = it->second;
       bool close_it = false;
-      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (!c.peer_done && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
         ssize_t got = ::read(c.fd.get(), buf.data(), buf.size());
         if (got > 0) {
           c.out.append(buf.data(), static_cast<size_t>(got));  // echo
           c.last = now;
-        } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+        } else if (got == 0) {
+          c.peer_done = true;  // a half-close (nc -N) still gets the banner and the echo
+        } else if (errno != EAGAIN && errno != EINTR) {
           close_it = true;
         }
       }
@@ -138,6 +143,7 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
           close_it = true;
         }
       }
+      if (c.peer_done && c.out.empty()) close_it = true;
       if (now - c.last > std::chrono::milliseconds(config.idle_timeout_ms)) close_it = true;
       if (close_it) conns.erase(it);
     }

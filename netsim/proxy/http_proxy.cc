@@ -169,7 +169,9 @@ class Session {
     const auto key = t.key();
     const auto idle = fromSeconds(ctx_.state.config().idle_timeout_s);
     for (int attempt = 0; attempt < 2; ++attempt) {
-      auto pooled = ctx_.pool.take(key);
+      // The retry after a failed pooled connection always opens a fresh one: when a target
+      // restarts, every connection pooled to it is dead at once.
+      auto pooled = attempt == 0 ? ctx_.pool.take(key) : std::nullopt;
       const bool reused = pooled.has_value();
       beast::tcp_stream up = reused ? std::move(*pooled) : beast::tcp_stream(executor);
       boost::system::error_code ec;
@@ -183,7 +185,10 @@ class Session {
       up.expires_after(idle);
       co_await http::async_write(up, req, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        if (reused) continue;
+        if (reused) {
+          ctx_.pool.forget(key);
+          continue;
+        }
         co_return Upstream{UpstreamError::kBroken, {}};
       }
       beast::flat_buffer buf;
@@ -191,7 +196,10 @@ class Session {
       parser.body_limit(kMaxBody);
       co_await http::async_read(up, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        if (reused && !parser.got_some() && ec != beast::error::timeout) continue;
+        if (reused && !parser.got_some() && ec != beast::error::timeout) {
+          ctx_.pool.forget(key);
+          continue;
+        }
         co_return Upstream{ec == beast::error::timeout ? UpstreamError::kTimeout : UpstreamError::kBroken, {}};
       }
       Upstream out{UpstreamError::kNone, parser.release()};

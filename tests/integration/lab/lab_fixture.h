@@ -64,14 +64,16 @@ struct SuiteLab {
   std::string up_error;  // "" when `up` succeeded
 };
 
+// `text`: the topology's text, saved with the lab so that CLI verbs can be run against it.
 inline std::unique_ptr<SuiteLab> startSuiteLab(const std::string& prefix, model::Model model,
-                                               const std::string& label) {
+                                               const std::string& label, const std::string& text = {}) {
   auto s = std::make_unique<SuiteLab>();
   s->lab = uniqueLabName(prefix);
   s->model = std::move(model);
   s->before = RootSnapshot::capture();
   lab::UpOptions o;
   o.topology_label = label;
+  o.topology_text = text;
   o.netsim_binary = NETSIM_BINARY;
   auto st = lab::up(plan::planLab(s->model, s->lab), o);
   s->up_error = st ? "" : st.error().message;
