@@ -1,6 +1,8 @@
 // Rules that need the completed model: which subnets are public, and the `expect:` entries.
 #include "netsim/topology/parse.h"
 
+#include <algorithm>
+
 namespace netsim::topology::detail {
 namespace {
 
@@ -30,6 +32,9 @@ class CompletedChecker {
         }
       }
     }
+    for (const auto& lb : m_.load_balancers) {
+      if (lb.type == model::LoadBalancerType::kNetwork) checkNlbTargetsOffLink(lb);
+    }
     for (auto& e : m_.expectations) checkExpectation(e);
   }
 
@@ -37,6 +42,25 @@ class CompletedChecker {
   void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
              std::string hint = {}) {
     reportField(loc_, d_, entity, field, std::move(msg), std::move(hint));
+  }
+
+  // netsim's NLB returns replies through the VPC router; a target switched at L2 with the node
+  // would answer the client directly (AWS handles this inside its fabric; netsim cannot).
+  void checkNlbTargetsOffLink(const model::LoadBalancer& lb) {
+    for (size_t i = 0; i < lb.listeners.size(); ++i) {
+      const auto* tg = m_.findTargetGroup(lb.listeners[i].target_group);
+      if (!tg) continue;
+      for (const auto& text : tg->targets) {
+        const auto* inst = m_.findInstance(model::parseTargetRef(text, tg->port).instance);
+        if (!inst) continue;
+        if (std::find(lb.subnets.begin(), lb.subnets.end(), inst->subnet) != lb.subnets.end()) {
+          error(lb.where, "listeners[" + std::to_string(i) + "].target_group",
+                "target '" + inst->name + "' of network load balancer '" + lb.name + "' is in the node's subnet '" +
+                    inst->subnet + "'; netsim returns NLB replies through the VPC router, which traffic inside a subnet never reaches",
+                "put the NLB's nodes and its targets in different subnets");
+        }
+      }
+    }
   }
 
   bool isPublic(const model::Subnet& s) {
