@@ -171,9 +171,10 @@ class Session {
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The retry after a failed pooled connection always opens a fresh one: when a target
       // restarts, every connection pooled to it is dead at once.
-      auto pooled = attempt == 0 ? ctx_.pool.take(key) : std::nullopt;
-      const bool reused = pooled.has_value();
-      beast::tcp_stream up = reused ? std::move(*pooled) : beast::tcp_stream(executor);
+      auto pooled = attempt == 0 ? ctx_.pool.take(key) : nullptr;
+      const bool reused = pooled != nullptr;
+      auto up_ptr = reused ? std::move(pooled) : std::make_unique<beast::tcp_stream>(executor);
+      beast::tcp_stream& up = *up_ptr;
       boost::system::error_code ec;
       if (!reused) {
         up.expires_after(kConnectTimeout);
@@ -191,10 +192,10 @@ class Session {
         }
         co_return Upstream{UpstreamError::kBroken, {}};
       }
-      beast::flat_buffer buf;
+      up_buffer_.clear();  // one buffer for every answer this session reads (no allocation)
       http::response_parser<http::string_body> parser;
       parser.body_limit(kMaxBody);
-      co_await http::async_read(up, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read(up, up_buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (reused && !parser.got_some() && ec != beast::error::timeout) {
           ctx_.pool.forget(key);
@@ -203,7 +204,7 @@ class Session {
         co_return Upstream{ec == beast::error::timeout ? UpstreamError::kTimeout : UpstreamError::kBroken, {}};
       }
       Upstream out{UpstreamError::kNone, parser.release()};
-      if (out.response.keep_alive()) ctx_.pool.give(key, std::move(up));
+      if (out.response.keep_alive()) ctx_.pool.give(key, std::move(up_ptr));
       out.response.keep_alive(true);
       co_return out;
     }
@@ -212,6 +213,7 @@ class Session {
 
   HttpListenerContext ctx_;
   std::string client_ip_;
+  beast::flat_buffer up_buffer_;  // reads from targets; cleared before each answer
 };
 
 asio::awaitable<void> serveConnection(tcp::socket socket, HttpListenerContext ctx) {
