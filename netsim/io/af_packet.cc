@@ -34,14 +34,22 @@ struct virtio_net_hdr {
 };
 static_assert(sizeof(virtio_net_hdr) == 10);
 
-tpacket2_hdr* frameAt(uint8_t* ring, uint32_t frame_size, uint32_t i) {
-  return reinterpret_cast<tpacket2_hdr*>(ring + size_t{i} * frame_size);
+uint8_t* slotAt(uint8_t* ring, uint32_t slot_size, uint32_t i) {
+  return ring + size_t{i} * slot_size;
+}
+
+// The first word of both a V2 frame header and a V3 block header's status is what the kernel
+// and user space hand each other.
+uint32_t* v2Status(uint8_t* slot) { return &reinterpret_cast<tpacket2_hdr*>(slot)->tp_status; }
+uint32_t* v3Status(uint8_t* slot) {
+  return &reinterpret_cast<tpacket_block_desc*>(slot)->hdr.bh1.block_status;
 }
 
 }  // namespace
 
 common::Result<InterfaceInfo> interfaceInfo(const std::string& name) {
-  if (name.empty() || name.size() >= IFNAMSIZ) return makeError(ErrorCode::kInvalidArgument, "bad interface name '" + name + "'");
+  if (name.empty() || name.size() >= IFNAMSIZ)
+    return makeError(ErrorCode::kInvalidArgument, "bad interface name '" + name + "'");
   common::UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!s.valid()) return sysError("socket");
   ifreq ifr{};
@@ -73,78 +81,140 @@ common::Result<std::unique_ptr<AfPacketIo>> AfPacketIo::open(const std::string& 
   if (options.vnet_hdr) {
     if (auto st = opt(SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR"); !st) return st.error();
   }
-  if (auto st = opt(SOL_PACKET, PACKET_VERSION, TPACKET_V2, "PACKET_VERSION"); !st) return st.error();
+  if (options.tpacket_version != 2 && options.tpacket_version != 3) {
+    return makeError(ErrorCode::kInvalidArgument, "TPACKET version must be 2 or 3");
+  }
+  const int version = options.tpacket_version == 3 ? TPACKET_V3 : TPACKET_V2;
+  if (auto st = opt(SOL_PACKET, PACKET_VERSION, version, "PACKET_VERSION"); !st) return st.error();
   // Our own transmissions are not wanted back (saves a copy per sent frame).
-  if (auto st = opt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING"); !st) return st.error();
+  if (auto st = opt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING"); !st)
+    return st.error();
   if (options.qdisc_bypass) {
-    if (auto st = opt(SOL_PACKET, PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS"); !st) return st.error();
+    if (auto st = opt(SOL_PACKET, PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS"); !st)
+      return st.error();
   }
   if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &options.sndbuf, sizeof options.sndbuf) != 0) {
     (void)opt(SOL_SOCKET, SO_SNDBUF, options.sndbuf, "SO_SNDBUF");
   }
-  tpacket_req req{};
-  req.tp_block_size = options.frame_size;
-  req.tp_block_nr = options.frame_count;
-  req.tp_frame_size = options.frame_size;
-  req.tp_frame_nr = options.frame_count;
-  if (::setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) return sysError("PACKET_RX_RING");
-  io->ring_bytes_ = size_t{options.frame_size} * options.frame_count;
-  void* ring = ::mmap(nullptr, io->ring_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
-  if (ring == MAP_FAILED) return sysError("mmap of the RX ring");
-  io->ring_ = static_cast<uint8_t*>(ring);
+  if (auto st = io->setUpRing(); !st) return st.error();
   sockaddr_ll sll{};
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons(ETH_P_ALL);
   sll.sll_ifindex = info->ifindex;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0) return sysError("bind to " + ifname);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
+    return sysError("bind to " + ifname);
   return io;
+}
+
+common::Status AfPacketIo::setUpRing() {
+  const int fd = fd_.get();
+  if (options_.tpacket_version == 3) {
+    slot_size_ = options_.block_size;
+    slot_count_ = options_.block_count;
+    tpacket_req3 req{};
+    req.tp_block_size = slot_size_;
+    req.tp_block_nr = slot_count_;
+    req.tp_frame_size = 2048;  // only checked against the block size by the kernel
+    req.tp_frame_nr = slot_size_ / req.tp_frame_size * slot_count_;
+    req.tp_retire_blk_tov = options_.block_retire_ms;
+    if (::setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0)
+      return sysError("PACKET_RX_RING (V3)");
+  } else {
+    slot_size_ = options_.frame_size;
+    slot_count_ = options_.frame_count;
+    tpacket_req req{};
+    req.tp_block_size = slot_size_;
+    req.tp_block_nr = slot_count_;
+    req.tp_frame_size = slot_size_;
+    req.tp_frame_nr = slot_count_;
+    if (::setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0)
+      return sysError("PACKET_RX_RING");
+  }
+  ring_bytes_ = size_t{slot_size_} * slot_count_;
+  void* ring =
+      ::mmap(nullptr, ring_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+  if (ring == MAP_FAILED) return sysError("mmap of the RX ring");
+  ring_ = static_cast<uint8_t*>(ring);
+  return {};
 }
 
 AfPacketIo::~AfPacketIo() {
   if (ring_) ::munmap(ring_, ring_bytes_);
 }
 
-size_t AfPacketIo::receive(std::span<Frame> out) {
-  size_t n = 0;
-  const uint32_t count = options_.frame_count;
-  while (n < out.size() && held_ < count) {
-    auto* h = frameAt(ring_, options_.frame_size, head_);
-    uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-    if ((status & TP_STATUS_USER) == 0) break;
-    head_ = head_ + 1 == count ? 0 : head_ + 1;
-    ++held_;
-    auto* base = reinterpret_cast<uint8_t*>(h);
-    if (h->tp_snaplen < h->tp_len) {
-      ++stats_.rx_truncated;
-      continue;
-    }
-    Frame& f = out[n++];
-    f.data = base + h->tp_mac;
-    f.len = h->tp_snaplen;
-    f.vnet = {};
-    if (options_.vnet_hdr) {
-      virtio_net_hdr v;
-      std::memcpy(&v, f.data - sizeof v, sizeof v);
-      f.vnet.flags = v.flags;
-      f.vnet.gso_type = v.gso_type;
-      f.vnet.hdr_len = v.hdr_len;
-      f.vnet.gso_size = v.gso_size;
-      f.vnet.csum_start = v.csum_start;
-      f.vnet.csum_offset = v.csum_offset;
-    }
-    stats_.rx_bytes += f.len;
+bool AfPacketIo::takeFrame(Frame& f, uint8_t* mac, uint32_t snaplen, uint32_t len) {
+  if (snaplen < len) {
+    ++stats_.rx_truncated;
+    return false;
   }
+  f.data = mac;
+  f.len = snaplen;
+  f.vnet = {};
+  if (options_.vnet_hdr) {
+    virtio_net_hdr v;
+    std::memcpy(&v, mac - sizeof v, sizeof v);
+    f.vnet.flags = v.flags;
+    f.vnet.gso_type = v.gso_type;
+    f.vnet.hdr_len = v.hdr_len;
+    f.vnet.gso_size = v.gso_size;
+    f.vnet.csum_start = v.csum_start;
+    f.vnet.csum_offset = v.csum_offset;
+  }
+  stats_.rx_bytes += f.len;
+  return true;
+}
+
+size_t AfPacketIo::receive(std::span<Frame> out) {
+  const size_t n = options_.tpacket_version == 3 ? receiveV3(out) : receiveV2(out);
   stats_.rx_frames += n;
   if (n) ++stats_.rx_batches;
   return n;
 }
 
+size_t AfPacketIo::receiveV2(std::span<Frame> out) {
+  size_t n = 0;
+  while (n < out.size() && held_ < slot_count_) {
+    uint8_t* slot = slotAt(ring_, slot_size_, head_);
+    if ((__atomic_load_n(v2Status(slot), __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0) break;
+    head_ = head_ + 1 == slot_count_ ? 0 : head_ + 1;
+    ++held_;
+    const auto* h = reinterpret_cast<const tpacket2_hdr*>(slot);
+    if (takeFrame(out[n], slot + h->tp_mac, h->tp_snaplen, h->tp_len)) ++n;
+  }
+  return n;
+}
+
+size_t AfPacketIo::receiveV3(std::span<Frame> out) {
+  size_t n = 0;
+  while (n < out.size()) {
+    if (block_frames_left_ == 0) {  // take the next retired block
+      if (held_ == slot_count_) break;
+      uint8_t* block = slotAt(ring_, slot_size_, head_);
+      if ((__atomic_load_n(v3Status(block), __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0) break;
+      head_ = head_ + 1 == slot_count_ ? 0 : head_ + 1;
+      ++held_;
+      const auto& bh = reinterpret_cast<const tpacket_block_desc*>(block)->hdr.bh1;
+      block_frames_left_ = bh.num_pkts;
+      block_next_ = block + bh.offset_to_first_pkt;
+      continue;
+    }
+    auto* h = reinterpret_cast<tpacket3_hdr*>(block_next_);
+    uint8_t* at = block_next_;
+    block_next_ += h->tp_next_offset;
+    --block_frames_left_;
+    if (takeFrame(out[n], at + h->tp_mac, h->tp_snaplen, h->tp_len)) ++n;
+  }
+  return n;
+}
+
 void AfPacketIo::release() {
-  const uint32_t count = options_.frame_count;
-  while (held_ > 0) {
-    auto* h = frameAt(ring_, options_.frame_size, released_);
-    __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-    released_ = released_ + 1 == count ? 0 : released_ + 1;
+  // V3: the block still being read stays ours (its remaining frames come with the next call).
+  const uint32_t keep = options_.tpacket_version == 3 && block_frames_left_ > 0 ? 1 : 0;
+  auto* status = options_.tpacket_version == 3 ? v3Status : v2Status;
+  while (held_ > keep) {
+    __atomic_store_n(status(slotAt(ring_, slot_size_, released_)), TP_STATUS_KERNEL,
+                     __ATOMIC_RELEASE);
+    released_ = released_ + 1 == slot_count_ ? 0 : released_ + 1;
     --held_;
   }
 }
@@ -194,7 +264,8 @@ IoStats AfPacketIo::stats() const {
   tpacket_stats st{};
   socklen_t len = sizeof st;
   // Reading resets the kernel's counters, so they are accumulated here.
-  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) stats_.rx_kernel_drops += st.tp_drops;
+  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+    stats_.rx_kernel_drops += st.tp_drops;
   return stats_;
 }
 

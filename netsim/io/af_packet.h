@@ -1,11 +1,12 @@
 #pragma once
-// AF_PACKET backend: a TPACKET_V2 RX ring (mmap, zero-copy receive) and sendmmsg() for
-// transmission, both with PACKET_VNET_HDR so TCP super-packets (GSO/GRO on veth) pass whole
-// with their CHECKSUM_PARTIAL state, and PACKET_QDISC_BYPASS on the send side.
+// AF_PACKET backend: an mmap RX ring (zero-copy receive) and sendmmsg() for transmission, both
+// with PACKET_VNET_HDR so TCP super-packets (GSO/GRO on veth) pass whole with their
+// CHECKSUM_PARTIAL state, and PACKET_QDISC_BYPASS on the send side.
 //
-// Why V2 and not V3: a V3 block is handed to user space only when it is full or its retire
-// timer (>= 1 ms) fires, so a lone request/response packet waits up to that timer. V2 hands
-// over every frame at once. See docs/dataplane.md for the measurement.
+// The ring is TPACKET_V2 (one fixed-size slot per frame, handed over at once) by default, or
+// TPACKET_V3 (frames packed into blocks; a block reaches user space when it is full or its
+// retire timer, >= 1 ms, fires). V2 is the default because a lone request/response packet would
+// wait for that timer under V3; docs/benchmarks.md has both measured.
 #include <memory>
 #include <string>
 
@@ -26,9 +27,14 @@ struct InterfaceInfo {
 common::Result<InterfaceInfo> interfaceInfo(const std::string& name);
 
 struct AfPacketOptions {
-  // Ring geometry: frame_size must hold the largest super-packet (64 KiB + headers) for GSO.
+  int tpacket_version = 2;  // 2 or 3
+  // V2 geometry: frame_size must hold the largest super-packet (64 KiB + headers) for GSO.
   uint32_t frame_size = 69632;  // 17 pages
   uint32_t frame_count = 128;
+  // V3 geometry (about the same memory as V2): a block holds many small frames or a few large.
+  uint32_t block_size = 256 << 10;
+  uint32_t block_count = 32;
+  uint32_t block_retire_ms = 1;  // the kernel's minimum
   bool vnet_hdr = true;
   bool qdisc_bypass = true;
   int sndbuf = 4 << 20;
@@ -53,15 +59,25 @@ class AfPacketIo final : public PacketIo {
 
  private:
   AfPacketIo() = default;
+  common::Status setUpRing();
+  size_t receiveV2(std::span<Frame> out);
+  size_t receiveV3(std::span<Frame> out);
+  // Points `f` at a received frame that starts at `mac`; false if it was truncated.
+  bool takeFrame(Frame& f, uint8_t* mac, uint32_t snaplen, uint32_t len);
 
   common::UniqueFd fd_;
   InterfaceInfo info_;
   AfPacketOptions options_;
   uint8_t* ring_ = nullptr;
   size_t ring_bytes_ = 0;
-  uint32_t head_ = 0;      // next frame to look at
-  uint32_t released_ = 0;  // first frame not yet given back
-  uint32_t held_ = 0;      // frames handed out since release()
+  uint32_t slot_size_ = 0;   // V2: frame size, V3: block size
+  uint32_t slot_count_ = 0;  // V2: frames, V3: blocks
+  uint32_t head_ = 0;        // next slot to look at
+  uint32_t released_ = 0;    // first slot not yet given back
+  uint32_t held_ = 0;        // slots taken since release()
+  // V3: the block being read (the last one taken), how many of its frames are left, the next.
+  uint32_t block_frames_left_ = 0;
+  uint8_t* block_next_ = nullptr;
   mutable IoStats stats_;
 };
 
