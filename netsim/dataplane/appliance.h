@@ -60,6 +60,8 @@ class Appliance {
 
   size_t portCount() const { return ports_.size(); }
   const Counters& counters() const { return counters_; }
+  // For the event loop's own counters (Loop.*).
+  void count(Counter c, uint64_t n = 1) { counters_.inc(c, n); }
   const nat::Engine& engine() const { return *engine_; }
   const ApplianceConfig& config() const { return config_; }
   std::vector<NeighbourInfo> neighbours() const;

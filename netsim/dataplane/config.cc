@@ -1,5 +1,8 @@
 #include "netsim/dataplane/config.h"
 
+#include <cstdlib>
+#include <string>
+
 namespace netsim::dataplane {
 
 using common::ErrorCode;
@@ -12,7 +15,30 @@ const char* roleName(Role role) {
 common::Result<Role> parseRole(const std::string& text) {
   if (text == "nat-gateway") return Role::kNatGateway;
   if (text == "internet-gateway") return Role::kInternetGateway;
-  return makeError(ErrorCode::kInvalidArgument, "role must be nat-gateway or internet-gateway, not '" + text + "'");
+  return makeError(ErrorCode::kInvalidArgument,
+                   "role must be nat-gateway or internet-gateway, not '" + text + "'");
+}
+
+common::Status applyTuningEnvironment(ApplianceConfig& config) {
+  auto number = [](const char* name, long lo, long hi, long& out) -> common::Status {
+    const char* text = std::getenv(name);
+    if (text == nullptr || *text == 0) return {};
+    char* end = nullptr;
+    long v = std::strtol(text, &end, 10);
+    if (*end != 0 || v < lo || v > hi) {
+      return makeError(ErrorCode::kInvalidArgument, std::string(name) + " must be a number in [" +
+                                                        std::to_string(lo) + ", " +
+                                                        std::to_string(hi) + "]");
+    }
+    out = v;
+    return {};
+  };
+  long busy = config.busy_poll.count(), version = config.tpacket_version;
+  if (auto st = number("NETSIM_APPLIANCE_BUSY_POLL_US", 0, 1'000'000, busy); !st) return st;
+  if (auto st = number("NETSIM_APPLIANCE_TPACKET", 2, 3, version); !st) return st;
+  config.busy_poll = std::chrono::microseconds(busy);
+  config.tpacket_version = static_cast<int>(version);
+  return {};
 }
 
 common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
@@ -20,7 +46,8 @@ common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
   if (c.role == Role::kInternetGateway) {
     cfg = nat::profiles::staticOneToOne(c.mappings);
   } else {
-    if (c.interfaces.empty()) return makeError(ErrorCode::kInvalidArgument, "a NAT gateway needs an interface");
+    if (c.interfaces.empty())
+      return makeError(ErrorCode::kInvalidArgument, "a NAT gateway needs an interface");
     std::vector<common::Ipv4Address> pool{c.interfaces.front().address.address()};
     if (c.profile == "aws-nat-gateway") {
       cfg = nat::profiles::awsNatGateway(pool);
@@ -48,24 +75,28 @@ common::Result<common::Ipv4Address> address(const std::string& text, const std::
 common::Result<InterfaceConfig> parseInterface(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    return makeError(ErrorCode::kInvalidArgument, "interface must look like eth0=10.0.1.10/24, not '" + text + "'");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "interface must look like eth0=10.0.1.10/24, not '" + text + "'");
   }
   auto cidr = common::Cidr::parse(text.substr(eq + 1));
-  if (!cidr) return makeError(ErrorCode::kInvalidArgument, "bad address in interface '" + text + "'");
+  if (!cidr)
+    return makeError(ErrorCode::kInvalidArgument, "bad address in interface '" + text + "'");
   return InterfaceConfig{text.substr(0, eq), *cidr};
 }
 
 common::Result<RouteConfig> parseRoute(const std::string& text) {
   auto at = text.rfind('@');
   if (at == std::string::npos || at + 1 == text.size()) {
-    return makeError(ErrorCode::kInvalidArgument, "route must look like 0.0.0.0/0=10.0.1.1@eth0, not '" + text + "'");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "route must look like 0.0.0.0/0=10.0.1.1@eth0, not '" + text + "'");
   }
   RouteConfig r;
   r.ifname = text.substr(at + 1);
   std::string left = text.substr(0, at);
   auto eq = left.find('=');
   auto cidr = common::Cidr::parse(left.substr(0, eq));
-  if (!cidr) return makeError(ErrorCode::kInvalidArgument, "bad destination in route '" + text + "'");
+  if (!cidr)
+    return makeError(ErrorCode::kInvalidArgument, "bad destination in route '" + text + "'");
   r.destination = common::Cidr(cidr->network(), cidr->prefixLength());
   if (eq != std::string::npos) {
     auto gw = address(left.substr(eq + 1), "route '" + text + "'");
@@ -78,7 +109,8 @@ common::Result<RouteConfig> parseRoute(const std::string& text) {
 common::Result<nat::StaticMapping> parseMapping(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos) {
-    return makeError(ErrorCode::kInvalidArgument, "mapping must look like 10.0.1.10=203.0.113.10, not '" + text + "'");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "mapping must look like 10.0.1.10=203.0.113.10, not '" + text + "'");
   }
   auto in = address(text.substr(0, eq), "mapping");
   if (!in) return in.error();

@@ -1,6 +1,7 @@
 #pragma once
 // What one userspace appliance is: its role, its interfaces (which the kernel of its namespace
 // leaves unaddressed), its routes and its NAT. Built from the command line the planner writes.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,17 @@ struct ApplianceConfig {
   std::string outside_interface = "inet";
   double time_factor = 1.0;
   std::string control_socket;  // "" = none
+  // Data-plane tuning; the defaults are the measured best here (docs/benchmarks.md). After
+  // traffic the loop keeps checking the rings for `busy_poll` before it blocks in poll().
+  std::chrono::microseconds busy_poll{0};
+  int tpacket_version = 2;  // AF_PACKET RX ring: 2 (a frame per slot) or 3 (packed blocks)
 };
 
 const char* roleName(Role role);
+
+// Overrides the tuning from NETSIM_APPLIANCE_BUSY_POLL_US and NETSIM_APPLIANCE_TPACKET (the
+// benchmark compares settings with them; `netsim up` passes its environment on).
+common::Status applyTuningEnvironment(ApplianceConfig& config);
 common::Result<Role> parseRole(const std::string& text);
 
 // The NAT engine configuration for this appliance.

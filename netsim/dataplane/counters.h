@@ -29,7 +29,9 @@ namespace netsim::dataplane {
   X(kDropTooBig, "Drop.TooBig")              /* larger than the MTU without DF */     \
   X(kDropNeighbourQueue, "Drop.NeighbourQueueFull")                                   \
   X(kDropNeighbourFailed, "Drop.NeighbourFailed") /* ARP got no answer */             \
-  X(kDropTx, "Drop.TxRefused")               /* the kernel refused the frame */
+  X(kDropTx, "Drop.TxRefused")               /* the kernel refused the frame */  \
+  X(kLoopSleeps, "Loop.Sleeps")              /* blocking poll() calls (idle) */  \
+  X(kLoopWakeups, "Loop.Wakeups")            /* ...that returned with frames */
 
 enum class Counter : uint8_t {
 #define NETSIM_DP_ENUM(e, n) e,

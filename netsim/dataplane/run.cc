@@ -34,7 +34,8 @@ common::Error sysError(const std::string& what) {
 
 common::Result<common::UniqueFd> openControl(const std::string& path) {
   sockaddr_un a{};
-  if (path.size() >= sizeof a.sun_path) return makeError(ErrorCode::kInvalidArgument, "control socket path too long");
+  if (path.size() >= sizeof a.sun_path)
+    return makeError(ErrorCode::kInvalidArgument, "control socket path too long");
   common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.valid()) return sysError("control socket");
   a.sun_family = AF_UNIX;
@@ -71,6 +72,15 @@ void serveControl(int listen_fd, const Appliance& a, Nanos now, double uptime) {
   }
 }
 
+// Tells the CPU (and a hyperthread sibling) that this is a spin-wait loop.
+inline void spinPause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 }  // namespace
 
 common::Status dropAllCapabilities() {
@@ -87,11 +97,15 @@ common::Status dropAllCapabilities() {
   return {};
 }
 
-common::Status runAppliance(const ApplianceConfig& config, const std::atomic<bool>& stop) {
+common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool>& stop) {
+  ApplianceConfig config = given;
+  if (auto st = applyTuningEnvironment(config); !st) return st;
+  io::AfPacketOptions io_options;
+  io_options.tpacket_version = config.tpacket_version;
   std::vector<std::unique_ptr<io::AfPacketIo>> ios;
   std::vector<PortSetup> ports;
   for (const auto& i : config.interfaces) {
-    auto io = io::AfPacketIo::open(i.name);
+    auto io = io::AfPacketIo::open(i.name, io_options);
     if (!io) return io.error();
     PortSetup p;
     p.io = io->get();
@@ -113,33 +127,63 @@ common::Status runAppliance(const ApplianceConfig& config, const std::atomic<boo
   if (auto st = dropAllCapabilities(); !st) return st;
   std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
   for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
-  std::cerr << " (capabilities dropped)" << std::endl;
+  std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count()
+            << " us, capabilities dropped)" << std::endl;
 
   const auto start = Clock::now();
   auto nowNs = [&] { return std::chrono::duration_cast<Nanos>(Clock::now() - start); };
   std::vector<pollfd> fds;
   for (const auto& io : ios) fds.push_back({io->fd(), POLLIN, 0});
   if (control.valid()) fds.push_back({control.get(), POLLIN, 0});
-  Nanos last_tick{0};
-  const Nanos tick_every = std::chrono::milliseconds(20);
-  while (!stop.load(std::memory_order_relaxed)) {
-    // Drain every ring before sleeping; bounded rounds keep ticks and the control socket alive.
-    bool busy = true;
-    for (int round = 0; busy && round < 64; ++round) {
-      busy = false;
-      Nanos now = nowNs();
-      for (size_t i = 0; i < ios.size(); ++i) busy |= (*app)->pollPort(i, now) > 0;
-    }
-    Nanos now = nowNs();
-    if (now - last_tick >= tick_every) {
-      (*app)->tick(now);
-      last_tick = now;
-    }
-    int rc = ::poll(fds.data(), fds.size(), busy ? 0 : 20);
+  auto pollOnce = [&](int timeout_ms) -> common::Status {
+    int rc = ::poll(fds.data(), fds.size(), timeout_ms);
     if (rc < 0 && errno != EINTR) return sysError("poll");
     if (control.valid() && (fds.back().revents & POLLIN)) {
       double up = std::chrono::duration<double>(Clock::now() - start).count();
       serveControl(control.get(), **app, nowNs(), up);
+    }
+    return {};
+  };
+  const Nanos tick_every = std::chrono::milliseconds(20);
+  Nanos last_tick{0};
+  Nanos last_frame = -config.busy_poll;
+  bool slept = false;
+  while (!stop.load(std::memory_order_relaxed)) {
+    // Drain every ring; bounded rounds keep ticks and the control socket alive under load.
+    // One clock read per round: the packets of a burst share their timestamp.
+    size_t frames = 0;
+    for (int round = 0; round < 64; ++round) {
+      const Nanos now = nowNs();
+      size_t got = 0;
+      for (size_t i = 0; i < ios.size(); ++i) got += (*app)->pollPort(i, now);
+      if (got == 0) break;
+      frames += got;
+      last_frame = now;
+    }
+    if (slept && frames > 0) (*app)->count(Counter::kLoopWakeups);
+    slept = false;
+    const Nanos now = nowNs();
+    const bool tick_due = now - last_tick >= tick_every;
+    if (tick_due) {
+      (*app)->tick(now);
+      last_tick = now;
+    }
+    // A wake-up from poll() costs the sender a try_to_wake_up and us a context switch (on an
+    // idle vCPU also an IPI). With busy_poll set, recent traffic keeps us checking the ring
+    // (a load of the next slot's status) instead; it pays only with a spare CPU (see
+    // docs/benchmarks.md). Otherwise block in poll(), so that an idle lab stays idle.
+    if (now - last_frame < config.busy_poll) {
+      if (tick_due) {
+        if (auto st = pollOnce(0); !st) return st;
+      } else {
+        spinPause();
+      }
+      continue;
+    }
+    if (auto st = pollOnce(frames > 0 ? 0 : 20); !st) return st;
+    if (frames == 0) {
+      (*app)->count(Counter::kLoopSleeps);
+      slept = true;
     }
   }
   if (!config.control_socket.empty()) ::unlink(config.control_socket.c_str());

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "netsim/dataplane/config.h"
 #include "netsim/dataplane/stats.h"
 
@@ -38,6 +40,26 @@ TEST(ApplianceConfig, TimeFactorScalesTheEngine) {
   EXPECT_EQ(n->public_addresses[0].str(), "10.0.1.10");
   c.profile = "nope";
   EXPECT_FALSE(natConfig(c).ok());
+}
+
+TEST(ApplianceConfig, TuningComesFromTheEnvironment) {
+  ApplianceConfig c;
+  EXPECT_EQ(c.tpacket_version, 2);
+  EXPECT_EQ(c.busy_poll.count(), 0);
+  ::setenv("NETSIM_APPLIANCE_TPACKET", "3", 1);
+  ::setenv("NETSIM_APPLIANCE_BUSY_POLL_US", "150", 1);
+  ASSERT_TRUE(applyTuningEnvironment(c));
+  EXPECT_EQ(c.tpacket_version, 3);
+  EXPECT_EQ(c.busy_poll.count(), 150);
+  ::setenv("NETSIM_APPLIANCE_TPACKET", "4", 1);
+  EXPECT_FALSE(applyTuningEnvironment(c));
+  ::setenv("NETSIM_APPLIANCE_TPACKET", "2x", 1);
+  EXPECT_FALSE(applyTuningEnvironment(c));
+  ::unsetenv("NETSIM_APPLIANCE_TPACKET");
+  ::unsetenv("NETSIM_APPLIANCE_BUSY_POLL_US");
+  ApplianceConfig d;
+  ASSERT_TRUE(applyTuningEnvironment(d));
+  EXPECT_EQ(d.tpacket_version, 2);
 }
 
 TEST(StatsRequest, Parses) {
