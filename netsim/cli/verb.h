@@ -71,5 +71,6 @@ int runAppliance(const Args& args);
 int runStats(const Args& args);
 int runLb(const Args& args);
 int runTargets(const Args& args);
+int runDemoApp(const Args& args);
 
 }  // namespace netsim::cli

@@ -253,6 +253,7 @@ class Builder {
         }
         netns::SpawnOptions opts;
         opts.detach = true;
+        opts.env = {{"NETSIM_LAB", w_.lab}, {"NETSIM_NODE", p.node}};  // who am I, for lab programs
         opts.stdout_path = logDir(w_.lab) + "/" + p.node + "." + p.role + ".log";
         opts.stderr_path = opts.stdout_path;
         pids[i] = netns::spawnInNamespace(ns_.at(p.ns), argv, opts);

@@ -128,6 +128,9 @@ struct Instance {
   std::string asg;          // set when created by an auto scaling group
   bool ssh = false;         // runs a real OpenSSH server on tcp 22 (default: true for bastions)
   std::vector<Forward> forwards;  // bastion port forwards (netsim-forwarder)
+  // What the instance runs instead of the built-in responder (it serves the `listen` ports);
+  // auto scaling instances get their launch template's command. Split on spaces; '...' quotes.
+  std::string command;
   SourceLocation where;
   // The address the internet sees, if any (EIP wins over an auto-assigned public IP).
   std::optional<Ipv4Address> publicAddress(const std::vector<ElasticIp>& eips) const;

@@ -22,4 +22,32 @@ std::string interfaceName(const std::string& wanted) {
   return wanted.substr(0, 10) + "~" + common::shortHash(wanted, 4);
 }
 
+std::vector<std::string> splitCommand(const std::string& command) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : command) {
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) out.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) out.push_back(word);
+  return out;
+}
+
 }  // namespace netsim::plan

@@ -2,6 +2,7 @@
 // Deterministic names for what a lab creates. Namespaces are "nsim.<lab>.<node>": the dots
 // cannot appear in lab or node names, so `down` finds a lab's namespaces by prefix alone.
 #include <string>
+#include <vector>
 
 namespace netsim::plan {
 
@@ -21,5 +22,8 @@ std::string labNamespacePrefix(const std::string& lab);  // "nsim.<lab>."
 // A Linux interface name (at most 15 characters) for `wanted`; long names keep a readable start
 // and get a hash suffix so they stay unique.
 std::string interfaceName(const std::string& wanted);
+
+// A command line as argv: split on spaces and tabs; '...' and "..." quote (no escapes).
+std::vector<std::string> splitCommand(const std::string& command);
 
 }  // namespace netsim::plan

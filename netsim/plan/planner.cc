@@ -436,6 +436,17 @@ class Planner {
       return (i.ssh && port == 22) || std::find(http.begin(), http.end(), port) != http.end() ||
              std::any_of(i.forwards.begin(), i.forwards.end(), [&](const model::Forward& f) { return f.listen == port; });
     });
+    if (!i.command.empty()) {
+      // The instance's own program serves its ports (an auto scaling group's launch template).
+      ProcessSpec p;
+      p.ns = ns(i.name);
+      p.node = i.name;
+      p.role = "app";
+      p.argv = splitCommand(i.command);
+      if (!i.listen_tcp.empty()) p.ready_port = i.listen_tcp.front();
+      w_.processes.push_back(p);
+      return;
+    }
     responder(i.name, tcp, udp, http);
   }
 

@@ -112,6 +112,7 @@ class Completer {
         inst.role = model::InstanceRole::kWeb;
         inst.security_groups = g.security_groups;
         inst.listen_tcp = g.listen_tcp;
+        inst.command = g.launch_command;
         inst.asg = g.name;
         inst.where = g.where;
         m_.instances.push_back(std::move(inst));

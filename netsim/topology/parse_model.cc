@@ -171,9 +171,10 @@ void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
   for (size_t i = 0; i < items.size(); ++i) {
     MapReader r(items[i], indexed("instances", i), ctx,
                 {"name", "subnet", "private_ip", "public_ip", "eip", "role", "source_dest_check",
-                 "security_groups", "listen", "ssh", "forwards"});
+                 "security_groups", "listen", "ssh", "forwards", "command"});
     if (!r.valid()) continue;
     model::Instance inst;
+    inst.command = r.str("command").value_or("");
     inst.name = r.str("name", true).value_or("");
     inst.subnet = r.str("subnet", true).value_or("");
     if (auto a = r.address("private_ip")) inst.private_ip = *a;

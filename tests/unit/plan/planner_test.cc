@@ -178,5 +178,21 @@ TEST(PlannerTest, LoadBalancerNamesResolveInsideAndOutside) {
   EXPECT_EQ(*internal, m.findLoadBalancer("inside-alb")->node_ips);
 }
 
+
+TEST(PlannerTest, SplitsCommandsOnSpacesWithQuotes) {
+  EXPECT_EQ(splitCommand("netsim demo-app  --port 8080"), (std::vector<std::string>{"netsim", "demo-app", "--port", "8080"}));
+  EXPECT_EQ(splitCommand("sh -c 'echo a b' \"\""), (std::vector<std::string>{"sh", "-c", "echo a b", ""}));
+  EXPECT_TRUE(splitCommand("   ").empty());
+}
+
+TEST(PlannerTest, AutoScalingInstancesRunTheirLaunchTemplatesCommand) {
+  auto w = planLab(defaultModel(), "x");
+  const auto* app = processOf(w, "web-1", "app");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(app->argv, (std::vector<std::string>{"netsim", "demo-app", "--port", "8080"}));
+  EXPECT_EQ(app->ready_port, 8080);
+  EXPECT_EQ(processOf(w, "web-1", "responder"), nullptr);  // the app serves the instance's ports
+}
+
 }  // namespace
 }  // namespace netsim::plan

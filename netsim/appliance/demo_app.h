@@ -1,0 +1,30 @@
+#pragma once
+// `netsim demo-app`: the web application the auto scaling demo runs on its instances. Every
+// request belongs to a session (cookie `demo-session`, made on the first request) whose counter
+// it increments and returns, with the serving instance's name, so a client sees at once whether
+// its session survived a move to another instance:
+//   stateful  (default): the counters live in this process's memory;
+//   stateless (--redis HOST:PORT): they live in Redis, shared by every instance.
+// GET /health answers 200 without a session. ?work_ms=N burns N ms of CPU first (to drive CPU
+// scaling policies), ?sleep_ms=N waits N ms (response-time policies).
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "netsim/common/result.h"
+
+namespace netsim::appliance {
+
+struct DemoAppConfig {
+  std::string node;  // the instance's name (NETSIM_NODE when not given)
+  uint16_t port = 8080;
+  std::string redis;  // "host:port" for the stateless mode; "" = stateful
+};
+
+// One answer line: "demo-app node=web-1 session=ab12.. count=3 store=memory".
+std::string demoAppLine(const std::string& node, const std::string& session, uint64_t count, const std::string& store);
+
+// Serves until `stop` becomes true.
+common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& stop);
+
+}  // namespace netsim::appliance
