@@ -300,11 +300,25 @@ struct TargetRef {
 // Splits "name[:port]" (port 0 when absent or not a number in 1..65535; `ok` false then).
 TargetRef parseTargetRef(const std::string& text, uint16_t default_port, bool* ok = nullptr);
 
+// Metric values are per evaluation period (AWS: 60 s, times the lab's time factor):
+// request-count-per-target = requests per in-service target in the period; cpu = average
+// CPUUtilization (%, one vCPU) of the group's instances; response-time = average
+// TargetResponseTime in seconds.
 struct ScalingPolicy {
   std::string name;
   std::string type = "target-tracking";  // target-tracking, step, scheduled
   std::string metric;                    // cpu, request-count-per-target, response-time
-  double target = 0;
+  double target = 0;                     // target-tracking: the value to hold
+  // step: an alarm (metric `comparison` threshold for `evaluation_periods` periods in a row)
+  // that changes the desired capacity by `adjustment` (negative: scale in).
+  double threshold = 0;
+  std::string comparison = ">=";  // >= or <=
+  int evaluation_periods = 1;
+  int adjustment = 1;
+  // scheduled: `desired` capacity from `after` seconds (times the time factor) after `up`.
+  double after_s = 0;
+  int scheduled_desired = 0;
+  SourceLocation where;
 };
 
 struct AutoScalingGroup {
@@ -317,7 +331,9 @@ struct AutoScalingGroup {
   std::string launch_command;  // what a new instance runs
   std::vector<uint16_t> listen_tcp;
   std::string health_check_type = "EC2";  // or ELB
+  int health_check_grace_s = 300;         // a new instance's ELB health is ignored this long
   int cooldown_s = 300;
+  std::string notification_webhook;       // http://HOST[:PORT]/PATH inside the lab; "" = none
   std::vector<ScalingPolicy> policies;
   std::vector<std::string> security_groups;
   SourceLocation where;

@@ -404,7 +404,8 @@ void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) 
   for (size_t i = 0; i < asgs.size(); ++i) {
     MapReader r(asgs[i], indexed("auto_scaling_groups", i), ctx,
                 {"name", "subnets", "min", "desired", "max", "target_groups", "launch_template",
-                 "health_check_type", "cooldown", "policies", "security_groups"});
+                 "health_check_type", "health_check_grace_period", "cooldown", "policies", "security_groups",
+                 "notifications"});
     if (!r.valid()) continue;
     model::AutoScalingGroup g;
     g.name = r.str("name", true).value_or("");
@@ -415,6 +416,11 @@ void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) 
     g.target_groups = r.strList("target_groups");
     g.health_check_type = r.choice("health_check_type", {"EC2", "ELB"}).value_or("EC2");
     g.cooldown_s = static_cast<int>(r.integer("cooldown", 0, 86400).value_or(300));
+    g.health_check_grace_s = static_cast<int>(r.integer("health_check_grace_period", 0, 7200).value_or(300));
+    if (r.has("notifications")) {
+      MapReader n(r.node("notifications"), r.fieldPath("notifications"), ctx, {"webhook"});
+      if (n.valid()) g.notification_webhook = n.str("webhook").value_or("");
+    }
     g.security_groups = r.strList("security_groups");
     if (r.has("launch_template")) {
       MapReader lt(r.node("launch_template"), r.fieldPath("launch_template"), ctx, {"command", "listen"});
@@ -426,13 +432,27 @@ void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) 
     }
     auto policies = r.seq("policies");
     for (size_t j = 0; j < policies.size(); ++j) {
-      MapReader p(policies[j], indexed(r.fieldPath("policies"), j), ctx, {"name", "type", "metric", "target"});
+      MapReader p(policies[j], indexed(r.fieldPath("policies"), j), ctx,
+                  {"name", "type", "metric", "target", "threshold", "comparison", "evaluation_periods",
+                   "adjustment", "after", "desired"});
       if (!p.valid()) continue;
       model::ScalingPolicy pol;
       pol.name = p.str("name", true).value_or("");
       pol.type = p.choice("type", {"target-tracking", "step", "scheduled"}).value_or("target-tracking");
       pol.metric = p.choice("metric", {"cpu", "request-count-per-target", "response-time"}).value_or("cpu");
       pol.target = p.number("target").value_or(50);
+      pol.threshold = p.number("threshold").value_or(0);
+      pol.comparison = p.choice("comparison", {">=", "<="}).value_or(">=");
+      pol.evaluation_periods = static_cast<int>(p.integer("evaluation_periods", 1, 100).value_or(1));
+      pol.adjustment = static_cast<int>(p.integer("adjustment", -100, 100).value_or(1));
+      pol.after_s = p.number("after").value_or(0);
+      pol.scheduled_desired = static_cast<int>(p.integer("desired", 0, 100).value_or(0));
+      pol.where = p.where();
+      if (pol.type == "target-tracking" && pol.target <= 0) {
+        p.error("target", "a target-tracking policy needs a target above 0");
+      }
+      if (pol.type == "scheduled" && !p.has("desired")) p.error("desired", "a scheduled action needs desired");
+      if (pol.type == "step" && !p.has("threshold")) p.error("threshold", "a step policy needs an alarm threshold");
       g.policies.push_back(pol);
     }
     g.where = r.where();
