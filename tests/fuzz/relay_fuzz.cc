@@ -1,0 +1,124 @@
+// libFuzzer target over the text the relays are driven by: the bastion forwarder's rules
+// (netsim/appliance/forwarder.h: parseForwardRule for --forward, parseAllow for --allow,
+// sourceAllowed over the allow-list they build) and the load balancer node's control-socket
+// requests (netsim/proxy/lb_node.h: parseControlRequest), framed as the node reads them: at most
+// 4096 bytes up to the first newline. The input is taken as lines; each line goes through all
+// three parsers.
+// Oracles besides the sanitizers (no exception may escape either):
+//  - a parsed --forward rule written back in canonical form parses to the same rule;
+//  - a parsed --allow entry written back parses to the same port and block;
+//  - sourceAllowed agrees with a reference (no entry for the port: all; else any block holds the
+//    address, by shifting instead of masking) at each block's edges and just outside them;
+//  - a control request is bad exactly when it carries an error; a register request has a group,
+//    a name, an address and a port 1..65535 and written back parses to the same; a deregister
+//    request names a group and an IP:PORT key.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netsim/appliance/forwarder.h"
+#include "netsim/proxy/lb_node.h"
+
+namespace {
+
+using netsim::common::Cidr;
+using netsim::common::Ipv4Address;
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+std::string ruleText(const netsim::appliance::ForwardRule& r) {
+  std::string s;
+  if (r.listen_address) s += r.listen_address->str() + ":";
+  s += std::to_string(r.listen_port) + "=" + r.target.str() + ":" + std::to_string(r.target_port);
+  if (r.source) s += "@" + r.source->str();
+  return s;
+}
+
+bool sameRule(const netsim::appliance::ForwardRule& a, const netsim::appliance::ForwardRule& b) {
+  return a.listen_address == b.listen_address && a.listen_port == b.listen_port && a.target == b.target &&
+         a.target_port == b.target_port && a.source == b.source;
+}
+
+bool referenceContains(const Cidr& c, Ipv4Address a) {
+  const int shift = 32 - c.prefixLength();
+  return (uint64_t{a.value()} >> shift) == (uint64_t{c.address().value()} >> shift);
+}
+
+void checkControl(const std::string& line) {
+  using Kind = netsim::proxy::ControlRequest::Kind;
+  const auto r = netsim::proxy::parseControlRequest(line);
+  check((r.kind == Kind::kBad) == !r.error.empty());
+  if (r.kind == Kind::kRegister) {
+    check(!r.group.empty() && !r.target.name.empty() && r.target.port >= 1);
+    std::string again = "register " + r.group + " " + r.target.name + " " + r.target.ip.str() + " " +
+                        std::to_string(r.target.port);
+    if (!r.target.az.empty()) again += " " + r.target.az;
+    const auto b = netsim::proxy::parseControlRequest(again);
+    check(b.kind == Kind::kRegister && b.group == r.group && b.target.name == r.target.name &&
+          b.target.ip == r.target.ip && b.target.port == r.target.port && b.target.az == r.target.az);
+  } else if (r.kind == Kind::kDeregister) {
+    check(!r.group.empty() && r.key.find(':') != std::string::npos);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  // The control socket reads one request: up to 4096 bytes, cut at the first newline.
+  std::string control(input.substr(0, 4096));
+  if (auto nl = control.find('\n'); nl != std::string::npos) control.resize(nl);
+  checkControl(control);
+
+  netsim::appliance::ForwarderConfig cfg;
+  std::vector<Ipv4Address> probes;
+  size_t start = 0;
+  for (int lines = 0; start <= input.size() && lines < 64; ++lines) {
+    size_t nl = input.find('\n', start);
+    if (nl == std::string_view::npos) nl = input.size();
+    const std::string line(input.substr(start, nl - start));
+    start = nl + 1;
+
+    checkControl(line);
+    if (auto r = netsim::appliance::parseForwardRule(line)) {
+      check(r->listen_port >= 1 && r->target_port >= 1);
+      auto again = netsim::appliance::parseForwardRule(ruleText(*r));
+      check(again && sameRule(*again, *r));
+      cfg.rules.push_back(*r);
+      probes.push_back(r->target);
+      if (r->source) probes.push_back(*r->source);
+    }
+    if (auto a = netsim::appliance::parseAllow(line)) {
+      const auto& [port, block] = *a;
+      check(port >= 1 && block.prefixLength() >= 0 && block.prefixLength() <= 32);
+      auto again = netsim::appliance::parseAllow(std::to_string(port) + "=" + block.str());
+      check(again && again->first == port && again->second.network() == block.network() &&
+            again->second.prefixLength() == block.prefixLength());
+      cfg.allow[port].push_back(block);
+      const uint32_t lo = block.network().value(), hi = block.broadcast().value();
+      for (uint32_t v : {lo, hi, lo - 1, hi + 1, lo + (hi - lo) / 2}) probes.push_back(Ipv4Address(v));
+    }
+  }
+
+  std::vector<uint16_t> ports = {1, 22, 2222, 65535};
+  for (const auto& [port, blocks] : cfg.allow) ports.push_back(port);
+  for (const auto& r : cfg.rules) ports.push_back(r.listen_port);
+  if (probes.size() > 256) probes.resize(256);
+  for (uint16_t port : ports) {
+    auto it = cfg.allow.find(port);
+    for (Ipv4Address a : probes) {
+      bool want = it == cfg.allow.end();
+      if (!want) {
+        for (const auto& b : it->second) want = want || referenceContains(b, a);
+      }
+      check(netsim::appliance::sourceAllowed(cfg, port, a) == want);
+    }
+  }
+  return 0;
+}
