@@ -25,6 +25,8 @@ const std::vector<Verb>& verbs() {
       {"stats", "counters and sessions of a userspace NAT gateway or internet gateway", runStats},
       {"lb", "load balancers: nodes, metrics and target health", runLb},
       {"targets", "target group health; register and deregister targets", runTargets},
+      {"fail", "inject a fault: an AZ or a node cut off, or a link degraded with netem (root)", runFail},
+      {"recover", "undo faults injected with `fail` (root)", runRecover},
       {"demo-app", "the auto scaling demo's web app (session counters in memory or Redis)", runDemoApp},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},
   };

@@ -72,5 +72,7 @@ int runStats(const Args& args);
 int runLb(const Args& args);
 int runTargets(const Args& args);
 int runDemoApp(const Args& args);
+int runFail(const Args& args);
+int runRecover(const Args& args);
 
 }  // namespace netsim::cli

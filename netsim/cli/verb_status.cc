@@ -1,6 +1,10 @@
 #include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "netsim/cli/verb.h"
+#include "netsim/lab/faults.h"
 #include "netsim/lab/state.h"
 #include "netsim/lab/status.h"
 
@@ -34,11 +38,27 @@ int runStatus(const Args& args) {
   bool healthy = true;
   for (const auto& s : labs) healthy = healthy && s.healthy();
   if (vm->count("json")) {
-    std::cout << lab::formatStatusJson(labs);
+    // Each lab's active faults (netsim fail) under "faults".
+    auto j = nlohmann::json::parse(lab::formatStatusJson(labs), nullptr, false);
+    for (auto& l : j) {
+      if (!l.is_object()) continue;
+      auto faults = lab::activeFaults(l.value("lab", ""));
+      l["faults"] = nlohmann::json::parse(lab::faultsJson(faults ? *faults : std::vector<lab::Fault>{}));
+    }
+    std::cout << (j.is_discarded() ? lab::formatStatusJson(labs) : j.dump(2) + "\n");
   } else if (labs.empty()) {
     std::cout << "no labs (netsim up starts one)\n";
   } else {
-    for (const auto& s : labs) std::cout << lab::formatStatusText(s);
+    for (const auto& s : labs) {
+      std::cout << lab::formatStatusText(s);
+      auto faults = lab::activeFaults(s.lab);
+      if (!faults || faults->empty()) continue;
+      std::cout << "active faults:\n";
+      for (const auto& f : *faults) {
+        std::istringstream text(lab::formatFaultText(f));  // indented under the heading
+        for (std::string line; std::getline(text, line);) std::cout << "  " << line << "\n";
+      }
+    }
   }
   return healthy ? kExitOk : kExitFailed;
 }

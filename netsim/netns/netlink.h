@@ -47,6 +47,21 @@ struct LinkStats {
   uint64_t rx_dropped = 0, tx_dropped = 0;
 };
 
+// Link impairment applied with netem (and tbf for a rate) on an interface's egress.
+struct NetemSpec {
+  double loss_percent = 0;        // 0..100, each packet independently
+  uint32_t delay_us = 0;          // one way, added on this interface's egress
+  uint32_t jitter_us = 0;         // +- around delay_us (uniform)
+  uint64_t rate_bytes_per_s = 0;  // 0 = no rate limit
+  uint32_t limit_packets = 10000; // netem queue length
+};
+
+// The root qdisc of an interface as the kernel reports it.
+struct QdiscInfo {
+  std::string kind;    // "netem", "tbf", "noqueue", ...
+  std::string child;   // kind of the qdisc under it ("" if none)
+};
+
 struct LinkInfo {
   std::string name;
   int ifindex = 0;
@@ -110,6 +125,13 @@ class Netlink {
   Status deleteRoute(const RouteSpec& route);
   Status addRule(const RuleSpec& rule);
   Status deleteRule(const RuleSpec& rule);
+
+  // Replaces the root qdisc of `ifname` with netem (tbf at the root and netem under it when a
+  // rate is given too; tbf alone for a rate only). clearQdisc removes the root qdisc (the
+  // kernel puts the default back); no qdisc of ours is fine. Defined in qdisc.cc.
+  Status setNetem(const std::string& ifname, const NetemSpec& spec);
+  Status clearQdisc(const std::string& ifname);
+  Result<QdiscInfo> rootQdisc(const std::string& ifname);
 
   Result<int> ifindex(const std::string& ifname);
   Result<std::vector<LinkInfo>> listLinks();

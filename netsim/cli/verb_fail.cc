@@ -1,0 +1,198 @@
+// `netsim fail LAB az|node|link ...` and `netsim recover LAB ...`: fault injection on a running
+// lab (netsim/lab/faults.h). The topology comes from the lab's saved copy.
+#include <iostream>
+
+#include "netsim/cli/topology_arg.h"
+#include "netsim/cli/verb.h"
+#include "netsim/lab/faults.h"
+#include "netsim/lab/state.h"
+#include "netsim/plan/planner.h"
+
+namespace po = boost::program_options;
+
+namespace netsim::cli {
+
+namespace {
+
+int exitFor(const common::Error& e) {
+  return e.code == common::ErrorCode::kSystem || e.code == common::ErrorCode::kInternal ? kExitSystem
+                                                                                         : kExitBadInput;
+}
+
+int report(const char* verb, const common::Error& e) {
+  std::cerr << "netsim " << verb << ": " << e.message << "\n";
+  return exitFor(e);
+}
+
+}  // namespace
+
+int runFail(const Args& args) {
+  VerbParser p(
+      "netsim fail LAB az AZ [--kill] | node NODE [--kill] | link NODE[:IFACE] [--loss P%] [--delay D]\n"
+      "            [--jitter J] [--rate R] [--direction both|out|in]   [--json]",
+      "Injects a fault into a running lab; `netsim recover` undoes it, `netsim status` lists\n"
+      "active faults, `netsim down` removes them with the lab.\n"
+      "  az AZ     an availability-zone outage: every node with a leg in a subnet of AZ (a or\n"
+      "            us-east-1a) is cut off the network: each such leg's bridge port is set down,\n"
+      "            so nothing reaches the node and what it sends is lost. Processes keep running\n"
+      "            (a network outage); --kill also SIGKILLs the processes of nodes that live only\n"
+      "            in that AZ (instance loss). The VPC router and an endpoint's ENIs in other AZs\n"
+      "            stay up.\n"
+      "  node NODE one node cut off the same way (all its links; point-to-point links are set down\n"
+      "            at the node's end, routes through them come back on recover); --kill as above.\n"
+      "  link NODE degrades the node's links with netem (loss, delay, jitter) and tbf (rate), on the\n"
+      "            egress of the node's end (out), of the far end (in), or both (default: each\n"
+      "            direction gets the values, so --delay 50ms adds 100 ms to a round trip).\n"
+      "Units: --loss 30% ; --delay/--jitter 100ms, 1s, 250us ; --rate 10mbit, 1gbit, 500kbit (tc's\n"
+      "units: kbps/mbps are bytes per second). See docs/faults.md.",
+      "netsim fail demo az b && netsim fail demo link app-a --delay 50ms --loss 1% --rate 10mbit");
+  p.positionals()("lab", po::value<std::string>()->required(), "")("what", po::value<std::string>()->required(), "")(
+      "target", po::value<std::string>()->required(), "");
+  p.positional("lab");
+  p.positional("what");
+  p.positional("target");
+  p.options()("kill", po::bool_switch(), "az, node: also kill the nodes' processes (SIGKILL)")(
+      "loss", po::value<std::string>()->default_value("0%"), "link: packet loss, e.g. 30%")(
+      "delay", po::value<std::string>()->default_value("0ms"), "link: one-way delay, e.g. 100ms")(
+      "jitter", po::value<std::string>()->default_value("0ms"), "link: delay variation (+-), e.g. 10ms")(
+      "rate", po::value<std::string>(), "link: rate limit, e.g. 10mbit")(
+      "direction", po::value<std::string>()->default_value("both"), "link: both, out (from the node) or in")(
+      "json", po::bool_switch(), "print the recorded fault as JSON");
+  int code = 0;
+  auto vm = p.parse(args, code);
+  if (!vm) return code;
+  const auto lab = (*vm)["lab"].as<std::string>(), what = (*vm)["what"].as<std::string>(),
+             target = (*vm)["target"].as<std::string>();
+  if (auto st = lab::validateLabName(lab); !st) return report("fail", st.error());
+  if (what != "az" && what != "node" && what != "link") {
+    std::cerr << "netsim fail: '" << what << "' is not az, node or link\n";
+    return kExitBadInput;
+  }
+  const bool kill = (*vm)["kill"].as<bool>();
+  const bool shaping = !(*vm)["loss"].defaulted() || !(*vm)["delay"].defaulted() || !(*vm)["jitter"].defaulted() ||
+                       vm->count("rate") || !(*vm)["direction"].defaulted();
+  if (what != "link" && shaping) {
+    std::cerr << "netsim fail: --loss, --delay, --jitter, --rate and --direction go with `link`\n";
+    return kExitBadInput;
+  }
+  if (what == "link" && kill) {
+    std::cerr << "netsim fail: --kill goes with `az` or `node`\n";
+    return kExitBadInput;
+  }
+  auto m = loadLabTopologyOrReport(lab);
+  if (!m) return kExitBadInput;
+  const auto wiring = plan::planLab(*m, lab);
+  common::Result<lab::Fault> fault = common::makeError(common::ErrorCode::kInternal, "unreached");
+  if (what == "az") {
+    fault = lab::failAz(*m, wiring, target, {kill});
+  } else if (what == "node") {
+    fault = lab::failNode(*m, wiring, target, {kill});
+  } else {
+    netns::NetemSpec spec;
+    auto loss = lab::parsePercent((*vm)["loss"].as<std::string>());
+    if (!loss) return report("fail", loss.error());
+    auto delay = lab::parseDuration((*vm)["delay"].as<std::string>());
+    if (!delay) return report("fail", delay.error());
+    auto jitter = lab::parseDuration((*vm)["jitter"].as<std::string>());
+    if (!jitter) return report("fail", jitter.error());
+    spec.loss_percent = *loss;
+    spec.delay_us = *delay;
+    spec.jitter_us = *jitter;
+    if (vm->count("rate")) {
+      auto rate = lab::parseRate((*vm)["rate"].as<std::string>());
+      if (!rate) return report("fail", rate.error());
+      spec.rate_bytes_per_s = *rate;
+    }
+    if (!shaping) {
+      std::cerr << "netsim fail: a link fault needs --loss, --delay, --jitter or --rate\n";
+      return kExitBadInput;
+    }
+    const auto dir = (*vm)["direction"].as<std::string>();
+    lab::Direction d = lab::Direction::kBoth;
+    if (dir == "out") {
+      d = lab::Direction::kOut;
+    } else if (dir == "in") {
+      d = lab::Direction::kIn;
+    } else if (dir != "both") {
+      std::cerr << "netsim fail: --direction is both, out or in\n";
+      return kExitBadInput;
+    }
+    fault = lab::failLink(wiring, target, spec, d);
+  }
+  if (!fault) return report("fail", fault.error());
+  if ((*vm)["json"].as<bool>()) {
+    std::cout << lab::faultJson(*fault) << "\n";
+  } else {
+    std::cout << "failed " << lab::formatFaultText(*fault) << "undo: netsim recover " << lab << " " << what << " "
+              << target << "\n";
+  }
+  return kExitOk;
+}
+
+int runRecover(const Args& args) {
+  VerbParser p("netsim recover LAB (az AZ | node NODE | link NODE | --all) [--json]",
+               "Undoes faults injected with `netsim fail`, exactly as recorded: links set down are set\n"
+               "up again and the routes that went with them restored, netem/tbf qdiscs removed, and\n"
+               "processes killed with --kill started again with their recorded command line in their\n"
+               "namespace (the state file gets the new pids). A link that another active fault also\n"
+               "holds down stays down until that one is recovered too. Without arguments after LAB:\n"
+               "lists the active faults.",
+               "netsim recover demo az b");
+  p.positionals()("lab", po::value<std::string>()->required(), "")("what", po::value<std::string>()->default_value(""), "")(
+      "target", po::value<std::string>()->default_value(""), "");
+  p.positional("lab");
+  p.positional("what");
+  p.positional("target");
+  p.options()("all", po::bool_switch(), "recover every active fault")("json", po::bool_switch(), "print as JSON");
+  int code = 0;
+  auto vm = p.parse(args, code);
+  if (!vm) return code;
+  const auto lab = (*vm)["lab"].as<std::string>(), what = (*vm)["what"].as<std::string>(),
+             target = (*vm)["target"].as<std::string>();
+  const bool all = (*vm)["all"].as<bool>(), json = (*vm)["json"].as<bool>();
+  if (auto st = lab::validateLabName(lab); !st) return report("recover", st.error());
+  lab::RecoverSelector which;
+  which.all = all;
+  which.target = target;
+  if (what.empty() && !all) {
+    auto faults = lab::activeFaults(lab);
+    if (!faults) return report("recover", faults.error());
+    if (json) {
+      std::cout << lab::faultsJson(*faults);
+    } else if (faults->empty()) {
+      std::cout << "no active faults in lab " << lab << "\n";
+    } else {
+      std::cout << "active faults (recover one with `netsim recover " << lab << " KIND TARGET`, or --all):\n";
+      for (const auto& f : *faults) std::cout << lab::formatFaultText(f);
+    }
+    return kExitOk;
+  }
+  if (all && !what.empty()) {
+    std::cerr << "netsim recover: --all takes no fault\n";
+    return kExitBadInput;
+  }
+  if (!all) {
+    if (what == "az") which.kind = lab::FaultKind::kAz;
+    else if (what == "node") which.kind = lab::FaultKind::kNode;
+    else if (what == "link") which.kind = lab::FaultKind::kLink;
+    if (!which.kind || target.empty()) {
+      std::cerr << "netsim recover: give az AZ, node NODE, link NODE or --all\n";
+      return kExitBadInput;
+    }
+    if (auto colon = target.find(':'); colon != std::string::npos && what == "link") which.target = target.substr(0, colon);
+  }
+  auto m = loadLabTopologyOrReport(lab);
+  if (!m) return kExitBadInput;
+  auto r = lab::recover(*m, lab, which);
+  if (!r) return report("recover", r.error());
+  if (json) {
+    std::cout << lab::recoverReportJson(*r);
+  } else {
+    for (const auto& f : r->recovered) std::cout << "recovered " << f.id() << "\n";
+    for (const auto& s : r->restarted) std::cout << "  restarted " << s << "\n";
+    for (const auto& s : r->problems) std::cout << "  problem: " << s << "\n";
+  }
+  return r->problems.empty() ? kExitOk : kExitSystem;
+}
+
+}  // namespace netsim::cli
