@@ -72,6 +72,8 @@ int runStats(const Args& args);
 int runLb(const Args& args);
 int runTargets(const Args& args);
 int runDemoApp(const Args& args);
+int runAsg(const Args& args);
+int runAsgController(const Args& args);
 int runFail(const Args& args);
 int runRecover(const Args& args);
 

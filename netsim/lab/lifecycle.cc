@@ -19,6 +19,7 @@
 
 #include "netsim/common/log.h"
 #include "netsim/common/unique_fd.h"
+#include "netsim/lab/cgroup_cpu.h"
 #include "netsim/lab/state.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/netns/netlink.h"
@@ -50,18 +51,26 @@ netns::RouteType routeType(plan::RouteType t) {
 // Applies a plan step by step; every failure is wrapped with the step's name.
 class Builder {
  public:
-  Builder(const plan::Wiring& w, const UpOptions& o) : w_(w), o_(o) {}
+  // `extend`: add `w`'s nodes to a lab that is already up (its bridges and other namespaces
+  // exist; the state file gains the new namespaces and processes).
+  Builder(const plan::Wiring& w, const UpOptions& o, bool extend = false) : w_(w), o_(o), extend_(extend) {}
 
   Status run() {
-    state_.lab = w_.lab;
-    state_.topology = o_.topology_label;
-    state_.phase = "building";
-    state_.created = nowIso();
+    if (extend_) {
+      auto old = readState(w_.lab);
+      if (!old) return old.error();
+      state_ = *old;
+    } else {
+      state_.lab = w_.lab;
+      state_.topology = o_.topology_label;
+      state_.phase = "building";
+      state_.created = nowIso();
+    }
     for (const auto& n : w_.namespaces) state_.namespaces.push_back(n.name);
     if (auto st = writeState(state_); !st) return st;
     std::error_code ec;
     fs::create_directories(logDir(w_.lab), ec);
-    if (!o_.topology_text.empty()) {
+    if (!extend_ && !o_.topology_text.empty()) {
       std::ofstream(stateDir(w_.lab) + "/topology.yaml") << o_.topology_text;
     }
 
@@ -74,7 +83,7 @@ class Builder {
     if (auto st = step("files", [&] { return writeFiles(); }); !st) return st;
     if (auto st = step("processes", [&] { return startProcesses(); }); !st) return st;
     if (auto st = step("readiness", [&] { return waitUntilReady(); }); !st) return st;
-    state_.phase = "ready";
+    if (!extend_) state_.phase = "ready";
     return writeState(state_);
   }
 
@@ -118,7 +127,23 @@ class Builder {
     return {};
   }
 
+  // A namespace of the lab, opened on first use (when extending, most already exist).
+  Status openExisting(const std::string& name) {
+    if (ns_.count(name)) return {};
+    auto ns = netns::openNamespace(name);
+    if (!ns) return ns.error();
+    auto nl = netns::Netlink::open(*ns);
+    if (!nl) return nl.error();
+    nl_.emplace(name, std::move(*nl));
+    ns_.emplace(name, std::move(*ns));
+    return {};
+  }
+
   Status createLinks() {
+    for (const auto& v : w_.veths) {
+      if (auto st = openExisting(v.b_ns); !st) return st;
+      if (auto st = openExisting(v.a_ns); !st) return st;
+    }
     for (const auto& b : w_.bridges) {
       auto& nl = nl_.at(b.ns);
       if (auto st = nl.createBridge(b.name, b.mac); !st) return st;
@@ -339,6 +364,7 @@ class Builder {
 
   const plan::Wiring& w_;
   const UpOptions& o_;
+  bool extend_ = false;
   LabState state_;
   std::string detail_;
   std::map<std::string, netns::Namespace> ns_;
@@ -381,16 +407,63 @@ common::Status up(const plan::Wiring& wiring, const UpOptions& options) {
   return {};
 }
 
+common::Status addNodes(const plan::Wiring& part, const UpOptions& options) {
+  Status st;
+  {
+    Builder b(part, options, /*extend=*/true);
+    st = b.run();
+  }
+  if (!st) {
+    std::string cleanup;
+    for (const auto& n : part.namespaces) {
+      if (auto rm = removeNode(part.lab, n.node); !rm) cleanup += "; removing " + n.node + ": " + rm.error().message;
+    }
+    return makeError(st.error().code, st.error().message + (cleanup.empty() ? " (the new nodes were removed again)" : cleanup));
+  }
+  return {};
+}
+
+common::Status removeNode(const std::string& lab, const std::string& node) {
+  const std::string ns = plan::namespaceName(lab, node);
+  std::vector<pid_t> pids;
+  if (auto p = netns::pidsInNamespace(ns); p) pids = *p;
+  auto state = readState(lab);
+  if (state) {
+    for (const auto& p : state->processes) {
+      if (p.node == node && p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
+          inNamespace(p.pid, p.netns_inode)) {
+        pids.push_back(p.pid);
+      }
+    }
+  }
+  if (!pids.empty()) {
+    if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st;
+  }
+  if (auto names = netns::listNamespaces(); names && std::find(names->begin(), names->end(), ns) != names->end()) {
+    if (auto st = netns::deleteNamespace(ns); !st) return st;
+  }
+  std::error_code ec;
+  fs::remove_all("/etc/netns/" + ns, ec);
+  if (!state) return {};
+  std::erase(state->namespaces, ns);
+  std::erase_if(state->processes, [&](const ProcessRecord& p) { return p.node == node; });
+  return writeState(*state);
+}
+
 common::Result<DownReport> down(const std::string& lab) {
   if (auto st = validateLabName(lab); !st) return st.error();
   if (::geteuid() != 0) return makeError(ErrorCode::kSystem, "netsim down needs root (network namespaces)");
   DownReport report;
-  std::vector<std::string> mine;
-  if (auto names = netns::listNamespaces(); names) {
-    for (const auto& n : *names) {
-      if (n.rfind(plan::labNamespacePrefix(lab), 0) == 0) mine.push_back(n);
+  auto labNamespaces = [&] {
+    std::vector<std::string> out;
+    if (auto names = netns::listNamespaces(); names) {
+      for (const auto& n : *names) {
+        if (n.rfind(plan::labNamespacePrefix(lab), 0) == 0) out.push_back(n);
+      }
     }
-  }
+    return out;
+  };
+  std::vector<std::string> mine = labNamespaces();
   // Processes first: a namespace with a process inside would outlive its mount point.
   std::vector<pid_t> pids;
   for (const auto& n : mine) {
@@ -411,6 +484,23 @@ common::Result<DownReport> down(const std::string& lab) {
   if (!pids.empty()) {
     if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st.error();
   }
+  // The auto scaling controller may have made a node between the listing and its end: list
+  // again until nothing new appears, stopping what runs in the newcomers.
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::string> late;
+    for (const auto& n : labNamespaces()) {
+      if (std::find(mine.begin(), mine.end(), n) == mine.end()) late.push_back(n);
+    }
+    if (late.empty()) break;
+    std::vector<pid_t> more;
+    for (const auto& n : late) {
+      if (auto p = netns::pidsInNamespace(n); p) more.insert(more.end(), p->begin(), p->end());
+    }
+    if (!more.empty()) (void)netns::killPids(more, std::chrono::milliseconds(1000));
+    report.processes += static_cast<int>(more.size());
+    mine.insert(mine.end(), late.begin(), late.end());
+  }
+  removeCgroups(lab);
   std::string failures;
   for (const auto& n : mine) {
     if (auto st = netns::deleteNamespace(n); !st) {

@@ -22,6 +22,16 @@ struct UpOptions {
 // again and the error names the step. Refuses (kAlreadyExists) when the lab exists.
 common::Status up(const plan::Wiring& wiring, const UpOptions& options);
 
+// Adds nodes to a lab that is up (auto scaling launches): `part` holds only their namespaces,
+// legs (onto the lab's existing bridges), addresses, routes, rulesets and processes. They are
+// recorded in the state file, so `down` removes them with the rest. On failure the new nodes
+// are removed again.
+common::Status addNodes(const plan::Wiring& part, const UpOptions& options);
+
+// Removes one node of a running lab: its processes, namespace (and so its links), its
+// /etc/netns entry and its records in the state file.
+common::Status removeNode(const std::string& lab, const std::string& node);
+
 struct DownReport {
   int namespaces = 0;
   int processes = 0;

@@ -368,6 +368,7 @@ struct Model {
   int eip_quota = 5;
   double time_factor = 1.0;  // all AWS timers are multiplied by this
   std::string source_file;
+  std::string source_text;  // the YAML it was loaded from (the ASG controller re-plans from it)
   Vpc vpc;
   std::vector<Subnet> subnets;
   std::vector<RouteTable> route_tables;

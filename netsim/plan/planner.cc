@@ -13,6 +13,7 @@
 
 #include "netsim/common/hash.h"
 #include "netsim/plan/access.h"
+#include "netsim/plan/auto_scaling.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
@@ -542,6 +543,7 @@ Wiring planLab(const Model& m, const std::string& lab) {
   Wiring w = Planner(m, lab).run();
   addSecurityRules(m, w);   // security groups and network ACLs (security_rules.h)
   planLoadBalancing(m, w);  // LB node processes, NLB return path (load_balancing.h)
+  planAutoScaling(m, w);    // the auto scaling controller (auto_scaling.h)
   return w;
 }
 

@@ -120,7 +120,8 @@ std::string LbState::statsJson(TimePoint now) const {
             {"HTTPCode_Target_5XX_Count", tm.http_code_target_5xx},
             {"TargetResponseTime", {{"p50", tm.target_response_time.percentile(50)},
                                     {"p99", tm.target_response_time.percentile(99)},
-                                    {"samples", tm.target_response_time.count()}}},
+                                    {"samples", tm.target_response_time.count()},
+                                    {"sum", tm.target_response_time.sum()}}},
             {"targets", json::array()}};
     for (const auto& t : g.targets.targets()) {
       auto rq = g.requests_per_target.find(t.key());

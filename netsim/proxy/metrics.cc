@@ -15,6 +15,7 @@ void LatencyHistogram::add(double seconds) {
   if (b >= kBuckets) b = kBuckets - 1;
   ++buckets_[static_cast<size_t>(b)];
   ++count_;
+  sum_ += seconds;
 }
 
 double LatencyHistogram::percentile(double p) const {

@@ -15,11 +15,13 @@ class LatencyHistogram {
   // p in (0, 100]; 0 when empty. Returns the upper edge of the bucket holding the percentile.
   double percentile(double p) const;
   uint64_t count() const { return count_; }
+  double sum() const { return sum_; }  // seconds: with count(), averages over any interval
 
  private:
   static constexpr int kBuckets = 400;
   std::array<uint64_t, kBuckets> buckets_{};
   uint64_t count_ = 0;
+  double sum_ = 0;
 };
 
 struct TargetGroupMetrics {

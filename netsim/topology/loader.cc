@@ -38,6 +38,7 @@ LoadResult loadTopologyText(const std::string& text, const std::string& label) {
   }
   model::Model m;
   m.source_file = label;
+  m.source_text = text;
   detail::parseModel(root, ctx, m);
   if (!result.diagnostics.empty()) return result;
   detail::checkStructure(m, result.locations, result.diagnostics);

@@ -40,6 +40,11 @@ std::optional<Caps> capsOf(int pid) {
 // sshd keeps root: privilege separation needs setuid, chroot and the host keys, as on any host.
 const std::map<std::string, uint64_t> kAllowed = {
     {"sshd", ~0ull},
+    // The auto scaling controller creates and removes namespaces, links and processes at run
+    // time: it needs what `netsim up` needs (docs/auto-scaling.md).
+    {"asg-controller", ~0ull},
+    // A network load balancer node rewrites its own nftables chain when target health changes.
+    {"load-balancer-node", 1ull << 12 /* CAP_NET_ADMIN */},
 };
 
 class PrivilegesTest : public ::testing::Test {
