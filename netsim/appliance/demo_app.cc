@@ -5,11 +5,15 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <charconv>
 #include <random>
 #include <unordered_map>
 
+#include <hiredis/hiredis.h>
+
 #include "netsim/common/capabilities.h"
+#include "netsim/common/dns_query.h"
 
 namespace netsim::appliance {
 
@@ -63,6 +67,89 @@ class MemoryStore : public SessionStore {
 
  private:
   std::unordered_map<std::string, uint64_t> counts_;
+};
+
+// The stateless mode: counters in Redis (INCR session:<id>), shared by every instance. One
+// blocking connection with a short timeout, so a dead or unreachable Redis costs a request at
+// most one timeout and answers 503; after a failed connect the next attempt waits a little, so
+// requests in between fail at once instead of each waiting out the timeout. The host name is
+// resolved again on every connect (a replaced cache instance may come back elsewhere).
+class RedisStore : public SessionStore {
+ public:
+  RedisStore(std::string host, uint16_t port, std::string resolv_conf, std::chrono::milliseconds timeout)
+      : host_(std::move(host)), port_(port), resolv_conf_(std::move(resolv_conf)), timeout_(timeout) {}
+
+  common::Result<uint64_t> increment(const std::string& session) override {
+    const bool reused = ctx_ != nullptr;
+    auto r = incrementOnce(session);
+    // A connection Redis closed since (a restart) fails at once: one fresh try hides that. A
+    // timeout is not retried: the command may have run, and waiting twice is what we avoid.
+    if (!r && reused && last_io_closed_) r = incrementOnce(session);
+    return r;
+  }
+  std::string name() const override { return "redis"; }
+
+ private:
+  struct Free {
+    void operator()(redisContext* c) const { redisFree(c); }
+  };
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kRetryAfter{100};
+
+  std::string where() const { return "redis " + host_ + ":" + std::to_string(port_); }
+
+  common::Status connect() {
+    const auto now = Clock::now();
+    if (now < retry_after_) return common::makeError(common::ErrorCode::kSystem, last_error_);
+    retry_after_ = now + kRetryAfter;
+    auto addrs = common::resolveHost(host_, resolv_conf_, timeout_);
+    if (!addrs) {
+      last_error_ = where() + ": " + addrs.error().message;
+      return common::makeError(common::ErrorCode::kSystem, last_error_);
+    }
+    const timeval tv{static_cast<time_t>(timeout_.count() / 1000), static_cast<suseconds_t>((timeout_.count() % 1000) * 1000)};
+    std::unique_ptr<redisContext, Free> c(redisConnectWithTimeout(addrs->front().str().c_str(), port_, tv));
+    if (!c || c->err) {
+      last_error_ = where() + ": " + (c ? c->errstr : "cannot allocate a context");
+      return common::makeError(common::ErrorCode::kSystem, last_error_);
+    }
+    if (redisSetTimeout(c.get(), tv) != REDIS_OK) {
+      last_error_ = where() + ": cannot set the timeout";
+      return common::makeError(common::ErrorCode::kSystem, last_error_);
+    }
+    ctx_ = std::move(c);
+    return {};
+  }
+
+  common::Result<uint64_t> incrementOnce(const std::string& session) {
+    last_io_closed_ = false;
+    if (!ctx_) {
+      if (auto st = connect(); !st) return st.error();
+    }
+    const std::string key = "session:" + session;
+    errno = 0;
+    auto* reply = static_cast<redisReply*>(redisCommand(ctx_.get(), "INCR %b", key.data(), key.size()));
+    if (!reply) {
+      const int err = errno;
+      last_io_closed_ = ctx_->err == REDIS_ERR_EOF || (ctx_->err == REDIS_ERR_IO && (err == ECONNRESET || err == EPIPE));
+      last_error_ = where() + ": " + ctx_->errstr;
+      ctx_.reset();  // reconnect on the next request
+      return common::makeError(common::ErrorCode::kSystem, last_error_);
+    }
+    std::unique_ptr<redisReply, void (*)(void*)> owned(reply, freeReplyObject);
+    if (reply->type == REDIS_REPLY_INTEGER && reply->integer >= 0) return static_cast<uint64_t>(reply->integer);
+    const std::string text = reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len) : "unexpected reply";
+    return common::makeError(common::ErrorCode::kSystem, where() + ": " + text);
+  }
+
+  std::string host_;
+  uint16_t port_;
+  std::string resolv_conf_;
+  std::chrono::milliseconds timeout_;
+  std::unique_ptr<redisContext, Free> ctx_;
+  Clock::time_point retry_after_{};
+  std::string last_error_;
+  bool last_io_closed_ = false;
 };
 
 struct App {
@@ -147,10 +234,22 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, App& app) {
 common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& stop) {
   App app;
   app.config = config;
-  if (!config.redis.empty()) {
-    return common::makeError(common::ErrorCode::kInvalidArgument, "--redis: the stateless store is not built in yet");
+  if (config.redis.empty()) {
+    app.store = std::make_unique<MemoryStore>();
+  } else {
+    auto colon = config.redis.rfind(':');
+    int port = 0;
+    if (colon != std::string::npos) {
+      auto digits = std::string_view(config.redis).substr(colon + 1);
+      auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+      if (err != std::errc() || end != digits.data() + digits.size()) port = 0;
+    }
+    if (colon == std::string::npos || colon == 0 || port < 1 || port > 65535) {
+      return common::makeError(common::ErrorCode::kInvalidArgument, "--redis must be HOST:PORT, not '" + config.redis + "'");
+    }
+    app.store = std::make_unique<RedisStore>(config.redis.substr(0, colon), static_cast<uint16_t>(port), config.resolv_conf,
+                                             config.redis_timeout);
   }
-  app.store = std::make_unique<MemoryStore>();
   asio::io_context io{1};
   tcp::acceptor acceptor(io);
   boost::system::error_code ec;

@@ -8,6 +8,7 @@
 // GET /health answers 200 without a session. ?work_ms=N burns N ms of CPU first (to drive CPU
 // scaling policies), ?sleep_ms=N waits N ms (response-time policies).
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,11 @@ struct DemoAppConfig {
   std::string node;  // the instance's name (NETSIM_NODE when not given)
   uint16_t port = 8080;
   std::string redis;  // "host:port" for the stateless mode; "" = stateful
+  // Where a Redis host name is looked up (its first nameserver is asked directly; see
+  // common/dns_query.h). Inside a lab: the node's /etc/netns/<ns>/resolv.conf.
+  std::string resolv_conf = "/etc/resolv.conf";
+  // Connect and command timeout: a dead Redis answers 503 after this long, not never.
+  std::chrono::milliseconds redis_timeout{200};
 };
 
 // One answer line: "demo-app node=web-1 session=ab12.. count=3 store=memory".

@@ -1,0 +1,173 @@
+#include "netsim/common/dns_query.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "netsim/common/unique_fd.h"
+
+namespace netsim::common {
+namespace {
+
+constexpr uint16_t kTypeA = 1;
+constexpr uint16_t kClassIn = 1;
+
+void put16(std::string& out, uint16_t v) {
+  out.push_back(static_cast<char>(v >> 8));
+  out.push_back(static_cast<char>(v & 0xff));
+}
+
+uint16_t get16(std::string_view p, size_t at) {
+  return static_cast<uint16_t>((static_cast<uint8_t>(p[at]) << 8) | static_cast<uint8_t>(p[at + 1]));
+}
+
+// Moves `at` past a (possibly compressed) name; false if it runs off the packet.
+bool skipName(std::string_view p, size_t& at) {
+  for (int labels = 0; labels < 128; ++labels) {
+    if (at >= p.size()) return false;
+    const auto len = static_cast<uint8_t>(p[at]);
+    if (len == 0) {
+      at += 1;
+      return true;
+    }
+    if ((len & 0xc0) == 0xc0) {  // a pointer ends the name
+      at += 2;
+      return at <= p.size();
+    }
+    if ((len & 0xc0) != 0) return false;
+    at += 1 + len;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::string> buildAQuery(uint16_t id, std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.empty() || name.size() > 253) return makeError(ErrorCode::kInvalidArgument, "bad DNS name '" + std::string(name) + "'");
+  std::string out;
+  put16(out, id);
+  put16(out, 0x0100);  // standard query, recursion desired
+  put16(out, 1);       // one question
+  put16(out, 0);
+  put16(out, 0);
+  put16(out, 0);
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string_view::npos) dot = name.size();
+    const size_t len = dot - start;
+    if (len == 0 || len > 63) return makeError(ErrorCode::kInvalidArgument, "bad DNS name '" + std::string(name) + "'");
+    out.push_back(static_cast<char>(len));
+    out.append(name.substr(start, len));
+    start = dot + 1;
+  }
+  out.push_back('\0');
+  put16(out, kTypeA);
+  put16(out, kClassIn);
+  return out;
+}
+
+Result<std::vector<Ipv4Address>> parseAAnswer(std::string_view p, uint16_t id) {
+  auto bad = [](const char* what) { return makeError(ErrorCode::kSystem, std::string("DNS answer: ") + what); };
+  if (p.size() < 12) return bad("truncated header");
+  if (get16(p, 0) != id) return bad("wrong id");
+  const uint16_t flags = get16(p, 2);
+  if (!(flags & 0x8000)) return bad("not a response");
+  const int rcode = flags & 0x0f;
+  if (rcode == 3) return makeError(ErrorCode::kNotFound, "no such name (NXDOMAIN)");
+  if (rcode != 0) return bad(("rcode " + std::to_string(rcode)).c_str());
+  const uint16_t qd = get16(p, 4);
+  const uint16_t an = get16(p, 6);
+  size_t at = 12;
+  for (uint16_t i = 0; i < qd; ++i) {
+    if (!skipName(p, at) || at + 4 > p.size()) return bad("truncated question");
+    at += 4;
+  }
+  std::vector<Ipv4Address> out;
+  for (uint16_t i = 0; i < an; ++i) {
+    if (!skipName(p, at) || at + 10 > p.size()) return bad("truncated record");
+    const uint16_t type = get16(p, at);
+    const uint16_t cls = get16(p, at + 2);
+    const uint16_t rdlen = get16(p, at + 8);
+    at += 10;
+    if (at + rdlen > p.size()) return bad("truncated record data");
+    if (type == kTypeA && cls == kClassIn && rdlen == 4) {
+      out.emplace_back((static_cast<uint32_t>(get16(p, at)) << 16) | get16(p, at + 2));
+    }
+    at += rdlen;
+  }
+  if (out.empty()) return makeError(ErrorCode::kNotFound, "no A record");
+  return out;
+}
+
+Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  const auto id = static_cast<uint16_t>(rng());
+  auto query = buildAQuery(id, name);
+  if (!query) return query.error();
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return makeError(ErrorCode::kSystem, std::string("DNS socket: ") + std::strerror(errno));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(53);
+  a.sin_addr.s_addr = htonl(server.value());
+  // connect() makes the kernel drop datagrams from anyone else.
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::send(fd.get(), query->data(), query->size(), 0) < 0) {
+    return makeError(ErrorCode::kSystem, "DNS query to " + server.str() + ": " + std::strerror(errno));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd pfd{fd.get(), POLLIN, 0};
+    const int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    char buf[1500];
+    const ssize_t got = ::recv(fd.get(), buf, sizeof buf, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return makeError(ErrorCode::kSystem, "DNS query to " + server.str() + ": " + std::strerror(errno));
+    }
+    auto answer = parseAAnswer(std::string_view(buf, static_cast<size_t>(got)), id);
+    if (!answer && answer.error().message == "DNS answer: wrong id") continue;  // a stale answer
+    if (!answer && answer.error().code == ErrorCode::kNotFound) {
+      return makeError(ErrorCode::kNotFound, name + ": " + answer.error().message);
+    }
+    return answer;
+  }
+  return makeError(ErrorCode::kSystem, "DNS query for " + name + " to " + server.str() + ": no answer within " +
+                                           std::to_string(timeout.count()) + " ms");
+}
+
+std::optional<Ipv4Address> nameserverFrom(const std::string& resolv_conf_path) {
+  std::ifstream in(resolv_conf_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string key, value;
+    if (words >> key >> value && key == "nameserver") {
+      if (auto a = Ipv4Address::parse(value)) return a;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<Ipv4Address>> resolveHost(const std::string& host, const std::string& resolv_conf_path,
+                                             std::chrono::milliseconds timeout) {
+  if (auto a = Ipv4Address::parse(host)) return std::vector<Ipv4Address>{*a};
+  auto server = nameserverFrom(resolv_conf_path);
+  if (!server) return makeError(ErrorCode::kNotFound, "cannot resolve " + host + ": no nameserver in " + resolv_conf_path);
+  return queryA(*server, host, timeout);
+}
+
+}  // namespace netsim::common

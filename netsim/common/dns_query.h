@@ -1,0 +1,35 @@
+#pragma once
+// A tiny DNS client: one A query over UDP to one server. Lab programs started by `up` run in a
+// node's network namespace but not in its mount namespace, so glibc would read the host's
+// /etc/resolv.conf instead of the node's /etc/netns/<ns>/resolv.conf (which only
+// `ip netns exec` bind-mounts). They ask the lab's resolver themselves with this.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
+#include "netsim/common/result.h"
+
+namespace netsim::common {
+
+// Sends an A query for `name` to server:53 from the calling thread's network namespace and
+// waits up to `timeout`. kNotFound for NXDOMAIN or an answer without A records.
+Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name,
+                                        std::chrono::milliseconds timeout);
+
+// The first IPv4 "nameserver" line of a resolv.conf file (nullopt if none or unreadable).
+std::optional<Ipv4Address> nameserverFrom(const std::string& resolv_conf_path);
+
+// Resolves `host`: an IPv4 literal as itself, otherwise an A query to the nameserver of
+// `resolv_conf_path`.
+Result<std::vector<Ipv4Address>> resolveHost(const std::string& host, const std::string& resolv_conf_path,
+                                             std::chrono::milliseconds timeout);
+
+// Pure parts (unit-tested): the query packet and the answer's A records.
+Result<std::string> buildAQuery(uint16_t id, std::string_view name);
+Result<std::vector<Ipv4Address>> parseAAnswer(std::string_view packet, uint16_t id);
+
+}  // namespace netsim::common

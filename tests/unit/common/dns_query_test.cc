@@ -1,0 +1,78 @@
+// The tiny DNS client's packets (common/dns_query.h): the query bytes and answer parsing.
+#include "netsim/common/dns_query.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace netsim::common {
+namespace {
+
+std::string bytes(std::initializer_list<int> b) {
+  std::string s;
+  for (int c : b) s.push_back(static_cast<char>(c));
+  return s;
+}
+
+TEST(DnsQueryTest, BuildsAnAQueryWithRecursionDesired) {
+  auto q = buildAQuery(0x1234, "cache.lab.");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(*q, bytes({0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 5, 'c', 'a', 'c', 'h', 'e', 3, 'l', 'a', 'b', 0,
+                       0, 1, 0, 1}));
+  EXPECT_FALSE(buildAQuery(1, "").ok());
+  EXPECT_FALSE(buildAQuery(1, "a..b").ok());
+  EXPECT_FALSE(buildAQuery(1, std::string(64, 'x')).ok());
+}
+
+// A response to buildAQuery(0x1234, "cache"): a CNAME-like other record, then two A records
+// whose names are compressed pointers to the question.
+std::string answer(int flags_lo, int ancount) {
+  std::string p = bytes({0x12, 0x34, 0x81, flags_lo, 0, 1, 0, ancount, 0, 0, 0, 0, 5, 'c', 'a', 'c', 'h', 'e', 0, 0, 1, 0, 1});
+  if (ancount >= 1) p += bytes({0xc0, 12, 0, 16, 0, 1, 0, 0, 0, 5, 0, 2, 1, 'x'});        // TXT, skipped
+  if (ancount >= 2) p += bytes({0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 10, 0, 11, 50});  // A 10.0.11.50
+  if (ancount >= 3) p += bytes({0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 10, 0, 10, 7});   // A 10.0.10.7
+  return p;
+}
+
+TEST(DnsQueryTest, ParsesARecordsAndSkipsOthers) {
+  auto a = parseAAnswer(answer(0x80, 3), 0x1234);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].str(), "10.0.11.50");
+  EXPECT_EQ((*a)[1].str(), "10.0.10.7");
+}
+
+TEST(DnsQueryTest, RejectsWrongIdNxdomainEmptyAndTruncatedAnswers) {
+  EXPECT_FALSE(parseAAnswer(answer(0x80, 3), 0x4321).ok());
+  auto nx = parseAAnswer(answer(0x83, 0), 0x1234);
+  ASSERT_FALSE(nx.ok());
+  EXPECT_EQ(nx.error().code, ErrorCode::kNotFound);
+  auto none = parseAAnswer(answer(0x80, 1), 0x1234);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  const auto full = answer(0x80, 3);
+  for (size_t cut = 0; cut < full.size(); ++cut) {
+    EXPECT_FALSE(parseAAnswer(std::string_view(full).substr(0, cut), 0x1234).ok()) << "cut at " << cut;
+  }
+}
+
+TEST(DnsQueryTest, ReadsTheFirstIpv4NameserverAndResolvesLiteralsWithoutOne) {
+  const std::string path = ::testing::TempDir() + "/dns_query_test_resolv.conf";
+  {
+    std::ofstream out(path);
+    out << "# lab\nsearch lab\nnameserver fe80::1\nnameserver 10.0.0.2\nnameserver 10.0.0.3\n";
+  }
+  auto ns = nameserverFrom(path);
+  ASSERT_TRUE(ns.has_value());
+  EXPECT_EQ(ns->str(), "10.0.0.2");
+  EXPECT_FALSE(nameserverFrom(path + ".missing").has_value());
+  auto lit = resolveHost("10.0.11.50", path + ".missing", std::chrono::milliseconds(10));
+  ASSERT_TRUE(lit.ok());
+  EXPECT_EQ(lit->front().str(), "10.0.11.50");
+  auto name = resolveHost("cache", path + ".missing", std::chrono::milliseconds(10));
+  ASSERT_FALSE(name.ok());
+  EXPECT_EQ(name.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace netsim::common
