@@ -14,6 +14,7 @@
 #include "netsim/common/hash.h"
 #include "netsim/plan/access.h"
 #include "netsim/plan/auto_scaling.h"
+#include "netsim/plan/cache.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
@@ -447,6 +448,12 @@ class Planner {
       if (!i.listen_tcp.empty()) p.ready_port = i.listen_tcp.front();
       w_.processes.push_back(p);
       return;
+    }
+    if (auto cache = cacheProcess(w_.lab, i)) {
+      // redis-server owns 6379; the responder keeps any other port the instance lists.
+      w_.processes.push_back(*cache);
+      std::erase(tcp, kRedisPort);
+      if (tcp.empty() && udp.empty() && http.empty()) return;
     }
     responder(i.name, tcp, udp, http);
   }

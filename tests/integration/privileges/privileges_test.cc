@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "netsim/lab/state.h"
 #include "tests/integration/lab/lab_fixture.h"
@@ -46,6 +47,9 @@ const std::map<std::string, uint64_t> kAllowed = {
     // A network load balancer node rewrites its own nftables chain when target health changes.
     {"load-balancer-node", 1ull << 12 /* CAP_NET_ADMIN */},
 };
+// Roles that must not run as root at all: redis-server (the cache instance) has no option to
+// drop privileges, so setpriv starts it as nobody (plan/cache.h).
+const std::set<std::string> kUnprivilegedUser = {"cache"};
 
 class PrivilegesTest : public ::testing::Test {
  protected:
@@ -74,6 +78,9 @@ TEST_F(PrivilegesTest, EveryProcessHoldsOnlyTheCapabilitiesOfItsRole) {
     const uint64_t allowed = it == kAllowed.end() ? 0 : it->second;
     EXPECT_EQ(caps->eff & ~allowed, 0u) << std::hex << "CapEff " << caps->eff;
     EXPECT_EQ(caps->prm & ~allowed, 0u) << std::hex << "CapPrm " << caps->prm;
+    if (kUnprivilegedUser.count(p.role)) {
+      EXPECT_NE(caps->uid, 0) << "runs as root";
+    }
     if (allowed == 0 && caps->uid == 0) {
       // A root process with nothing left cannot regain anything by exec either (dnsmasq runs
       // as nobody instead).
@@ -81,7 +88,7 @@ TEST_F(PrivilegesTest, EveryProcessHoldsOnlyTheCapabilitiesOfItsRole) {
     }
   }
   // The default topology starts each kind at least once.
-  for (const char* role : {"nat-gateway", "internet-gateway", "responder", "forwarder", "sshd", "resolver"}) {
+  for (const char* role : {"nat-gateway", "internet-gateway", "responder", "forwarder", "sshd", "resolver", "cache"}) {
     EXPECT_GT(seen[role], 0) << role << " not started";
   }
 }

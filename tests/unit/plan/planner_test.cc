@@ -189,7 +189,7 @@ TEST(PlannerTest, AutoScalingInstancesRunTheirLaunchTemplatesCommand) {
   auto w = planLab(defaultModel(), "x");
   const auto* app = processOf(w, "web-1", "app");
   ASSERT_NE(app, nullptr);
-  EXPECT_EQ(app->argv, (std::vector<std::string>{"netsim", "demo-app", "--port", "8080"}));
+  EXPECT_EQ(app->argv, (std::vector<std::string>{"netsim", "demo-app", "--port", "8080", "--redis", "cache:6379"}));
   EXPECT_EQ(app->ready_port, 8080);
   EXPECT_EQ(processOf(w, "web-1", "responder"), nullptr);  // the app serves the instance's ports
 }

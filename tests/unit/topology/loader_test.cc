@@ -59,7 +59,7 @@ TEST(Loader, DefaultTopologyLoads) {
   EXPECT_EQ(m.name, "default");
   EXPECT_EQ(m.subnets.size(), 4u);
   EXPECT_EQ(m.nat_gateways.size(), 2u);
-  EXPECT_EQ(m.instances.size(), 6u);  // 4 written + 2 launched by the auto scaling group
+  EXPECT_EQ(m.instances.size(), 7u);  // 5 written + 2 launched by the auto scaling group
   EXPECT_GE(m.expectations.size(), 11u);
   EXPECT_DOUBLE_EQ(m.time_factor, 0.01);
 }
@@ -87,6 +87,7 @@ TEST(Loader, DefaultAddressesFollowTheAllocationOrder) {
   EXPECT_EQ(instance(m, "app-b").private_ip, ip("10.0.11.4"));
   EXPECT_EQ(instance(m, "web-1").private_ip, ip("10.0.10.5"));
   EXPECT_EQ(instance(m, "web-2").private_ip, ip("10.0.11.5"));
+  EXPECT_EQ(instance(m, "cache").private_ip, ip("10.0.11.50"));  // pinned: moves nothing else
   const auto* kms = m.findEndpoint("vpce-kms");
   ASSERT_NE(kms, nullptr);
   EXPECT_EQ(kms->eni_ips, (std::vector<Ipv4Address>{ip("10.0.10.6"), ip("10.0.11.6")}));
