@@ -30,6 +30,7 @@ const std::vector<Verb>& verbs() {
       {"asg", "auto scaling groups: instances, activities; set-desired", runAsg},
       {"asg-controller", "the auto scaling controller labs run", runAsgController, true},
       {"demo-app", "the auto scaling demo's web app (session counters in memory or Redis)", runDemoApp},
+      {"probe", "a steady client in a lab node: success rate, latency, longest outage", runProbe},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},
   };
   return kVerbs;

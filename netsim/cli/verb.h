@@ -74,6 +74,7 @@ int runTargets(const Args& args);
 int runDemoApp(const Args& args);
 int runAsg(const Args& args);
 int runAsgController(const Args& args);
+int runProbe(const Args& args);
 int runFail(const Args& args);
 int runRecover(const Args& args);
 
