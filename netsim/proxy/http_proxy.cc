@@ -199,6 +199,15 @@ class Session {
     if (state.config().type == "application") req.set("X-Amzn-Trace-Id", traceId());
     req.version(11);
     req.keep_alive(true);
+    // The body has been read whole: frame it afresh with one Content-Length. Forwarded as they
+    // came, two Transfer-Encoding fields ("x", then "chunked") were read as chunked here but
+    // written unchunked under a chunked header: a request-smuggling desync at the target.
+    req.erase(http::field::transfer_encoding);
+    if (req.body().empty()) {
+      req.erase(http::field::content_length);
+    } else {
+      req.content_length(req.body().size());
+    }
 
     const auto start = Clock::now();
     auto up = co_await forward(req, *target, g->config);
