@@ -357,7 +357,7 @@ class Controller {
     inst.listen_tcp = g.g->listen_tcp;
     inst.command = g.g->launch_command;
     inst.asg = g.g->name;
-    auto ip = freeAddress(model_, plan_, inst.subnet);
+    auto ip = freeAddress(model_, plan_, inst.subnet, released_);
     if (!ip) {
       activity(g, "autoscaling:EC2_INSTANCE_LAUNCH_ERROR", inst.name, azs[*idx], "subnet " + inst.subnet + " is full");
       return;
@@ -414,6 +414,7 @@ class Controller {
         continue;
       }
       const std::string name = it->name;
+      released_.insert(it->ip.value());
       if (auto st = removeNode(o_.lab, name); !st) common::logWarn("remove " + name + ": " + st.error().message);
       removeCgroups(o_.lab, name);
       auto next_model = model_;
@@ -554,6 +555,7 @@ class Controller {
   plan::Wiring plan_;
   double factor_ = 1;
   std::vector<model::AutoScalingGroup> asgs_;
+  std::set<uint32_t> released_;  // addresses of removed instances, reused last
   std::vector<Group> groups_;
   common::UniqueFd control_;
 };

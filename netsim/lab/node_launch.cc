@@ -34,17 +34,21 @@ plan::Wiring nodeSlice(const plan::Wiring& full, const std::string& node) {
   return w;
 }
 
-std::optional<common::Ipv4Address> freeAddress(const model::Model& m, const plan::Wiring& full, const std::string& subnet) {
+std::optional<common::Ipv4Address> freeAddress(const model::Model& m, const plan::Wiring& full, const std::string& subnet,
+                                               const std::set<uint32_t>& avoid) {
   const auto* s = m.findSubnet(subnet);
   if (!s) return std::nullopt;
   std::set<uint32_t> used;
   for (const auto& a : full.addresses) {
     if (s->cidr.contains(a.address.address())) used.insert(a.address.address().value());
   }
+  std::optional<common::Ipv4Address> fallback;
   for (uint32_t v = s->firstUsable().value(); v <= s->lastUsable().value(); ++v) {
-    if (!used.count(v)) return common::Ipv4Address(v);
+    if (used.count(v)) continue;
+    if (!avoid.count(v)) return common::Ipv4Address(v);
+    if (!fallback) fallback = common::Ipv4Address(v);
   }
-  return std::nullopt;
+  return fallback;
 }
 
 std::string replacingTables(const std::string& ruleset) {

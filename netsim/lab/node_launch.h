@@ -16,8 +16,11 @@ namespace netsim::lab {
 // The parts of `full` that belong to `node` (for lab::addNodes).
 plan::Wiring nodeSlice(const plan::Wiring& full, const std::string& node);
 
-// The lowest address of `subnet` no leg in `full` uses (AWS's reserved addresses excluded).
-std::optional<common::Ipv4Address> freeAddress(const model::Model& m, const plan::Wiring& full, const std::string& subnet);
+// The lowest address of `subnet` no leg in `full` uses (AWS's reserved addresses excluded),
+// preferring one not in `avoid`: the VPC router may still hold a released address's old MAC in
+// its neighbour cache, so reusing it at once would blackhole the new instance for a while.
+std::optional<common::Ipv4Address> freeAddress(const model::Model& m, const plan::Wiring& full, const std::string& subnet,
+                                               const std::set<uint32_t>& avoid = {});
 
 // An nft script that replaces every table `ruleset` defines, atomically: each table is made
 // if missing, deleted, and defined again. Tables the ruleset does not name (an NLB node's own

@@ -20,7 +20,7 @@ using Clock = std::chrono::steady_clock;
 class AsgTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    lab_ = startSuiteLab("asg", loadDefault(), topology::kDefaultTopologyLabel);
+    lab_ = startSuiteLab("asg", loadDefault(), topology::kDefaultTopologyLabel, topology::defaultTopologyText());
   }
   static void TearDownTestSuite() { stopSuiteLab(lab_); }
   void SetUp() override {
@@ -152,6 +152,42 @@ TEST_F(AsgTest, LoadScalesOutWithinThePolicysPeriodsAndBackInAfterItStops) {
   EXPECT_TRUE(scaled_by_policy) << status()["activities"].dump(2);
   // No load: the policy scales in after the cooldown (3 s), down to the minimum.
   EXPECT_TRUE(waitFor([&] { return status()["desired"] == 2 && inService().size() == 2 && terminating() == 0; }, 25))
+      << status().dump(2);
+}
+
+TEST_F(AsgTest, AzFailureUnderASteadyProbeKeepsTheServiceUpAndReplacesInTheSurvivingAz) {
+  // /health through the AZ-a node: netsim keeps a failed AZ's node in DNS (AWS withdraws it),
+  // and the default topology's Redis lives in AZ b.
+  const std::string url = "http://" + lab_->model.findLoadBalancer("web-alb")->node_public_ips[0].str() + "/health";
+  std::string probe_out;
+  std::thread probe([&] {
+    probe_out = runCommand(std::string(NETSIM_BINARY) + " probe " + lab_->lab + " client " + url +
+                           " --rate 20 --duration 8 --min-success 0 --json 2>/dev/null");
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  int code = 0;
+  auto out = runCommand(std::string(NETSIM_BINARY) + " fail " + lab_->lab + " az b 2>&1", &code);
+  EXPECT_EQ(code, 0) << out;
+  const bool replaced = waitFor(
+      [&] {
+        auto in = inService();
+        return in.size() == 2 && in[0]["az"] == "us-east-1a" && in[1]["az"] == "us-east-1a";
+      },
+      15);
+  probe.join();
+  EXPECT_TRUE(replaced) << status().dump(2);
+  auto j = nlohmann::json::parse(probe_out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << probe_out;
+  EXPECT_GE(j["success_pct"].get<double>(), 99.0) << probe_out;
+  // AZ b back: the group rebalances to one instance per AZ.
+  out = runCommand(std::string(NETSIM_BINARY) + " recover " + lab_->lab + " az b 2>&1", &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(waitFor(
+      [&] {
+        auto in = inService();
+        return in.size() == 2 && in[0]["az"] != in[1]["az"] && terminating() == 0;
+      },
+      25))
       << status().dump(2);
 }
 
