@@ -218,6 +218,12 @@ void checkForwarded(Request req) {
   req.set("X-Amzn-Trace-Id", "Root=1-6b49d200-000000000000000000000000");
   req.version(11);
   req.keep_alive(true);
+  req.erase(http::field::transfer_encoding);
+  if (req.body().empty()) {
+    req.erase(http::field::content_length);
+  } else {
+    req.content_length(req.body().size());
+  }
   std::string wire;
   StringSink sink(wire);
   boost::system::error_code ec;
