@@ -521,6 +521,7 @@ class Controller {
                                                    " / max " + std::to_string(g.g->max)}}.dump() + "\n";
         }
         g.desired = n;
+        g.cooldown_until = elapsed() + g.g->cooldown_s * factor_;  // a manual change starts the cooldown too
         activity(g, "autoscaling:SCALING", "", "", "set-desired by hand to " + std::to_string(n));
         return json{{"ok", true}}.dump() + "\n";
       }

@@ -545,9 +545,13 @@ Result<RecoverReport> recover(const model::Model& m, const std::string& lab, con
         }
         continue;
       }
+      // A node removed while the fault was active (the auto scaling controller replaces the
+      // instances of a failed AZ) has nothing left to bring back.
+      if (auto nl = h.get(e.ns); nl && !(*nl)->ifindex(e.ifname)) continue;
       if (auto st = bringUp(h, e, f.routes); !st) report.problems.push_back(st.error().message);
     }
     for (const auto& k : f.killed) {
+      if (!netns::openNamespace(k.ns)) continue;  // the node is gone (see above)
       auto started = restart(lab, k);
       if (!started) {
         report.problems.push_back(k.node + " " + k.role + ": " + started.error().message);
