@@ -1,11 +1,10 @@
 #include "netsim/dataplane/run.h"
 
-#include <linux/capability.h>
+#include "netsim/common/capabilities.h"
+
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -83,20 +82,6 @@ inline void spinPause() {
 
 }  // namespace
 
-common::Status dropAllCapabilities() {
-  for (int cap = 0; cap <= 63; ++cap) {
-    if (::prctl(PR_CAPBSET_READ, cap) == 1 && ::prctl(PR_CAPBSET_DROP, cap) != 0) {
-      return sysError("PR_CAPBSET_DROP");
-    }
-  }
-  ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return sysError("PR_SET_NO_NEW_PRIVS");
-  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (::syscall(SYS_capset, &hdr, data) != 0) return sysError("capset");
-  return {};
-}
-
 common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool>& stop) {
   ApplianceConfig config = given;
   if (auto st = applyTuningEnvironment(config); !st) return st;
@@ -124,7 +109,7 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
     if (!c) return c.error();
     control = std::move(*c);
   }
-  if (auto st = dropAllCapabilities(); !st) return st;
+  if (auto st = common::limitCapabilities({}); !st) return st;
   std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
   for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
   std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count()

@@ -11,8 +11,5 @@ namespace netsim::dataplane {
 // Called once everything is open, right before the loop (tests, readiness logs).
 common::Status runAppliance(const ApplianceConfig& config, const std::atomic<bool>& stop);
 
-// Drops the bounding set, the ambient/inheritable/permitted/effective sets and sets
-// no_new_privs. The process keeps its uid; open sockets keep working.
-common::Status dropAllCapabilities();
 
 }  // namespace netsim::dataplane

@@ -23,6 +23,7 @@
 #include "netsim/common/unique_fd.h"
 #include "netsim/common/unix_request.h"
 #include "netsim/lab/cgroup_cpu.h"
+#include "netsim/lab/faults.h"
 #include "netsim/lab/lifecycle.h"
 #include "netsim/lab/load_balancers.h"
 #include "netsim/lab/node_launch.h"
@@ -163,15 +164,13 @@ class Controller {
     }
   }
 
-  // AZs that `netsim fail LAB az A` cut off (faults.json in the state directory).
+  // AZs that `netsim fail LAB az A` cut off.
   std::set<std::string> impairedAzs() {
     std::set<std::string> out;
-    std::ifstream in(stateDir(o_.lab) + "/faults.json");
-    if (!in) return out;
-    auto j = json::parse(in, nullptr, false);
-    if (!j.is_array()) return out;
-    for (const auto& f : j) {
-      if (f.value("kind", "") == "az") out.insert(f.value("target", ""));
+    if (auto faults = activeFaults(o_.lab)) {
+      for (const auto& f : *faults) {
+        if (f.kind == FaultKind::kAz) out.insert(f.target);
+      }
     }
     return out;
   }
@@ -237,14 +236,20 @@ class Controller {
 
   // ELB health: unhealthy when every load balancer node using one of the group's target
   // groups reports the target unhealthy.
-  bool elbUnhealthy(const Group& g, const Member& m) {
+  // One stats document per load balancer node and tick, however many instances ask.
+  const json& nodeStats(std::map<std::string, json>& cache, const std::string& node) {
+    auto it = cache.find(node);
+    if (it != cache.end()) return it->second;
+    auto reply = common::unixRequest(plan::controlSocketPath(o_.lab, node), "stats", std::chrono::milliseconds(500));
+    json j = reply ? json::parse(*reply, nullptr, false) : json();
+    return cache.emplace(node, j.is_object() ? j : json::object()).first->second;
+  }
+
+  bool elbUnhealthy(const Group& g, const Member& m, std::map<std::string, json>& cache) {
     for (const auto& tg : g.g->target_groups) {
       int seen = 0, unhealthy = 0;
       for (const auto& node : nodesUsingGroup(model_, tg)) {
-        auto reply = common::unixRequest(plan::controlSocketPath(o_.lab, node), "stats", std::chrono::milliseconds(500));
-        if (!reply) continue;
-        auto j = json::parse(*reply, nullptr, false);
-        if (j.is_discarded()) continue;
+        const json& j = nodeStats(cache, node);
         for (const auto& jg : j.value("target_groups", json::array())) {
           if (jg.value("name", "") != tg) continue;
           for (const auto& t : jg["targets"]) {
@@ -260,6 +265,7 @@ class Controller {
   }
 
   void checkHealth(Group& g, double now, const std::set<std::string>& impaired) {
+    std::map<std::string, json> stats;
     for (auto& m : g.members) {
       if (m.state != Lifecycle::kInService) continue;
       std::string why;
@@ -268,7 +274,7 @@ class Controller {
       } else if (!processesAlive(m)) {
         why = "EC2 health check: the instance's processes are gone";
       } else if (g.g->health_check_type == "ELB" && now - m.launched_at >= g.g->health_check_grace_s * factor_ &&
-                 elbUnhealthy(g, m)) {
+                 elbUnhealthy(g, m, stats)) {
         why = "ELB health check: unhealthy in its target groups";
       }
       if (why.empty()) continue;
@@ -285,12 +291,11 @@ class Controller {
     uint64_t requests = 0, rt_count = 0;
     double rt_sum = 0;
     bool any_lb = false;
+    std::map<std::string, json> stats;
     for (const auto& tg : g.g->target_groups) {
       for (const auto& node : nodesUsingGroup(model_, tg)) {
-        auto reply = common::unixRequest(plan::controlSocketPath(o_.lab, node), "stats", std::chrono::milliseconds(500));
-        if (!reply) continue;
-        auto j = json::parse(*reply, nullptr, false);
-        if (j.is_discarded()) continue;
+        const json& j = nodeStats(stats, node);
+        if (j.empty()) continue;
         any_lb = true;
         for (const auto& jg : j.value("target_groups", json::array())) {
           if (jg.value("name", "") != tg) continue;
