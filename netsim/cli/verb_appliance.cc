@@ -31,6 +31,9 @@ int runAppliance(const Args& args) {
       "route", po::value<std::vector<std::string>>()->default_value({}, ""), "route DST[=GW]@IF (repeat)")(
       "inside", po::value<std::string>()->default_value("0.0.0.0/0"), "NAT gateway: sources it translates")(
       "profile", po::value<std::string>()->default_value("aws-nat-gateway"), "NAT gateway: aws-nat-gateway or rfc")(
+      "max-sessions", po::value<uint32_t>(), "NAT gateway: table entries (live + port cooldown), 1..2^30")(
+      "per-destination", po::value<uint32_t>(), "NAT gateway: connections per destination per address (0: no limit)")(
+      "ports", po::value<std::string>(), "NAT gateway: public source ports LOW-HIGH")(
       "map", po::value<std::vector<std::string>>()->default_value({}, ""), "internet gateway: PRIVATE=PUBLIC (repeat)")(
       "outside", po::value<std::string>()->default_value("inet"), "internet gateway: the internet leg")(
       "time-factor", po::value<double>()->default_value(1.0), "multiplies every NAT timer")(
@@ -67,6 +70,14 @@ int runAppliance(const Args& args) {
   if (!inside) return bad("bad --inside");
   c.inside = *inside;
   c.profile = (*vm)["profile"].as<std::string>();
+  if (vm->count("max-sessions")) c.max_sessions = (*vm)["max-sessions"].as<uint32_t>();
+  if (vm->count("per-destination")) c.per_destination = (*vm)["per-destination"].as<uint32_t>();
+  if (vm->count("ports")) {
+    auto range = dataplane::parsePortRange((*vm)["ports"].as<std::string>());
+    if (!range) return bad(range.error().message);
+    c.port_min = range->first;
+    c.port_max = range->second;
+  }
   c.outside_interface = (*vm)["outside"].as<std::string>();
   c.time_factor = (*vm)["time-factor"].as<double>();
   c.control_socket = (*vm)["control"].as<std::string>();

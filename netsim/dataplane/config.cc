@@ -56,6 +56,12 @@ common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
     } else {
       return makeError(ErrorCode::kInvalidArgument, "unknown NAT profile '" + c.profile + "'");
     }
+    if (c.max_sessions != 0) cfg.max_sessions = c.max_sessions;
+    if (c.per_destination) cfg.max_connections_per_destination = *c.per_destination;
+    if (c.port_min != 0) {
+      cfg.port_min = c.port_min;
+      cfg.port_max = c.port_max;
+    }
   }
   cfg.time_factor = c.time_factor;
   if (auto st = nat::validate(cfg); !st) return st.error();
@@ -117,6 +123,21 @@ common::Result<nat::StaticMapping> parseMapping(const std::string& text) {
   auto out = address(text.substr(eq + 1), "mapping");
   if (!out) return out.error();
   return nat::StaticMapping{*in, *out};
+}
+
+common::Result<std::pair<uint16_t, uint16_t>> parsePortRange(const std::string& text) {
+  auto dash = text.find('-');
+  auto number = [](const std::string& t) -> long {
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stol(t);
+  };
+  const long lo = dash == std::string::npos ? -1 : number(text.substr(0, dash));
+  const long hi = dash == std::string::npos ? -1 : number(text.substr(dash + 1));
+  if (lo < 1 || hi < 1 || lo > 65535 || hi > 65535 || lo > hi) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "port range must look like 1024-65535 (1..65535, low first), not '" + text + "'");
+  }
+  return std::pair<uint16_t, uint16_t>{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
 }
 
 }  // namespace netsim::dataplane

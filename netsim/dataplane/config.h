@@ -2,6 +2,7 @@
 // What one userspace appliance is: its role, its interfaces (which the kernel of its namespace
 // leaves unaddressed), its routes and its NAT. Built from the command line the planner writes.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct ApplianceConfig {
   // NAT gateway: sources it translates (the VPC), and the engine profile.
   common::Cidr inside;
   std::string profile = "aws-nat-gateway";  // or "rfc"
+  // Overrides of the profile's table limits (0 = keep the profile's).
+  uint32_t max_sessions = 0;
+  std::optional<uint32_t> per_destination;  // 0 = no limit
+  uint16_t port_min = 0, port_max = 0;
   // Internet gateway: private <-> public, and the leg towards the internet.
   std::vector<nat::StaticMapping> mappings;
   std::string outside_interface = "inet";
@@ -60,5 +65,7 @@ common::Result<nat::Config> natConfig(const ApplianceConfig& config);
 common::Result<InterfaceConfig> parseInterface(const std::string& text);
 common::Result<RouteConfig> parseRoute(const std::string& text);
 common::Result<nat::StaticMapping> parseMapping(const std::string& text);
+// "1024-65535" -> {1024, 65535}; both ends 1..65535, low <= high.
+common::Result<std::pair<uint16_t, uint16_t>> parsePortRange(const std::string& text);
 
 }  // namespace netsim::dataplane

@@ -97,7 +97,14 @@ std::string statsJson(const Appliance& a, Nanos now, const StatsRequest& request
   nlohmann::json natc = nlohmann::json::object();
   a.engine().counters().forEach([&](std::string_view name, uint64_t v) { natc[std::string(name)] = v; });
   natc["MemoryBytes"] = a.engine().memoryBytes();
+  natc["TableEntries"] = a.engine().tableEntries();
   j["nat"] = natc;
+  const auto& nc = a.engine().config();
+  if (nc.mode == nat::Mode::kNapt) {
+    j["limits"] = {{"max_sessions", nc.max_sessions},
+                   {"connections_per_destination", nc.max_connections_per_destination},
+                   {"ports", std::to_string(nc.port_min) + "-" + std::to_string(nc.port_max)}};
+  }
   j["neighbours"] = nlohmann::json::array();
   for (const auto& n : a.neighbours()) {
     j["neighbours"].push_back({{"interface", n.ifname},
@@ -154,6 +161,14 @@ std::string formatStatsText(const std::string& text, bool sessions) {
   };
   counters("data plane counters (zero drop counters hidden)", j["counters"]);
   counters("NAT counters (zero drop counters hidden)", j["nat"]);
+  if (j.contains("limits")) {
+    const auto& l = j["limits"];
+    const auto per = l.value("connections_per_destination", 0ul);
+    std::snprintf(buf, sizeof buf, "\nlimits: %lu table entries (%lu in use), %s connections per destination, ports %s\n",
+                  l.value("max_sessions", 0ul), j["nat"].value("TableEntries", 0ul),
+                  per == 0 ? "unlimited" : std::to_string(per).c_str(), l.value("ports", "").c_str());
+    out += buf;
+  }
   out += "\nneighbours:\n";
   for (const auto& n : j["neighbours"]) {
     std::snprintf(buf, sizeof buf, "  %-6s %-15s %-17s %s\n", n.value("interface", "").c_str(),

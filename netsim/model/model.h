@@ -92,6 +92,14 @@ struct InternetGateway {
   SourceLocation where;
 };
 
+// Table limits of a userspace NAT gateway (unset = the engine's default for the profile).
+struct NatLimits {
+  std::optional<uint32_t> max_sessions;                 // table entries, live + port cooldown
+  std::optional<uint32_t> connections_per_destination;  // 0 = no limit
+  std::optional<PortRange> ports;                       // public source ports
+  bool any() const { return max_sessions || connections_per_destination || ports; }
+};
+
 struct NatGateway {
   std::string name;
   std::string subnet;
@@ -99,6 +107,7 @@ struct NatGateway {
   Ipv4Address private_ip;        // allocated in the subnet if not given
   std::string profile = "aws-nat-gateway";  // or "rfc"
   Dataplane dataplane = Dataplane::kUserspace;
+  NatLimits limits;
   SourceLocation where;
 };
 

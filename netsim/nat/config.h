@@ -77,7 +77,7 @@ struct Config {
   bool port_parity = false;        // keep the internal port's parity (RFC 4787 REQ-4: MAY)
   AddressPooling pooling = AddressPooling::kPaired;
   uint32_t max_connections_per_destination = 0;  // per public address; 0 = no limit
-  uint32_t max_sessions = 1u << 23;
+  uint32_t max_sessions = 1u << 20;  // live + port cooldown; about 100 bytes each
 
   Timeouts timeouts;
   double time_factor = 1.0;  // multiplies every timer (labs shrink AWS timers)

@@ -30,6 +30,7 @@ struct Counters {
   uint64_t hairpinned = 0;
   uint64_t icmp_errors_translated = 0;
   uint64_t fragments_translated = 0;
+  uint64_t cooldown_reclaimed = 0;  // port-cooldown entries freed early because the table was full
   std::array<uint64_t, kDropReasonCount> drops{};  // indexed by DropReason
 
   uint64_t drop(DropReason reason) const { return drops[static_cast<size_t>(reason)]; }
@@ -57,6 +58,7 @@ struct Counters {
     f("Hairpinned", hairpinned);
     f("IcmpErrorsTranslated", icmp_errors_translated);
     f("FragmentsTranslated", fragments_translated);
+    f("CooldownReclaimed", cooldown_reclaimed);
     for (size_t i = 1; i < kDropReasonCount; ++i) f(kDropCounterNames[i], drops[i]);
   }
 

@@ -57,6 +57,8 @@ class Engine {
   const Config& config() const { return config_; }
   const Counters& counters() const { return counters_; }
   size_t activeSessions() const { return counters_.active_connection_count; }
+  // Active sessions plus public tuples held in port cooldown; never above max_sessions.
+  size_t tableEntries() const { return sessions_.live(); }
   // Bytes held by all tables (sessions, indexes, mappings, wheel, fragment table).
   size_t memoryBytes() const;
   // Every session (active and in port cooldown), in table order.
@@ -125,6 +127,10 @@ class Engine {
   uint32_t mappingRemoteKey(uint32_t rem_addr) const;
   void wheelInsert(uint32_t si);
   void wheelUnlink(uint32_t si);
+  void cooldownAppend(uint32_t si);
+  // Table full (active + cooldown == max_sessions): frees the oldest cooldown entry, if any.
+  // Returns the freed index or kNoIndex.
+  uint32_t reclaimCooldown();
 
   Config config_;
   RandomFn random_;
@@ -147,6 +153,8 @@ class Engine {
   FragmentTable fragments_;
 
   std::vector<uint32_t> wheel_;  // slot -> first session
+  uint32_t cooldown_head_ = 0xffffffffu;  // oldest session in port cooldown (FIFO by expiry)
+  uint32_t cooldown_tail_ = 0xffffffffu;
   uint32_t wheel_tick_ms_ = 1;
   uint64_t wheel_cursor_ = 0;
   bool wheel_started_ = false;

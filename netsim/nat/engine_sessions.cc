@@ -297,6 +297,8 @@ uint32_t Engine::createOutbound(uint32_t hash_in, uint8_t proto, uint32_t in_add
     reason = DropReason::kSessionTableFull;
     return kNoIndex;
   }
+  // Before any mapping is looked up: freeing a cooldown entry can release a mapping.
+  if (sessions_.live() >= config_.max_sessions) reclaimCooldown();
   uint32_t ext_addr = 0;
   uint16_t ext_port = 0;
   uint32_t mi = kNoIndex;
@@ -355,6 +357,10 @@ uint32_t Engine::createInbound(uint32_t tombstone, uint8_t proto, uint8_t tcp_fl
     return kNoIndex;
   }
   if (proto == kProtoIcmp) return kNoIndex;  // replies need the request's session
+  if (tombstone == kNoIndex && sessions_.live() >= config_.max_sessions &&
+      counters_.active_connection_count < config_.max_sessions) {
+    reclaimCooldown();
+  }
   uint32_t mi = findMappingOut(proto, ext_addr, ext_port, rem_addr);
   if (mi == kNoIndex || mappings_[mi].active == 0) return kNoIndex;
   if (config_.filtering == Behavior::kAddressDependent &&
@@ -404,7 +410,15 @@ void Engine::retire(uint32_t si, bool timed_out) {
   s.state = SessionState::kCooldown;
   s.expires = now32_ + t_reuse_;
   wheelUnlink(si);
-  wheelInsert(si);
+  cooldownAppend(si);
+}
+
+uint32_t Engine::reclaimCooldown() {
+  const uint32_t si = cooldown_head_;
+  if (si == kNoIndex) return kNoIndex;
+  freeSession(si);
+  ++counters_.cooldown_reclaimed;
+  return si;
 }
 
 void Engine::freeSession(uint32_t si) {
@@ -439,10 +453,29 @@ void Engine::wheelInsert(uint32_t si) {
   wheel_[slot] = si;
 }
 
+void Engine::cooldownAppend(uint32_t si) {
+  Session& s = sessions_[si];
+  s.wheel_next = kNoIndex;
+  if (cooldown_tail_ == kNoIndex) {
+    s.wheel_prev = kWheelHead | kCooldownList;
+    cooldown_head_ = si;
+  } else {
+    s.wheel_prev = cooldown_tail_;
+    sessions_[cooldown_tail_].wheel_next = si;
+  }
+  cooldown_tail_ = si;
+}
+
+// Unlinks from a wheel slot or from the cooldown FIFO.
 void Engine::wheelUnlink(uint32_t si) {
   Session& s = sessions_[si];
   if (s.wheel_prev == kWheelDetached) return;
-  if (s.wheel_prev & kWheelHead) {
+  if (si == cooldown_tail_) {
+    cooldown_tail_ = (s.wheel_prev & kWheelHead) ? kNoIndex : s.wheel_prev;
+  }
+  if (s.wheel_prev == (kWheelHead | kCooldownList)) {
+    cooldown_head_ = s.wheel_next;
+  } else if (s.wheel_prev & kWheelHead) {
     wheel_[s.wheel_prev & ~kWheelHead] = s.wheel_next;
   } else {
     sessions_[s.wheel_prev].wheel_next = s.wheel_next;
@@ -475,6 +508,11 @@ size_t Engine::expire(Nanos now, size_t budget) {
       }
     }
     ++wheel_cursor_;
+  }
+  while (cooldown_head_ != kNoIndex && expired(sessions_[cooldown_head_])) {
+    if (visited >= budget) return visited;
+    freeSession(cooldown_head_);
+    ++visited;
   }
   return visited;
 }

@@ -19,8 +19,11 @@ inline constexpr uint8_t kEstablishedCounted = 0x20;
 inline constexpr uint8_t kInboundCreated = 0x40;
 }  // namespace session_flag
 
-// prev link of a session at the head of a wheel slot: kWheelHead | slot.
+// prev link of a session at the head of a wheel slot: kWheelHead | slot. Sessions in port
+// cooldown are not in the wheel but in one FIFO (they all wait the same delay), whose head
+// is marked kWheelHead | kCooldownList.
 inline constexpr uint32_t kWheelHead = 0x80000000u;
+inline constexpr uint32_t kCooldownList = 0x7ffffffeu;  // not a slot; | kWheelHead != kWheelDetached
 inline constexpr uint32_t kWheelDetached = 0xffffffffu;
 
 struct Session {

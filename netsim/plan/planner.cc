@@ -403,9 +403,20 @@ class Planner {
       const auto* s = m_.findSubnet(n.subnet);
       common::Cidr address(n.private_ip, s->cidr.prefixLength());
       attach(n.name, "eth0", n.subnet, address, false);
-      appliance(n.name, "nat-gateway",
-                {"--if", "eth0=" + address.str(), "--route", "0.0.0.0/0=" + s->router().str() + "@eth0",
-                 "--inside", m_.vpc.cidr.str(), "--profile", n.profile});
+      std::vector<std::string> args{"--if", "eth0=" + address.str(), "--route",
+                                    "0.0.0.0/0=" + s->router().str() + "@eth0", "--inside",
+                                    m_.vpc.cidr.str(), "--profile", n.profile};
+      if (n.limits.max_sessions) {
+        args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
+      }
+      if (n.limits.connections_per_destination) {
+        args.insert(args.end(), {"--per-destination", std::to_string(*n.limits.connections_per_destination)});
+      }
+      if (n.limits.ports) {
+        args.insert(args.end(), {"--ports", std::to_string(n.limits.ports->from) + "-" +
+                                                std::to_string(n.limits.ports->to)});
+      }
+      appliance(n.name, "nat-gateway", args);
       return;
     }
     auto& spec = addNamespace(n.name, "nat-gateway", true);

@@ -44,6 +44,23 @@ std::optional<model::PortRange> portRange(const MapReader& r, const std::string&
   return model::PortRange{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
 }
 
+model::NatLimits natLimits(const MapReader& r) {
+  model::NatLimits l;
+  if (!r.valid()) return l;
+  if (auto v = r.integer("max_sessions", 1, 1ll << 30)) l.max_sessions = static_cast<uint32_t>(*v);
+  if (auto v = r.integer("connections_per_destination", 0, 1ll << 30)) {
+    l.connections_per_destination = static_cast<uint32_t>(*v);
+  }
+  if (auto p = portRange(r, "ports")) {
+    if (p->from == 0) {
+      r.error("ports", "port 0 cannot be a public source port", "write a range such as 1024-65535");
+    } else {
+      l.ports = *p;
+    }
+  }
+  return l;
+}
+
 void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
                 std::vector<uint16_t>& udp) {
   if (!r.has("listen")) return;
@@ -152,7 +169,7 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto nats = top.seq("nat_gateways");
   for (size_t i = 0; i < nats.size(); ++i) {
     MapReader r(nats[i], indexed("nat_gateways", i), ctx,
-                {"name", "subnet", "eip", "private_ip", "profile", "dataplane"});
+                {"name", "subnet", "eip", "private_ip", "profile", "dataplane", "limits"});
     if (!r.valid()) continue;
     model::NatGateway n;
     n.name = r.str("name", true).value_or("");
@@ -161,6 +178,16 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
     if (auto a = r.address("private_ip")) n.private_ip = *a;
     n.profile = r.choice("profile", {"aws-nat-gateway", "rfc"}).value_or("aws-nat-gateway");
     n.dataplane = dataplaneOf(r.choice("dataplane", {"kernel", "userspace"}));
+    if (r.has("limits")) {
+      if (n.dataplane == model::Dataplane::kKernel) {
+        r.error("limits", "limits apply to the userspace NAT engine only",
+                "remove `limits` or use `dataplane: userspace`");
+      } else {
+        MapReader limits(r.node("limits"), r.fieldPath("limits"), ctx,
+                         {"max_sessions", "connections_per_destination", "ports"});
+        n.limits = natLimits(limits);
+      }
+    }
     n.where = r.where();
     m.nat_gateways.push_back(std::move(n));
   }

@@ -21,9 +21,7 @@ class UserspaceLabTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
-    auto m = loadDefault();
-    for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
-    m.internet_gateway->dataplane = model::Dataplane::kUserspace;
+    auto m = loadDefaultUserspace();
     suite_ = startSuiteLab("dp", std::move(m), "default (userspace data plane)");
     lab_ = &suite_->lab;
     model_ = &suite_->model;

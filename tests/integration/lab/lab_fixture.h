@@ -26,6 +26,15 @@ inline model::Model loadDefault() {
   return *r.model;
 }
 
+// The default topology with every NAT gateway and the IGW on the userspace data plane (the
+// default already, pinned here so the appliance tests keep testing appliances).
+inline model::Model loadDefaultUserspace() {
+  auto m = loadDefault();
+  for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
+  if (m.internet_gateway) m.internet_gateway->dataplane = model::Dataplane::kUserspace;
+  return m;
+}
+
 inline int countLabNamespaces(const std::string& lab) {
   int n = 0;
   if (auto names = netns::listNamespaces()) {

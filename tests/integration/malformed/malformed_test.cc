@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "netsim/lab/state.h"
 #include "tests/integration/lab/lab_fixture.h"
+#include "tests/integration/malformed/appliance_stats.h"
 #include "tests/integration/malformed/raw_link.h"
 
 namespace netsim::testing {
@@ -38,9 +38,7 @@ class MalformedPacketsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
-    auto m = loadDefault();
-    for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
-    m.internet_gateway->dataplane = model::Dataplane::kUserspace;
+    auto m = loadDefaultUserspace();
     suite_ = startSuiteLab("mf", std::move(m), "default (malformed packets)");
   }
   static void TearDownTestSuite() { stopSuiteLab(suite_); }
@@ -56,30 +54,9 @@ class MalformedPacketsTest : public ::testing::Test {
     return suite_->model.findInstance(instance)->private_ip.value();
   }
 
-  static nlohmann::json stats(const std::string& node) {
-    int rc = 0;
-    auto out = runCommand(std::string(NETSIM_BINARY) + " stats " + lab() + " " + node + " --json", &rc);
-    EXPECT_EQ(rc, 0) << out;
-    auto j = nlohmann::json::parse(out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << out;
-    return j;
-  }
-  static uint64_t value(const nlohmann::json& j, const CounterRef& c) {
-    if (!j.contains(c.section) || !j[c.section].contains(c.name)) {
-      ADD_FAILURE() << "no counter " << c.section << "/" << c.name;
-      return 0;
-    }
-    return j[c.section][c.name].get<uint64_t>();
-  }
-
-  static int appliancePid(const std::string& node) {
-    auto state = lab::readState(lab());
-    if (!state) return 0;
-    for (const auto& p : state->processes) {
-      if (p.node == node && (p.role == "nat-gateway" || p.role == "internet-gateway")) return p.pid;
-    }
-    return 0;
-  }
+  static nlohmann::json stats(const std::string& node) { return applianceStats(lab(), node); }
+  static uint64_t value(const nlohmann::json& j, const CounterRef& c) { return statsValue(j, c.section, c.name); }
+  static int appliancePid(const std::string& node) { return testing::appliancePid(lab(), node); }
 
   // Sends every case from `from` to `to_mac`, then checks each counter grew by what was sent.
   static void runCases(const std::string& node, const RawLink& from, const Mac& to_mac,

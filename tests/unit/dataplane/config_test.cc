@@ -42,6 +42,30 @@ TEST(ApplianceConfig, TimeFactorScalesTheEngine) {
   EXPECT_FALSE(natConfig(c).ok());
 }
 
+TEST(ApplianceConfig, LimitsOverrideTheProfile) {
+  ApplianceConfig c;
+  c.interfaces = {*parseInterface("eth0=10.0.1.10/24")};
+  auto aws = natConfig(c);
+  ASSERT_TRUE(aws.ok());
+  EXPECT_EQ(aws->max_connections_per_destination, 55'000u);
+  EXPECT_EQ(aws->max_sessions, 1u << 20);
+  c.max_sessions = 4096;
+  c.per_destination = 0;
+  auto range = parsePortRange("20000-20999");
+  ASSERT_TRUE(range.ok());
+  c.port_min = range->first;
+  c.port_max = range->second;
+  auto n = natConfig(c);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->max_sessions, 4096u);
+  EXPECT_EQ(n->max_connections_per_destination, 0u);
+  EXPECT_EQ(n->port_min, 20000);
+  EXPECT_EQ(n->port_max, 20999);
+  for (const char* bad : {"0-100", "100-99", "1024", "1024-70000", "a-b", "-5"}) {
+    EXPECT_FALSE(parsePortRange(bad).ok()) << bad;
+  }
+}
+
 TEST(ApplianceConfig, TuningComesFromTheEnvironment) {
   ApplianceConfig c;
   EXPECT_EQ(c.tpacket_version, 2);

@@ -179,6 +179,26 @@ TEST(PlannerTest, LoadBalancerNamesResolveInsideAndOutside) {
 }
 
 
+TEST(PlannerTest, NatGatewayLimitsReachTheAppliance) {
+  auto m = defaultModel();
+  m.nat_gateways[0].limits.max_sessions = 4096;
+  m.nat_gateways[0].limits.connections_per_destination = 0;
+  m.nat_gateways[0].limits.ports = model::PortRange{20000, 20999};
+  auto w = planLab(m, "x");
+  const auto* limited = processOf(w, m.nat_gateways[0].name, "nat-gateway");
+  const auto* plain = processOf(w, m.nat_gateways[1].name, "nat-gateway");
+  ASSERT_NE(limited, nullptr);
+  ASSERT_NE(plain, nullptr);
+  auto after = [](const ProcessSpec* p, const std::string& flag) -> std::string {
+    auto it = std::find(p->argv.begin(), p->argv.end(), flag);
+    return it == p->argv.end() || it + 1 == p->argv.end() ? "" : *(it + 1);
+  };
+  EXPECT_EQ(after(limited, "--max-sessions"), "4096");
+  EXPECT_EQ(after(limited, "--per-destination"), "0");
+  EXPECT_EQ(after(limited, "--ports"), "20000-20999");
+  EXPECT_EQ(after(plain, "--max-sessions"), "") << "unset limits keep the profile's";
+}
+
 TEST(PlannerTest, SplitsCommandsOnSpacesWithQuotes) {
   EXPECT_EQ(splitCommand("netsim demo-app  --port 8080"), (std::vector<std::string>{"netsim", "demo-app", "--port", "8080"}));
   EXPECT_EQ(splitCommand("sh -c 'echo a b' \"\""), (std::vector<std::string>{"sh", "-c", "echo a b", ""}));

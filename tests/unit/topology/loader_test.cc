@@ -329,6 +329,26 @@ security_groups:
   EXPECT_EQ(sg->outbound[0].cidr, cidr("0.0.0.0/0"));
 }
 
+TEST(Loader, NatGatewayLimitsAreOptional) {
+  auto m = load(std::string(kBase) + R"(
+elastic_ips: [{name: e1}, {name: e2}]
+nat_gateways:
+  - {name: nat-a, subnet: public-a, eip: e1}
+  - name: nat-b
+    subnet: public-b
+    eip: e2
+    limits: {max_sessions: 5000, connections_per_destination: 0, ports: 20000-29999}
+)");
+  ASSERT_EQ(m.nat_gateways.size(), 2u);
+  EXPECT_FALSE(m.nat_gateways[0].limits.any());
+  const auto& l = m.nat_gateways[1].limits;
+  EXPECT_EQ(l.max_sessions, 5000u);
+  EXPECT_EQ(l.connections_per_destination, 0u);
+  ASSERT_TRUE(l.ports.has_value());
+  EXPECT_EQ(l.ports->from, 20000);
+  EXPECT_EQ(l.ports->to, 29999);
+}
+
 TEST(Loader, NatInstanceRoleTurnsTheSourceDestCheckOff) {
   auto m = load(std::string(kBase) + R"(
 instances:
