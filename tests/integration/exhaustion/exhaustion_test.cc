@@ -219,7 +219,8 @@ TEST_F(ExhaustionTest, SynFloodFromManySourcesAtTheElasticIpLeavesNoState) {
   EXPECT_EQ(nat(after, "SessionsCreated") - nat(before, "SessionsCreated"),
             nat(after, "ConnectionAttemptCount") - nat(before, "ConnectionAttemptCount"))
       << "no session from inbound packets";
-  EXPECT_EQ(nat(after, "MemoryBytes"), nat(before, "MemoryBytes"));
+  // The probes' own sessions may grow a table by a few entries; 20,000 flows would need ~2 MB.
+  EXPECT_LT(nat(after, "MemoryBytes"), nat(before, "MemoryBytes") + 4096);
   EXPECT_LE(residentKb(pid), rss_before + 512);
   EXPECT_GT(asked.load(), 0);
   EXPECT_EQ(answered.load(), asked.load()) << "outbound connections during the flood";
