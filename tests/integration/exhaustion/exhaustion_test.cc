@@ -48,7 +48,7 @@ void paced(const RawLink& link, const Mac& to, uint32_t count, Make&& make) {
   }
 }
 
-class ExhaustionTest : public ::testing::Test {
+class ExhaustionLabTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
@@ -113,7 +113,7 @@ class ExhaustionTest : public ::testing::Test {
   static inline std::unique_ptr<SuiteLab> suite_;
 };
 
-TEST_F(ExhaustionTest, PortExhaustionTowardsOneDestinationAndRecovery) {
+TEST_F(ExhaustionLabTest, PortExhaustionTowardsOneDestinationAndRecovery) {
   auto leg = insideLeg();
   ASSERT_TRUE(leg.link && leg.to);
   const uint32_t app = suite_->model.findInstance("app-a")->private_ip.value();
@@ -141,7 +141,7 @@ TEST_F(ExhaustionTest, PortExhaustionTowardsOneDestinationAndRecovery) {
   EXPECT_EQ(nat(again, "ErrorPortAllocation"), nat(recovered, "ErrorPortAllocation"));
 }
 
-TEST_F(ExhaustionTest, FullSessionTableHasBoundedMemoryAndRecovers) {
+TEST_F(ExhaustionLabTest, FullSessionTableHasBoundedMemoryAndRecovers) {
   auto leg = insideLeg();
   ASSERT_TRUE(leg.link && leg.to);
   const int pid = appliancePid(lab(), "nat-a");
@@ -185,7 +185,7 @@ TEST_F(ExhaustionTest, FullSessionTableHasBoundedMemoryAndRecovers) {
   EXPECT_EQ(::kill(pid, 0), 0);
 }
 
-TEST_F(ExhaustionTest, SynFloodFromManySourcesAtTheElasticIpLeavesNoState) {
+TEST_F(ExhaustionLabTest, SynFloodFromManySourcesAtTheElasticIpLeavesNoState) {
   const int pid = appliancePid(lab(), "nat-a");
   ASSERT_GT(pid, 0);
   auto from = RawLink::open(ns("internet"), "igw");
@@ -229,7 +229,7 @@ TEST_F(ExhaustionTest, SynFloodFromManySourcesAtTheElasticIpLeavesNoState) {
             << " probes answered during it\n";
 }
 
-TEST_F(ExhaustionTest, SynFloodAtTheLoadBalancerIsAbsorbedBySynCookies) {
+TEST_F(ExhaustionLabTest, SynFloodAtTheLoadBalancerIsAbsorbedBySynCookies) {
   const auto* alb = suite_->model.findLoadBalancer("web-alb");
   ASSERT_NE(alb, nullptr);
   ASSERT_FALSE(alb->node_public_ips.empty());
