@@ -19,6 +19,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 constexpr uint32_t kMaxSessions = 3000;
 constexpr uint32_t kPerDestination = 1000;
 // Nobody answers at this internet address, so the flows stay one-way.
@@ -179,7 +191,9 @@ TEST_F(ExhaustionLabTest, FullSessionTableHasBoundedMemoryAndRecovers) {
     EXPECT_TRUE(appReachesClient()) << "new connections pass again";
   }
   EXPECT_EQ(memory[2], memory[1]) << "engine tables flat after warm-up";
-  EXPECT_LE(rss[2], rss[1] + 256) << "resident memory (kB) flat after warm-up";
+  if (!kAddressSanitizer) {  // ASan's quarantine holds freed memory back; RSS means nothing there
+    EXPECT_LE(rss[2], rss[1] + 256) << "resident memory (kB) flat after warm-up";
+  }
   std::cout << "nat-a at a full table: engine " << memory[2] << " bytes, RSS " << rss[0] << " / " << rss[1]
             << " / " << rss[2] << " kB\n";
   EXPECT_EQ(::kill(pid, 0), 0);
@@ -221,7 +235,7 @@ TEST_F(ExhaustionLabTest, SynFloodFromManySourcesAtTheElasticIpLeavesNoState) {
       << "no session from inbound packets";
   // The probes' own sessions may grow a table by a few entries; 20,000 flows would need ~2 MB.
   EXPECT_LT(nat(after, "MemoryBytes"), nat(before, "MemoryBytes") + 4096);
-  EXPECT_LE(residentKb(pid), rss_before + 512);
+  if (!kAddressSanitizer) EXPECT_LE(residentKb(pid), rss_before + 512);
   EXPECT_GT(asked.load(), 0);
   EXPECT_EQ(answered.load(), asked.load()) << "outbound connections during the flood";
   std::cout << "SYN flood at the EIP: " << unsolicited << " of " << count << " counted UnsolicitedInbound, RSS "

@@ -21,7 +21,6 @@ using std::chrono::milliseconds;
 
 constexpr Mac kNatMac{2, 0, 0, 0, 0, 1};
 constexpr Mac kRouterMac{2, 0, 0, 0, 0, 0xfe};
-constexpr Mac kHostMac{2, 0, 0, 0, 0, 0x22};
 const uint32_t kNatIp = 0x0a000004;     // 10.0.0.4
 const uint32_t kRouterIp = 0x0a000001;  // 10.0.0.1
 const uint32_t kApp = 0x0a000a04;       // 10.0.10.4
