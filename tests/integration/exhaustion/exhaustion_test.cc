@@ -235,7 +235,9 @@ TEST_F(ExhaustionLabTest, SynFloodFromManySourcesAtTheElasticIpLeavesNoState) {
       << "no session from inbound packets";
   // The probes' own sessions may grow a table by a few entries; 20,000 flows would need ~2 MB.
   EXPECT_LT(nat(after, "MemoryBytes"), nat(before, "MemoryBytes") + 4096);
-  if (!kAddressSanitizer) EXPECT_LE(residentKb(pid), rss_before + 512);
+  if (!kAddressSanitizer) {
+    EXPECT_LE(residentKb(pid), rss_before + 512);
+  }
   EXPECT_GT(asked.load(), 0);
   EXPECT_EQ(answered.load(), asked.load()) << "outbound connections during the flood";
   std::cout << "SYN flood at the EIP: " << unsolicited << " of " << count << " counted UnsolicitedInbound, RSS "
