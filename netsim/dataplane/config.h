@@ -45,7 +45,9 @@ struct ApplianceConfig {
   std::string control_socket;  // "" = none
   // Data-plane tuning; the defaults are the measured best here (docs/benchmarks.md). After
   // traffic the loop keeps checking the rings for `busy_poll` before it blocks in poll().
-  std::chrono::microseconds busy_poll{0};
+  // 50 us: spans a request/response turn-around here; spinning stops as soon as other tasks
+  // queue for the CPUs (SpareCpu), so a busy machine sees the plain blocking loop.
+  std::chrono::microseconds busy_poll{50};
   int tpacket_version = 2;  // AF_PACKET RX ring: 2 (a frame per slot) or 3 (packed blocks)
 };
 

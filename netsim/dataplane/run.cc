@@ -16,6 +16,7 @@
 
 #include "netsim/common/unique_fd.h"
 #include "netsim/dataplane/appliance.h"
+#include "netsim/dataplane/spare_cpu.h"
 #include "netsim/dataplane/stats.h"
 #include "netsim/io/af_packet.h"
 
@@ -129,6 +130,7 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
     }
     return {};
   };
+  SpareCpu spare_cpu;  // opened before anything can restrict file access
   const Nanos tick_every = std::chrono::milliseconds(20);
   Nanos last_tick{0};
   Nanos last_frame = -config.busy_poll;
@@ -155,9 +157,10 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
     }
     // A wake-up from poll() costs the sender a try_to_wake_up and us a context switch (on an
     // idle vCPU also an IPI). With busy_poll set, recent traffic keeps us checking the ring
-    // (a load of the next slot's status) instead; it pays only with a spare CPU (see
-    // docs/benchmarks.md). Otherwise block in poll(), so that an idle lab stays idle.
-    if (now - last_frame < config.busy_poll) {
+    // (a load of the next slot's status) instead, but only while no runnable task waits for a
+    // CPU: spinning pays only with a spare CPU (docs/benchmarks.md). Otherwise block in
+    // poll(), so that an idle lab stays idle and a busy machine loses nothing to us.
+    if (now - last_frame < config.busy_poll && spare_cpu.available(now)) {
       if (tick_due) {
         if (auto st = pollOnce(0); !st) return st;
       } else {

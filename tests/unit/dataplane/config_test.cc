@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "netsim/dataplane/config.h"
+#include "netsim/dataplane/spare_cpu.h"
 #include "netsim/dataplane/stats.h"
 
 namespace netsim::dataplane {
@@ -69,7 +70,7 @@ TEST(ApplianceConfig, LimitsOverrideTheProfile) {
 TEST(ApplianceConfig, TuningComesFromTheEnvironment) {
   ApplianceConfig c;
   EXPECT_EQ(c.tpacket_version, 2);
-  EXPECT_EQ(c.busy_poll.count(), 0);
+  EXPECT_EQ(c.busy_poll.count(), 50);
   ::setenv("NETSIM_APPLIANCE_TPACKET", "3", 1);
   ::setenv("NETSIM_APPLIANCE_BUSY_POLL_US", "150", 1);
   ASSERT_TRUE(applyTuningEnvironment(c));
@@ -84,6 +85,10 @@ TEST(ApplianceConfig, TuningComesFromTheEnvironment) {
   ApplianceConfig d;
   ASSERT_TRUE(applyTuningEnvironment(d));
   EXPECT_EQ(d.tpacket_version, 2);
+  ::setenv("NETSIM_APPLIANCE_BUSY_POLL_US", "0", 1);  // the plain blocking loop
+  ASSERT_TRUE(applyTuningEnvironment(d));
+  EXPECT_EQ(d.busy_poll.count(), 0);
+  ::unsetenv("NETSIM_APPLIANCE_BUSY_POLL_US");
 }
 
 TEST(StatsRequest, Parses) {
@@ -92,6 +97,27 @@ TEST(StatsRequest, Parses) {
   EXPECT_TRUE(r.sessions);
   EXPECT_EQ(r.session_limit, 5u);
   EXPECT_EQ(formatStatsText("not json", false), "");
+}
+
+}  // namespace
+}  // namespace netsim::dataplane
+
+namespace netsim::dataplane {
+namespace {
+
+TEST(SpareCpu, RunnableTasksComeFromTheFourthField) {
+  EXPECT_EQ(runnableTasks("0.56 1.36 1.60 2/80 12506\n"), 2u);
+  EXPECT_EQ(runnableTasks("10.00 9.50 8.00 17/1203 99"), 17u);
+  EXPECT_FALSE(runnableTasks("0.56 1.36 1.60").has_value());
+  EXPECT_FALSE(runnableTasks("0.56 1.36 1.60 x/80 1").has_value());
+  EXPECT_FALSE(runnableTasks("0.56 1.36 1.60 2").has_value());
+}
+
+TEST(SpareCpu, ReadsThisMachineAndCachesBetweenChecks) {
+  SpareCpu spare(std::chrono::seconds(10));
+  const bool first = spare.available(std::chrono::seconds(1));
+  // Within the recheck interval the cached answer comes back, whatever the load does.
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(spare.available(std::chrono::seconds(2)), first);
 }
 
 }  // namespace
