@@ -93,9 +93,10 @@ Config configFrom(uint8_t b) {
   c.port_preservation = b & 0x10;
   c.port_parity = b & 0x20;
   if (b & 0x40) c.port_allocation = PortAllocation::kSequential;
-  if (b & 0x80) {  // tiny port range: exhaustion and cooldown paths
+  if (b & 0x80) {  // tiny port range and table: exhaustion, cooldown and reclaim paths
     c.port_min = 5000;
     c.port_max = 5003;
+    c.max_sessions = 6;
   }
   c.time_factor = 0.001;
   c.initial_sessions = 16;
@@ -196,5 +197,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t listed = 0;
   engine.forEachSession(Nanos(now_ms * 1'000'000), [&](const SessionInfo&) { ++listed; });
   if (engine.memoryBytes() == 0) std::abort();
+  // The table bound covers live and cooldown entries alike, and the listing sees them all.
+  if (engine.tableEntries() > engine.config().max_sessions || listed != engine.tableEntries()) std::abort();
   return 0;
 }
