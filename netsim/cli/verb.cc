@@ -1,5 +1,7 @@
 #include "netsim/cli/verb.h"
 
+#include "netsim/lab/state.h"
+
 #include <iostream>
 #include <sstream>
 
@@ -16,6 +18,14 @@ std::string VerbParser::help() const {
   std::ostringstream out;
   out << "usage: " << usage_ << "\n\n" << description_ << "\n\n" << opts_ << "\nExample:\n  " << example_ << "\n";
   return out.str();
+}
+
+bool labNameOk(const char* verb, const std::string& lab) {
+  if (auto st = lab::validateLabName(lab); !st) {
+    std::cerr << "netsim " << verb << ": " << st.error().message << "\n";
+    return false;
+  }
+  return true;
 }
 
 std::pair<Args, Args> splitAtDoubleDash(const Args& args) {

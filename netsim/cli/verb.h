@@ -53,6 +53,10 @@ class VerbParser {
 // taken whole, even where it looks like options).
 std::pair<Args, Args> splitAtDoubleDash(const Args& args);
 
+// Checks a lab name given on the command line; on a bad one prints "netsim VERB: why" and
+// returns false (the verb then exits with kExitBadInput).
+bool labNameOk(const char* verb, const std::string& lab);
+
 // Verb entry points.
 int runValidate(const Args& args);
 int runPath(const Args& args);

@@ -65,10 +65,7 @@ int runAsg(const Args& args) {
     auto vm = p.parse(Args(args.begin() + 1, args.end()), code);
     if (!vm) return code;
     const auto lab = (*vm)["lab"].as<std::string>();
-    if (auto st = lab::validateLabName(lab); !st) {
-      std::cerr << "netsim asg: " << st.error().message << "\n";
-      return kExitBadInput;
-    }
+    if (!labNameOk("asg", lab)) return kExitBadInput;
     auto reply = common::unixRequest(lab::asgControllerSocket(lab), "set-desired " + (*vm)["group"].as<std::string>() + " " +
                                                                         std::to_string((*vm)["n"].as<int>()));
     if (!reply) {
@@ -98,10 +95,7 @@ int runAsg(const Args& args) {
   auto vm = p.parse(args, code);
   if (!vm) return code;
   const auto lab = (*vm)["lab"].as<std::string>(), only = (*vm)["group"].as<std::string>();
-  if (auto st = lab::validateLabName(lab); !st) {
-    std::cerr << "netsim asg: " << st.error().message << "\n";
-    return kExitBadInput;
-  }
+  if (!labNameOk("asg", lab)) return kExitBadInput;
   auto reply = common::unixRequest(lab::asgControllerSocket(lab), "status");
   if (!reply) {
     std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";

@@ -27,10 +27,7 @@ int runLb(const Args& args) {
   auto vm = p.parse(args, code);
   if (!vm) return code;
   const auto lab = (*vm)["lab"].as<std::string>();
-  if (auto st = lab::validateLabName(lab); !st) {
-    std::cerr << "netsim lb: " << st.error().message << "\n";
-    return kExitBadInput;
-  }
+  if (!labNameOk("lb", lab)) return kExitBadInput;
   auto m = loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
   auto report = lab::loadBalancerReport(*m, lab, (*vm)["name"].as<std::string>());
@@ -68,10 +65,7 @@ int runTargets(const Args& args) {
   if (!vm) return code;
   const auto lab = (*vm)["lab"].as<std::string>(), group = (*vm)["group"].as<std::string>(),
              action = (*vm)["action"].as<std::string>();
-  if (auto st = lab::validateLabName(lab); !st) {
-    std::cerr << "netsim targets: " << st.error().message << "\n";
-    return kExitBadInput;
-  }
+  if (!labNameOk("targets", lab)) return kExitBadInput;
   auto m = loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
   const auto* g = m->findTargetGroup(group);

@@ -64,10 +64,7 @@ int runProbe(const Args& args) {
     std::cerr << "netsim probe: " << target.error().message << "\n";
     return kExitBadInput;
   }
-  if (!lab::validateLabName(lab)) {
-    std::cerr << "netsim: '" << lab << "' is not a lab name\n";
-    return kExitBadInput;
-  }
+  if (!labNameOk("probe", lab)) return kExitBadInput;
   auto m = loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
   if (::geteuid() != 0) {

@@ -38,10 +38,7 @@ int runSsh(const Args& args) {
   }
   const auto& lab = words[0];
   const auto& node = words[1];
-  if (!lab::validateLabName(lab)) {
-    std::cerr << "netsim ssh: '" << lab << "' is not a lab name\n";
-    return kExitBadInput;
-  }
+  if (!labNameOk("ssh", lab)) return kExitBadInput;
   auto m = loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
   const auto* target = m->findInstance(node);

@@ -27,10 +27,7 @@ int runStats(const Args& args) {
   auto vm = p.parse(args, code);
   if (!vm) return code;
   const auto lab = (*vm)["lab"].as<std::string>(), node = (*vm)["node"].as<std::string>();
-  if (auto st = lab::validateLabName(lab); !st) {
-    std::cerr << "netsim stats: " << st.error().message << "\n";
-    return kExitBadInput;
-  }
+  if (!labNameOk("stats", lab)) return kExitBadInput;
   if (node.empty() || node.find('/') != std::string::npos) {
     std::cerr << "netsim stats: bad node name '" << node << "'\n";
     return kExitBadInput;
