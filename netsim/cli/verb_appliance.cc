@@ -75,8 +75,7 @@ int runAppliance(const Args& args) {
   if (vm->count("ports")) {
     auto range = dataplane::parsePortRange((*vm)["ports"].as<std::string>());
     if (!range) return bad(range.error().message);
-    c.port_min = range->first;
-    c.port_max = range->second;
+    c.ports = *range;
   }
   c.outside_interface = (*vm)["outside"].as<std::string>();
   c.time_factor = (*vm)["time-factor"].as<double>();

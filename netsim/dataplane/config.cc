@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <tuple>
 
 namespace netsim::dataplane {
 
@@ -56,12 +57,9 @@ common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
     } else {
       return makeError(ErrorCode::kInvalidArgument, "unknown NAT profile '" + c.profile + "'");
     }
-    if (c.max_sessions != 0) cfg.max_sessions = c.max_sessions;
+    if (c.max_sessions) cfg.max_sessions = *c.max_sessions;
     if (c.per_destination) cfg.max_connections_per_destination = *c.per_destination;
-    if (c.port_min != 0) {
-      cfg.port_min = c.port_min;
-      cfg.port_max = c.port_max;
-    }
+    if (c.ports) std::tie(cfg.port_min, cfg.port_max) = *c.ports;
   }
   cfg.time_factor = c.time_factor;
   if (auto st = nat::validate(cfg); !st) return st.error();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netsim/common/ipv4.h"
@@ -34,10 +35,10 @@ struct ApplianceConfig {
   // NAT gateway: sources it translates (the VPC), and the engine profile.
   common::Cidr inside;
   std::string profile = "aws-nat-gateway";  // or "rfc"
-  // Overrides of the profile's table limits (0 = keep the profile's).
-  uint32_t max_sessions = 0;
+  // Overrides of the profile's table limits (unset = keep the profile's).
+  std::optional<uint32_t> max_sessions;
   std::optional<uint32_t> per_destination;  // 0 = no limit
-  uint16_t port_min = 0, port_max = 0;
+  std::optional<std::pair<uint16_t, uint16_t>> ports;
   // Internet gateway: private <-> public, and the leg towards the internet.
   std::vector<nat::StaticMapping> mappings;
   std::string outside_interface = "inet";

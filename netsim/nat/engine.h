@@ -129,8 +129,7 @@ class Engine {
   void wheelUnlink(uint32_t si);
   void cooldownAppend(uint32_t si);
   // Table full (active + cooldown == max_sessions): frees the oldest cooldown entry, if any.
-  // Returns the freed index or kNoIndex.
-  uint32_t reclaimCooldown();
+  void reclaimCooldown();
 
   Config config_;
   RandomFn random_;
@@ -153,8 +152,8 @@ class Engine {
   FragmentTable fragments_;
 
   std::vector<uint32_t> wheel_;  // slot -> first session
-  uint32_t cooldown_head_ = 0xffffffffu;  // oldest session in port cooldown (FIFO by expiry)
-  uint32_t cooldown_tail_ = 0xffffffffu;
+  uint32_t cooldown_head_ = kNoIndex;  // oldest session in port cooldown (FIFO by expiry)
+  uint32_t cooldown_tail_ = kNoIndex;
   uint32_t wheel_tick_ms_ = 1;
   uint64_t wheel_cursor_ = 0;
   bool wheel_started_ = false;

@@ -357,10 +357,6 @@ uint32_t Engine::createInbound(uint32_t tombstone, uint8_t proto, uint8_t tcp_fl
     return kNoIndex;
   }
   if (proto == kProtoIcmp) return kNoIndex;  // replies need the request's session
-  if (tombstone == kNoIndex && sessions_.live() >= config_.max_sessions &&
-      counters_.active_connection_count < config_.max_sessions) {
-    reclaimCooldown();
-  }
   uint32_t mi = findMappingOut(proto, ext_addr, ext_port, rem_addr);
   if (mi == kNoIndex || mappings_[mi].active == 0) return kNoIndex;
   if (config_.filtering == Behavior::kAddressDependent &&
@@ -376,7 +372,13 @@ uint32_t Engine::createInbound(uint32_t tombstone, uint8_t proto, uint8_t tcp_fl
   if (findIn(hash_in, proto, m.in_addr, m.in_port, rem_addr, rem_port) != kNoIndex) {
     return kNoIndex;
   }
-  if (tombstone != kNoIndex) freeSession(tombstone);
+  // Only once the packet is sure to make a session: unsolicited inbound must not be able to
+  // flush the port cooldown. `mi` has active sessions, so no reclaim can release it.
+  if (tombstone != kNoIndex) {
+    freeSession(tombstone);
+  } else if (sessions_.live() >= config_.max_sessions) {
+    reclaimCooldown();
+  }
   uint32_t si = newSession(proto, m.in_addr, m.in_port, ext_addr, ext_port, rem_addr, rem_port,
                            mi, hash_in,
                            flowHash(seed_, proto, ext_addr, ext_port, rem_addr, rem_port));
@@ -413,12 +415,10 @@ void Engine::retire(uint32_t si, bool timed_out) {
   cooldownAppend(si);
 }
 
-uint32_t Engine::reclaimCooldown() {
-  const uint32_t si = cooldown_head_;
-  if (si == kNoIndex) return kNoIndex;
-  freeSession(si);
+void Engine::reclaimCooldown() {
+  if (cooldown_head_ == kNoIndex) return;
+  freeSession(cooldown_head_);
   ++counters_.cooldown_reclaimed;
-  return si;
 }
 
 void Engine::freeSession(uint32_t si) {

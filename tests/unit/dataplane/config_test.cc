@@ -54,8 +54,7 @@ TEST(ApplianceConfig, LimitsOverrideTheProfile) {
   c.per_destination = 0;
   auto range = parsePortRange("20000-20999");
   ASSERT_TRUE(range.ok());
-  c.port_min = range->first;
-  c.port_max = range->second;
+  c.ports = *range;
   auto n = natConfig(c);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(n->max_sessions, 4096u);

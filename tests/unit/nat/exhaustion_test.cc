@@ -80,6 +80,27 @@ TEST_F(ExhaustionTest, CooldownEntriesAreReclaimedOldestFirstWhenTheTableIsFull)
   EXPECT_EQ(engine_->tableEntries(), 4u);
 }
 
+TEST_F(ExhaustionTest, UnsolicitedInboundDoesNotFlushTheCooldown) {
+  // Full cone (EIM + EIF): inbound may create sessions, but only through an existing mapping.
+  Config c = profiles::rfc({*common::Ipv4Address::parse(kPublic)});
+  c.max_sessions = 4;
+  make(c);
+  std::vector<uint16_t> publics;
+  for (uint32_t i = 0; i < 4; ++i) publics.push_back(sportOf(out(flow(i, 53)).packet));
+  advanceSeconds(301);  // UDP idle timeout: all four into cooldown
+  engine_->expire(now());
+  ASSERT_EQ(engine_->activeSessions(), 0u);
+  ASSERT_EQ(engine_->tableEntries(), 4u);
+  for (uint16_t port = 40000; port < 40100; ++port) {
+    EXPECT_EQ(in(udp(kServer, 9, kPublic, port)).verdict.reason, DropReason::kUnsolicitedInbound);
+  }
+  EXPECT_EQ(counters().cooldown_reclaimed, 0u);
+  EXPECT_EQ(engine_->tableEntries(), 4u);
+  // A new outbound flow does take the oldest cooldown entry.
+  EXPECT_TRUE(out(flow(10, 53)).forwarded());
+  EXPECT_EQ(counters().cooldown_reclaimed, 1u);
+}
+
 TEST_F(ExhaustionTest, ChurnKeepsMemoryFlatAtTheTableLimit) {
   Config c = awsWithTable(2000);
   c.timeouts.udp = Millis{100};  // about 1,000 flows live at a time, well under the limit
