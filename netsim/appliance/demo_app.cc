@@ -12,6 +12,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "netsim/appliance/tcp_listener.h"
 #include "netsim/common/capabilities.h"
 #include "netsim/common/dns_query.h"
 
@@ -219,16 +220,6 @@ asio::awaitable<void> serve(tcp::socket socket, App& app) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, App& app) {
-  while (acceptor.is_open()) {
-    boost::system::error_code ec;
-    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted) break;
-    if (ec) continue;
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), app), asio::detached);
-  }
-}
-
 }  // namespace
 
 common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& stop) {
@@ -251,27 +242,12 @@ common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& 
                                              config.redis_timeout);
   }
   asio::io_context io{1};
-  tcp::acceptor acceptor(io);
-  boost::system::error_code ec;
-  tcp::endpoint ep(tcp::v4(), config.port);
-  acceptor.open(ep.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(ep, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return common::makeError(common::ErrorCode::kSystem, "demo-app: port " + std::to_string(config.port) + ": " + ec.message());
+  auto acceptor = listenTcp(io, config.port, "demo-app");
+  if (!acceptor) return acceptor.error();
   if (auto st = common::limitCapabilities({}); !st) return st;
-  asio::co_spawn(io, acceptLoop(acceptor, app), asio::detached);
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        asio::steady_timer t(io);
-        while (!stop.load()) {
-          t.expires_after(std::chrono::milliseconds(200));
-          co_await t.async_wait(asio::use_awaitable);
-        }
-        io.stop();
-      },
-      asio::detached);
+  asio::co_spawn(io, acceptEach(**acceptor, [&app](tcp::socket socket) { return serve(std::move(socket), app); }),
+                 asio::detached);
+  stopWhenSet(io, stop);
   io.run();
   return {};
 }

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <thread>
 
+#include "netsim/appliance/tcp_listener.h"
 #include "netsim/common/capabilities.h"
 
 namespace netsim::appliance {
@@ -65,16 +66,6 @@ asio::awaitable<void> serve(tcp::socket socket, std::string node) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, std::string node) {
-  while (acceptor.is_open()) {
-    boost::system::error_code ec;
-    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted) break;
-    if (ec) continue;
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), node), asio::detached);
-  }
-}
-
 }  // namespace
 
 struct HttpResponder::Impl {
@@ -98,34 +89,20 @@ common::Result<std::unique_ptr<HttpResponder>> HttpResponder::open(const std::st
   auto impl = std::make_unique<Impl>();
   impl->node = node;
   for (auto port : ports) {
-    boost::system::error_code ec;
-    auto acc = std::make_unique<tcp::acceptor>(impl->io);
-    tcp::endpoint ep(tcp::v4(), port);
-    acc->open(ep.protocol(), ec);
-    if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acc->bind(ep, ec);
-    if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return common::makeError(common::ErrorCode::kSystem, "http " + std::to_string(port) + ": " + ec.message());
-    impl->acceptors.push_back(std::move(acc));
+    auto acceptor = listenTcp(impl->io, port, "http");
+    if (!acceptor) return acceptor.error();
+    impl->acceptors.push_back(std::move(*acceptor));
   }
   return std::unique_ptr<HttpResponder>(new HttpResponder(std::move(impl)));
 }
 
 void HttpResponder::start(const std::atomic<bool>& stop) {
   auto* impl = impl_.get();
-  for (auto& acc : impl->acceptors) asio::co_spawn(impl->io, acceptLoop(*acc, impl->node), asio::detached);
-  // The process stops through `stop` (a signal handler sets it); poll it from the io thread.
-  asio::co_spawn(
-      impl->io,
-      [impl, &stop]() -> asio::awaitable<void> {
-        asio::steady_timer t(impl->io);
-        while (!stop.load()) {
-          t.expires_after(std::chrono::milliseconds(200));
-          co_await t.async_wait(asio::use_awaitable);
-        }
-        impl->io.stop();
-      },
-      asio::detached);
+  for (auto& acc : impl->acceptors) {
+    asio::co_spawn(impl->io, acceptEach(*acc, [impl](tcp::socket socket) { return serve(std::move(socket), impl->node); }),
+                   asio::detached);
+  }
+  stopWhenSet(impl->io, stop);
   // Capabilities belong to each thread: this one gives up its own before serving anyone.
   impl->thread = std::thread([impl] {
     if (common::limitCapabilities({})) impl->io.run();

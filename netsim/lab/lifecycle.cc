@@ -463,42 +463,37 @@ common::Result<DownReport> down(const std::string& lab) {
     }
     return out;
   };
-  std::vector<std::string> mine = labNamespaces();
-  // Processes first: a namespace with a process inside would outlive its mount point.
-  std::vector<pid_t> pids;
-  for (const auto& n : mine) {
-    if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
-  }
-  // A pid from the state file counts only while it still runs exactly the recorded command (a
+  std::vector<std::string> mine;
+  auto noteNamespaces = [&] {
+    for (const auto& n : labNamespaces()) {
+      if (std::find(mine.begin(), mine.end(), n) == mine.end()) mine.push_back(n);
+    }
+  };
+  // A pid from the state file counts only while it still lives in the recorded namespace (a
   // recycled pid must not be killed). This finds the lab's processes even when someone removed
   // its /run/netns entries by hand, so their namespaces cannot be found by name any more.
-  if (auto state = readState(lab); state) {
-    for (const auto& p : state->processes) {
-      if (p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
-          inNamespace(p.pid, p.netns_inode)) {
-        pids.push_back(p.pid);
+  const auto state = readState(lab);
+  // Processes first: a namespace with a process inside would outlive its mount point. One scan
+  // is not enough: a daemon may fork between the scan and the kill (sshd, dnsmasq), and the auto
+  // scaling controller may make a node meanwhile. Scan again until nothing is left.
+  for (int round = 0; round < 6; ++round) {
+    noteNamespaces();
+    std::vector<pid_t> pids;
+    for (const auto& n : mine) {
+      if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
+    }
+    if (state) {
+      for (const auto& p : state->processes) {
+        if (p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
+            inNamespace(p.pid, p.netns_inode)) {
+          pids.push_back(p.pid);
+        }
       }
     }
-  }
-  report.processes = static_cast<int>(pids.size());
-  if (!pids.empty()) {
-    if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st.error();
-  }
-  // The auto scaling controller may have made a node between the listing and its end: list
-  // again until nothing new appears, stopping what runs in the newcomers.
-  for (int round = 0; round < 5; ++round) {
-    std::vector<std::string> late;
-    for (const auto& n : labNamespaces()) {
-      if (std::find(mine.begin(), mine.end(), n) == mine.end()) late.push_back(n);
-    }
-    if (late.empty()) break;
-    std::vector<pid_t> more;
-    for (const auto& n : late) {
-      if (auto p = netns::pidsInNamespace(n); p) more.insert(more.end(), p->begin(), p->end());
-    }
-    if (!more.empty()) (void)netns::killPids(more, std::chrono::milliseconds(1000));
-    report.processes += static_cast<int>(more.size());
-    mine.insert(mine.end(), late.begin(), late.end());
+    if (pids.empty()) break;
+    report.processes += static_cast<int>(pids.size());
+    auto st = netns::killPids(pids, std::chrono::milliseconds(1000));
+    if (!st && round == 0) return st.error();
   }
   removeCgroups(lab);
   std::string failures;

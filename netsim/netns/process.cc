@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -137,10 +138,20 @@ Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::strin
             efd = err_fd->get();
   const bool detach = options.detach;
 
+  const pid_t spawner = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return sysError(what + ": fork", errno);
   if (pid == 0) {
+    // Until the child is inside the namespace nothing can find it by namespace: if the spawner
+    // is killed in that window (kill -9 of `up`), the child must die too instead of carrying
+    // on into a namespace that `down` has already emptied. The check after prctl closes the
+    // race with a spawner that died before it.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != spawner) ::_exit(127);
     if (::setns(nsfd, CLONE_NEWNET) != 0) childFail(wfd, kSetns);
+    // From here on `down` finds it by namespace; a plain child must outlive its spawner's thread
+    // (the signal follows the thread, not the process). A detaching child keeps it: it only
+    // forks and exits, and its own child does not inherit the setting.
+    if (!detach && ::prctl(PR_SET_PDEATHSIG, 0) != 0) ::_exit(127);
     if (detach) {
       if (::setsid() < 0) childFail(wfd, kSetsid);
       pid_t g = ::fork();
