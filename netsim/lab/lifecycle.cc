@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <ctime>
 #include <filesystem>
@@ -380,6 +381,35 @@ bool inNamespace(int pid, uint64_t netns_inode) {
   return static_cast<uint64_t>(st.st_ino) == netns_inode;
 }
 
+// Stops every process in the namespaces `namespaces()` returns (asked again each round) and every
+// process of `state` that `mine` selects and that still lives in its recorded namespace (so a
+// recycled pid is never killed, and processes of a namespace whose name was removed by hand are
+// found). One sweep is not enough: a daemon may fork between the scan and the kill (sshd,
+// dnsmasq), and the auto scaling controller may make a node meanwhile. Returns how many it stopped.
+common::Result<int> stopProcesses(const std::function<std::vector<std::string>()>& namespaces,
+                                  const common::Result<LabState>& state,
+                                  const std::function<bool(const ProcessRecord&)>& mine) {
+  int stopped = 0;
+  for (int round = 0; round < 6; ++round) {
+    std::vector<pid_t> pids;
+    for (const auto& n : namespaces()) {
+      if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
+    }
+    if (state) {
+      for (const auto& p : state->processes) {
+        if (p.pid > 0 && mine(p) && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
+            inNamespace(p.pid, p.netns_inode)) {
+          pids.push_back(p.pid);
+        }
+      }
+    }
+    if (pids.empty()) break;
+    stopped += static_cast<int>(pids.size());
+    if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st.error();
+  }
+  return stopped;
+}
+
 }  // namespace
 
 common::Status up(const plan::Wiring& wiring, const UpOptions& options) {
@@ -425,20 +455,10 @@ common::Status addNodes(const plan::Wiring& part, const UpOptions& options) {
 
 common::Status removeNode(const std::string& lab, const std::string& node) {
   const std::string ns = plan::namespaceName(lab, node);
-  std::vector<pid_t> pids;
-  if (auto p = netns::pidsInNamespace(ns); p) pids = *p;
   auto state = readState(lab);
-  if (state) {
-    for (const auto& p : state->processes) {
-      if (p.node == node && p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
-          inNamespace(p.pid, p.netns_inode)) {
-        pids.push_back(p.pid);
-      }
-    }
-  }
-  if (!pids.empty()) {
-    if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st;
-  }
+  auto stopped = stopProcesses([&] { return std::vector<std::string>{ns}; }, state,
+                               [&](const ProcessRecord& p) { return p.node == node; });
+  if (!stopped) return stopped.error();
   if (auto names = netns::listNamespaces(); names && std::find(names->begin(), names->end(), ns) != names->end()) {
     if (auto st = netns::deleteNamespace(ns); !st) return st;
   }
@@ -454,48 +474,25 @@ common::Result<DownReport> down(const std::string& lab) {
   if (auto st = validateLabName(lab); !st) return st.error();
   if (::geteuid() != 0) return makeError(ErrorCode::kSystem, "netsim down needs root (network namespaces)");
   DownReport report;
+  // Every namespace of the lab seen so far, including those the auto scaling controller makes
+  // while this runs.
+  std::vector<std::string> mine;
   auto labNamespaces = [&] {
-    std::vector<std::string> out;
     if (auto names = netns::listNamespaces(); names) {
       for (const auto& n : *names) {
-        if (n.rfind(plan::labNamespacePrefix(lab), 0) == 0) out.push_back(n);
-      }
-    }
-    return out;
-  };
-  std::vector<std::string> mine;
-  auto noteNamespaces = [&] {
-    for (const auto& n : labNamespaces()) {
-      if (std::find(mine.begin(), mine.end(), n) == mine.end()) mine.push_back(n);
-    }
-  };
-  // A pid from the state file counts only while it still lives in the recorded namespace (a
-  // recycled pid must not be killed). This finds the lab's processes even when someone removed
-  // its /run/netns entries by hand, so their namespaces cannot be found by name any more.
-  const auto state = readState(lab);
-  // Processes first: a namespace with a process inside would outlive its mount point. One scan
-  // is not enough: a daemon may fork between the scan and the kill (sshd, dnsmasq), and the auto
-  // scaling controller may make a node meanwhile. Scan again until nothing is left.
-  for (int round = 0; round < 6; ++round) {
-    noteNamespaces();
-    std::vector<pid_t> pids;
-    for (const auto& n : mine) {
-      if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
-    }
-    if (state) {
-      for (const auto& p : state->processes) {
-        if (p.pid > 0 && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
-            inNamespace(p.pid, p.netns_inode)) {
-          pids.push_back(p.pid);
+        if (n.rfind(plan::labNamespacePrefix(lab), 0) == 0 && std::find(mine.begin(), mine.end(), n) == mine.end()) {
+          mine.push_back(n);
         }
       }
     }
-    if (pids.empty()) break;
-    report.processes += static_cast<int>(pids.size());
-    auto st = netns::killPids(pids, std::chrono::milliseconds(1000));
-    if (!st && round == 0) return st.error();
-  }
+    return mine;
+  };
+  // Processes first: a namespace with a process inside would outlive its mount point.
+  auto stopped = stopProcesses(labNamespaces, readState(lab), [](const ProcessRecord&) { return true; });
+  if (!stopped) return stopped.error();
+  report.processes = *stopped;
   removeCgroups(lab);
+  labNamespaces();  // one made just before its maker was stopped
   std::string failures;
   for (const auto& n : mine) {
     if (auto st = netns::deleteNamespace(n); !st) {
