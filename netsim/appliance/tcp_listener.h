@@ -32,7 +32,8 @@ inline common::Result<std::unique_ptr<boost::asio::ip::tcp::acceptor>> listenTcp
 }
 
 // Accepts until the acceptor closes and serves each connection in its own coroutine:
-// `serve(socket)` returns an awaitable. A failed accept (e.g. EMFILE) skips that connection.
+// `serve(socket)` returns an awaitable. After a failed accept other than a connection the peer
+// aborted (e.g. EMFILE, which leaves the connection queued) it waits 50 ms rather than spin.
 template <typename Serve>
 boost::asio::awaitable<void> acceptEach(boost::asio::ip::tcp::acceptor& acceptor, Serve serve) {
   namespace asio = boost::asio;
@@ -40,7 +41,12 @@ boost::asio::awaitable<void> acceptEach(boost::asio::ip::tcp::acceptor& acceptor
     boost::system::error_code ec;
     auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) break;
-    if (ec) continue;
+    if (ec == asio::error::connection_aborted) continue;
+    if (ec) {
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
     asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), asio::detached);
   }
 }

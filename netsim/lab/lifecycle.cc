@@ -390,9 +390,11 @@ common::Result<int> stopProcesses(const std::function<std::vector<std::string>()
                                   const common::Result<LabState>& state,
                                   const std::function<bool(const ProcessRecord&)>& mine) {
   int stopped = 0;
+  std::vector<std::string> names;
   for (int round = 0; round < 6; ++round) {
     std::vector<pid_t> pids;
-    for (const auto& n : namespaces()) {
+    names = namespaces();
+    for (const auto& n : names) {
       if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
     }
     if (state) {
@@ -403,11 +405,15 @@ common::Result<int> stopProcesses(const std::function<std::vector<std::string>()
         }
       }
     }
-    if (pids.empty()) break;
+    if (pids.empty()) return stopped;
     stopped += static_cast<int>(pids.size());
     if (auto st = netns::killPids(pids, std::chrono::milliseconds(1000)); !st) return st.error();
   }
-  return stopped;
+  // Deleting the namespaces now would orphan whatever keeps starting there.
+  std::string where;
+  for (const auto& n : names) where += " " + n;
+  return makeError(ErrorCode::kSystem, "processes keep starting after 6 sweeps of" + where + " (" +
+                                           std::to_string(stopped) + " stopped); run down again");
 }
 
 }  // namespace
@@ -492,7 +498,6 @@ common::Result<DownReport> down(const std::string& lab) {
   if (!stopped) return stopped.error();
   report.processes = *stopped;
   removeCgroups(lab);
-  labNamespaces();  // one made just before its maker was stopped
   std::string failures;
   for (const auto& n : mine) {
     if (auto st = netns::deleteNamespace(n); !st) {

@@ -33,7 +33,7 @@ Error sysError(const std::string& what, int err) {
 
 // Messages from the child over a CLOEXEC pipe; EOF without a failure message means exec
 // succeeded.
-enum Stage : int { kPid = 0, kSetns, kSetsid, kFork, kDup, kExec };
+enum Stage : int { kPid = 0, kParentDeath, kSetns, kSetsid, kFork, kDup, kExec };
 struct Message {
   int stage;
   int value;  // pid for kPid, errno otherwise
@@ -41,6 +41,7 @@ struct Message {
 
 const char* stageName(int stage) {
   switch (stage) {
+    case kParentDeath: return "prctl(PR_SET_PDEATHSIG)";
     case kSetns: return "setns";
     case kSetsid: return "setsid";
     case kFork: return "fork";
@@ -146,12 +147,13 @@ Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::strin
     // is killed in that window (kill -9 of `up`), the child must die too instead of carrying
     // on into a namespace that `down` has already emptied. The check after prctl closes the
     // race with a spawner that died before it.
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != spawner) ::_exit(127);
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(wfd, kParentDeath);
+    if (::getppid() != spawner) ::_exit(127);  // nobody left to tell
     if (::setns(nsfd, CLONE_NEWNET) != 0) childFail(wfd, kSetns);
     // From here on `down` finds it by namespace; a plain child must outlive its spawner's thread
     // (the signal follows the thread, not the process). A detaching child keeps it: it only
     // forks and exits, and its own child does not inherit the setting.
-    if (!detach && ::prctl(PR_SET_PDEATHSIG, 0) != 0) ::_exit(127);
+    if (!detach && ::prctl(PR_SET_PDEATHSIG, 0) != 0) childFail(wfd, kParentDeath);
     if (detach) {
       if (::setsid() < 0) childFail(wfd, kSetsid);
       pid_t g = ::fork();

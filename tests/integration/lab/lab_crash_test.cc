@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "netsim/lab/state.h"
+#include "netsim/netns/process.h"
 #include "tests/integration/lab/lab_fixture.h"
 
 namespace netsim::testing {
@@ -104,6 +105,37 @@ TEST_F(LabLifecycleTest, DownStopsProcessesOfNamespacesDeletedByHand) {
   auto r = lab::down(lab_);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_GT(r->processes, 0);
+  expectNothingLeft();
+}
+
+// Something outside the lab keeps starting processes in one of its namespaces: `down` must say so
+// rather than delete the namespace and orphan them, and succeed once the maker is gone.
+TEST_F(LabLifecycleTest, DownRefusesToOrphanProcessesThatKeepStarting) {
+  auto ns = netns::createAndOpenNamespace(plan::namespaceName(lab_, "x"));
+  ASSERT_TRUE(ns.ok()) << ns.error().message;
+  pid_t maker = ::fork();
+  ASSERT_GE(maker, 0);
+  if (maker == 0) {
+    netns::SpawnOptions detached;
+    detached.detach = true;
+    detached.stdout_path = "/dev/null";
+    detached.stderr_path = "/dev/null";
+    // Each newcomer ignores SIGTERM, so every sweep waits out its whole grace period, during
+    // which the maker surely starts more: no race with the machine's load.
+    for (;;) {
+      (void)netns::spawnInNamespace(*ns, {"sh", "-c", "trap '' TERM; exec sleep 60"}, detached);
+      ::usleep(20000);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto refused = lab::down(lab_);
+  ::kill(maker, SIGKILL);
+  ::waitpid(maker, nullptr, 0);
+  ASSERT_FALSE(refused.ok()) << "down deleted a namespace that processes kept entering";
+  EXPECT_NE(refused.error().message.find("keep starting"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(countLabNamespaces(lab_), 1) << "the namespace must stay until its processes are stopped";
+  auto again = lab::down(lab_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
   expectNothingLeft();
 }
 
