@@ -413,7 +413,7 @@ common::Result<int> stopProcesses(const std::function<std::vector<std::string>()
   std::string where;
   for (const auto& n : names) where += " " + n;
   return makeError(ErrorCode::kSystem, "processes keep starting after 6 sweeps of" + where + " (" +
-                                           std::to_string(stopped) + " stopped); run down again");
+                                           std::to_string(stopped) + " stopped); the namespaces are left in place");
 }
 
 }  // namespace

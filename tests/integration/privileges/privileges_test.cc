@@ -16,6 +16,14 @@
 namespace netsim::testing {
 namespace {
 
+// lstat of an entry found by a directory walk. False when it vanished meanwhile: the controllers
+// replace their state files by rename. Any other failure fails the test.
+bool lstatUnlessVanished(const std::filesystem::path& path, struct stat& st) {
+  if (::lstat(path.c_str(), &st) == 0) return true;
+  EXPECT_EQ(errno, ENOENT) << path << ": " << std::strerror(errno);
+  return false;
+}
+
 struct Caps {
   uint64_t eff = ~0ull, prm = ~0ull, bnd = ~0ull;
   int uid = -1;
@@ -98,11 +106,7 @@ TEST_F(PrivilegesTest, ControlSocketsAreRootOnly) {
   int sockets = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(lab::stateDir(suite_->lab))) {
     struct stat st {};
-    if (::lstat(e.path().c_str(), &st) != 0) {
-      // Files replaced by rename (the controllers' state) may vanish between listing and lstat.
-      if (errno == ENOENT) continue;
-      FAIL() << e.path() << ": " << std::strerror(errno);
-    }
+    if (!lstatUnlessVanished(e.path(), st)) continue;
     if (!S_ISSOCK(st.st_mode)) continue;
     ++sockets;
     EXPECT_EQ(st.st_uid, 0u) << e.path();
@@ -121,11 +125,7 @@ TEST_F(PrivilegesTest, StateDirectoryIsNotWritableByOthers) {
   int keys = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(lab::stateDir(suite_->lab))) {
     struct stat st {};
-    if (::lstat(e.path().c_str(), &st) != 0) {
-      // Files replaced by rename (the controllers' state) may vanish between listing and lstat.
-      if (errno == ENOENT) continue;
-      FAIL() << e.path() << ": " << std::strerror(errno);
-    }
+    if (!lstatUnlessVanished(e.path(), st)) continue;
     if (S_ISLNK(st.st_mode)) continue;
     EXPECT_EQ(st.st_mode & 002, 0u) << e.path() << " is world-writable";
     // Private keys (sshd's host key, the lab's client key) are readable by root only.
