@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "netsim/capture/link_capture.h"
-#include "netsim/check/expectations.h"
+#include "netsim/expect/expectations.h"
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
 #include "netsim/lab/state.h"
@@ -49,7 +49,7 @@ int runCheck(const Args& args) {
     std::cerr << "netsim check: the topology has no expect: entries\n";
     return kExitBadInput;
   }
-  check::CheckOptions options;
+  expect::CheckOptions options;
   options.capture = vm->count("no-capture") == 0;
   std::unique_ptr<capture::PcapFileSet> files;
   if (const auto dir = (*vm)["pcap"].as<std::string>(); !dir.empty() && !predict_only) {
@@ -61,14 +61,14 @@ int runCheck(const Args& args) {
     files = std::move(*f);
     options.files = files.get();
   }
-  auto results = predict_only ? check::checkPredictions(*m) : check::checkLab(*m, lab, options);
+  auto results = predict_only ? expect::checkPredictions(*m) : expect::checkLab(*m, lab, options);
   files.reset();  // flushed and closed
-  if (vm->count("json")) std::cout << check::formatChecksJson(lab, results);
-  else std::cout << check::formatChecksText(results);
+  if (vm->count("json")) std::cout << expect::formatChecksJson(lab, results);
+  else std::cout << expect::formatChecksText(results);
   const auto junit = (*vm)["junit"].as<std::string>();
   if (!junit.empty()) {
     std::ofstream out(junit);
-    out << check::formatChecksJunit(lab, results);
+    out << expect::formatChecksJunit(lab, results);
     if (!out) {
       std::cerr << "netsim check: cannot write " << junit << "\n";
       return kExitSystem;

@@ -1,10 +1,10 @@
-// `netsim demo-app`: the auto scaling demo's web application (netsim/appliance/demo_app.h).
+// `netsim demo-app`: the auto scaling demo's web application (netsim/workload/demo_app.h).
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
-#include "netsim/appliance/demo_app.h"
+#include "netsim/workload/demo_app.h"
 #include "netsim/cli/verb.h"
 #include "netsim/plan/naming.h"
 
@@ -37,7 +37,7 @@ int runDemoApp(const Args& args) {
   int code = 0;
   auto vm = p.parse(args, code);
   if (!vm) return code;
-  appliance::DemoAppConfig c;
+  workload::DemoAppConfig c;
   c.port = (*vm)["port"].as<uint16_t>();
   c.redis = (*vm)["redis"].as<std::string>();
   c.node = (*vm)["name"].as<std::string>();
@@ -62,7 +62,7 @@ int runDemoApp(const Args& args) {
   }
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
-  auto st = appliance::runDemoApp(c, g_stop);
+  auto st = workload::runDemoApp(c, g_stop);
   if (!st) {
     std::cerr << "netsim demo-app: " << st.error().message << "\n";
     return st.error().code == common::ErrorCode::kInvalidArgument ? kExitBadInput : kExitSystem;

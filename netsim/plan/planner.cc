@@ -14,7 +14,7 @@
 #include "netsim/common/hash.h"
 #include "netsim/plan/access.h"
 #include "netsim/plan/auto_scaling.h"
-#include "netsim/plan/cache.h"
+#include "netsim/plan/cache_instances.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
@@ -203,7 +203,7 @@ class Planner {
   // The kernel of an appliance's namespace drops every frame on the appliance's legs after the
   // AF_PACKET taps have seen it: it never answers, resets or forwards anything there.
   static std::string applianceIngressDrop(const std::vector<std::string>& ifnames) {
-    std::string out = "table netdev netsim_appliance {\n";
+    std::string out = "table netdev netsim_workload {\n";
     for (const auto& i : ifnames) {
       out += "  chain ingress_" + i + " {\n    type filter hook ingress device \"" + i +
              "\" priority 0; policy drop;\n  }\n";

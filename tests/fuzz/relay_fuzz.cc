@@ -1,5 +1,5 @@
 // libFuzzer target over the text the relays are driven by: the bastion forwarder's rules
-// (netsim/appliance/forwarder.h: parseForwardRule for --forward, parseAllow for --allow,
+// (netsim/proxy/forwarder.h: parseForwardRule for --forward, parseAllow for --allow,
 // sourceAllowed over the allow-list they build) and the load balancer node's control-socket
 // requests (netsim/proxy/lb_node.h: parseControlRequest), framed as the node reads them: at most
 // 4096 bytes up to the first newline. The input is taken as lines; each line goes through all
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "netsim/appliance/forwarder.h"
+#include "netsim/proxy/forwarder.h"
 #include "netsim/proxy/lb_node.h"
 
 namespace {
@@ -31,7 +31,7 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
-std::string ruleText(const netsim::appliance::ForwardRule& r) {
+std::string ruleText(const netsim::proxy::ForwardRule& r) {
   std::string s;
   if (r.listen_address) s += r.listen_address->str() + ":";
   s += std::to_string(r.listen_port) + "=" + r.target.str() + ":" + std::to_string(r.target_port);
@@ -39,7 +39,7 @@ std::string ruleText(const netsim::appliance::ForwardRule& r) {
   return s;
 }
 
-bool sameRule(const netsim::appliance::ForwardRule& a, const netsim::appliance::ForwardRule& b) {
+bool sameRule(const netsim::proxy::ForwardRule& a, const netsim::proxy::ForwardRule& b) {
   return a.listen_address == b.listen_address && a.listen_port == b.listen_port && a.target == b.target &&
          a.target_port == b.target_port && a.source == b.source;
 }
@@ -76,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto nl = control.find('\n'); nl != std::string::npos) control.resize(nl);
   checkControl(control);
 
-  netsim::appliance::ForwarderConfig cfg;
+  netsim::proxy::ForwarderConfig cfg;
   std::vector<Ipv4Address> probes;
   size_t start = 0;
   for (int lines = 0; start <= input.size() && lines < 64; ++lines) {
@@ -86,18 +86,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     start = nl + 1;
 
     checkControl(line);
-    if (auto r = netsim::appliance::parseForwardRule(line)) {
+    if (auto r = netsim::proxy::parseForwardRule(line)) {
       check(r->listen_port >= 1 && r->target_port >= 1);
-      auto again = netsim::appliance::parseForwardRule(ruleText(*r));
+      auto again = netsim::proxy::parseForwardRule(ruleText(*r));
       check(again && sameRule(*again, *r));
       cfg.rules.push_back(*r);
       probes.push_back(r->target);
       if (r->source) probes.push_back(*r->source);
     }
-    if (auto a = netsim::appliance::parseAllow(line)) {
+    if (auto a = netsim::proxy::parseAllow(line)) {
       const auto& [port, block] = *a;
       check(port >= 1 && block.prefixLength() >= 0 && block.prefixLength() <= 32);
-      auto again = netsim::appliance::parseAllow(std::to_string(port) + "=" + block.str());
+      auto again = netsim::proxy::parseAllow(std::to_string(port) + "=" + block.str());
       check(again && again->first == port && again->second.network() == block.network() &&
             again->second.prefixLength() == block.prefixLength());
       cfg.allow[port].push_back(block);
@@ -117,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!want) {
         for (const auto& b : it->second) want = want || referenceContains(b, a);
       }
-      check(netsim::appliance::sourceAllowed(cfg, port, a) == want);
+      check(netsim::proxy::sourceAllowed(cfg, port, a) == want);
     }
   }
   return 0;

@@ -45,7 +45,7 @@ std::string NoEndpointRouteLab::text() {
 
 TEST_F(WrongNatLab, ExpectationViaNatAFailsNamingNatB) {
   // Judged with the lab's own (broken) topology: route tables and capture both say nat-b.
-  auto results = check::checkLab(lab_->model, lab_->lab);
+  auto results = expect::checkLab(lab_->model, lab_->lab);
   const auto* c = findCheck(results, "app-a -> client tcp/80");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->pass);
@@ -64,7 +64,7 @@ TEST_F(WrongNatLab, ExpectationViaNatAFailsNamingNatB) {
 TEST_F(WrongNatLab, CaptureAgainstTheCorrectPredictionPartsAtTheNatHop) {
   // The lab runs the broken tables; the prediction comes from the correct topology. Only the
   // capture can tell, and it names hop 2 where the paths part.
-  auto results = check::checkLab(*correct_, lab_->lab);
+  auto results = expect::checkLab(*correct_, lab_->lab);
   const auto* c = findCheck(results, "app-a -> client tcp/80");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->pass);
@@ -80,7 +80,7 @@ TEST_F(WrongNatLab, CaptureAgainstTheCorrectPredictionPartsAtTheNatHop) {
 }
 
 TEST_F(NoEndpointRouteLab, S3ExpectationFailsNamingTheNatAndInternetHops) {
-  auto results = check::checkLab(lab_->model, lab_->lab);
+  auto results = expect::checkLab(lab_->model, lab_->lab);
   const auto* c = findCheck(results, "app-a -> s3 tcp/443");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->pass);
@@ -88,7 +88,7 @@ TEST_F(NoEndpointRouteLab, S3ExpectationFailsNamingTheNatAndInternetHops) {
   EXPECT_NE(c->reason.find("captured crossing nat-a at hop 2"), std::string::npos) << c->reason;
   EXPECT_NE(c->reason.find("captured crossing igw at hop 4"), std::string::npos) << c->reason;
   // Against the correct prediction, the capture parts at hop 2: the NAT instead of the endpoint.
-  auto fixed = check::checkLab(*correct_, lab_->lab);
+  auto fixed = expect::checkLab(*correct_, lab_->lab);
   const auto* d = findCheck(fixed, "app-a -> s3 tcp/443");
   ASSERT_NE(d, nullptr);
   EXPECT_FALSE(d->pass);

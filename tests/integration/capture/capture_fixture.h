@@ -9,7 +9,7 @@
 #include <string>
 
 #include "netsim/capture/trace.h"
-#include "netsim/check/expectations.h"
+#include "netsim/expect/expectations.h"
 #include "netsim/lab/lifecycle.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
@@ -64,7 +64,7 @@ struct RunningLab {
   }
 };
 
-inline const check::CheckResult* findCheck(const std::vector<check::CheckResult>& results, const std::string& label) {
+inline const expect::CheckResult* findCheck(const std::vector<expect::CheckResult>& results, const std::string& label) {
   for (const auto& r : results) {
     if (r.label == label) return &r;
   }

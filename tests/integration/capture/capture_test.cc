@@ -43,7 +43,7 @@ class CaptureDefaultLab : public ::testing::Test {
 
 TEST_F(CaptureDefaultLab, EveryExpectationPassesWithCaptureEvidence) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto results = check::checkLab(lab_->model, lab_->lab);
+  auto results = expect::checkLab(lab_->model, lab_->lab);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(results.size(), lab_->model.expectations.size());
   for (const auto& c : results) {
@@ -125,7 +125,7 @@ TEST_F(CaptureDefaultLab, BlockedExpectationFailsWhenTheProbeNeverLeaves) {
   // Take nopub's only interface down: its probe cannot be sent, so "blocked" must not pass.
   const std::string ns = plan::namespaceName(lab_->lab, "nopub");
   ASSERT_EQ(std::system(("ip -n " + ns + " link set eth0 down").c_str()), 0);
-  auto results = check::checkLab(lab_->model, lab_->lab);
+  auto results = expect::checkLab(lab_->model, lab_->lab);
   EXPECT_EQ(std::system(("ip -n " + ns + " link set eth0 up && ip -n " + ns + " route replace default via 10.0.1.1")
                             .c_str()),
             0);

@@ -60,7 +60,7 @@ TEST_F(UserspaceLabTest, GatewayLegsHaveNoKernelAddress) {
   for (const char* node : {"nat-a", "nat-b", "igw"}) {
     auto out = runCommand("ip -n " + ns(node) + " -4 -o addr show | grep -v ' lo '");
     EXPECT_EQ(out.find("inet "), std::string::npos) << node << ": " << out;
-    EXPECT_NE(runCommand("ip netns exec " + ns(node) + " nft list ruleset").find("netsim_appliance"), std::string::npos);
+    EXPECT_NE(runCommand("ip netns exec " + ns(node) + " nft list ruleset").find("netsim_workload"), std::string::npos);
   }
 }
 

@@ -57,7 +57,7 @@ const std::map<std::string, uint64_t> kAllowed = {
     {"load-balancer-node", 1ull << 12 /* CAP_NET_ADMIN */},
 };
 // Roles that must not run as root at all: redis-server (the cache instance) has no option to
-// drop privileges, so setpriv starts it as nobody (plan/cache.h).
+// drop privileges, so setpriv starts it as nobody (plan/cache_instances.h).
 const std::set<std::string> kUnprivilegedUser = {"cache"};
 
 class PrivilegesTest : public ::testing::Test {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "netsim/appliance/forwarder.h"
+#include "netsim/proxy/forwarder.h"
 
 namespace {
 
@@ -23,7 +23,7 @@ int usage(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  netsim::appliance::ForwarderConfig cfg;
+  netsim::proxy::ForwarderConfig cfg;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-h" || a == "--help") return usage(0);
@@ -41,14 +41,14 @@ int main(int argc, char** argv) {
     } else if (a == "--stats") {
       cfg.stats_path = v;
     } else if (a == "--forward") {
-      auto r = netsim::appliance::parseForwardRule(v);
+      auto r = netsim::proxy::parseForwardRule(v);
       if (!r) {
         std::fprintf(stderr, "netsim-forwarder: %s\n", r.error().message.c_str());
         return 2;
       }
       cfg.rules.push_back(*r);
     } else if (a == "--allow") {
-      auto r = netsim::appliance::parseAllow(v);
+      auto r = netsim::proxy::parseAllow(v);
       if (!r) {
         std::fprintf(stderr, "netsim-forwarder: %s\n", r.error().message.c_str());
         return 2;
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     }
   }
   if (cfg.rules.empty()) return usage(2);
-  auto st = netsim::appliance::runForwarder(cfg);
+  auto st = netsim::proxy::runForwarder(cfg);
   if (!st) {
     std::fprintf(stderr, "netsim-forwarder: %s\n", st.error().message.c_str());
     return 3;

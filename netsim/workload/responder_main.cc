@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "netsim/appliance/http_responder.h"
-#include "netsim/appliance/responder.h"
+#include "netsim/workload/http_responder.h"
+#include "netsim/workload/responder.h"
 
 namespace {
 
@@ -46,7 +46,7 @@ int usage(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  netsim::appliance::ResponderConfig cfg;
+  netsim::workload::ResponderConfig cfg;
   std::vector<uint16_t> http_ports;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
   if (cfg.node.empty()) return usage(2);
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
-  std::unique_ptr<netsim::appliance::HttpResponder> http;
+  std::unique_ptr<netsim::workload::HttpResponder> http;
   if (!http_ports.empty()) {
-    auto h = netsim::appliance::HttpResponder::open(cfg.node, http_ports);
+    auto h = netsim::workload::HttpResponder::open(cfg.node, http_ports);
     if (!h) {
       std::fprintf(stderr, "netsim-responder: %s\n", h.error().message.c_str());
       return 3;
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     http = std::move(*h);
     http->start(g_stop);
   }
-  auto st = netsim::appliance::runResponder(cfg, g_stop);
+  auto st = netsim::workload::runResponder(cfg, g_stop);
   if (!st) {
     std::fprintf(stderr, "netsim-responder: %s\n", st.error().message.c_str());
     return 3;

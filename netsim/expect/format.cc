@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "netsim/check/expectations.h"
+#include "netsim/expect/expectations.h"
 
-namespace netsim::check {
+namespace netsim::expect {
 
 std::string formatChecksText(const std::vector<CheckResult>& results) {
   size_t wl = 11, wp = 9, wo = 8;
@@ -102,4 +102,4 @@ std::string formatChecksJunit(const std::string& lab, const std::vector<CheckRes
   return out + "</testsuite>\n";
 }
 
-}  // namespace netsim::check
+}  // namespace netsim::expect

@@ -13,7 +13,7 @@
 
 #include "netsim/common/result.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 
 // A listening acceptor on 0.0.0.0:port; `who` names the server in the error.
 inline common::Result<std::unique_ptr<boost::asio::ip::tcp::acceptor>> listenTcp(boost::asio::io_context& io,
@@ -67,4 +67,4 @@ inline void stopWhenSet(boost::asio::io_context& io, const std::atomic<bool>& st
       asio::detached);
 }
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

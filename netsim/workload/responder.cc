@@ -1,4 +1,4 @@
-#include "netsim/appliance/responder.h"
+#include "netsim/workload/responder.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include "netsim/common/capabilities.h"
 #include "netsim/common/unique_fd.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 namespace {
 
 using common::ErrorCode;
@@ -151,4 +151,4 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
   return {};
 }
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

@@ -1,12 +1,12 @@
 #pragma once
-// Internal to netsim_check: judging a probe's answer and its captures against an expectation.
+// Internal to netsim_expect: judging a probe's answer and its captures against an expectation.
 #include <string>
 
 #include "netsim/capture/trace.h"
-#include "netsim/check/expectations.h"
+#include "netsim/expect/expectations.h"
 #include "netsim/probe/probe.h"
 
-namespace netsim::check::detail {
+namespace netsim::expect::detail {
 
 // "answered by client; source 203.0.113.10" / "no answer (timeout)".
 std::string describeProbe(const probe::ProbeResult& p);
@@ -17,4 +17,4 @@ std::string judgeProbe(const model::Expectation& e, const probe::ProbeResult& p)
 std::string judgeCapture(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
                          CheckResult& c);
 
-}  // namespace netsim::check::detail
+}  // namespace netsim::expect::detail

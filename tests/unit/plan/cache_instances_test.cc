@@ -1,9 +1,9 @@
-// Cache instances run redis-server (plan/cache.h), unprivileged, on their own address.
+// Cache instances run redis-server (plan/cache_instances.h), unprivileged, on their own address.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "netsim/plan/cache.h"
+#include "netsim/plan/cache_instances.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"

@@ -1,4 +1,4 @@
-#include "netsim/appliance/demo_app.h"
+#include "netsim/workload/demo_app.h"
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange unincluded
 
@@ -12,11 +12,11 @@
 
 #include <hiredis/hiredis.h>
 
-#include "netsim/appliance/tcp_listener.h"
+#include "netsim/workload/tcp_listener.h"
 #include "netsim/common/capabilities.h"
 #include "netsim/common/dns_query.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -252,4 +252,4 @@ common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& 
   return {};
 }
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

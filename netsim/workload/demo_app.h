@@ -14,7 +14,7 @@
 
 #include "netsim/common/result.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 
 struct DemoAppConfig {
   std::string node;  // the instance's name (NETSIM_NODE when not given)
@@ -33,4 +33,4 @@ std::string demoAppLine(const std::string& node, const std::string& session, uin
 // Serves until `stop` becomes true.
 common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& stop);
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

@@ -1,4 +1,4 @@
-#include "netsim/appliance/forwarder.h"
+#include "netsim/proxy/forwarder.h"
 
 #include <sys/socket.h>
 
@@ -10,7 +10,7 @@
 
 #include "netsim/common/capabilities.h"
 
-namespace netsim::appliance {
+namespace netsim::proxy {
 namespace {
 
 namespace asio = boost::asio;
@@ -251,4 +251,4 @@ common::Status runForwarder(const ForwarderConfig& cfg) {
   return {};
 }
 
-}  // namespace netsim::appliance
+}  // namespace netsim::proxy

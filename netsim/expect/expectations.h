@@ -16,7 +16,7 @@ namespace netsim::capture {
 class PcapFileSet;
 }
 
-namespace netsim::check {
+namespace netsim::expect {
 
 struct CheckResult {
   model::Expectation expectation;
@@ -53,4 +53,4 @@ std::string formatChecksText(const std::vector<CheckResult>& results);
 std::string formatChecksJson(const std::string& lab, const std::vector<CheckResult>& results);
 std::string formatChecksJunit(const std::string& lab, const std::vector<CheckResult>& results);
 
-}  // namespace netsim::check
+}  // namespace netsim::expect

@@ -1,16 +1,16 @@
-#include "netsim/check/expectations.h"
+#include "netsim/expect/expectations.h"
 
 #include <algorithm>
 #include <chrono>
 
 #include "netsim/capture/trace.h"
-#include "netsim/check/judge_capture.h"
+#include "netsim/expect/judge_capture.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
 #include "netsim/probe/probe.h"
 
-namespace netsim::check {
+namespace netsim::expect {
 namespace {
 
 std::string labelOf(const model::Expectation& e) {
@@ -168,4 +168,4 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
   return out;
 }
 
-}  // namespace netsim::check
+}  // namespace netsim::expect

@@ -1,4 +1,4 @@
-#include "netsim/appliance/http_responder.h"
+#include "netsim/workload/http_responder.h"
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange unincluded
 
@@ -8,10 +8,10 @@
 #include <charconv>
 #include <thread>
 
-#include "netsim/appliance/tcp_listener.h"
+#include "netsim/workload/tcp_listener.h"
 #include "netsim/common/capabilities.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -109,4 +109,4 @@ void HttpResponder::start(const std::atomic<bool>& stop) {
   });
 }
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

@@ -1,8 +1,8 @@
-#include "netsim/check/judge_capture.h"
+#include "netsim/expect/judge_capture.h"
 
 #include <algorithm>
 
-namespace netsim::check::detail {
+namespace netsim::expect::detail {
 namespace {
 
 // Nodes worth naming in a one-line summary: the gateways a path goes through.
@@ -142,4 +142,4 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
   return out;
 }
 
-}  // namespace netsim::check::detail
+}  // namespace netsim::expect::detail

@@ -12,7 +12,7 @@
 
 #include "netsim/common/result.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 
 class HttpResponder {
  public:
@@ -28,4 +28,4 @@ class HttpResponder {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

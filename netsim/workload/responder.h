@@ -10,7 +10,7 @@
 
 #include "netsim/common/result.h"
 
-namespace netsim::appliance {
+namespace netsim::workload {
 
 struct ResponderConfig {
   std::string node;
@@ -25,4 +25,4 @@ std::string responderBanner(const std::string& node, const std::string& peer, co
 // Runs until `stop` becomes true (checked at least every 200 ms) or a fatal error.
 common::Status runResponder(const ResponderConfig& config, const std::atomic<bool>& stop);
 
-}  // namespace netsim::appliance
+}  // namespace netsim::workload

@@ -12,7 +12,7 @@
 #include "netsim/common/ipv4.h"
 #include "netsim/common/result.h"
 
-namespace netsim::appliance {
+namespace netsim::proxy {
 
 struct ForwardRule {
   std::optional<common::Ipv4Address> listen_address;  // unset: the --listen-address default
@@ -52,4 +52,4 @@ std::string formatCounters(const std::map<uint16_t, ForwarderCounters>& counters
 // Runs until SIGTERM/SIGINT. Errors: a listen socket could not be bound.
 common::Status runForwarder(const ForwarderConfig& cfg);
 
-}  // namespace netsim::appliance
+}  // namespace netsim::proxy

@@ -1,4 +1,4 @@
-#include "netsim/plan/cache.h"
+#include "netsim/plan/cache_instances.h"
 
 #include "netsim/plan/naming.h"
 
