@@ -1,6 +1,6 @@
 #include "netsim/capture/compare.h"
 
-#include <netinet/in.h>
+#include "netsim/packet/headers.h"
 
 namespace netsim::capture {
 namespace {
@@ -28,7 +28,7 @@ const Sighting* observedPacket(const ObservedLeg& leg, size_t i) {
 
 // "" when the captured addresses match the predicted ones, else what differs.
 std::string addressMismatch(const analysis::Hop& p, const Sighting& s) {
-  const bool ported = s.proto == IPPROTO_TCP || s.proto == IPPROTO_UDP;
+  const bool ported = s.proto == packet::kProtoTcp || s.proto == packet::kProtoUdp;
   std::string why;
   if (p.src.address != s.src) why = "source " + s.src.str() + ", predicted " + p.src.address.str();
   else if (p.dst.address != s.dst) why = "destination " + s.dst.str() + ", predicted " + p.dst.address.str();

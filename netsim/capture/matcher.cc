@@ -1,10 +1,10 @@
 #include "netsim/capture/matcher.h"
 
-#include <netinet/in.h>
-
 #include <functional>
 #include <limits>
 #include <set>
+
+#include "netsim/packet/headers.h"
 
 namespace netsim::capture {
 namespace {
@@ -137,127 +137,158 @@ std::vector<std::string> nodesOf(const ObservedLeg& leg) {
   return out;
 }
 
-Observation observe(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
-                    const ProbeIdentity& id) {
-  Observation obs;
-  obs.sightings = sightings.size();
-  auto atSender = [&](const Sighting& s) {
-    return s.point < points.size() && points[s.point].node == id.sender && s.direction == Direction::kOut;
-  };
-  // 1. The probe leaving the sender: its identity on every other link.
-  Pred forward, reply;
-  uint32_t isn = 0;
+namespace {
+
+bool isSynOnly(const Sighting& s) {
+  using namespace packet::tcp_flags;
+  return s.proto == packet::kProtoTcp && (s.tcp_flags & (kSyn | kAck)) == kSyn;
+}
+
+bool isSynAckOrRst(const Sighting& s) {
+  using namespace packet::tcp_flags;
+  return (s.tcp_flags & (kSyn | kAck)) == (kSyn | kAck) || (s.tcp_flags & kRst);
+}
+
+bool isEcho(const Sighting& s, uint8_t type, const std::string& marker) {
+  return s.proto == packet::kProtoIcmp && s.icmp_type == type && contains(s.payload, marker);
+}
+
+// The probe leaving the sender: the earliest sighting there that carries the probe's identity.
+const Sighting* findOrigin(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                           const ProbeIdentity& id) {
   const Sighting* origin = nullptr;
   for (const auto& s : sightings) {
-    if (!atSender(s) || s.dst != id.destination) continue;
+    const bool at_sender =
+        s.point < points.size() && points[s.point].node == id.sender && s.direction == Direction::kOut;
+    if (!at_sender || s.dst != id.destination) continue;
     bool is = false;
     switch (id.protocol) {
       case model::Protocol::kTcp:
-        is = s.proto == IPPROTO_TCP && (s.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn && s.dport == id.port &&
-             (id.local_port == 0 || s.sport == id.local_port);
+        is = isSynOnly(s) && s.dport == id.port && (id.local_port == 0 || s.sport == id.local_port);
         break;
       case model::Protocol::kUdp:
-        is = s.proto == IPPROTO_UDP && s.dport == id.port && startsWith(s.payload, id.marker);
+        is = s.proto == packet::kProtoUdp && s.dport == id.port && startsWith(s.payload, id.marker);
         break;
-      default:
-        is = s.proto == IPPROTO_ICMP && s.icmp_type == 8 && contains(s.payload, id.marker);
-        break;
+      default: is = isEcho(s, packet::icmp_type::kEchoRequest, id.marker); break;
     }
     if (is && (!origin || s.time_ns < origin->time_ns)) origin = &s;
   }
-  if (!origin) return obs;
-  obs.sent = true;
+  return origin;
+}
+
+// How the probe and its answer look on every other link. UDP answers carry no marker: their
+// predicate comes from what was captured (udpReply).
+void legPredicates(const ProbeIdentity& id, const Sighting& origin, Pred& forward, Pred& reply) {
   switch (id.protocol) {
-    case model::Protocol::kTcp:
-      isn = origin->seq;
-      forward = [isn](const Sighting& s) {
-        return s.proto == IPPROTO_TCP && (s.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn && s.seq == isn;
-      };
+    case model::Protocol::kTcp: {
+      const uint32_t isn = origin.seq;
+      forward = [isn](const Sighting& s) { return isSynOnly(s) && s.seq == isn; };
       reply = [isn](const Sighting& s) {
-        return s.proto == IPPROTO_TCP && s.ack == isn + 1 &&
-               ((s.tcp_flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck) || (s.tcp_flags & kTcpRst));
+        return s.proto == packet::kProtoTcp && s.ack == isn + 1 && isSynAckOrRst(s);
       };
       break;
+    }
     case model::Protocol::kUdp:
-      forward = [m = id.marker](const Sighting& s) { return s.proto == IPPROTO_UDP && startsWith(s.payload, m); };
+      forward = [m = id.marker](const Sighting& s) { return s.proto == packet::kProtoUdp && startsWith(s.payload, m); };
       break;
     default:
-      forward = [m = id.marker](const Sighting& s) {
-        return s.proto == IPPROTO_ICMP && s.icmp_type == 8 && contains(s.payload, m);
-      };
-      reply = [m = id.marker](const Sighting& s) {
-        return s.proto == IPPROTO_ICMP && s.icmp_type == 0 && contains(s.payload, m);
-      };
+      forward = [m = id.marker](const Sighting& s) { return isEcho(s, packet::icmp_type::kEchoRequest, m); };
+      reply = [m = id.marker](const Sighting& s) { return isEcho(s, packet::icmp_type::kEchoReply, m); };
       break;
   }
-  // 2. The forward leg, from the sender.
-  Chainer fwd(points, sightings, forward);
-  obs.forward = fwd.follow(id.sender, origin->time_ns);
-  const ObservedHop& last = obs.forward.hops.back();
-  // 3. UDP answers carry no marker: the answer is what the last node sent back on the reversed
-  // 5-tuple; its payload identifies it on every other link.
-  if (id.protocol == model::Protocol::kUdp && !last.in_link.empty()) {
-    const Sighting& a = last.arrived;
-    std::string fingerprint;
-    bool found = false;
-    Chainer any(points, sightings, [](const Sighting&) { return true; });
-    const Sighting* best = nullptr;
-    for (const auto& s : sightings) {
-      if (s.point >= points.size() || !(any.leaves(s, last.node) || any.arrivesFrom(s, last.node))) continue;
-      if (s.proto == IPPROTO_UDP && s.src == a.dst && s.sport == a.dport && s.dst == a.src && s.dport == a.sport &&
-          (!best || s.time_ns < best->time_ns)) {
-        best = &s;
-      }
-    }
-    if (best) {
-      fingerprint = best->payload;
-      found = true;
-    }
-    if (found) {
-      reply = [fingerprint, a](const Sighting& s) {
-        if (s.proto != IPPROTO_UDP) return false;
-        if (!fingerprint.empty()) return s.payload == fingerprint;
-        return s.src == a.dst && s.sport == a.dport && s.dst == a.src && s.dport == a.sport;
-      };
-    }
-  }
-  // 4. The reply leg, from where the probe arrived (or wherever an answer was first seen).
-  if (reply) {
-    Chainer rev(points, sightings, reply);
-    if (!rev.empty()) {
-      std::string start = last.node;
-      int64_t t = last.arrived.time_ns ? last.arrived.time_ns : origin->time_ns;
-      bool from_last = false;
-      for (const auto& s : sightings) {
-        if (s.point < points.size() && reply(s) && (rev.leaves(s, start) || rev.arrivesFrom(s, start))) from_last = true;
-      }
-      if (const auto* first = rev.first(); first && !from_last) {
-        start = rev.sender(*first);
-        t = first->time_ns;
-      }
-      if (!start.empty()) obs.reply = rev.follow(start, t);
-      if (obs.reply.hops.size() == 1 && obs.reply.hops[0].out_link.empty()) obs.reply.hops.clear();
-    }
-  }
-  // 5. ICMP errors about the probe, named by the node that sent them.
-  std::set<std::tuple<uint32_t, uint8_t, uint8_t>> seen;
+}
+
+// The UDP answer: what the last node sent back on the reversed 5-tuple; its payload identifies
+// it on every other link. Empty when no such datagram was seen.
+Pred udpReply(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+              const ObservedHop& last) {
+  const Sighting& a = last.arrived;
+  auto reversed = [a](const Sighting& s) {
+    return s.src == a.dst && s.sport == a.dport && s.dst == a.src && s.dport == a.sport;
+  };
+  Chainer any(points, sightings, [](const Sighting&) { return true; });
+  const Sighting* best = nullptr;
   for (const auto& s : sightings) {
-    if (s.proto != IPPROTO_ICMP || (s.icmp_type != 3 && s.icmp_type != 11)) continue;
-    const uint8_t want = id.protocol == model::Protocol::kTcp   ? IPPROTO_TCP
-                         : id.protocol == model::Protocol::kUdp ? IPPROTO_UDP
-                                                                : IPPROTO_ICMP;
+    if (s.point >= points.size() || !(any.leaves(s, last.node) || any.arrivesFrom(s, last.node))) continue;
+    if (s.proto == packet::kProtoUdp && reversed(s) && (!best || s.time_ns < best->time_ns)) best = &s;
+  }
+  if (!best) return {};
+  return [fingerprint = best->payload, reversed](const Sighting& s) {
+    if (s.proto != packet::kProtoUdp) return false;
+    if (!fingerprint.empty()) return s.payload == fingerprint;
+    return reversed(s);
+  };
+}
+
+// The reply leg, from where the probe arrived (or wherever an answer was first seen).
+ObservedLeg followReply(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                        const Pred& reply, const ObservedHop& last, int64_t origin_ns) {
+  Chainer rev(points, sightings, reply);
+  if (rev.empty()) return {};
+  std::string start = last.node;
+  int64_t t = last.arrived.time_ns ? last.arrived.time_ns : origin_ns;
+  bool from_last = false;
+  for (const auto& s : sightings) {
+    if (s.point < points.size() && reply(s) && (rev.leaves(s, start) || rev.arrivesFrom(s, start))) from_last = true;
+  }
+  if (const auto* first = rev.first(); first && !from_last) {
+    start = rev.sender(*first);
+    t = first->time_ns;
+  }
+  ObservedLeg leg;
+  if (!start.empty()) leg = rev.follow(start, t);
+  if (leg.hops.size() == 1 && leg.hops[0].out_link.empty()) leg.hops.clear();
+  return leg;
+}
+
+// ICMP errors about the probe, each named by the node that sent it.
+std::vector<IcmpErrorSeen> icmpErrors(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                                      const ProbeIdentity& id, uint32_t isn) {
+  std::vector<IcmpErrorSeen> out;
+  std::set<std::tuple<uint32_t, uint8_t, uint8_t>> seen;
+  const uint8_t want = id.protocol == model::Protocol::kTcp   ? packet::kProtoTcp
+                       : id.protocol == model::Protocol::kUdp ? packet::kProtoUdp
+                                                              : packet::kProtoIcmp;
+  for (const auto& s : sightings) {
+    if (s.proto != packet::kProtoIcmp ||
+        (s.icmp_type != packet::icmp_type::kDestUnreachable && s.icmp_type != packet::icmp_type::kTimeExceeded)) {
+      continue;
+    }
     if (s.inner_proto != want) continue;
     if (id.protocol == model::Protocol::kTcp && s.inner_seq != isn) continue;
     if (id.protocol == model::Protocol::kUdp && s.inner_dport != id.port) continue;
     if (!seen.insert({s.src.value(), s.icmp_type, s.icmp_code}).second) continue;
     // The generator: the node the earliest sighting of this error shows sending it.
     Chainer errs(points, sightings, [&](const Sighting& o) {
-      return o.proto == IPPROTO_ICMP && o.icmp_type == s.icmp_type && o.src == s.src;
+      return o.proto == packet::kProtoIcmp && o.icmp_type == s.icmp_type && o.src == s.src;
     });
     const Sighting* first = errs.first();
     std::string node = first ? errs.sender(*first) : "";
-    obs.icmp_errors.push_back({node.empty() ? points[s.point].node : node, s.src, s.icmp_type, s.icmp_code});
+    out.push_back({node.empty() ? points[s.point].node : node, s.src, s.icmp_type, s.icmp_code});
   }
+  return out;
+}
+
+}  // namespace
+
+Observation observe(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                    const ProbeIdentity& id) {
+  Observation obs;
+  obs.sightings = sightings.size();
+  const Sighting* origin = findOrigin(points, sightings, id);
+  if (!origin) return obs;
+  obs.sent = true;
+  Pred forward, reply;
+  legPredicates(id, *origin, forward, reply);
+  Chainer fwd(points, sightings, forward);
+  obs.forward = fwd.follow(id.sender, origin->time_ns);
+  const ObservedHop& last = obs.forward.hops.back();
+  if (id.protocol == model::Protocol::kUdp && !last.in_link.empty()) {
+    if (Pred udp = udpReply(points, sightings, last)) reply = std::move(udp);
+  }
+  if (reply) obs.reply = followReply(points, sightings, reply, last, origin->time_ns);
+  const uint32_t isn = id.protocol == model::Protocol::kTcp ? origin->seq : 0;
+  obs.icmp_errors = icmpErrors(points, sightings, id, isn);
   return obs;
 }
 

@@ -1,21 +1,83 @@
 #include "netsim/capture/sighting.h"
 
-#include <netinet/in.h>
-
 #include <algorithm>
-#include <cstring>
+
+#include "netsim/packet/ethernet.h"
+#include "netsim/packet/headers.h"
 
 namespace netsim::capture {
 namespace {
 
-uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t be32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
-         static_cast<uint32_t>(p[2]) << 8 | p[3];
+using packet::IcmpView;
+using packet::Ipv4View;
+using packet::TcpView;
+using packet::UdpView;
+
+// Captured frames are const; packet's views are read-write, and this file only reads through them.
+uint8_t* readOnly(const uint8_t* p) { return const_cast<uint8_t*>(p); }
+
+void takePayload(Sighting& s, const uint8_t* l4, size_t l4len, size_t header) {
+  if (l4len > header) {
+    s.payload.assign(reinterpret_cast<const char*>(l4 + header), std::min(l4len - header, kMaxPayload));
+  }
 }
 
-constexpr size_t kEthHeader = 14;
-constexpr uint16_t kEtherTypeIpv4 = 0x0800, kEtherTypeVlan = 0x8100;
+// An ICMP error's embedded packet: its addresses, protocol and first L4 bytes.
+void dissectIcmpError(Sighting& s, const uint8_t* l4, size_t l4len) {
+  if (l4len < packet::kIcmpHeader + packet::kIpv4MinHeader) return;
+  Ipv4View inner(readOnly(l4 + packet::kIcmpHeader));
+  s.inner_proto = inner.protocol();
+  s.inner_src = common::Ipv4Address(inner.src());
+  s.inner_dst = common::Ipv4Address(inner.dst());
+  const size_t inhl = inner.headerLength();
+  if (inhl >= packet::kIpv4MinHeader && l4len >= packet::kIcmpHeader + inhl + 8) {
+    TcpView ports(inner.data() + inhl);  // the first 8 bytes: ports (TCP/UDP) and sequence (TCP)
+    s.inner_sport = ports.srcPort();
+    s.inner_dport = ports.dstPort();
+    s.inner_seq = ports.seq();
+  }
+}
+
+void dissectL4(Sighting& s, const uint8_t* l4, size_t l4len) {
+  switch (s.proto) {
+    case packet::kProtoTcp: {
+      if (l4len < packet::kTcpMinHeader) return;
+      TcpView tcp(readOnly(l4));
+      s.sport = tcp.srcPort();
+      s.dport = tcp.dstPort();
+      s.seq = tcp.seq();
+      s.ack = tcp.ack();
+      s.tcp_flags = tcp.flags();
+      takePayload(s, l4, l4len, tcp.headerLength());
+      return;
+    }
+    case packet::kProtoUdp: {
+      if (l4len < packet::kUdpHeader) return;
+      UdpView udp(readOnly(l4));
+      s.sport = udp.srcPort();
+      s.dport = udp.dstPort();
+      takePayload(s, l4, l4len, packet::kUdpHeader);
+      return;
+    }
+    case packet::kProtoIcmp: {
+      if (l4len < packet::kIcmpHeader) return;
+      IcmpView icmp(readOnly(l4));
+      s.icmp_type = icmp.type();
+      s.icmp_code = icmp.code();
+      if (s.icmp_type == packet::icmp_type::kEchoRequest || s.icmp_type == packet::icmp_type::kEchoReply) {
+        s.icmp_id = icmp.id();
+        s.icmp_seq = icmp.sequence();
+        s.sport = s.dport = s.icmp_id;
+        takePayload(s, l4, l4len, packet::kIcmpHeader);
+      } else if (s.icmp_type == packet::icmp_type::kDestUnreachable ||
+                 s.icmp_type == packet::icmp_type::kTimeExceeded) {
+        dissectIcmpError(s, l4, l4len);
+      }
+      return;
+    }
+    default: return;
+  }
+}
 
 }  // namespace
 
@@ -29,89 +91,36 @@ const char* directionName(Direction d) {
 }
 
 std::optional<Sighting> dissectFrame(const uint8_t* frame, size_t len, const Mac& own_mac) {
-  if (len < kEthHeader + 20) return std::nullopt;
+  auto eth = packet::parseEthernet(frame, len);
+  if (!eth || eth->ether_type != packet::kEtherTypeIpv4) return std::nullopt;
   Sighting s;
-  std::copy(frame, frame + 6, s.dst_mac.begin());
-  std::copy(frame + 6, frame + 12, s.src_mac.begin());
-  if (std::equal(own_mac.begin(), own_mac.end(), frame + 6)) {
+  s.dst_mac = eth->dst;
+  s.src_mac = eth->src;
+  if (eth->src == own_mac) {
     s.direction = Direction::kOut;
-  } else if (std::equal(own_mac.begin(), own_mac.end(), frame)) {
+  } else if (eth->dst == own_mac) {
     s.direction = Direction::kIn;
   }
-  size_t off = 12;
-  uint16_t type = be16(frame + off);
-  if (type == kEtherTypeVlan) {
-    off += 4;
-    type = be16(frame + off);
+  // Snap-length captures may cut a packet short: parse what is there, never past it.
+  size_t avail = len - eth->payload_offset;
+  if (avail < packet::kIpv4MinHeader) return std::nullopt;
+  Ipv4View ip(readOnly(frame + eth->payload_offset));
+  const size_t ihl = ip.headerLength();
+  if (ip.version() != 4 || ihl < packet::kIpv4MinHeader || avail < ihl || ip.totalLength() < ihl) {
+    return std::nullopt;
   }
-  if (type != kEtherTypeIpv4) return std::nullopt;
-  const uint8_t* ip = frame + off + 2;
-  size_t avail = len - (off + 2);
-  if (avail < 20 || (ip[0] >> 4) != 4) return std::nullopt;
-  size_t ihl = static_cast<size_t>(ip[0] & 0x0f) * 4;
-  size_t total = be16(ip + 2);
-  if (ihl < 20 || avail < ihl || total < ihl) return std::nullopt;
-  avail = std::min(avail, total);
-  s.ip_id = be16(ip + 4);
-  s.ttl = ip[8];
-  s.proto = ip[9];
-  s.src = common::Ipv4Address(be32(ip + 12));
-  s.dst = common::Ipv4Address(be32(ip + 16));
-  const bool first_fragment = (be16(ip + 6) & 0x1fff) == 0;
-  if (!first_fragment) return s;
-  const uint8_t* l4 = ip + ihl;
-  const size_t l4len = avail - ihl;
-  auto takePayload = [&](size_t hdr) {
-    if (l4len > hdr) s.payload.assign(reinterpret_cast<const char*>(l4 + hdr), std::min(l4len - hdr, kMaxPayload));
-  };
-  switch (s.proto) {
-    case IPPROTO_TCP: {
-      if (l4len < 20) return s;
-      s.sport = be16(l4);
-      s.dport = be16(l4 + 2);
-      s.seq = be32(l4 + 4);
-      s.ack = be32(l4 + 8);
-      s.tcp_flags = l4[13];
-      takePayload(static_cast<size_t>(l4[12] >> 4) * 4);
-      break;
-    }
-    case IPPROTO_UDP:
-      if (l4len < 8) return s;
-      s.sport = be16(l4);
-      s.dport = be16(l4 + 2);
-      takePayload(8);
-      break;
-    case IPPROTO_ICMP: {
-      if (l4len < 8) return s;
-      s.icmp_type = l4[0];
-      s.icmp_code = l4[1];
-      if (s.icmp_type == 0 || s.icmp_type == 8) {
-        s.icmp_id = be16(l4 + 4);
-        s.icmp_seq = be16(l4 + 6);
-        s.sport = s.dport = s.icmp_id;
-        takePayload(8);
-      } else if ((s.icmp_type == 3 || s.icmp_type == 11) && l4len >= 8 + 20) {
-        const uint8_t* in = l4 + 8;
-        size_t inhl = static_cast<size_t>(in[0] & 0x0f) * 4;
-        s.inner_proto = in[9];
-        s.inner_src = common::Ipv4Address(be32(in + 12));
-        s.inner_dst = common::Ipv4Address(be32(in + 16));
-        if (inhl >= 20 && l4len >= 8 + inhl + 8) {
-          const uint8_t* inl4 = in + inhl;
-          s.inner_sport = be16(inl4);
-          s.inner_dport = be16(inl4 + 2);
-          s.inner_seq = be32(inl4 + 4);
-        }
-      }
-      break;
-    }
-    default: break;
-  }
+  avail = std::min<size_t>(avail, ip.totalLength());
+  s.ip_id = ip.id();
+  s.ttl = ip.ttl();
+  s.proto = ip.protocol();
+  s.src = common::Ipv4Address(ip.src());
+  s.dst = common::Ipv4Address(ip.dst());
+  if (ip.fragOffsetBytes() == 0) dissectL4(s, ip.data() + ihl, avail - ihl);
   return s;
 }
 
 std::string describeAddresses(const Sighting& s) {
-  const bool ported = s.proto == IPPROTO_TCP || s.proto == IPPROTO_UDP;
+  const bool ported = s.proto == packet::kProtoTcp || s.proto == packet::kProtoUdp;
   auto ep = [&](common::Ipv4Address a, uint16_t port) {
     return a.str() + (ported && port ? ":" + std::to_string(port) : std::string());
   };

@@ -7,10 +7,11 @@
 #include <string>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/packet/ethernet.h"
 
 namespace netsim::capture {
 
-using Mac = std::array<uint8_t, 6>;
+using Mac = packet::MacAddress;
 
 enum class Direction {
   kIn,     // arriving at the point's node (destination MAC is the interface's)
@@ -24,7 +25,7 @@ struct Sighting {
   int64_t time_ns = 0;  // capture timestamp (CLOCK_REALTIME, ns)
   Direction direction = Direction::kOther;
   Mac src_mac{}, dst_mac{};
-  uint8_t proto = 0;    // IPPROTO_*
+  uint8_t proto = 0;    // packet::kProto*
   common::Ipv4Address src, dst;
   uint16_t sport = 0, dport = 0;  // TCP/UDP ports; ICMP echo: id in both
   uint16_t ip_id = 0;
@@ -42,7 +43,6 @@ struct Sighting {
 };
 
 inline constexpr size_t kMaxPayload = 256;
-inline constexpr uint8_t kTcpFin = 0x01, kTcpSyn = 0x02, kTcpRst = 0x04, kTcpAck = 0x10;
 
 // Parses an Ethernet frame carrying IPv4. `own_mac` is the capturing interface's MAC, which
 // decides the direction. Nullopt for anything else (ARP, IPv6, truncated).

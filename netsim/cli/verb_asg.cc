@@ -8,7 +8,7 @@
 
 #include "netsim/cli/verb.h"
 #include "netsim/common/unix_request.h"
-#include "netsim/lab/asg_controller.h"
+#include "netsim/autoscaler/controller.h"
 #include "netsim/lab/state.h"
 
 namespace po = boost::program_options;
@@ -66,7 +66,7 @@ int runAsg(const Args& args) {
     if (!vm) return code;
     const auto lab = (*vm)["lab"].as<std::string>();
     if (!labNameOk("asg", lab)) return kExitBadInput;
-    auto reply = common::unixRequest(lab::asgControllerSocket(lab), "set-desired " + (*vm)["group"].as<std::string>() + " " +
+    auto reply = common::unixRequest(autoscaler::asgControllerSocket(lab), "set-desired " + (*vm)["group"].as<std::string>() + " " +
                                                                         std::to_string((*vm)["n"].as<int>()));
     if (!reply) {
       std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";
@@ -96,7 +96,7 @@ int runAsg(const Args& args) {
   if (!vm) return code;
   const auto lab = (*vm)["lab"].as<std::string>(), only = (*vm)["group"].as<std::string>();
   if (!labNameOk("asg", lab)) return kExitBadInput;
-  auto reply = common::unixRequest(lab::asgControllerSocket(lab), "status");
+  auto reply = common::unixRequest(autoscaler::asgControllerSocket(lab), "status");
   if (!reply) {
     std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";
     return kExitSystem;
@@ -126,15 +126,15 @@ int runAsgController(const Args& args) {
   int code = 0;
   auto vm = p.parse(args, code);
   if (!vm) return code;
-  lab::AsgControllerOptions o;
+  autoscaler::AsgControllerOptions o;
   o.lab = (*vm)["lab"].as<std::string>();
-  o.control_socket = lab::asgControllerSocket(o.lab);
+  o.control_socket = autoscaler::asgControllerSocket(o.lab);
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   o.netsim_binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : "netsim";
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
-  auto st = lab::runAsgController(o, g_stop);
+  auto st = autoscaler::runAsgController(o, g_stop);
   if (!st) {
     std::cerr << "netsim asg-controller: " << st.error().message << "\n";
     return kExitSystem;

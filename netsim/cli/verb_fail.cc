@@ -1,10 +1,10 @@
 // `netsim fail LAB az|node|link ...` and `netsim recover LAB ...`: fault injection on a running
-// lab (netsim/lab/faults.h). The topology comes from the lab's saved copy.
+// lab (netsim/faults/faults.h). The topology comes from the lab's saved copy.
 #include <iostream>
 
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
-#include "netsim/lab/faults.h"
+#include "netsim/faults/faults.h"
 #include "netsim/lab/state.h"
 #include "netsim/plan/planner.h"
 
@@ -82,24 +82,24 @@ int runFail(const Args& args) {
   auto m = loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
   const auto wiring = plan::planLab(*m, lab);
-  common::Result<lab::Fault> fault = common::makeError(common::ErrorCode::kInternal, "unreached");
+  common::Result<faults::Fault> fault = common::makeError(common::ErrorCode::kInternal, "unreached");
   if (what == "az") {
-    fault = lab::failAz(*m, wiring, target, {kill});
+    fault = faults::failAz(*m, wiring, target, {kill});
   } else if (what == "node") {
-    fault = lab::failNode(*m, wiring, target, {kill});
+    fault = faults::failNode(*m, wiring, target, {kill});
   } else {
     netns::NetemSpec spec;
-    auto loss = lab::parsePercent((*vm)["loss"].as<std::string>());
+    auto loss = faults::parsePercent((*vm)["loss"].as<std::string>());
     if (!loss) return report("fail", loss.error());
-    auto delay = lab::parseDuration((*vm)["delay"].as<std::string>());
+    auto delay = faults::parseDuration((*vm)["delay"].as<std::string>());
     if (!delay) return report("fail", delay.error());
-    auto jitter = lab::parseDuration((*vm)["jitter"].as<std::string>());
+    auto jitter = faults::parseDuration((*vm)["jitter"].as<std::string>());
     if (!jitter) return report("fail", jitter.error());
     spec.loss_percent = *loss;
     spec.delay_us = *delay;
     spec.jitter_us = *jitter;
     if (vm->count("rate")) {
-      auto rate = lab::parseRate((*vm)["rate"].as<std::string>());
+      auto rate = faults::parseRate((*vm)["rate"].as<std::string>());
       if (!rate) return report("fail", rate.error());
       spec.rate_bytes_per_s = *rate;
     }
@@ -108,22 +108,22 @@ int runFail(const Args& args) {
       return kExitBadInput;
     }
     const auto dir = (*vm)["direction"].as<std::string>();
-    lab::Direction d = lab::Direction::kBoth;
+    faults::Direction d = faults::Direction::kBoth;
     if (dir == "out") {
-      d = lab::Direction::kOut;
+      d = faults::Direction::kOut;
     } else if (dir == "in") {
-      d = lab::Direction::kIn;
+      d = faults::Direction::kIn;
     } else if (dir != "both") {
       std::cerr << "netsim fail: --direction is both, out or in\n";
       return kExitBadInput;
     }
-    fault = lab::failLink(wiring, target, spec, d);
+    fault = faults::failLink(wiring, target, spec, d);
   }
   if (!fault) return report("fail", fault.error());
   if ((*vm)["json"].as<bool>()) {
-    std::cout << lab::faultJson(*fault) << "\n";
+    std::cout << faults::faultJson(*fault) << "\n";
   } else {
-    std::cout << "failed " << lab::formatFaultText(*fault) << "undo: netsim recover " << lab << " " << what << " "
+    std::cout << "failed " << faults::formatFaultText(*fault) << "undo: netsim recover " << lab << " " << what << " "
               << target << "\n";
   }
   return kExitOk;
@@ -151,19 +151,19 @@ int runRecover(const Args& args) {
              target = (*vm)["target"].as<std::string>();
   const bool all = (*vm)["all"].as<bool>(), json = (*vm)["json"].as<bool>();
   if (auto st = lab::validateLabName(lab); !st) return report("recover", st.error());
-  lab::RecoverSelector which;
+  faults::RecoverSelector which;
   which.all = all;
   which.target = target;
   if (what.empty() && !all) {
-    auto faults = lab::activeFaults(lab);
+    auto faults = faults::activeFaults(lab);
     if (!faults) return report("recover", faults.error());
     if (json) {
-      std::cout << lab::faultsJson(*faults);
+      std::cout << faults::faultsJson(*faults);
     } else if (faults->empty()) {
       std::cout << "no active faults in lab " << lab << "\n";
     } else {
       std::cout << "active faults (recover one with `netsim recover " << lab << " KIND TARGET`, or --all):\n";
-      for (const auto& f : *faults) std::cout << lab::formatFaultText(f);
+      for (const auto& f : *faults) std::cout << faults::formatFaultText(f);
     }
     return kExitOk;
   }
@@ -172,9 +172,9 @@ int runRecover(const Args& args) {
     return kExitBadInput;
   }
   if (!all) {
-    if (what == "az") which.kind = lab::FaultKind::kAz;
-    else if (what == "node") which.kind = lab::FaultKind::kNode;
-    else if (what == "link") which.kind = lab::FaultKind::kLink;
+    if (what == "az") which.kind = faults::FaultKind::kAz;
+    else if (what == "node") which.kind = faults::FaultKind::kNode;
+    else if (what == "link") which.kind = faults::FaultKind::kLink;
     if (!which.kind || target.empty()) {
       std::cerr << "netsim recover: give az AZ, node NODE, link NODE or --all\n";
       return kExitBadInput;
@@ -183,10 +183,10 @@ int runRecover(const Args& args) {
   }
   auto m = loadLabTopologyOrReport(lab);
   if (!m) return kExitBadInput;
-  auto r = lab::recover(*m, lab, which);
+  auto r = faults::recover(*m, lab, which);
   if (!r) return report("recover", r.error());
   if (json) {
-    std::cout << lab::recoverReportJson(*r);
+    std::cout << faults::recoverReportJson(*r);
   } else {
     for (const auto& f : r->recovered) std::cout << "recovered " << f.id() << "\n";
     for (const auto& s : r->restarted) std::cout << "  restarted " << s << "\n";

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netsim/cli/verb.h"
-#include "netsim/lab/faults.h"
+#include "netsim/faults/faults.h"
 #include "netsim/lab/state.h"
 #include "netsim/lab/status.h"
 
@@ -42,8 +42,8 @@ int runStatus(const Args& args) {
     auto j = nlohmann::json::parse(lab::formatStatusJson(labs), nullptr, false);
     for (auto& l : j) {
       if (!l.is_object()) continue;
-      auto faults = lab::activeFaults(l.value("lab", ""));
-      l["faults"] = nlohmann::json::parse(lab::faultsJson(faults ? *faults : std::vector<lab::Fault>{}));
+      auto faults = faults::activeFaults(l.value("lab", ""));
+      l["faults"] = nlohmann::json::parse(faults::faultsJson(faults ? *faults : std::vector<faults::Fault>{}));
     }
     std::cout << (j.is_discarded() ? lab::formatStatusJson(labs) : j.dump(2) + "\n");
   } else if (labs.empty()) {
@@ -51,11 +51,11 @@ int runStatus(const Args& args) {
   } else {
     for (const auto& s : labs) {
       std::cout << lab::formatStatusText(s);
-      auto faults = lab::activeFaults(s.lab);
+      auto faults = faults::activeFaults(s.lab);
       if (!faults || faults->empty()) continue;
       std::cout << "active faults:\n";
       for (const auto& f : *faults) {
-        std::istringstream text(lab::formatFaultText(f));  // indented under the heading
+        std::istringstream text(faults::formatFaultText(f));  // indented under the heading
         for (std::string line; std::getline(text, line);) std::cout << "  " << line << "\n";
       }
     }

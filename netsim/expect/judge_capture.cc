@@ -44,28 +44,13 @@ std::string judgeProbe(const model::Expectation& e, const probe::ProbeResult& p)
   return "";
 }
 
-std::string judgeCapture(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
-                         CheckResult& c) {
+namespace {
+
+// "captured via nat-a, igw (7 hops, as predicted)": where the probe went, for the report.
+std::string captureSummary(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
+                           const std::vector<std::string>& nodes) {
   const auto& obs = t.observation;
   const auto& r = t.prediction;
-  c.captured = true;
-  for (const auto& h : capture::physicalHops(r.hops)) {
-    c.predicted_hops.push_back(h.in_link.empty() ? h.node : h.node + "@" + h.in_link);
-  }
-  c.observed_hops = hopLabels(obs.forward);
-  c.observed_reply_hops = hopLabels(obs.reply);
-  c.trace_json = capture::formatTraceJson(t);
-  if (!t.forward.agree) c.divergence = t.forward.text;
-  else if (!t.reply.agree) c.divergence = t.reply.text;
-  for (const auto& h : obs.forward.hops) {
-    if (h.in_link == "igw-inet") c.internet_source = h.arrived.src.str();
-  }
-  if (!obs.sent) {
-    c.observed += "; captured: never left " + e.from;
-    return "the probe was not captured leaving " + e.from + ", so nothing was tested";
-  }
-
-  const auto nodes = capture::nodesOf(obs.forward);
   std::string via;
   for (const auto& n : nodes) {
     if (notable(m, n)) via += (via.empty() ? "" : ", ") + n;
@@ -80,62 +65,108 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
   } else {
     summary += via.empty() ? std::string("direct") : "via " + via;
   }
-  summary += " (" + std::to_string(nodes.size()) + " hops" +
-             (t.forward.agree && t.reply.agree ? ", as predicted)" : "; differs at hop " +
-                                                                        std::to_string(t.forward.agree ? t.reply.hop : t.forward.hop) +
-                                                                        (t.forward.agree ? " of the reply)" : ")"));
-  if (!c.internet_source.empty()) summary += "; " + c.internet_source + " on igw-inet";
-  c.observed += "; " + summary;
+  const bool agree = t.forward.agree && t.reply.agree;
+  summary += " (" + std::to_string(nodes.size()) + " hops";
+  if (agree) {
+    summary += ", as predicted)";
+  } else {
+    summary += "; differs at hop " + std::to_string(t.forward.agree ? t.reply.hop : t.forward.hop) +
+               (t.forward.agree ? " of the reply)" : ")");
+  }
+  return summary;
+}
 
-  std::vector<std::string> why;
+// A blocked expectation: the probe must have gone exactly as far as predicted, seen up to the
+// stopping hop, never beyond it, and no answer seen anywhere.
+void judgeBlocked(const capture::TraceResult& t, const std::vector<std::string>& nodes,
+                  std::vector<std::string>& why) {
+  const auto& obs = t.observation;
+  const auto& r = t.prediction;
+  const std::string& last = nodes.back();
+  if (r.blocked != analysis::Blocked::kNone) {
+    if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
+    else if (last != r.blocked_at) why.push_back("captured stopping at " + last + ", predicted " + r.blocked_at);
+  } else if (r.reply_blocked != analysis::Blocked::kNone) {
+    if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
+    if (!t.reply.agree) why.push_back("capture: " + t.reply.text);
+  } else if (obs.forward.hops.size() > 1 && t.forward.agree) {
+    why.push_back("captured reaching " + last + " along the predicted path");
+  }
+  if (!obs.reply.hops.empty() && r.reply_blocked == analysis::Blocked::kNone) {
+    why.push_back("an answer from " + obs.reply.hops.front().node + " was captured");
+  }
+}
+
+// A reachable expectation: the captured path crosses every `via` in order, no `not_via`, and
+// arrives with the expected source.
+void judgeReached(const model::Expectation& e, const capture::TraceResult& t, const std::vector<std::string>& nodes,
+                  std::vector<std::string>& why) {
+  const auto& obs = t.observation;
   auto hopOf = [&](const std::string& node) {
     auto it = std::find(nodes.begin(), nodes.end(), node);
     return static_cast<size_t>(it - nodes.begin());
   };
-  if (e.blocked) {
-    // The probe must have gone exactly as far as predicted: seen up to the stopping hop, never
-    // beyond it, and no answer seen anywhere.
-    if (r.blocked != analysis::Blocked::kNone) {
-      if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
-      else if (last != r.blocked_at) why.push_back("captured stopping at " + last + ", predicted " + r.blocked_at);
-    } else if (r.reply_blocked != analysis::Blocked::kNone) {
-      if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
-      if (!t.reply.agree) why.push_back("capture: " + t.reply.text);
-    } else if (obs.forward.hops.size() > 1 && t.forward.agree) {
-      why.push_back("captured reaching " + last + " along the predicted path");
+  if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
+  size_t at = 0;
+  for (const auto& want : e.via) {
+    auto it = std::find(nodes.begin() + static_cast<long>(std::min(at, nodes.size())), nodes.end(), want);
+    if (it == nodes.end()) {
+      why.push_back("captured path does not cross " + want + " (it went " + joinPath(nodes) + ")");
+      break;
     }
-    if (!obs.reply.hops.empty() && r.reply_blocked == analysis::Blocked::kNone) {
-      why.push_back("an answer from " + obs.reply.hops.front().node + " was captured");
+    at = static_cast<size_t>(it - nodes.begin()) + 1;
+  }
+  for (const auto& avoid : e.not_via) {
+    if (size_t k = hopOf(avoid); k < nodes.size()) {
+      why.push_back("captured crossing " + avoid + " at hop " + std::to_string(k));
     }
-  } else {
-    if (!t.forward.agree) why.push_back("capture: " + t.forward.text);
-    size_t at = 0;
-    for (const auto& want : e.via) {
-      auto it = std::find(nodes.begin() + static_cast<long>(std::min(at, nodes.size())), nodes.end(), want);
-      if (it == nodes.end()) {
-        why.push_back("captured path does not cross " + want + " (it went " + joinPath(nodes) + ")");
+    // Not crossing a node also means not crossing its links.
+    for (const auto& h : obs.forward.hops) {
+      if (h.out_link.find(avoid) != std::string::npos && hopOf(avoid) >= nodes.size()) {
+        why.push_back("captured on link " + h.out_link + " leaving " + h.node);
         break;
       }
-      at = static_cast<size_t>(it - nodes.begin()) + 1;
     }
-    for (const auto& avoid : e.not_via) {
-      if (size_t k = hopOf(avoid); k < nodes.size()) {
-        why.push_back("captured crossing " + avoid + " at hop " + std::to_string(k));
-      }
-      // Not crossing a node also means not crossing its links.
-      for (const auto& h : obs.forward.hops) {
-        if (h.out_link.find(avoid) != std::string::npos && hopOf(avoid) >= nodes.size()) {
-          why.push_back("captured on link " + h.out_link + " leaving " + h.node);
-          break;
-        }
-      }
-    }
-    const auto& arrived = obs.forward.hops.back();
-    if (obs.forward.hops.size() > 1 && e.source_seen && arrived.arrived.src != *e.source_seen) {
-      why.push_back("captured arriving at " + arrived.node + " with source " + arrived.arrived.src.str() +
-                    ", expected " + e.source_seen->str());
-    }
-    if (t.forward.agree && !t.reply.agree) why.push_back("capture: " + t.reply.text);
+  }
+  const auto& arrived = obs.forward.hops.back();
+  if (obs.forward.hops.size() > 1 && e.source_seen && arrived.arrived.src != *e.source_seen) {
+    why.push_back("captured arriving at " + arrived.node + " with source " + arrived.arrived.src.str() +
+                  ", expected " + e.source_seen->str());
+  }
+  if (t.forward.agree && !t.reply.agree) why.push_back("capture: " + t.reply.text);
+}
+
+}  // namespace
+
+std::string judgeCapture(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
+                         CheckResult& c) {
+  const auto& obs = t.observation;
+  c.captured = true;
+  for (const auto& h : capture::physicalHops(t.prediction.hops)) {
+    c.predicted_hops.push_back(h.in_link.empty() ? h.node : h.node + "@" + h.in_link);
+  }
+  c.observed_hops = hopLabels(obs.forward);
+  c.observed_reply_hops = hopLabels(obs.reply);
+  c.trace_json = capture::formatTraceJson(t);
+  if (!t.forward.agree) c.divergence = t.forward.text;
+  else if (!t.reply.agree) c.divergence = t.reply.text;
+  for (const auto& h : obs.forward.hops) {
+    if (h.in_link == "igw-inet") c.internet_source = h.arrived.src.str();
+  }
+  if (!obs.sent) {
+    c.observed += "; captured: never left " + e.from;
+    return "the probe was not captured leaving " + e.from + ", so nothing was tested";
+  }
+  const auto nodes = capture::nodesOf(obs.forward);
+  std::string summary = captureSummary(m, e, t, nodes);
+  if (!c.internet_source.empty()) summary += "; " + c.internet_source + " on igw-inet";
+  c.observed += "; " + summary;
+
+  std::vector<std::string> why;
+  if (e.blocked) {
+    judgeBlocked(t, nodes, why);
+  } else {
+    judgeReached(e, t, nodes, why);
   }
   std::string out;
   for (const auto& w : why) out += (out.empty() ? "" : "; ") + w;

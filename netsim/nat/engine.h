@@ -86,6 +86,9 @@ class Engine {
 
   // engine_icmp.cc: ICMP errors (both modes)
   Verdict icmpError(Pkt& p, Direction dir);
+  // The live session an ICMP error's quoted packet belongs to, or kNoIndex with the reason.
+  uint32_t quotedSession(const packet::Ipv4Packet& outer, const packet::Ipv4Packet& inner, bool inbound,
+                         DropReason& why) const;
   // engine_static.cc: 1:1 mode
   Verdict processStatic(Pkt& p, Direction dir);
   bool staticLookup(const std::vector<std::pair<uint32_t, uint32_t>>& table, uint32_t key,

@@ -21,6 +21,53 @@ struct Rewrite {
   int32_t inner_port;   // new inner port / ICMP id, or -1 to keep
 };
 
+// The quoted packet's transport header: the translated port or ICMP id, and its checksum for
+// that and for the pseudo-header change `pseudo`. Every change is added to `icmp` too.
+void rewriteQuotedL4(Ipv4Packet& inner, bool inbound, const Rewrite& rw, const ChecksumDelta& pseudo,
+                     ChecksumDelta& icmp) {
+  uint8_t* l4 = inner.l4();
+  ChecksumDelta l4delta;
+  size_t port_at = 0, csum_at = 0;
+  bool has_pseudo = true;
+  switch (inner.proto) {
+    case kProtoTcp:
+      port_at = inbound ? 0 : 2;
+      csum_at = kTcpChecksumOffset;
+      break;
+    case kProtoUdp:
+      port_at = inbound ? 0 : 2;
+      csum_at = kUdpChecksumOffset;
+      break;
+    case kProtoIcmp:
+      port_at = 4;
+      csum_at = kIcmpChecksumOffset;
+      has_pseudo = false;
+      break;
+    default: return;
+  }
+  if (rw.inner_port >= 0) {
+    uint16_t old_port = load16(l4 + port_at);
+    auto new_port = static_cast<uint16_t>(rw.inner_port);
+    if (old_port != new_port) {
+      store16(l4 + port_at, new_port);
+      l4delta.add16(old_port, new_port);
+      icmp.add16(old_port, new_port);
+    }
+  }
+  if (has_pseudo) l4delta.add(pseudo);
+  // The quoted L4 checksum is updated when the quote contains it (a UDP zero checksum means
+  // "none" and stays).
+  if (csum_at + 2 <= inner.l4_len && !l4delta.empty()) {
+    uint16_t old_csum = load16(l4 + csum_at);
+    if (!(inner.proto == kProtoUdp && old_csum == 0)) {
+      uint16_t new_csum = l4delta.applyFull(old_csum);
+      if (inner.proto == kProtoUdp && new_csum == 0) new_csum = 0xffff;
+      store16(l4 + csum_at, new_csum);
+      icmp.add16(old_csum, new_csum);
+    }
+  }
+}
+
 // Applies `rw` to an ICMP error whose parsed outer packet is `outer` and embedded packet
 // `inner`. inbound: inner source is rewritten and outer destination; outbound: the reverse.
 void applyIcmpErrorRewrite(Ipv4Packet& outer, Ipv4Packet& inner, bool inbound, const Rewrite& rw,
@@ -44,53 +91,7 @@ void applyIcmpErrorRewrite(Ipv4Packet& outer, Ipv4Packet& inner, bool inbound, c
     icmp.add16(old_csum, new_csum);
   }
   // Inner transport header (at least 8 bytes are present, see parseEmbeddedIpv4).
-  if (inner.first_fragment) {
-    uint8_t* l4 = inner.l4();
-    ChecksumDelta l4delta;
-    size_t port_at = 0, csum_at = 0;
-    bool has_pseudo = true;
-    switch (inner.proto) {
-      case kProtoTcp:
-        port_at = inbound ? 0 : 2;
-        csum_at = kTcpChecksumOffset;
-        break;
-      case kProtoUdp:
-        port_at = inbound ? 0 : 2;
-        csum_at = kUdpChecksumOffset;
-        break;
-      case kProtoIcmp:
-        port_at = 4;
-        csum_at = kIcmpChecksumOffset;
-        has_pseudo = false;
-        break;
-      default:
-        port_at = SIZE_MAX;
-        break;
-    }
-    if (port_at != SIZE_MAX) {
-      if (rw.inner_port >= 0) {
-        uint16_t old_port = load16(l4 + port_at);
-        auto new_port = static_cast<uint16_t>(rw.inner_port);
-        if (old_port != new_port) {
-          store16(l4 + port_at, new_port);
-          l4delta.add16(old_port, new_port);
-          icmp.add16(old_port, new_port);
-        }
-      }
-      if (has_pseudo) l4delta.add(pseudo);
-      // The quoted L4 checksum is updated when the quote contains it (a UDP zero checksum
-      // means "none" and stays).
-      if (csum_at + 2 <= inner.l4_len && !l4delta.empty()) {
-        uint16_t old_csum = load16(l4 + csum_at);
-        if (!(inner.proto == kProtoUdp && old_csum == 0)) {
-          uint16_t new_csum = l4delta.applyFull(old_csum);
-          if (inner.proto == kProtoUdp && new_csum == 0) new_csum = 0xffff;
-          store16(l4 + csum_at, new_csum);
-          icmp.add16(old_csum, new_csum);
-        }
-      }
-    }
-  }
+  if (inner.first_fragment) rewriteQuotedL4(inner, inbound, rw, pseudo, icmp);
   // Outer ICMP checksum (no pseudo-header), unless the NIC will compute it.
   IcmpView outer_icmp(outer.l4());
   if (!outer_partial) outer_icmp.setChecksum(icmp.applyFull(outer_icmp.checksum()));
@@ -110,6 +111,55 @@ void applyIcmpErrorRewrite(Ipv4Packet& outer, Ipv4Packet& inner, bool inbound, c
 }
 
 }  // namespace
+
+uint32_t Engine::quotedSession(const Ipv4Packet& outer, const Ipv4Packet& inner, bool inbound,
+                               DropReason& why) const {
+  const uint8_t proto = inner.proto;
+  const uint8_t* l4 = inner.l4();
+  // The quoted packet's local (our side) and remote endpoints.
+  uint16_t local_port = 0, remote_port = 0;
+  switch (proto) {
+    case kProtoTcp:
+    case kProtoUdp:
+      local_port = load16(l4 + (inbound ? 0 : 2));
+      remote_port = load16(l4 + (inbound ? 2 : 0));
+      break;
+    case kProtoIcmp:
+      if (!isIcmpQueryRequest(l4[0]) && !isIcmpQueryReply(l4[0])) {
+        why = DropReason::kUnsupportedIcmp;
+        return kNoIndex;
+      }
+      local_port = load16(l4 + 4);
+      break;
+    default:
+      if (config_.other_protocols == OtherProtocols::kDrop) {
+        why = DropReason::kUnsupportedProtocol;
+        return kNoIndex;
+      }
+      break;
+  }
+  const Ipv4View iip(inner.ip);
+  const uint32_t local_addr = inbound ? iip.src() : iip.dst();
+  const uint32_t remote_addr = inbound ? iip.dst() : iip.src();
+  const uint32_t si =
+      inbound ? findOut(flowHash(seed_, proto, local_addr, local_port, remote_addr, remote_port),
+                        proto, local_addr, local_port, remote_addr, remote_port)
+              : findIn(flowHash(seed_, proto, local_addr, local_port, remote_addr, remote_port),
+                       proto, local_addr, local_port, remote_addr, remote_port);
+  // Never refreshed, created or deleted here; an expired session is simply not used.
+  if (si == kNoIndex || sessions_[si].state != SessionState::kActive ||
+      expired(sessions_[si])) {
+    why = DropReason::kIcmpErrorNoSession;
+    return kNoIndex;
+  }
+  // The error must be addressed to (inbound) / come from (outbound) the quoted local host.
+  const Ipv4View oip(outer.ip);
+  if ((inbound ? oip.dst() : oip.src()) != local_addr) {
+    why = DropReason::kIcmpErrorNoSession;
+    return kNoIndex;
+  }
+  return si;
+}
 
 Verdict Engine::icmpError(Pkt& p, Direction dir) {
   Verdict v;
@@ -143,49 +193,14 @@ Verdict Engine::icmpError(Pkt& p, Direction dir) {
       v.reason = DropReason::kIcmpErrorNoSession;
       return v;
     }
-    const uint8_t proto = inner.proto;
-    const uint8_t* l4 = inner.l4();
-    // The quoted packet's local (our side) and remote endpoints.
-    uint16_t local_port = 0, remote_port = 0;
-    switch (proto) {
-      case kProtoTcp:
-      case kProtoUdp:
-        local_port = load16(l4 + (inbound ? 0 : 2));
-        remote_port = load16(l4 + (inbound ? 2 : 0));
-        break;
-      case kProtoIcmp:
-        if (!isIcmpQueryRequest(l4[0]) && !isIcmpQueryReply(l4[0])) {
-          v.reason = DropReason::kUnsupportedIcmp;
-          return v;
-        }
-        local_port = load16(l4 + 4);
-        break;
-      default:
-        if (config_.other_protocols == OtherProtocols::kDrop) {
-          v.reason = DropReason::kUnsupportedProtocol;
-          return v;
-        }
-        break;
-    }
-    const uint32_t local_addr = inbound ? iip.src() : iip.dst();
-    const uint32_t remote_addr = inbound ? iip.dst() : iip.src();
-    const uint32_t si =
-        inbound ? findOut(flowHash(seed_, proto, local_addr, local_port, remote_addr, remote_port),
-                          proto, local_addr, local_port, remote_addr, remote_port)
-                : findIn(flowHash(seed_, proto, local_addr, local_port, remote_addr, remote_port),
-                         proto, local_addr, local_port, remote_addr, remote_port);
-    // Never refreshed, created or deleted here; an expired session is simply not used.
-    if (si == kNoIndex || sessions_[si].state != SessionState::kActive ||
-        expired(sessions_[si])) {
-      v.reason = DropReason::kIcmpErrorNoSession;
+    DropReason why = DropReason::kNone;
+    const uint32_t si = quotedSession(p.ip, inner, inbound, why);
+    if (si == kNoIndex) {
+      v.reason = why;
       return v;
     }
     const Session& s = sessions_[si];
-    // The error must be addressed to (inbound) / come from (outbound) the quoted local host.
-    if ((inbound ? oip.dst() : oip.src()) != local_addr) {
-      v.reason = DropReason::kIcmpErrorNoSession;
-      return v;
-    }
+    const uint8_t proto = inner.proto;
     const bool ports = proto == kProtoTcp || proto == kProtoUdp || proto == kProtoIcmp;
     rw = inbound ? Rewrite{s.in_addr, s.in_addr, ports ? s.in_port : kKeepPort}
                  : Rewrite{s.ext_addr, s.ext_addr, ports ? s.ext_port : kKeepPort};

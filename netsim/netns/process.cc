@@ -95,6 +95,116 @@ bool isGone(pid_t pid) {
   return isZombie(pid);
 }
 
+// What the forked child works with: plain descriptors and flags, so that it makes only
+// async-signal-safe calls.
+struct ChildSetup {
+  int report_fd, ns_fd, in_fd, out_fd, err_fd;
+  bool detach;
+  pid_t spawner;
+};
+
+[[noreturn]] void runChild(const ChildSetup& c, char* const* argv, char* const* envp) {
+  // Until the child is inside the namespace nothing can find it by namespace: if the spawner
+  // is killed in that window (kill -9 of `up`), the child must die too instead of carrying
+  // on into a namespace that `down` has already emptied. The check after prctl closes the
+  // race with a spawner that died before it.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(c.report_fd, kParentDeath);
+  if (::getppid() != c.spawner) ::_exit(127);  // nobody left to tell
+  if (::setns(c.ns_fd, CLONE_NEWNET) != 0) childFail(c.report_fd, kSetns);
+  // From here on `down` finds it by namespace; a plain child must outlive its spawner's thread
+  // (the signal follows the thread, not the process). A detaching child keeps it: it only
+  // forks and exits, and its own child does not inherit the setting.
+  if (!c.detach && ::prctl(PR_SET_PDEATHSIG, 0) != 0) childFail(c.report_fd, kParentDeath);
+  if (c.detach) {
+    if (::setsid() < 0) childFail(c.report_fd, kSetsid);
+    pid_t g = ::fork();
+    if (g < 0) childFail(c.report_fd, kFork);
+    if (g > 0) {
+      Message m{kPid, g};
+      ssize_t ignored = ::write(c.report_fd, &m, sizeof(m));
+      (void)ignored;
+      ::_exit(0);
+    }
+  }
+  if ((c.in_fd >= 0 && ::dup2(c.in_fd, 0) < 0) || (c.out_fd >= 0 && ::dup2(c.out_fd, 1) < 0) ||
+      (c.err_fd >= 0 && ::dup2(c.err_fd, 2) < 0)) {
+    childFail(c.report_fd, kDup);
+  }
+  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_DFL);
+  ::execvpe(argv[0], argv, envp);
+  childFail(c.report_fd, kExec);
+}
+
+// The child's stdin, stdout and stderr (invalid: inherit ours).
+struct Stdio {
+  UniqueFd in, out, err;
+};
+
+Result<Stdio> openStdio(const SpawnOptions& options, const std::string& what) {
+  auto openOut = [&](const std::string& path) -> Result<UniqueFd> {
+    if (path.empty()) {
+      if (!options.detach) return UniqueFd();
+      UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+      if (!fd.valid()) return sysError(what + ": open /dev/null", errno);
+      return fd;
+    }
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (!fd.valid()) return sysError(what + ": open " + path, errno);
+    return fd;
+  };
+  Stdio io;
+  auto out = openOut(options.stdout_path);
+  if (!out) return out.error();
+  io.out = std::move(*out);
+  auto err = openOut(options.stderr_path);
+  if (!err) return err.error();
+  io.err = std::move(*err);
+  if (options.detach || options.stdin_null) {
+    io.in.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!io.in.valid()) return sysError(what + ": open /dev/null", errno);
+  }
+  return io;
+}
+
+void reap(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// Reads the child's reports until its end of the pipe closes (exec, or exit): the pid of a
+// detached grandchild, or the stage that failed.
+Result<pid_t> awaitChild(pid_t pid, const UniqueFd& reports, bool detach, const std::string& what) {
+  pid_t result = pid;
+  std::optional<Message> failure;
+  Message m{};
+  for (;;) {
+    ssize_t n = ::read(reports.get(), &m, sizeof(m));
+    if (n < 0 && errno == EINTR) continue;
+    if (n != static_cast<ssize_t>(sizeof(m))) break;
+    if (m.stage == kPid) {
+      result = m.value;
+    } else {
+      failure = m;
+    }
+  }
+  if (detach || failure) reap(pid);
+  if (failure) {
+    return makeError(failure->stage == kExec && failure->value == ENOENT ? ErrorCode::kNotFound
+                                                                          : ErrorCode::kSystem,
+                     what + ": " + stageName(failure->stage) + ": " +
+                         std::strerror(failure->value));
+  }
+  if (detach && result == pid) {
+    return makeError(ErrorCode::kSystem, what + ": detached child did not report its pid");
+  }
+  return result;
+}
+
 }  // namespace
 
 Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::string>& argv,
@@ -110,107 +220,19 @@ Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::strin
   std::vector<char*> cenv;
   for (auto& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);
-
-  auto openOut = [&](const std::string& path) -> Result<UniqueFd> {
-    if (path.empty()) {
-      if (!options.detach) return UniqueFd();
-      UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-      if (!fd.valid()) return sysError(what + ": open /dev/null", errno);
-      return fd;
-    }
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (!fd.valid()) return sysError(what + ": open " + path, errno);
-    return fd;
-  };
-  auto out_fd = openOut(options.stdout_path);
-  if (!out_fd) return out_fd.error();
-  auto err_fd = openOut(options.stderr_path);
-  if (!err_fd) return err_fd.error();
-  UniqueFd in_fd;
-  if (options.detach || options.stdin_null) {
-    in_fd.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!in_fd.valid()) return sysError(what + ": open /dev/null", errno);
-  }
+  auto io = openStdio(options, what);
+  if (!io) return io.error();
 
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) return sysError(what + ": pipe", errno);
   UniqueFd rd(pipefd[0]), wr(pipefd[1]);
-  const int wfd = wr.get(), nsfd = ns.fd(), ifd = in_fd.get(), ofd = out_fd->get(),
-            efd = err_fd->get();
-  const bool detach = options.detach;
-
-  const pid_t spawner = ::getpid();
+  const ChildSetup setup{wr.get(), ns.fd(), io->in.get(), io->out.get(), io->err.get(), options.detach,
+                         ::getpid()};
   pid_t pid = ::fork();
   if (pid < 0) return sysError(what + ": fork", errno);
-  if (pid == 0) {
-    // Until the child is inside the namespace nothing can find it by namespace: if the spawner
-    // is killed in that window (kill -9 of `up`), the child must die too instead of carrying
-    // on into a namespace that `down` has already emptied. The check after prctl closes the
-    // race with a spawner that died before it.
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(wfd, kParentDeath);
-    if (::getppid() != spawner) ::_exit(127);  // nobody left to tell
-    if (::setns(nsfd, CLONE_NEWNET) != 0) childFail(wfd, kSetns);
-    // From here on `down` finds it by namespace; a plain child must outlive its spawner's thread
-    // (the signal follows the thread, not the process). A detaching child keeps it: it only
-    // forks and exits, and its own child does not inherit the setting.
-    if (!detach && ::prctl(PR_SET_PDEATHSIG, 0) != 0) childFail(wfd, kParentDeath);
-    if (detach) {
-      if (::setsid() < 0) childFail(wfd, kSetsid);
-      pid_t g = ::fork();
-      if (g < 0) childFail(wfd, kFork);
-      if (g > 0) {
-        Message m{kPid, g};
-        ssize_t ignored = ::write(wfd, &m, sizeof(m));
-        (void)ignored;
-        ::_exit(0);
-      }
-    }
-    if ((ifd >= 0 && ::dup2(ifd, 0) < 0) || (ofd >= 0 && ::dup2(ofd, 1) < 0) ||
-        (efd >= 0 && ::dup2(efd, 2) < 0)) {
-      childFail(wfd, kDup);
-    }
-    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execvpe(cargv[0], cargv.data(), cenv.data());
-    childFail(wfd, kExec);
-  }
-
+  if (pid == 0) runChild(setup, cargv.data(), cenv.data());
   wr.reset();
-  pid_t result = pid;
-  std::optional<Message> failure;
-  Message m{};
-  for (;;) {
-    ssize_t n = ::read(rd.get(), &m, sizeof(m));
-    if (n < 0 && errno == EINTR) continue;
-    if (n != static_cast<ssize_t>(sizeof(m))) break;
-    if (m.stage == kPid) {
-      result = m.value;
-    } else {
-      failure = m;
-    }
-  }
-  if (detach) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  } else if (failure) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  if (failure) {
-    return makeError(failure->stage == kExec && failure->value == ENOENT ? ErrorCode::kNotFound
-                                                                          : ErrorCode::kSystem,
-                     what + ": " + stageName(failure->stage) + ": " +
-                         std::strerror(failure->value));
-  }
-  if (detach && result == pid) {
-    return makeError(ErrorCode::kSystem, what + ": detached child did not report its pid");
-  }
-  return result;
+  return awaitChild(pid, rd, options.detach, what);
 }
 
 Result<int> waitForExit(pid_t pid, std::optional<std::chrono::milliseconds> timeout) {

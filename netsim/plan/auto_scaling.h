@@ -1,5 +1,5 @@
 #pragma once
-// The lab's auto scaling controller (lab/asg_controller.h) as a process `up` starts when the
+// The lab's auto scaling controller (autoscaler/controller.h) as a process `up` starts when the
 // topology has auto scaling groups: in the lab's _fabric namespace, with a copy of the topology
 // it re-plans from when it launches instances.
 #include <string>

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "netsim/common/unix_request.h"
-#include "netsim/lab/asg_controller.h"
+#include "netsim/autoscaler/controller.h"
 #include "tests/integration/lab/lab_fixture.h"
 
 namespace netsim::testing {
@@ -38,7 +38,7 @@ class AsgTest : public ::testing::Test {
   }
 
   static json status() {
-    auto r = common::unixRequest(lab::asgControllerSocket(lab_->lab), "status");
+    auto r = common::unixRequest(autoscaler::asgControllerSocket(lab_->lab), "status");
     if (!r) return json::array();
     auto j = json::parse(*r, nullptr, false);
     return j.is_array() && !j.empty() ? j[0] : json::object();
@@ -141,7 +141,7 @@ TEST_F(AsgTest, KilledInstanceIsReplacedInItsAz) {
                         a["cause"].get<std::string>().find("EC2 health check") != std::string::npos);
   }
   EXPECT_TRUE(logged) << status()["activities"].dump(1);
-  auto events = runCommand("cat " + lab::eventLogPath(lab_->lab));
+  auto events = runCommand("cat " + autoscaler::eventLogPath(lab_->lab));
   EXPECT_NE(events.find("\"instance\":\"" + victim + "\""), std::string::npos);
 }
 

@@ -8,7 +8,7 @@
 #include <regex>
 #include <thread>
 
-#include "netsim/lab/asg_controller.h"
+#include "netsim/autoscaler/controller.h"
 #include "tests/integration/lab/lab_fixture.h"
 
 namespace netsim::testing {

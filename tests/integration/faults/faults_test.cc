@@ -9,7 +9,7 @@
 #include <fstream>
 #include <thread>
 
-#include "netsim/lab/faults.h"
+#include "netsim/faults/faults.h"
 #include "netsim/lab/state.h"
 #include "netsim/netns/netlink.h"
 #include "tests/integration/lab/lab_fixture.h"
@@ -32,7 +32,7 @@ class FaultsTest : public ::testing::Test {
   // Whatever a test left behind (it failed half-way) is undone before the next one.
   void TearDown() override {
     if (!lab_ || !lab_->up_error.empty()) return;
-    auto active = lab::activeFaults(lab_->lab);
+    auto active = faults::activeFaults(lab_->lab);
     if (active && !active->empty()) netsim("recover " + lab_->lab + " --all");
     EXPECT_TRUE(active && active->empty()) << "a test left faults active";
   }
@@ -194,7 +194,7 @@ TEST_F(FaultsTest, LinkFaultFailsCleanly) {
   EXPECT_EQ(code, 3) << out;
   EXPECT_NE(out.find("no netem qdisc"), std::string::npos) << out;
   EXPECT_EQ(qdisc(ns, "eth0").kind, "noqueue") << "the tbf added first was rolled back";
-  EXPECT_TRUE(lab::activeFaults(lab())->empty());
+  EXPECT_TRUE(faults::activeFaults(lab())->empty());
   // Bad values never reach the kernel.
   netsim("fail " + lab() + " link app-a --loss 120%", &code);
   EXPECT_EQ(code, 2);

@@ -1,4 +1,4 @@
-#include "netsim/lab/asg_controller.h"
+#include "netsim/autoscaler/controller.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,7 +23,7 @@
 #include "netsim/common/unique_fd.h"
 #include "netsim/common/unix_request.h"
 #include "netsim/lab/cgroup_cpu.h"
-#include "netsim/lab/faults.h"
+#include "netsim/faults/faults.h"
 #include "netsim/lab/lifecycle.h"
 #include "netsim/lab/load_balancers.h"
 #include "netsim/lab/node_launch.h"
@@ -37,7 +37,11 @@
 #include "netsim/scaling/policies.h"
 #include "netsim/topology/loader.h"
 
-namespace netsim::lab {
+namespace netsim::autoscaler {
+
+// The controller drives the lab: its state, nodes and load balancers.
+using namespace netsim::lab;
+using faults::activeFaults;
 
 using common::ErrorCode;
 using common::makeError;
@@ -576,4 +580,4 @@ common::Status runAsgController(const AsgControllerOptions& options, const std::
   return {};
 }
 
-}  // namespace netsim::lab
+}  // namespace netsim::autoscaler

@@ -14,7 +14,7 @@
 
 #include "netsim/common/result.h"
 
-namespace netsim::lab {
+namespace netsim::autoscaler {
 
 struct AsgControllerOptions {
   std::string lab;
@@ -29,4 +29,4 @@ std::string asgControllerSocket(const std::string& lab);
 // Path of the lab's event log.
 std::string eventLogPath(const std::string& lab);
 
-}  // namespace netsim::lab
+}  // namespace netsim::autoscaler

@@ -2,11 +2,11 @@
 // surviving a write and a read (recover depends on every recorded field coming back).
 #include <gtest/gtest.h>
 
-#include "netsim/lab/faults.h"
-#include "netsim/lab/faults_json.h"
+#include "netsim/faults/faults.h"
+#include "netsim/faults/internal.h"
 #include "netsim/topology/loader.h"
 
-namespace netsim::lab {
+namespace netsim::faults {
 namespace {
 
 TEST(FaultUnits, Percent) {
@@ -73,7 +73,7 @@ TEST(FaultJson, RoundTrip) {
   f.shaped = {{"nsim.x.app-a", "eth0", "app-a", "private-a"}};
   f.notes = {"a note"};
 
-  auto back = parseFaultsJson(faultsJson({f}), "test");
+  auto back = detail::parseFaultsJson(faultsJson({f}), "test");
   ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back->size(), 1u);
   const Fault& g = back->front();
@@ -108,9 +108,9 @@ TEST(FaultJson, RoundTrip) {
 }
 
 TEST(FaultJson, DamagedFileIsAnError) {
-  EXPECT_FALSE(parseFaultsJson("[{", "faults.json").ok());
-  EXPECT_TRUE(parseFaultsJson("[]", "faults.json")->empty());
+  EXPECT_FALSE(detail::parseFaultsJson("[{", "faults.json").ok());
+  EXPECT_TRUE(detail::parseFaultsJson("[]", "faults.json")->empty());
 }
 
 }  // namespace
-}  // namespace netsim::lab
+}  // namespace netsim::faults

@@ -14,7 +14,7 @@
 #include "netsim/netns/netlink.h"
 #include "netsim/plan/wiring.h"
 
-namespace netsim::lab {
+namespace netsim::faults {
 
 enum class FaultKind { kAz, kNode, kLink };
 const char* faultKindName(FaultKind k);
@@ -111,4 +111,4 @@ common::Result<double> parsePercent(const std::string& text);
 common::Result<uint32_t> parseDuration(const std::string& text);
 common::Result<uint64_t> parseRate(const std::string& text);
 
-}  // namespace netsim::lab
+}  // namespace netsim::faults

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "netsim/lab/faults.h"
-#include "netsim/lab/faults_json.h"
+#include "netsim/faults/faults.h"
+#include "netsim/faults/internal.h"
 
-namespace netsim::lab {
+namespace netsim::faults {
 
 using common::ErrorCode;
 using common::makeError;
@@ -175,7 +175,7 @@ std::string recoverReportJson(const RecoverReport& r) {
   return j.dump(2) + "\n";
 }
 
-Result<std::vector<Fault>> parseFaultsJson(const std::string& text, const std::string& where) {
+Result<std::vector<Fault>> detail::parseFaultsJson(const std::string& text, const std::string& where) {
   try {
     std::vector<Fault> out;
     for (const auto& j : json::parse(text)) out.push_back(fromJson(j));
@@ -274,4 +274,4 @@ Result<uint64_t> parseRate(const std::string& text) {
   return static_cast<uint64_t>(std::llround(bytes));
 }
 
-}  // namespace netsim::lab
+}  // namespace netsim::faults
