@@ -36,12 +36,16 @@ int runLb(const Args& args) {
     return kExitBadInput;
   }
   if (vm->count("json")) {
-    std::cout << *report;
+    std::cout << lab::loadBalancerReportJson(*report);
   } else {
     auto text = lab::formatLoadBalancerReport(*report);
     std::cout << (text.empty() ? "no load balancers in lab " + lab + "\n" : text);
   }
-  return report->find("\"error\"") == std::string::npos ? kExitOk : kExitFailed;
+  bool all_answered = true;
+  for (const auto& lb : *report) {
+    for (const auto& n : lb.nodes) all_answered = all_answered && n.stats.has_value();
+  }
+  return all_answered ? kExitOk : kExitFailed;
 }
 
 int runTargets(const Args& args) {
@@ -103,8 +107,10 @@ int runTargets(const Args& args) {
     std::cerr << "netsim targets: " << report.error().message << "\n";
     return kExitBadInput;
   }
-  std::cout << (vm->count("json") ? *report : lab::formatTargetHealth(*report));
-  return report->find("\"error\"") == std::string::npos ? kExitOk : kExitFailed;
+  std::cout << (vm->count("json") ? lab::targetHealthReportJson(*report) : lab::formatTargetHealth(*report));
+  bool all_answered = true;
+  for (const auto& n : report->nodes) all_answered = all_answered && n.error.empty();
+  return all_answered ? kExitOk : kExitFailed;
 }
 
 }  // namespace netsim::cli

@@ -1,21 +1,40 @@
-// `netsim stats LAB NODE`: counters and sessions of a userspace appliance, from its control
-// socket (/run/netsim/<lab>/<node>.sock).
+// `netsim stats LAB NODE`: what a node's control socket (/run/netsim/<lab>/<node>.sock)
+// answers: a userspace appliance's counters and sessions, a forwarder's counters per port.
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "netsim/cli/verb.h"
-#include "netsim/plan/naming.h"
-#include "netsim/dataplane/control_client.h"
+#include "netsim/control/client.h"
+#include "netsim/dataplane/stats.h"
 #include "netsim/lab/state.h"
+#include "netsim/plan/naming.h"
 
 namespace po = boost::program_options;
 
 namespace netsim::cli {
 
+namespace {
+
+// A bastion's or interface endpoint's relay: one line per listen port.
+std::string formatForwarderStats(const control::ForwarderStats& stats) {
+  std::string out;
+  for (const auto& c : stats.ports) {
+    out += "port=" + std::to_string(c.port) + " accepted=" + std::to_string(c.accepted) +
+           " refused=" + std::to_string(c.refused) + " connect_failed=" + std::to_string(c.connect_failed) +
+           " active=" + std::to_string(c.active) + " bytes_in=" + std::to_string(c.bytes_in) +
+           " bytes_out=" + std::to_string(c.bytes_out) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 int runStats(const Args& args) {
   VerbParser p("netsim stats LAB NODE [--json] [--sessions [--limit N]]",
                "Counters of a userspace NAT gateway or internet gateway: interfaces, data plane\n"
                "counters and drops, the NAT engine's counters (CloudWatch names), the neighbour\n"
-               "cache and, with --sessions, the session table.",
+               "cache and, with --sessions, the session table. For a bastion's or interface\n"
+               "endpoint's relay: connections and bytes per listen port.",
                "netsim stats demo nat-a --sessions");
   p.positionals()("lab", po::value<std::string>()->required(), "lab")("node", po::value<std::string>()->required(), "node");
   p.positional("lab");
@@ -33,32 +52,38 @@ int runStats(const Args& args) {
     return kExitBadInput;
   }
   const bool sessions = (*vm)["sessions"].as<bool>();
-  dataplane::StatsRequest request;
+  control::StatsRequest request;
   request.sessions = sessions;
   request.session_limit = (*vm)["limit"].as<size_t>();
-  auto answer = dataplane::queryControlSocket(plan::controlSocketPath(lab, node), request);
-  if (!answer) {
+  auto reply = control::ask(plan::controlSocketPath(lab, node), request);
+  if (!reply) {
     std::cerr << "netsim stats: no userspace appliance answers for " << node << " in lab " << lab << " ("
-              << answer.error().message << ")\n";
+              << reply.error().message << ")\n";
     return kExitSystem;
   }
-  const std::string& reply = *answer;
   if ((*vm)["json"].as<bool>()) {
-    std::cout << reply;
+    std::cout << std::visit([](const auto& r) { return nlohmann::json(r).dump(); }, *reply) << "\n";
     return kExitOk;
   }
-  if (reply.find("\"load_balancer\"") != std::string::npos) {
-    std::cout << node << " is a load balancer node: its metrics and targets are shown by `netsim lb " << lab
-              << "` (or `netsim stats " << lab << " " << node << " --json`)\n";
-    return kExitOk;
-  }
-  auto text = dataplane::formatStatsText(reply, sessions);
-  if (text.empty()) {
-    std::cerr << "netsim stats: the appliance sent an unreadable answer\n";
-    return kExitSystem;
-  }
-  std::cout << text;
-  return kExitOk;
+  return std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, control::ApplianceStats>) {
+          std::cout << dataplane::formatStatsText(r, sessions);
+        } else if constexpr (std::is_same_v<T, control::LbNodeStats>) {
+          std::cout << node << " is a load balancer node: its metrics and targets are shown by `netsim lb " << lab
+                    << "` (or `netsim stats " << lab << " " << node << " --json`)\n";
+        } else if constexpr (std::is_same_v<T, control::ForwarderStats>) {
+          std::cout << formatForwarderStats(r);
+        } else if constexpr (std::is_same_v<T, control::AsgStatus>) {
+          std::cout << node << " is the auto scaling controller: its groups are shown by `netsim asg " << lab << "`\n";
+        } else {
+          std::cerr << "netsim stats: " << node << " sent an unexpected reply\n";
+          return kExitSystem;
+        }
+        return kExitOk;
+      },
+      *reply);
 }
 
 }  // namespace netsim::cli

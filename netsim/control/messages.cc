@@ -114,7 +114,10 @@ void to_json(json& j, const InterfaceStats& i) {
 }
 void from_json(const json& j, InterfaceStats& i) {
   j.at("name").get_to(i.name);
-  i.address = addressFrom(j.at("address"));
+  const auto address = j.at("address").get<std::string>();
+  auto cidr = common::Cidr::parse(address);
+  if (!cidr) throw std::invalid_argument("'" + address + "' is not an address with its prefix length");
+  i.address = *cidr;
   j.at("mac").get_to(i.mac);
   j.at("mtu").get_to(i.mtu);
   j.at("rx_frames").get_to(i.rx_frames);

@@ -75,7 +75,7 @@ struct Ack {
 // A userspace appliance (netsim/dataplane).
 struct InterfaceStats {
   std::string name;
-  common::Ipv4Address address;
+  common::Cidr address;  // with its prefix length
   std::string mac;
   uint32_t mtu = 0;
   uint64_t rx_frames = 0, rx_bytes = 0, rx_batches = 0, rx_truncated = 0, rx_ring_drops = 0;

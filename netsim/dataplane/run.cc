@@ -1,12 +1,6 @@
 #include "netsim/dataplane/run.h"
 
-#include "netsim/common/capabilities.h"
-
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -14,11 +8,12 @@
 #include <iostream>
 #include <random>
 
-#include "netsim/common/unique_fd.h"
+#include "netsim/control/server.h"
 #include "netsim/dataplane/appliance.h"
 #include "netsim/dataplane/spare_cpu.h"
 #include "netsim/dataplane/stats.h"
 #include "netsim/io/af_packet.h"
+#include "netsim/io/capabilities.h"
 
 namespace netsim::dataplane {
 
@@ -30,46 +25,6 @@ namespace {
 
 common::Error sysError(const std::string& what) {
   return makeError(ErrorCode::kSystem, what + ": " + std::strerror(errno));
-}
-
-common::Result<common::UniqueFd> openControl(const std::string& path) {
-  sockaddr_un a{};
-  if (path.size() >= sizeof a.sun_path)
-    return makeError(ErrorCode::kInvalidArgument, "control socket path too long");
-  common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!fd.valid()) return sysError("control socket");
-  a.sun_family = AF_UNIX;
-  std::memcpy(a.sun_path, path.c_str(), path.size());
-  ::unlink(path.c_str());
-  mode_t old = ::umask(0177);  // 0600
-  int rc = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::umask(old);
-  if (rc != 0) return sysError("bind " + path);
-  if (::listen(fd.get(), 16) != 0) return sysError("listen " + path);
-  return fd;
-}
-
-// One request line in, one JSON document out. The client is local and waits for us; a client
-// that sends nothing for 200 ms is dropped.
-void serveControl(int listen_fd, const Appliance& a, Nanos now, double uptime) {
-  while (true) {
-    common::UniqueFd c(::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC));
-    if (!c.valid()) return;
-    timeval tv{0, 200'000};
-    ::setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(c.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    char buf[256];
-    ssize_t n = ::recv(c.get(), buf, sizeof buf - 1, 0);
-    std::string line = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "stats";
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    std::string reply = statsJson(a, now, parseStatsRequest(line), uptime);
-    size_t off = 0;
-    while (off < reply.size()) {
-      ssize_t w = ::send(c.get(), reply.data() + off, reply.size() - off, MSG_NOSIGNAL);
-      if (w <= 0) break;
-      off += static_cast<size_t>(w);
-    }
-  }
 }
 
 // Tells the CPU (and a hyperthread sibling) that this is a spin-wait loop.
@@ -104,30 +59,36 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
   uint64_t seed = (uint64_t{rd()} << 32) ^ rd();
   auto app = Appliance::create(config, ports, nat::SplitMix64(seed));
   if (!app) return app.error();
-  common::UniqueFd control;
+  const auto start = Clock::now();
+  auto nowNs = [&] { return std::chrono::duration_cast<Nanos>(Clock::now() - start); };
+  // The control socket is served from this loop (poll() below), so requests see a consistent
+  // appliance between two bursts.
+  std::unique_ptr<control::Server> control;
   if (!config.control_socket.empty()) {
-    auto c = openControl(config.control_socket);
+    auto c = control::Server::open(config.control_socket, [&](const control::Request& request) -> control::Reply {
+      const auto* stats = std::get_if<control::StatsRequest>(&request);
+      if (!stats) return control::unsupported(request, "appliance " + config.node);
+      const double up = std::chrono::duration<double>(Clock::now() - start).count();
+      return applianceStats(**app, nowNs(), *stats, up);
+    });
     if (!c) return c.error();
     control = std::move(*c);
   }
-  if (auto st = common::limitCapabilities({}); !st) return st;
+  if (auto st = io::limitCapabilities({}); !st) return st;
   std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
   for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
   std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count()
             << " us, capabilities dropped)" << std::endl;
 
-  const auto start = Clock::now();
-  auto nowNs = [&] { return std::chrono::duration_cast<Nanos>(Clock::now() - start); };
   std::vector<pollfd> fds;
   for (const auto& io : ios) fds.push_back({io->fd(), POLLIN, 0});
-  if (control.valid()) fds.push_back({control.get(), POLLIN, 0});
+  if (control) fds.push_back({control->fd(), POLLIN, 0});
   auto pollOnce = [&](int timeout_ms) -> common::Status {
     int rc = ::poll(fds.data(), fds.size(), timeout_ms);
     if (rc < 0 && errno != EINTR) return sysError("poll");
-    if (control.valid() && (fds.back().revents & POLLIN)) {
-      double up = std::chrono::duration<double>(Clock::now() - start).count();
-      serveControl(control.get(), **app, nowNs(), up);
-    }
+    // A connection being served is not in `fds`: while one is open, every round serves it
+    // (an idle loop comes by every 20 ms).
+    if (control && ((fds.back().revents & POLLIN) || control->busy())) control->poll();
     return {};
   };
   SpareCpu spare_cpu;  // opened before anything can restrict file access
@@ -174,7 +135,7 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
       slept = true;
     }
   }
-  if (!config.control_socket.empty()) ::unlink(config.control_socket.c_str());
+  control.reset();  // removes the socket file
   std::cerr << "netsim appliance: " << config.node << " stopped" << std::endl;
   return {};
 }

@@ -1,22 +1,16 @@
 #pragma once
 // What the control socket answers: the appliance's counters, its interfaces, neighbours, the
-// NAT engine's counters (CloudWatch names) and, on request, the session table -- as JSON, and
-// as the text `netsim stats` prints (in the spirit of `vppctl show nat44 sessions`).
+// NAT engine's counters (CloudWatch names) and, on request, the session table (in the spirit of
+// `vppctl show nat44 sessions`); and the text `netsim stats` prints of it.
 #include <string>
 
+#include "netsim/control/messages.h"
 #include "netsim/dataplane/appliance.h"
 
 namespace netsim::dataplane {
 
-struct StatsRequest {
-  bool sessions = false;
-  size_t session_limit = 1000;
-};
-
-// "stats" or "sessions [LIMIT]" (one line) -> request; unknown text -> plain stats.
-StatsRequest parseStatsRequest(const std::string& line);
-std::string statsJson(const Appliance& a, Nanos now, const StatsRequest& request, double uptime_s);
-// Text rendering of statsJson's output; returns "" when `json` does not parse.
-std::string formatStatsText(const std::string& json, bool sessions);
+control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
+                                       double uptime_s);
+std::string formatStatsText(const control::ApplianceStats& stats, bool sessions);
 
 }  // namespace netsim::dataplane

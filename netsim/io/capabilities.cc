@@ -1,4 +1,4 @@
-#include "netsim/common/capabilities.h"
+#include "netsim/io/capabilities.h"
 
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -8,7 +8,11 @@
 #include <cerrno>
 #include <cstring>
 
-namespace netsim::common {
+namespace netsim::io {
+
+using common::ErrorCode;
+using common::makeError;
+using common::Status;
 namespace {
 Status sysError(const char* what) {
   return makeError(ErrorCode::kSystem, std::string(what) + ": " + std::strerror(errno));
@@ -34,4 +38,4 @@ Status limitCapabilities(std::initializer_list<int> keep) {
   return {};
 }
 
-}  // namespace netsim::common
+}  // namespace netsim::io

@@ -6,9 +6,9 @@
 
 #include "netsim/common/result.h"
 
-namespace netsim::common {
+namespace netsim::io {
 
 // `keep`: capability numbers (CAP_NET_ADMIN, ...); empty drops them all.
-Status limitCapabilities(std::initializer_list<int> keep);
+common::Status limitCapabilities(std::initializer_list<int> keep);
 
-}  // namespace netsim::common
+}  // namespace netsim::io

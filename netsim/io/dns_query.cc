@@ -1,4 +1,4 @@
-#include "netsim/common/dns_query.h"
+#include "netsim/io/dns_query.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,7 +13,14 @@
 
 #include "netsim/common/unique_fd.h"
 
-namespace netsim::common {
+namespace netsim::io {
+
+using common::ErrorCode;
+using common::Ipv4Address;
+using common::makeError;
+using common::Result;
+using common::UniqueFd;
+
 namespace {
 
 constexpr uint16_t kTypeA = 1;
@@ -170,4 +177,4 @@ Result<std::vector<Ipv4Address>> resolveHost(const std::string& host, const std:
   return queryA(*server, host, timeout);
 }
 
-}  // namespace netsim::common
+}  // namespace netsim::io

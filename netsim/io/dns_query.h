@@ -13,23 +13,23 @@
 #include "netsim/common/ipv4.h"
 #include "netsim/common/result.h"
 
-namespace netsim::common {
+namespace netsim::io {
 
 // Sends an A query for `name` to server:53 from the calling thread's network namespace and
 // waits up to `timeout`. kNotFound for NXDOMAIN or an answer without A records.
-Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name,
+common::Result<std::vector<common::Ipv4Address>> queryA(common::Ipv4Address server, const std::string& name,
                                         std::chrono::milliseconds timeout);
 
 // The first IPv4 "nameserver" line of a resolv.conf file (nullopt if none or unreadable).
-std::optional<Ipv4Address> nameserverFrom(const std::string& resolv_conf_path);
+std::optional<common::Ipv4Address> nameserverFrom(const std::string& resolv_conf_path);
 
 // Resolves `host`: an IPv4 literal as itself, otherwise an A query to the nameserver of
 // `resolv_conf_path`.
-Result<std::vector<Ipv4Address>> resolveHost(const std::string& host, const std::string& resolv_conf_path,
+common::Result<std::vector<common::Ipv4Address>> resolveHost(const std::string& host, const std::string& resolv_conf_path,
                                              std::chrono::milliseconds timeout);
 
 // Pure parts (unit-tested): the query packet and the answer's A records.
-Result<std::string> buildAQuery(uint16_t id, std::string_view name);
-Result<std::vector<Ipv4Address>> parseAAnswer(std::string_view packet, uint16_t id);
+common::Result<std::string> buildAQuery(uint16_t id, std::string_view name);
+common::Result<std::vector<common::Ipv4Address>> parseAAnswer(std::string_view packet, uint16_t id);
 
-}  // namespace netsim::common
+}  // namespace netsim::io

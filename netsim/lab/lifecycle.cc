@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +19,7 @@
 
 #include "netsim/common/log.h"
 #include "netsim/common/unique_fd.h"
+#include "netsim/control/client.h"
 #include "netsim/lab/cgroup_cpu.h"
 #include "netsim/lab/state.h"
 #include "netsim/netns/namespace.h"
@@ -348,19 +348,14 @@ class Builder {
   // A userspace appliance is ready when its control socket accepts (it opens it last, after
   // its packet sockets).
   Status waitForSocket(const plan::ProcessSpec& p, Clock::time_point deadline) {
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    if (p.ready_socket.size() >= sizeof a.sun_path) return makeError(ErrorCode::kInternal, "socket path too long");
-    p.ready_socket.copy(a.sun_path, p.ready_socket.size());
-    while (true) {
-      common::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      if (fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return {};
+    while (!control::accepting(p.ready_socket)) {
       if (Clock::now() > deadline) {
         return makeError(ErrorCode::kSystem, p.role + " in " + p.node + " is not answering on " + p.ready_socket +
                                                  " (log: " + logDir(w_.lab) + "/" + p.node + "." + p.role + ".log)");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    return {};
   }
 
   const plan::Wiring& w_;

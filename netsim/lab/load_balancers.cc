@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "netsim/common/unix_request.h"
+#include "netsim/control/client.h"
 #include "netsim/plan/naming.h"
 
 namespace netsim::lab {
@@ -25,18 +25,9 @@ bool usesGroup(const model::LoadBalancer& lb, const std::string& group) {
   return false;
 }
 
-json askNode(const std::string& lab, const std::string& node, const std::string& line) {
-  auto reply = common::unixRequest(plan::controlSocketPath(lab, node), line);
-  if (!reply) return json{{"error", reply.error().message}};
-  auto j = json::parse(*reply, nullptr, false);
-  if (j.is_discarded()) return json{{"error", "unreadable answer from " + node}};
-  return j;
+common::Result<control::LbNodeStats> askNode(const std::string& lab, const std::string& node) {
+  return control::askFor<control::LbNodeStats>(plan::controlSocketPath(lab, node), control::StatsRequest{});
 }
-
-// Metrics that add up across nodes (the others are per node).
-const char* kSummed[] = {"RequestCount", "ActiveConnectionCount", "NewConnectionCount", "ProcessedBytes",
-                         "RejectedConnectionCount", "HTTPCode_ELB_4XX_Count", "HTTPCode_ELB_5XX_Count",
-                         "NewFlowCount", "ActiveFlowCount"};
 
 std::string ms(double seconds) {
   char buf[32];
@@ -55,111 +46,134 @@ std::vector<std::string> nodesUsingGroup(const model::Model& m, const std::strin
   return out;
 }
 
-common::Result<std::string> loadBalancerReport(const model::Model& m, const std::string& lab, const std::string& only) {
-  json out = json::array();
+common::Result<std::vector<LoadBalancerReport>> loadBalancerReport(const model::Model& m, const std::string& lab,
+                                                                   const std::string& only) {
+  std::vector<LoadBalancerReport> out;
   for (const auto& lb : m.load_balancers) {
     if (!only.empty() && lb.name != only) continue;
-    json j{{"name", lb.name},
-           {"type", model::loadBalancerTypeName(lb.type)},
-           {"scheme", lb.internet_facing ? "internet-facing" : "internal"},
-           {"dns_name", model::loadBalancerDnsName(lb, m.region)},
-           {"cross_zone", lb.cross_zone},
-           {"nodes", json::array()}};
-    json totals = json::object();
+    LoadBalancerReport r{lb.name, model::loadBalancerTypeName(lb.type), lb.internet_facing ? "internet-facing" : "internal",
+                         model::loadBalancerDnsName(lb, m.region), lb.cross_zone, {}, {}};
     for (size_t k = 0; k < lb.subnets.size(); ++k) {
-      const auto node = model::loadBalancerNodeName(lb, k);
-      json n = askNode(lab, node, "stats");
-      n["node"] = node;
-      n["private_ip"] = lb.node_ips[k].str();
-      if (k < lb.node_public_ips.size()) n["public_ip"] = lb.node_public_ips[k].str();
-      if (n.contains("metrics")) {
-        for (const char* key : kSummed) {
-          if (n["metrics"].contains(key)) totals[key] = totals.value(key, uint64_t{0}) + n["metrics"][key].get<uint64_t>();
-        }
+      LbNodeReport n;
+      n.node = model::loadBalancerNodeName(lb, k);
+      n.private_ip = lb.node_ips[k];
+      if (k < lb.node_public_ips.size()) n.public_ip = lb.node_public_ips[k];
+      if (auto stats = askNode(lab, n.node)) {
+        stats->metrics.forEach([&](const char* name, uint64_t v) { r.totals[name] += v; });
+        n.stats = std::move(*stats);
+      } else {
+        n.error = stats.error().message;
       }
-      j["nodes"].push_back(n);
+      r.nodes.push_back(std::move(n));
     }
-    j["metrics"] = totals;
-    out.push_back(j);
+    out.push_back(std::move(r));
   }
   if (!only.empty() && out.empty()) return makeError(ErrorCode::kNotFound, "no load balancer '" + only + "' in lab " + lab);
+  return out;
+}
+
+std::string loadBalancerReportJson(const std::vector<LoadBalancerReport>& report) {
+  json out = json::array();
+  for (const auto& lb : report) {
+    json j{{"name", lb.name},         {"type", lb.type},   {"scheme", lb.scheme}, {"dns_name", lb.dns_name},
+           {"cross_zone", lb.cross_zone}, {"metrics", lb.totals}, {"nodes", json::array()}};
+    for (const auto& n : lb.nodes) {
+      // The node's own document, with where it is.
+      json node = n.stats ? json(*n.stats) : json{{"error", n.error}};
+      node["node"] = n.node;
+      node["private_ip"] = n.private_ip.str();
+      if (n.public_ip) node["public_ip"] = n.public_ip->str();
+      j["nodes"].push_back(node);
+    }
+    out.push_back(j);
+  }
   return out.dump(2) + "\n";
 }
 
-std::string formatLoadBalancerReport(const std::string& text) {
-  auto all = json::parse(text, nullptr, false);
-  if (all.is_discarded()) return "";
-  std::string out;
-  for (const auto& lb : all) {
-    out += lb["name"].get<std::string>() + "  " + lb["type"].get<std::string>() + ", " +
-           lb["scheme"].get<std::string>() + ", cross-zone " + (lb["cross_zone"].get<bool>() ? "on" : "off") + "\n";
-    out += "  dns: " + lb["dns_name"].get<std::string>() + "\n";
-    std::string totals;
-    for (const auto& [k, v] : lb["metrics"].items()) totals += " " + k + "=" + v.dump();
-    out += "  totals:" + (totals.empty() ? std::string(" -") : totals) + "\n";
-    for (const auto& n : lb["nodes"]) {
-      out += "  node " + n["node"].get<std::string>() + " (" + n.value("az", std::string("?")) + ") " +
-             n["private_ip"].get<std::string>() + (n.contains("public_ip") ? " / " + n["public_ip"].get<std::string>() : "");
-      if (n.contains("error")) {
-        out += "  NOT ANSWERING: " + n["error"].get<std::string>() + "\n";
-        continue;
-      }
-      out += "\n";
-      for (const auto& g : n["target_groups"]) {
-        out += "    " + g["name"].get<std::string>() + ": healthy " + g["HealthyHostCount"].dump() + ", unhealthy " +
-               g["UnHealthyHostCount"].dump() + ", requests " + g["RequestCount"].dump();
-        if (g["TargetResponseTime"]["samples"].get<uint64_t>() > 0) {
-          out += ", response p50 " + ms(g["TargetResponseTime"]["p50"]) + " p99 " + ms(g["TargetResponseTime"]["p99"]);
-        }
-        out += "\n";
-        for (const auto& t : g["targets"]) {
-          out += "      " + t["name"].get<std::string>() + " " + t["ip"].get<std::string>() + ":" + t["port"].dump() +
-                 " (" + t["az"].get<std::string>() + ") " + t["state"].get<std::string>() +
-                 (t["reason"].get<std::string>().empty() ? "" : " [" + t["reason"].get<std::string>() + "]") +
-                 ", " + t["requests"].dump() + " requests\n";
-        }
-      }
+namespace {
+
+std::string formatNode(const LbNodeReport& n) {
+  std::string out = "  node " + n.node + " (" + (n.stats ? n.stats->az : "?") + ") " + n.private_ip.str() +
+                    (n.public_ip ? " / " + n.public_ip->str() : "");
+  if (!n.stats) return out + "  NOT ANSWERING: " + n.error + "\n";
+  out += "\n";
+  for (const auto& g : n.stats->target_groups) {
+    out += "    " + g.name + ": healthy " + std::to_string(g.healthy_host_count) + ", unhealthy " +
+           std::to_string(g.unhealthy_host_count) + ", requests " + std::to_string(g.request_count);
+    if (g.target_response_time.samples > 0) {
+      out += ", response p50 " + ms(g.target_response_time.p50) + " p99 " + ms(g.target_response_time.p99);
+    }
+    out += "\n";
+    for (const auto& t : g.targets) {
+      out += "      " + t.name + " " + t.ip.str() + ":" + std::to_string(t.port) + " (" + t.az + ") " +
+             control::targetStateName(t.state) + (t.reason.empty() ? "" : " [" + t.reason + "]") + ", " +
+             std::to_string(t.requests) + " requests\n";
     }
   }
   return out;
 }
 
-common::Result<std::string> targetHealthReport(const model::Model& m, const std::string& lab, const std::string& group) {
+}  // namespace
+
+std::string formatLoadBalancerReport(const std::vector<LoadBalancerReport>& report) {
+  std::string out;
+  for (const auto& lb : report) {
+    out += lb.name + "  " + lb.type + ", " + lb.scheme + ", cross-zone " + (lb.cross_zone ? "on" : "off") + "\n";
+    out += "  dns: " + lb.dns_name + "\n";
+    std::string totals;
+    for (const auto& [k, v] : lb.totals) totals += " " + k + "=" + std::to_string(v);
+    out += "  totals:" + (totals.empty() ? std::string(" -") : totals) + "\n";
+    for (const auto& n : lb.nodes) out += formatNode(n);
+  }
+  return out;
+}
+
+common::Result<TargetHealthReport> targetHealthReport(const model::Model& m, const std::string& lab,
+                                                      const std::string& group) {
   if (!m.findTargetGroup(group)) return makeError(ErrorCode::kNotFound, "no target group '" + group + "' in lab " + lab);
-  json out{{"target_group", group}, {"nodes", json::array()}};
+  TargetHealthReport out{group, {}};
   for (const auto& node : nodesUsingGroup(m, group)) {
-    json n = askNode(lab, node, "stats");
-    json entry{{"node", node}};
-    if (n.contains("error")) {
-      entry["error"] = n["error"];
+    TargetHealthView view{node, "", "", std::nullopt};
+    if (auto stats = askNode(lab, node)) {
+      view.az = stats->az;
+      if (const auto* g = stats->findGroup(group)) view.targets = g->targets;
     } else {
-      entry["az"] = n["az"];
-      for (const auto& g : n["target_groups"]) {
-        if (g["name"] == group) entry["targets"] = g["targets"];
-      }
+      view.error = stats.error().message;
+    }
+    out.nodes.push_back(std::move(view));
+  }
+  return out;
+}
+
+std::string targetHealthReportJson(const TargetHealthReport& report) {
+  json out{{"target_group", report.target_group}, {"nodes", json::array()}};
+  for (const auto& n : report.nodes) {
+    json entry{{"node", n.node}};
+    if (!n.error.empty()) {
+      entry["error"] = n.error;
+    } else {
+      entry["az"] = n.az;
+      if (n.targets) entry["targets"] = *n.targets;
     }
     out["nodes"].push_back(entry);
   }
   return out.dump(2) + "\n";
 }
 
-std::string formatTargetHealth(const std::string& text) {
-  auto j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return "";
-  std::string out = "target group " + j["target_group"].get<std::string>() + "\n";
-  if (j["nodes"].empty()) out += "  (no load balancer uses it)\n";
-  for (const auto& n : j["nodes"]) {
-    out += "  seen by " + n["node"].get<std::string>();
-    if (n.contains("error")) {
-      out += ": NOT ANSWERING: " + n["error"].get<std::string>() + "\n";
+std::string formatTargetHealth(const TargetHealthReport& report) {
+  std::string out = "target group " + report.target_group + "\n";
+  if (report.nodes.empty()) out += "  (no load balancer uses it)\n";
+  for (const auto& n : report.nodes) {
+    out += "  seen by " + n.node;
+    if (!n.error.empty()) {
+      out += ": NOT ANSWERING: " + n.error + "\n";
       continue;
     }
-    out += " (" + n["az"].get<std::string>() + ")\n";
-    if (!n.contains("targets") || n["targets"].empty()) out += "    (no targets registered)\n";
-    for (const auto& t : n.value("targets", json::array())) {
-      out += "    " + t["name"].get<std::string>() + " " + t["ip"].get<std::string>() + ":" + t["port"].dump() + " " +
-             t["az"].get<std::string>() + " " + t["state"].get<std::string>() +
-             (t["reason"].get<std::string>().empty() ? "" : " (" + t["reason"].get<std::string>() + ")") + "\n";
+    out += " (" + n.az + ")\n";
+    if (!n.targets || n.targets->empty()) out += "    (no targets registered)\n";
+    for (const auto& t : n.targets.value_or(std::vector<control::TargetStatus>{})) {
+      out += "    " + t.name + " " + t.ip.str() + ":" + std::to_string(t.port) + " " + t.az + " " +
+             control::targetStateName(t.state) + (t.reason.empty() ? "" : " (" + t.reason + ")") + "\n";
     }
   }
   return out;
@@ -193,15 +207,14 @@ common::Status changeTargets(const model::Model& m, const std::string& lab, cons
   const auto nodes = nodesUsingGroup(m, group);
   if (nodes.empty()) return makeError(ErrorCode::kNotFound, "no load balancer of lab " + lab + " uses target group '" + group + "'");
   for (const auto& t : targets) {
-    const std::string key = t.ip.str() + ":" + std::to_string(t.port);
-    const std::string line = add ? "register " + group + " " + t.name + " " + t.ip.str() + " " + std::to_string(t.port) +
-                                       " " + (t.az.empty() ? "-" : t.az)
-                                 : "deregister " + group + " " + key;
+    // A target of unknown AZ is registered as "-" (what `netsim targets` shows for it).
+    const control::Request request = add ? control::Request(control::RegisterTarget{group, t.name, t.ip, t.port,
+                                                                                    t.az.empty() ? "-" : t.az})
+                                         : control::Request(control::DeregisterTarget{group, t.ip, t.port});
     for (const auto& node : nodes) {
-      json answer = askNode(lab, node, line);
-      if (answer.contains("error") && !answer.value("ok", false)) {
-        return makeError(ErrorCode::kSystem, node + ": " + answer["error"].get<std::string>());
-      }
+      auto reply = control::ask(plan::controlSocketPath(lab, node), request);
+      auto st = reply ? control::accepted(*reply) : common::Status(reply.error());
+      if (!st) return makeError(ErrorCode::kSystem, node + ": " + st.error().message);
     }
   }
   return {};

@@ -150,8 +150,8 @@ void planSsh(const model::Model& m, Wiring& w) {
     p.ns = ns;
     p.node = i.name;
     p.role = "forwarder";
-    p.argv = {"netsim-forwarder", "--node", i.name, "--listen-address", i.private_ip.str(), "--stats",
-              stateDir(w.lab) + "/" + i.name + ".forwarder.stats"};
+    p.argv = {"netsim-forwarder", "--node", i.name, "--listen-address", i.private_ip.str(), "--control",
+              controlSocketPath(w.lab, i.name)};
     for (const auto& f : i.forwards) {
       const auto* to = m.findInstance(f.to);
       if (!to) continue;

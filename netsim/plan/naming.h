@@ -16,7 +16,8 @@ std::string namespaceName(const std::string& lab, const std::string& node);
 // generated configs and appliance control sockets all live there.
 inline constexpr const char* kStateRoot = "/run/netsim";
 std::string labStateDir(const std::string& lab);
-// A userspace appliance's control socket.
+// A node's control socket (control/): a userspace appliance, a load balancer node, a forwarder,
+// the auto scaling controller.
 std::string controlSocketPath(const std::string& lab, const std::string& node);
 std::string labNamespacePrefix(const std::string& lab);  // "nsim.<lab>."
 // A Linux interface name (at most 15 characters) for `wanted`; long names keep a readable start

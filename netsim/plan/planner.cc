@@ -513,7 +513,7 @@ class Planner {
     p.ns = ns(e.name);
     p.node = e.name;
     p.role = "forwarder";
-    p.argv = {"netsim-forwarder", "--node", e.name, "--stats", labStateDir(w_.lab) + "/" + e.name + ".forwarder.stats"};
+    p.argv = {"netsim-forwarder", "--node", e.name, "--control", controlSocketPath(w_.lab, e.name)};
     for (size_t k = 0; k < e.eni_ips.size(); ++k) {
       // The relay's outgoing side is bound to the ENI address: its table must know the service.
       route(e.name, kFirstRouteTable + static_cast<uint32_t>(k), common::Cidr(svc->address, 32), svc_ip, "svc", 0,

@@ -6,7 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "netsim/common/dns_query.h"
+#include "netsim/io/dns_query.h"
 #include "netsim/probe/steady_probe.h"
 
 namespace netsim::probe {
@@ -24,8 +24,8 @@ common::Result<std::vector<Ipv4Address>> resolveInLab(const netns::Namespace& ns
                                                       const model::Model& m, const std::string& name) {
   if (auto a = Ipv4Address::parse(name)) return std::vector<Ipv4Address>{*a};
   std::string dns = "no nameserver in " + resolv_conf;
-  if (auto server = common::nameserverFrom(resolv_conf)) {
-    auto r = netns::runIn(ns, [&] { return common::queryA(*server, name, std::chrono::milliseconds(1000)); });
+  if (auto server = io::nameserverFrom(resolv_conf)) {
+    auto r = netns::runIn(ns, [&] { return io::queryA(*server, name, std::chrono::milliseconds(1000)); });
     if (r) return *r;
     dns = r.error().message;
   }

@@ -5,10 +5,10 @@
 #include <array>
 #include <boost/asio.hpp>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
-#include "netsim/common/capabilities.h"
+#include "netsim/control/server.h"
+#include "netsim/io/capabilities.h"
 
 namespace netsim::proxy {
 namespace {
@@ -45,17 +45,19 @@ asio::ip::address_v4 asioAddress(common::Ipv4Address a) { return asio::ip::addre
 
 class Relay;
 
-// Shared by all connections: counters per listen port, written to the stats file on change.
+// Shared by all connections: counters per listen port, answered on the control socket.
 struct Shared {
   const ForwarderConfig& cfg;
   std::map<uint16_t, ForwarderCounters> counters;
-  void flush() {
-    if (cfg.stats_path.empty()) return;
-    std::string tmp = cfg.stats_path + ".tmp";
-    { std::ofstream(tmp) << formatCounters(counters); }
-    std::rename(tmp.c_str(), cfg.stats_path.c_str());
-  }
 };
+
+control::ForwarderStats statsOf(const Shared& shared) {
+  control::ForwarderStats out{shared.cfg.node, {}};
+  for (const auto& [port, c] : shared.counters) {
+    out.ports.push_back({port, c.accepted, c.refused, c.connect_failed, c.active, c.bytes_in, c.bytes_out});
+  }
+  return out;
+}
 
 // One accepted connection and its outgoing one; two pumps, each closing its write side at EOF.
 class Relay : public std::enable_shared_from_this<Relay> {
@@ -80,7 +82,6 @@ class Relay : public std::enable_shared_from_this<Relay> {
   ~Relay() {
     auto& c = shared_.counters[rule_.listen_port];
     if (c.active) --c.active;
-    shared_.flush();
   }
 
  private:
@@ -162,12 +163,10 @@ class Listener {
       // A reset, not an orderly close: the client sees the refusal at once.
       s.set_option(asio::socket_base::linger(true, 0), ec);
       s.close(ec);
-      shared_.flush();
       return;
     }
     ++c.accepted;
     ++c.active;
-    shared_.flush();
     std::make_shared<Relay>(std::move(s), rule_, shared_)->start();
   }
 
@@ -221,17 +220,6 @@ bool sourceAllowed(const ForwarderConfig& cfg, uint16_t port, common::Ipv4Addres
   return false;
 }
 
-std::string formatCounters(const std::map<uint16_t, ForwarderCounters>& counters) {
-  std::string out;
-  for (const auto& [port, c] : counters) {
-    out += "port=" + std::to_string(port) + " accepted=" + std::to_string(c.accepted) +
-           " refused=" + std::to_string(c.refused) + " connect_failed=" + std::to_string(c.connect_failed) +
-           " active=" + std::to_string(c.active) + " bytes_in=" + std::to_string(c.bytes_in) +
-           " bytes_out=" + std::to_string(c.bytes_out) + "\n";
-  }
-  return out;
-}
-
 common::Status runForwarder(const ForwarderConfig& cfg) {
   Shared shared{cfg, {}};  // outlives the io_context: relays it destroys still count
   asio::io_context io(1);
@@ -241,9 +229,17 @@ common::Status runForwarder(const ForwarderConfig& cfg) {
     listeners.push_back(std::make_unique<Listener>(io, r, r.listen_address.value_or(cfg.listen_address), shared));
     if (auto st = listeners.back()->open(); !st) return st;
   }
-  shared.flush();
+  std::unique_ptr<control::Server> control;
+  if (!cfg.control_socket.empty()) {
+    auto server = control::Server::open(io, cfg.control_socket, [&](const control::Request& r) -> control::Reply {
+      if (std::holds_alternative<control::StatsRequest>(r)) return statsOf(shared);
+      return control::unsupported(r, "forwarder " + cfg.node);
+    });
+    if (!server) return server.error();
+    control = std::move(*server);
+  }
   // Listening sockets are open (ports below 1024 needed root): nothing else needs privileges.
-  if (auto st = common::limitCapabilities({}); !st) return st;
+  if (auto st = io::limitCapabilities({}); !st) return st;
   asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
   std::fprintf(stderr, "netsim-forwarder %s: %zu rules ready\n", cfg.node.c_str(), cfg.rules.size());

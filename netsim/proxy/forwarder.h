@@ -2,7 +2,8 @@
 // netsim-forwarder: a userspace TCP relay on Boost.Asio. The bastion's `forwards:` rules (listen
 // port → private instance:port, open only to the CIDRs its security groups allow) and the
 // interface endpoints' ENIs (ENI:port → service:port, from the ENI's address) both use it.
-// Refused connections are reset and counted; counters go to a stats file.
+// Refused connections are reset and counted; the counters are answered on a control socket
+// (control/: ForwarderStats, `netsim stats LAB NODE`).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,7 +28,7 @@ struct ForwarderConfig {
   common::Ipv4Address listen_address;  // 0.0.0.0 unless given
   std::vector<ForwardRule> rules;
   std::map<uint16_t, std::vector<common::Cidr>> allow;  // listen port → allowed sources (none: all)
-  std::string stats_path;
+  std::string control_socket;  // "" = none
 };
 
 // "[LISTEN_IP:]PORT=TARGET_IP:PORT[@SOURCE_IP]"
@@ -46,8 +47,6 @@ struct ForwarderCounters {
   uint64_t bytes_in = 0;      // client → target
   uint64_t bytes_out = 0;     // target → client
 };
-// One line per listen port: "port=2222 accepted=3 refused=1 connect_failed=0 active=0 bytes_in=.. bytes_out=.."
-std::string formatCounters(const std::map<uint16_t, ForwarderCounters>& counters);
 
 // Runs until SIGTERM/SIGINT. Errors: a listen socket could not be bound.
 common::Status runForwarder(const ForwarderConfig& cfg);

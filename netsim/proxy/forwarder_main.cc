@@ -9,12 +9,13 @@ namespace {
 
 int usage(int code) {
   std::fprintf(code ? stderr : stdout,
-               "usage: netsim-forwarder [--node NAME] [--listen-address IP] [--stats FILE]\n"
+               "usage: netsim-forwarder [--node NAME] [--listen-address IP] [--control SOCKET]\n"
                "                        --forward [LISTEN_IP:]PORT=TARGET_IP:PORT[@SOURCE_IP]...\n"
                "                        [--allow PORT=CIDR]...\n\n"
                "A TCP relay: connections to each listen port are relayed to the target (from\n"
                "SOURCE_IP when given). With --allow lines for a port, only those sources are\n"
-               "accepted; others are reset and counted. Counters per port go to FILE.\n\n"
+               "accepted; others are reset and counted. Counters per port are answered on SOCKET\n"
+               "(`netsim stats LAB NODE`).\n\n"
                "Example:\n  netsim-forwarder --node bastion --listen-address 10.0.0.4 \\\n"
                "      --forward 2222=10.0.10.4:22 --allow 2222=198.51.100.20/32\n");
   return code;
@@ -38,8 +39,8 @@ int main(int argc, char** argv) {
         return 2;
       }
       cfg.listen_address = *addr;
-    } else if (a == "--stats") {
-      cfg.stats_path = v;
+    } else if (a == "--control") {
+      cfg.control_socket = v;
     } else if (a == "--forward") {
       auto r = netsim::proxy::parseForwardRule(v);
       if (!r) {

@@ -2,8 +2,6 @@
 #include "netsim/proxy/lb_node.h"
 
 #include <linux/capability.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange unincluded
 
@@ -12,12 +10,11 @@
 #include <fstream>
 #include <list>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 
-#include "netsim/common/capabilities.h"
 #include "netsim/common/log.h"
+#include "netsim/control/server.h"
+#include "netsim/io/capabilities.h"
 #include "netsim/netns/nftables.h"
 #include "netsim/proxy/health_checker.h"
 #include "netsim/proxy/http_proxy.h"
@@ -32,46 +29,7 @@ using asio::ip::tcp;
 using common::ErrorCode;
 using common::makeError;
 
-ControlRequest parseControlRequest(const std::string& line) {
-  std::istringstream in(line);
-  std::string verb;
-  in >> verb;
-  ControlRequest r;
-  if (verb.empty() || verb == "stats") {
-    r.kind = ControlRequest::Kind::kStats;
-  } else if (verb == "register") {
-    std::string ip, port;
-    in >> r.group >> r.target.name >> ip >> port >> r.target.az;
-    auto a = common::Ipv4Address::parse(ip);
-    bool port_ok = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
-                   std::stoul(port) >= 1 && std::stoul(port) <= 65535;
-    if (r.group.empty() || r.target.name.empty() || !a || !port_ok) {
-      r.error = "usage: register GROUP NAME IP PORT [AZ]";
-      return r;
-    }
-    r.target.ip = *a;
-    r.target.port = static_cast<uint16_t>(std::stoul(port));
-    r.kind = ControlRequest::Kind::kRegister;
-  } else if (verb == "deregister") {
-    in >> r.group >> r.key;
-    if (r.group.empty() || r.key.find(':') == std::string::npos) {
-      r.error = "usage: deregister GROUP IP:PORT";
-      return r;
-    }
-    r.kind = ControlRequest::Kind::kDeregister;
-  } else {
-    r.error = "unknown request '" + verb + "' (stats, register, deregister)";
-  }
-  return r;
-}
-
 namespace {
-
-std::string answer(const common::Status& st) {
-  nlohmann::json j{{"ok", static_cast<bool>(st)}};
-  if (!st) j["error"] = st.error().message;
-  return j.dump() + "\n";
-}
 
 class Node {
  public:
@@ -90,7 +48,7 @@ class Node {
     if (auto st = openControlSocket(); !st) return st;
     // Listening sockets are open: keep only what is still needed (an NLB node rewrites its
     // nftables chain when target health changes).
-    if (auto st = nlb ? common::limitCapabilities({CAP_NET_ADMIN}) : common::limitCapabilities({}); !st) return st;
+    if (auto st = nlb ? io::limitCapabilities({CAP_NET_ADMIN}) : io::limitCapabilities({}); !st) return st;
 
     asio::signal_set signals(io_, SIGTERM, SIGINT);
     signals.async_wait([this](boost::system::error_code, int) { stop(); });
@@ -137,69 +95,48 @@ class Node {
   common::Status openControlSocket() {
     const auto& path = state_.config().control_socket;
     if (path.empty()) return {};
-    ::unlink(path.c_str());
-    boost::system::error_code ec;
-    control_ = std::make_unique<asio::local::stream_protocol::acceptor>(io_);
-    asio::local::stream_protocol::endpoint ep(path);
-    control_->open(ep.protocol(), ec);
-    if (!ec) control_->bind(ep, ec);
-    if (!ec) control_->listen(16, ec);
-    if (ec) return makeError(ErrorCode::kSystem, "control socket " + path + ": " + ec.message());
-    ::chmod(path.c_str(), 0600);  // root only: it can change what the node balances over
-    asio::co_spawn(io_, serveControl(), asio::detached);
+    auto server = control::Server::open(io_, path, [this](const control::Request& r) { return handleControl(r); });
+    if (!server) return server.error();
+    control_ = std::move(*server);
     return {};
   }
 
-  asio::awaitable<void> serveControl() {
-    while (control_->is_open()) {
-      boost::system::error_code ec;
-      auto sock = co_await control_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted) break;
-      if (ec) continue;
-      std::string line;
-      co_await asio::async_read_until(sock, asio::dynamic_buffer(line, 4096), '\n',
-                                      asio::redirect_error(asio::use_awaitable, ec));
-      if (auto nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
-      std::string reply = handleControl(line);
-      co_await asio::async_write(sock, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
+  control::Reply handleControl(const control::Request& request) {
+    if (std::holds_alternative<control::StatsRequest>(request)) return stats();
+    if (const auto* r = std::get_if<control::RegisterTarget>(&request)) {
+      auto st = state_.registerTarget(r->group, TargetConfig{r->name, r->ip, r->port, r->az});
+      if (st) {
+        health_.sync();
+        onTargetsChanged();
+      }
+      return ack(st);
     }
+    if (const auto* r = std::get_if<control::DeregisterTarget>(&request)) {
+      auto st = state_.deregisterTarget(r->group, r->ip.str() + ":" + std::to_string(r->port), Clock::now());
+      if (st) onTargetsChanged();
+      return ack(st);
+    }
+    return control::unsupported(request, "load balancer node " + state_.config().node);
   }
 
-  std::string handleControl(const std::string& line) {
-    auto req = parseControlRequest(line);
-    switch (req.kind) {
-      case ControlRequest::Kind::kStats: return statsJson();
-      case ControlRequest::Kind::kRegister: {
-        auto st = state_.registerTarget(req.group, req.target);
-        if (st) {
-          health_.sync();
-          onTargetsChanged();
-        }
-        return answer(st);
-      }
-      case ControlRequest::Kind::kDeregister: {
-        auto st = state_.deregisterTarget(req.group, req.key, Clock::now());
-        if (st) onTargetsChanged();
-        return answer(st);
-      }
-      case ControlRequest::Kind::kBad: return answer(makeError(ErrorCode::kInvalidArgument, req.error));
-    }
-    return answer(makeError(ErrorCode::kInternal, "unreachable"));
+  static control::Ack ack(const common::Status& st) {
+    if (st) return {};
+    return control::Ack{st.error()};
   }
 
-  std::string statsJson() {
-    if (state_.config().type != "network") return state_.statsJson(Clock::now());
+  control::LbNodeStats stats() {
+    auto s = state_.stats(Clock::now());
+    if (state_.config().type != "network") return s;
     // An NLB node's traffic never passes through this process: read the kernel's figures.
-    auto j = nlohmann::json::parse(state_.statsJson(Clock::now()));
     uint64_t flows = 0;
     if (auto r = netns::runNftablesHere(std::string("list counters table ip ") + kNlbTable)) {
       for (const auto& [name, packets] : parseNftCounters(*r)) flows += packets;
     }
     uint64_t active = 0;
     std::ifstream("/proc/sys/net/netfilter/nf_conntrack_count") >> active;
-    j["metrics"]["NewFlowCount"] = flows;
-    j["metrics"]["ActiveFlowCount"] = active;
-    return j.dump() + "\n";
+    s.metrics.new_flow_count = flows;
+    s.metrics.active_flow_count = active;
+    return s;
   }
 
   void onTargetsChanged() {
@@ -245,7 +182,7 @@ class Node {
     stopped_ = true;
     boost::system::error_code ec;
     for (auto& a : acceptors_) a->close(ec);
-    if (control_) control_->close(ec);
+    if (control_) control_->close();
     io_.stop();
   }
 
@@ -255,7 +192,7 @@ class Node {
   UpstreamPool pool_;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<std::unique_ptr<asio::ssl::context>> tls_;
-  std::unique_ptr<asio::local::stream_protocol::acceptor> control_;
+  std::unique_ptr<control::Server> control_;
   std::map<std::string, std::vector<Target>> last_nlb_targets_;
   uint32_t seed_ = 0;
   bool stopped_ = false;

@@ -1,8 +1,6 @@
 #include "netsim/proxy/scaled_time.h"
 #include "netsim/proxy/lb_state.h"
 
-#include <nlohmann/json.hpp>
-
 namespace netsim::proxy {
 
 using common::ErrorCode;
@@ -83,59 +81,61 @@ bool LbState::expireDrained(TimePoint now) {
   return any;
 }
 
-std::string LbState::statsJson(TimePoint now) const {
-  using nlohmann::json;
+namespace {
+control::TargetState targetState(TargetHealth h) {
+  switch (h) {
+    case TargetHealth::kInitial: return control::TargetState::kInitial;
+    case TargetHealth::kHealthy: return control::TargetState::kHealthy;
+    case TargetHealth::kUnhealthy: return control::TargetState::kUnhealthy;
+    case TargetHealth::kDraining: return control::TargetState::kDraining;
+  }
+  return control::TargetState::kInitial;
+}
+}  // namespace
+
+control::LbNodeStats LbState::stats(TimePoint now) const {
   const auto& m = metrics_;
-  json j;
-  j["load_balancer"] = config_.load_balancer;
-  j["type"] = config_.type;
-  j["node"] = config_.node;
-  j["az"] = config_.az;
-  j["node_ip"] = config_.node_ip.str();
-  j["cross_zone"] = config_.cross_zone;
-  j["uptime_s"] = std::chrono::duration<double>(now - started_).count();
-  j["metrics"] = {{"RequestCount", m.request_count},
-                  {"ActiveConnectionCount", m.active_connection_count},
-                  {"NewConnectionCount", m.new_connection_count},
-                  {"ProcessedBytes", m.processed_bytes},
-                  {"RejectedConnectionCount", m.rejected_connection_count},
-                  {"HTTPCode_ELB_4XX_Count", m.http_code_elb_4xx},
-                  {"HTTPCode_ELB_5XX_Count", m.http_code_elb_5xx}};
-  j["target_groups"] = json::array();
+  control::LbNodeStats out;
+  out.load_balancer = config_.load_balancer;
+  out.type = config_.type;
+  out.node = config_.node;
+  out.az = config_.az;
+  out.node_ip = config_.node_ip;
+  out.cross_zone = config_.cross_zone;
+  out.uptime_s = std::chrono::duration<double>(now - started_).count();
+  out.metrics.request_count = m.request_count;
+  out.metrics.active_connection_count = m.active_connection_count;
+  out.metrics.new_connection_count = m.new_connection_count;
+  out.metrics.processed_bytes = m.processed_bytes;
+  out.metrics.rejected_connection_count = m.rejected_connection_count;
+  out.metrics.http_code_elb_4xx = m.http_code_elb_4xx;
+  out.metrics.http_code_elb_5xx = m.http_code_elb_5xx;
   for (const auto& [name, g] : groups_) {
     const auto& tm = g.metrics;
-    const size_t healthy = g.targets.count(TargetHealth::kHealthy);
-    const size_t unhealthy = g.targets.count(TargetHealth::kUnhealthy);
     const size_t in_service = g.targets.targets().size() - g.targets.count(TargetHealth::kDraining);
-    json jg{{"name", name},
-            {"protocol", g.config.protocol},
-            {"HealthyHostCount", healthy},
-            {"UnHealthyHostCount", unhealthy},
-            {"RequestCount", tm.request_count},
-            {"RequestCountPerTarget", in_service ? static_cast<double>(tm.request_count) / static_cast<double>(in_service) : 0.0},
-            {"TargetConnectionErrorCount", tm.target_connection_errors},
-            {"HTTPCode_Target_2XX_Count", tm.http_code_target_2xx},
-            {"HTTPCode_Target_3XX_Count", tm.http_code_target_3xx},
-            {"HTTPCode_Target_4XX_Count", tm.http_code_target_4xx},
-            {"HTTPCode_Target_5XX_Count", tm.http_code_target_5xx},
-            {"TargetResponseTime", {{"p50", tm.target_response_time.percentile(50)},
-                                    {"p99", tm.target_response_time.percentile(99)},
-                                    {"samples", tm.target_response_time.count()},
-                                    {"sum", tm.target_response_time.sum()}}},
-            {"targets", json::array()}};
+    control::TargetGroupStats tg;
+    tg.name = name;
+    tg.protocol = g.config.protocol;
+    tg.healthy_host_count = g.targets.count(TargetHealth::kHealthy);
+    tg.unhealthy_host_count = g.targets.count(TargetHealth::kUnhealthy);
+    tg.request_count = tm.request_count;
+    tg.request_count_per_target =
+        in_service ? static_cast<double>(tm.request_count) / static_cast<double>(in_service) : 0.0;
+    tg.target_connection_error_count = tm.target_connection_errors;
+    tg.http_code_target_2xx = tm.http_code_target_2xx;
+    tg.http_code_target_3xx = tm.http_code_target_3xx;
+    tg.http_code_target_4xx = tm.http_code_target_4xx;
+    tg.http_code_target_5xx = tm.http_code_target_5xx;
+    tg.target_response_time = {tm.target_response_time.percentile(50), tm.target_response_time.percentile(99),
+                               tm.target_response_time.count(), tm.target_response_time.sum()};
     for (const auto& t : g.targets.targets()) {
       auto rq = g.requests_per_target.find(t.key());
-      jg["targets"].push_back({{"name", t.name},
-                               {"ip", t.ip.str()},
-                               {"port", t.port},
-                               {"az", t.az},
-                               {"state", targetHealthName(t.health)},
-                               {"reason", t.reason},
-                               {"requests", rq == g.requests_per_target.end() ? 0 : rq->second}});
+      tg.targets.push_back({t.name, t.ip, t.port, t.az, targetState(t.health), t.reason,
+                            rq == g.requests_per_target.end() ? 0 : rq->second});
     }
-    j["target_groups"].push_back(jg);
+    out.target_groups.push_back(std::move(tg));
   }
-  return j.dump() + "\n";
+  return out;
 }
 
 }  // namespace netsim::proxy

@@ -1,13 +1,14 @@
 #pragma once
 // The state one load balancer node keeps: per target group its targets and their health, the
 // balancing cursor and the metrics; registration and deregistration at run time; the choice of
-// a target for a new request (stickiness first, then round robin) and the JSON that
-// `netsim stats` and the auto scaling controller read. No I/O: the listeners, health checker
-// and control socket call into it.
+// a target for a new request (stickiness first, then round robin) and the statistics that
+// `netsim stats`, `netsim lb` and the auto scaling controller read. No I/O: the listeners, health
+// checker and control socket call into it.
 #include <map>
 #include <optional>
 #include <string>
 
+#include "netsim/control/messages.h"
 #include "netsim/proxy/lb_config.h"
 #include "netsim/proxy/metrics.h"
 #include "netsim/proxy/target_set.h"
@@ -43,7 +44,7 @@ class LbState {
   // Removes targets whose deregistration delay ended; true when something was removed.
   bool expireDrained(TimePoint now);
 
-  std::string statsJson(TimePoint now) const;
+  control::LbNodeStats stats(TimePoint now) const;
 
  private:
   LbNodeConfig config_;

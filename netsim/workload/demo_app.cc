@@ -13,8 +13,8 @@
 #include <hiredis/hiredis.h>
 
 #include "netsim/workload/tcp_listener.h"
-#include "netsim/common/capabilities.h"
-#include "netsim/common/dns_query.h"
+#include "netsim/io/capabilities.h"
+#include "netsim/io/dns_query.h"
 
 namespace netsim::workload {
 
@@ -103,7 +103,7 @@ class RedisStore : public SessionStore {
     const auto now = Clock::now();
     if (now < retry_after_) return common::makeError(common::ErrorCode::kSystem, last_error_);
     retry_after_ = now + kRetryAfter;
-    auto addrs = common::resolveHost(host_, resolv_conf_, timeout_);
+    auto addrs = io::resolveHost(host_, resolv_conf_, timeout_);
     if (!addrs) {
       last_error_ = where() + ": " + addrs.error().message;
       return common::makeError(common::ErrorCode::kSystem, last_error_);
@@ -244,7 +244,7 @@ common::Status runDemoApp(const DemoAppConfig& config, const std::atomic<bool>& 
   asio::io_context io{1};
   auto acceptor = listenTcp(io, config.port, "demo-app");
   if (!acceptor) return acceptor.error();
-  if (auto st = common::limitCapabilities({}); !st) return st;
+  if (auto st = io::limitCapabilities({}); !st) return st;
   asio::co_spawn(io, acceptEach(**acceptor, [&app](tcp::socket socket) { return serve(std::move(socket), app); }),
                  asio::detached);
   stopWhenSet(io, stop);

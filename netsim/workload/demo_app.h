@@ -21,7 +21,7 @@ struct DemoAppConfig {
   uint16_t port = 8080;
   std::string redis;  // "host:port" for the stateless mode; "" = stateful
   // Where a Redis host name is looked up (its first nameserver is asked directly; see
-  // common/dns_query.h). Inside a lab: the node's /etc/netns/<ns>/resolv.conf.
+  // io/dns_query.h). Inside a lab: the node's /etc/netns/<ns>/resolv.conf.
   std::string resolv_conf = "/etc/resolv.conf";
   // Connect and command timeout: a dead Redis answers 503 after this long, not never.
   std::chrono::milliseconds redis_timeout{200};

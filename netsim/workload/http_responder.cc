@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "netsim/workload/tcp_listener.h"
-#include "netsim/common/capabilities.h"
+#include "netsim/io/capabilities.h"
 
 namespace netsim::workload {
 
@@ -105,7 +105,7 @@ void HttpResponder::start(const std::atomic<bool>& stop) {
   stopWhenSet(impl->io, stop);
   // Capabilities belong to each thread: this one gives up its own before serving anyone.
   impl->thread = std::thread([impl] {
-    if (common::limitCapabilities({})) impl->io.run();
+    if (io::limitCapabilities({})) impl->io.run();
   });
 }
 

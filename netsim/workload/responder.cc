@@ -12,7 +12,7 @@
 #include <cstring>
 #include <map>
 
-#include "netsim/common/capabilities.h"
+#include "netsim/io/capabilities.h"
 #include "netsim/common/unique_fd.h"
 
 namespace netsim::workload {
@@ -74,7 +74,7 @@ common::Status runResponder(const ResponderConfig& config, const std::atomic<boo
     udp.push_back(std::move(*fd));
   }
   // Every socket is bound (ports below 1024 needed root): nothing else needs privileges.
-  if (auto st = common::limitCapabilities({}); !st) return st;
+  if (auto st = io::limitCapabilities({}); !st) return st;
   std::map<int, Connection> conns;
   std::vector<char> buf(65536);
   while (!stop.load()) {

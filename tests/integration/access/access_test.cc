@@ -12,6 +12,8 @@
 #include <regex>
 #include <sstream>
 
+#include "netsim/control/client.h"
+#include "netsim/plan/naming.h"
 #include "tests/integration/lab/lab_fixture.h"
 
 namespace netsim::testing {
@@ -192,14 +194,19 @@ TEST_F(AccessTest, ForwardRuleWorksFromAnAllowedSourceAndIsRefusedFromAnother) {
   EXPECT_EQ(ok.source_seen, addr("10.0.0.5"));  // the bastion's address: a relay, not NAT
   auto no = probeFrom(lab_->lab, "client", model::Protocol::kTcp, addr("203.0.113.20"), 2222, 1000);
   EXPECT_FALSE(no.answered) << no.detail;
-  std::ifstream stats("/run/netsim/" + lab_->lab + "/bastion.forwarder.stats");
-  std::stringstream s;
-  s << stats.rdbuf();
+  auto stats = control::askFor<control::ForwarderStats>(plan::controlSocketPath(lab_->lab, "bastion"),
+                                                        control::StatsRequest{});
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->node, "bastion");
+  ASSERT_EQ(stats->ports.size(), 1u);
+  EXPECT_EQ(stats->ports[0].port, 2222);
   // Refused by the forwarder (reset) unless a kernel security group dropped the SYN first.
-  if (no.detail.find("refused") != std::string::npos) {
-    EXPECT_NE(s.str().find("refused=1"), std::string::npos) << s.str();
-  }
-  EXPECT_NE(s.str().find("port=2222 accepted=1"), std::string::npos) << s.str();
+  if (no.detail.find("refused") != std::string::npos) EXPECT_EQ(stats->ports[0].refused, 1u);
+  EXPECT_EQ(stats->ports[0].accepted, 1u);
+  // `netsim stats` shows them one line per port.
+  auto [rc, out] = run(std::string(NETSIM_BINARY) + " stats " + lab_->lab + " bastion");
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("port=2222 accepted=1 "), std::string::npos) << out;
 }
 
 TEST_F(AccessTest, GatewayEndpointPolicyDeniesAndCounts) {

@@ -7,13 +7,14 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include "netsim/common/unix_request.h"
+#include "netsim/control/client.h"
 #include "netsim/plan/load_balancing.h"
 #include "tests/integration/lab/lab_fixture.h"
 
@@ -54,18 +55,21 @@ class ElbTest : public ::testing::Test {
   static std::string netsim(const std::string& args, int* code = nullptr) {
     return runCommand(std::string(NETSIM_BINARY) + " " + args + " 2>&1", code);
   }
-  static json nodeStats(const std::string& node) {
-    auto r = common::unixRequest(plan::controlSocketPath(lab_->lab, node), "stats");
-    if (!r) return json::object();
-    return json::parse(*r, nullptr, false);
+  // The node's statistics; empty when it does not answer.
+  static std::optional<control::LbNodeStats> nodeStats(const std::string& node) {
+    auto r = control::askFor<control::LbNodeStats>(plan::controlSocketPath(lab_->lab, node), control::StatsRequest{});
+    if (!r) return std::nullopt;
+    return *r;
+  }
+  static uint64_t nodeMetric(const std::string& node, uint64_t control::LbNodeMetrics::*metric) {
+    auto s = nodeStats(node);
+    return s ? s->metrics.*metric : 0;
   }
   static std::string targetState(const std::string& node, const std::string& group, const std::string& target) {
-    auto j = nodeStats(node);
-    for (const auto& g : j.value("target_groups", json::array())) {
-      if (g["name"] != group) continue;
-      for (const auto& t : g["targets"]) {
-        if (t["name"] == target) return t["state"];
-      }
+    auto s = nodeStats(node);
+    const auto* g = s ? s->findGroup(group) : nullptr;
+    for (const auto& t : g ? g->targets : std::vector<control::TargetStatus>{}) {
+      if (t.name == target) return control::targetStateName(t.state);
     }
     return "absent";
   }
@@ -76,11 +80,11 @@ class ElbTest : public ::testing::Test {
       bool all = true;
       for (const auto& b : m().load_balancers) {
         for (size_t k = 0; k < b.subnets.size(); ++k) {
-          auto j = nodeStats(model::loadBalancerNodeName(b, k));
-          for (const auto& g : j.value("target_groups", json::array())) {
-            for (const auto& t : g["targets"]) all = all && t["state"] == "healthy";
+          auto s = nodeStats(model::loadBalancerNodeName(b, k));
+          all = all && s.has_value();
+          for (const auto& g : s ? s->target_groups : std::vector<control::TargetGroupStats>{}) {
+            for (const auto& t : g.targets) all = all && t.state == control::TargetState::kHealthy;
           }
-          all = all && j.contains("target_groups");
         }
       }
       if (all) return;
@@ -184,7 +188,10 @@ TEST_F(ElbTest, NetworkLbTargetsSeeTheRealClientAddress) {
   EXPECT_NE(out.find("peer=10.20."), std::string::npos) << out;
   // The node counted the flows in the kernel.
   uint64_t flows = 0;
-  for (const char* node : {"tcp-nlb-1", "tcp-nlb-2"}) flows += nodeStats(node)["metrics"].value("NewFlowCount", uint64_t{0});
+  for (const char* node : {"tcp-nlb-1", "tcp-nlb-2"}) {
+    auto s = nodeStats(node);
+    flows += s ? s->metrics.new_flow_count.value_or(0) : 0;
+  }
   EXPECT_GE(flows, 3u);
 }
 
@@ -221,7 +228,7 @@ TEST_F(ElbTest, InternalLbIsReachableOnlyFromTheVpc) {
 }
 
 TEST_F(ElbTest, WrkLoadThroughTheAlbAllAnsweredAndCounted) {
-  const uint64_t before = nodeStats("web-alb-1")["metrics"].value("RequestCount", uint64_t{0});
+  const uint64_t before = nodeMetric("web-alb-1", &control::LbNodeMetrics::request_count);
   auto out = in("client", "wrk -t1 -c8 -d1s http://" + lb("web-alb").node_public_ips[0].str() + "/");
   std::smatch mt;
   ASSERT_TRUE(std::regex_search(out, mt, std::regex("(\\d+) requests in"))) << out;
@@ -229,7 +236,7 @@ TEST_F(ElbTest, WrkLoadThroughTheAlbAllAnsweredAndCounted) {
   EXPECT_GT(requests, 100u) << out;
   EXPECT_EQ(out.find("Non-2xx"), std::string::npos) << out;
   EXPECT_EQ(out.find("Socket errors"), std::string::npos) << out;
-  const uint64_t after = nodeStats("web-alb-1")["metrics"].value("RequestCount", uint64_t{0});
+  const uint64_t after = nodeMetric("web-alb-1", &control::LbNodeMetrics::request_count);
   // wrk counts completed responses; the node may also count the few cut off at the end.
   EXPECT_GE(after - before, requests);
   EXPECT_LE(after - before, requests + 8);
@@ -237,11 +244,11 @@ TEST_F(ElbTest, WrkLoadThroughTheAlbAllAnsweredAndCounted) {
 
 TEST_F(ElbTest, TargetResponseTimeIsMeasured) {
   for (int i = 0; i < 5; ++i) in("client", "curl -s -m 3 'http://" + lb("web-alb").node_public_ips[1].str() + "/x?delay_ms=40'");
-  auto j = nodeStats("web-alb-2");
-  for (const auto& g : j["target_groups"]) {
-    if (g["name"] != "web-tg") continue;
-    EXPECT_GE(g["TargetResponseTime"]["p99"].get<double>(), 0.040);
-  }
+  auto s = nodeStats("web-alb-2");
+  ASSERT_TRUE(s);
+  const auto* g = s->findGroup("web-tg");
+  ASSERT_NE(g, nullptr);
+  EXPECT_GE(g->target_response_time.p99, 0.040);
 }
 
 TEST_F(ElbTest, DeregisteredTargetDrainsThenLeaves) {

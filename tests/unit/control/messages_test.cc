@@ -18,7 +18,7 @@ ApplianceStats sampleAppliance() {
   s.role = "nat-gateway";
   s.uptime_s = 12.345678;
   s.capabilities = "0000000000000000";
-  s.interfaces.push_back({"eth0", ip("10.0.1.10"), "02:00:00:00:00:01", 1500, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  s.interfaces.push_back({"eth0", *common::Cidr::parse("10.0.1.10/24"), "02:00:00:00:00:01", 1500, 1, 2, 3, 4, 5, 6, 7, 8, 9});
   s.counters = {{"Forwarded", 3}, {"Drop.Ttl", 0}};
   s.nat = {{"TableEntries", 2}, {"MemoryBytes", 4096}};
   s.limits = NatLimits{100, 5, 1024, 65535};
@@ -152,7 +152,7 @@ TEST(ControlMessages, AnAcksErrorKeepsItsKind) {
 // The documents `netsim stats --json`, `netsim lb --json` and `netsim asg --json` print.
 TEST(ControlMessages, DocumentsKeepTheirFieldNames) {
   const json a = sampleAppliance();
-  EXPECT_EQ(a["interfaces"][0]["address"], "10.0.1.10");
+  EXPECT_EQ(a["interfaces"][0]["address"], "10.0.1.10/24");
   EXPECT_EQ(a["interfaces"][0]["rx_ring_drops"], 5);
   EXPECT_EQ(a["limits"]["ports"], "1024-65535");
   EXPECT_EQ(a["neighbours"][0]["state"], "reachable");

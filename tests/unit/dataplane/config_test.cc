@@ -90,12 +90,39 @@ TEST(ApplianceConfig, TuningComesFromTheEnvironment) {
   ::unsetenv("NETSIM_APPLIANCE_BUSY_POLL_US");
 }
 
-TEST(StatsRequest, Parses) {
-  EXPECT_FALSE(parseStatsRequest("stats").sessions);
-  auto r = parseStatsRequest("sessions 5");
-  EXPECT_TRUE(r.sessions);
-  EXPECT_EQ(r.session_limit, 5u);
-  EXPECT_EQ(formatStatsText("not json", false), "");
+TEST(StatsText, ShowsTheAppliancesDocument) {
+  control::ApplianceStats st;
+  st.lab = "demo";
+  st.node = "nat-a";
+  st.role = "nat-gateway";
+  st.uptime_s = 12.34;
+  st.capabilities = "0000000000000000";
+  st.interfaces.push_back({"eth0", *common::Cidr::parse("10.0.1.10/24"), "02:00:00:00:00:01", 1500, 5, 500, 2, 0, 0,
+                           3, 300, 1, 0});
+  st.counters = {{"Forwarded", 3}, {"Drop.NoRoute", 0}, {"Drop.Ttl", 1}};
+  st.nat = {{"ActiveConnectionCount", 1}, {"TableEntries", 2}};
+  st.limits = control::NatLimits{100, 0, 1024, 65535};
+  st.neighbours.push_back({"eth0", *common::Ipv4Address::parse("10.0.1.1"), false, "", 1});
+  st.sessions = control::SessionTable{{{"tcp", "10.0.10.4:40000", "10.0.1.10:1024", "198.51.100.7:80", "established",
+                                        350000, false}},
+                                      1};
+  EXPECT_EQ(formatStatsText(st, true),
+            "nat-gateway nat-a (demo, userspace data plane), up 12.3 s, capabilities 0000000000000000\n"
+            "\ninterfaces:\n"
+            "  eth0   10.0.1.10/24       02:00:00:00:00:01 mtu 1500  rx 5 frames (2 batches)  tx 3 frames (1 calls)  errors 0\n"
+            "\ndata plane counters (zero drop counters hidden):\n"
+            "  Drop.Ttl                                 1\n"
+            "  Forwarded                                3\n"
+            "\nNAT counters (zero drop counters hidden):\n"
+            "  ActiveConnectionCount                    1\n"
+            "  TableEntries                             2\n"
+            "\nlimits: 100 table entries (2 in use), unlimited connections per destination, ports 1024-65535\n"
+            "\nneighbours:\n"
+            "  eth0   10.0.1.1                          incomplete\n"
+            "\nsessions (1 total, 1 shown):\n"
+            "  proto inside                outside               remote                state        expires\n"
+            "  tcp   10.0.10.4:40000       10.0.1.10:1024        198.51.100.7:80       established  350000 ms\n");
+  EXPECT_EQ(formatStatsText(st, false).find("sessions ("), std::string::npos);
 }
 
 }  // namespace

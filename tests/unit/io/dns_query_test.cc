@@ -1,12 +1,14 @@
-// The tiny DNS client's packets (common/dns_query.h): the query bytes and answer parsing.
-#include "netsim/common/dns_query.h"
+// The tiny DNS client's packets (io/dns_query.h): the query bytes and answer parsing.
+#include "netsim/io/dns_query.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-namespace netsim::common {
+namespace netsim::io {
 namespace {
+
+using common::ErrorCode;
 
 std::string bytes(std::initializer_list<int> b) {
   std::string s;
@@ -75,4 +77,4 @@ TEST(DnsQueryTest, ReadsTheFirstIpv4NameserverAndResolvesLiteralsWithoutOne) {
 }
 
 }  // namespace
-}  // namespace netsim::common
+}  // namespace netsim::io

@@ -1,10 +1,9 @@
-// The node configuration file, the control-socket requests and the node state behind them.
+// The node configuration file and the node state behind the control socket.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "netsim/proxy/lb_config.h"
-#include "netsim/proxy/lb_node.h"
 #include "netsim/proxy/lb_state.h"
 
 namespace netsim::proxy {
@@ -51,25 +50,6 @@ TEST(LbConfigTest, BadJsonIsAnError) {
   EXPECT_FALSE(lbNodeConfigFromJson("{\"lab\": 1}"));
 }
 
-TEST(ControlRequestTest, Parses) {
-  EXPECT_EQ(parseControlRequest("stats").kind, ControlRequest::Kind::kStats);
-  EXPECT_EQ(parseControlRequest("").kind, ControlRequest::Kind::kStats);
-  auto r = parseControlRequest("register web-tg web-3 10.0.10.9 8080 us-east-1a");
-  ASSERT_EQ(r.kind, ControlRequest::Kind::kRegister);
-  EXPECT_EQ(r.group, "web-tg");
-  EXPECT_EQ(r.target.name, "web-3");
-  EXPECT_EQ(r.target.ip.str(), "10.0.10.9");
-  EXPECT_EQ(r.target.port, 8080);
-  EXPECT_EQ(r.target.az, "us-east-1a");
-  auto d = parseControlRequest("deregister web-tg 10.0.10.9:8080");
-  ASSERT_EQ(d.kind, ControlRequest::Kind::kDeregister);
-  EXPECT_EQ(d.key, "10.0.10.9:8080");
-  EXPECT_EQ(parseControlRequest("register web-tg x 10.0.10.9 99999 a").kind, ControlRequest::Kind::kBad);
-  EXPECT_EQ(parseControlRequest("register web-tg x nope 80 a").kind, ControlRequest::Kind::kBad);
-  EXPECT_EQ(parseControlRequest("deregister web-tg").kind, ControlRequest::Kind::kBad);
-  EXPECT_EQ(parseControlRequest("reboot").kind, ControlRequest::Kind::kBad);
-}
-
 TEST(LbStateTest, StickyTargetWinsWhileRoutableElseRoundRobin) {
   LbState s(albConfig(), TimePoint{});
   auto first = s.pick("web-tg", std::nullopt);
@@ -100,7 +80,7 @@ TEST(LbStateTest, StatsCarryCloudWatchNames) {
   LbState s(albConfig(), TimePoint{});
   s.metrics().request_count = 7;
   s.group("web-tg")->metrics.target_response_time.add(0.002);
-  auto j = nlohmann::json::parse(s.statsJson(TimePoint{} + std::chrono::seconds(1)));
+  const nlohmann::json j = s.stats(TimePoint{} + std::chrono::seconds(1));  // the document users see
   EXPECT_EQ(j["metrics"]["RequestCount"], 7);
   const auto& g = j["target_groups"][0];
   EXPECT_EQ(g["name"], "web-tg");
