@@ -36,15 +36,11 @@ inline void spinPause() {
 #endif
 }
 
-}  // namespace
-
-common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool>& stop) {
-  ApplianceConfig config = given;
-  if (auto st = applyTuningEnvironment(config); !st) return st;
+// One AF_PACKET socket per interface, and what the appliance needs to know of each.
+common::Status openPorts(const ApplianceConfig& config, std::vector<std::unique_ptr<io::AfPacketIo>>& ios,
+                         std::vector<PortSetup>& ports) {
   io::AfPacketOptions io_options;
   io_options.tpacket_version = config.tpacket_version;
-  std::vector<std::unique_ptr<io::AfPacketIo>> ios;
-  std::vector<PortSetup> ports;
   for (const auto& i : config.interfaces) {
     auto io = io::AfPacketIo::open(i.name, io_options);
     if (!io) return io.error();
@@ -55,30 +51,51 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
     ports.push_back(p);
     ios.push_back(std::move(*io));
   }
+  return {};
+}
+
+// The control socket answers stats. It is served from the appliance's loop (Server::poll), so a
+// request sees the appliance between two bursts.
+common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConfig& config, const Appliance& app,
+                                                             Clock::time_point start) {
+  return control::Server::open(config.control_socket, [&config, &app, start](const control::Request& request) {
+    const auto* stats = std::get_if<control::StatsRequest>(&request);
+    if (!stats) return control::unsupported(request, "appliance " + config.node);
+    const auto up = Clock::now() - start;
+    return control::Reply(applianceStats(app, std::chrono::duration_cast<Nanos>(up), *stats,
+                                         std::chrono::duration<double>(up).count()));
+  });
+}
+
+void logRunning(const ApplianceConfig& config) {
+  std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
+  for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
+  std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count()
+            << " us, capabilities dropped)" << std::endl;
+}
+
+}  // namespace
+
+common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool>& stop) {
+  ApplianceConfig config = given;
+  if (auto st = applyTuningEnvironment(config); !st) return st;
+  std::vector<std::unique_ptr<io::AfPacketIo>> ios;
+  std::vector<PortSetup> ports;
+  if (auto st = openPorts(config, ios, ports); !st) return st;
   std::random_device rd;
   uint64_t seed = (uint64_t{rd()} << 32) ^ rd();
   auto app = Appliance::create(config, ports, nat::SplitMix64(seed));
   if (!app) return app.error();
   const auto start = Clock::now();
   auto nowNs = [&] { return std::chrono::duration_cast<Nanos>(Clock::now() - start); };
-  // The control socket is served from this loop (poll() below), so requests see a consistent
-  // appliance between two bursts.
   std::unique_ptr<control::Server> control;
   if (!config.control_socket.empty()) {
-    auto c = control::Server::open(config.control_socket, [&](const control::Request& request) -> control::Reply {
-      const auto* stats = std::get_if<control::StatsRequest>(&request);
-      if (!stats) return control::unsupported(request, "appliance " + config.node);
-      const double up = std::chrono::duration<double>(Clock::now() - start).count();
-      return applianceStats(**app, nowNs(), *stats, up);
-    });
+    auto c = openControl(config, **app, start);
     if (!c) return c.error();
     control = std::move(*c);
   }
   if (auto st = io::limitCapabilities({}); !st) return st;
-  std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
-  for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
-  std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count()
-            << " us, capabilities dropped)" << std::endl;
+  logRunning(config);
 
   std::vector<pollfd> fds;
   for (const auto& io : ios) fds.push_back({io->fd(), POLLIN, 0});

@@ -1,17 +1,17 @@
 // libFuzzer target over the text the relays are driven by: the bastion forwarder's rules
 // (netsim/proxy/forwarder.h: parseForwardRule for --forward, parseAllow for --allow,
-// sourceAllowed over the allow-list they build) and the load balancer node's control-socket
-// requests (netsim/proxy/lb_node.h: parseControlRequest), framed as the node reads them: at most
-// 4096 bytes up to the first newline. The input is taken as lines; each line goes through all
+// sourceAllowed over the allow-list they build) and the control-socket requests every server
+// reads (netsim/control/messages.h: decodeRequest), framed as the server reads them: at most
+// 64 KiB up to the first newline. The input is taken as lines; each line goes through all
 // three parsers.
 // Oracles besides the sanitizers (no exception may escape either):
 //  - a parsed --forward rule written back in canonical form parses to the same rule;
 //  - a parsed --allow entry written back parses to the same port and block;
 //  - sourceAllowed agrees with a reference (no entry for the port: all; else any block holds the
 //    address, by shifting instead of masking) at each block's edges and just outside them;
-//  - a control request is bad exactly when it carries an error; a register request has a group,
-//    a name, an address and a port 1..65535 and written back parses to the same; a deregister
-//    request names a group and an IP:PORT key.
+//  - a control request decodes or is refused with a reason (kInvalidArgument); a decoded request
+//    encoded again decodes to the same request; register and deregister requests carry a port
+//    1..65535.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "netsim/proxy/forwarder.h"
-#include "netsim/proxy/lb_node.h"
+#include "netsim/control/messages.h"
 
 namespace {
 
@@ -50,20 +50,15 @@ bool referenceContains(const Cidr& c, Ipv4Address a) {
 }
 
 void checkControl(const std::string& line) {
-  using Kind = netsim::proxy::ControlRequest::Kind;
-  const auto r = netsim::proxy::parseControlRequest(line);
-  check((r.kind == Kind::kBad) == !r.error.empty());
-  if (r.kind == Kind::kRegister) {
-    check(!r.group.empty() && !r.target.name.empty() && r.target.port >= 1);
-    std::string again = "register " + r.group + " " + r.target.name + " " + r.target.ip.str() + " " +
-                        std::to_string(r.target.port);
-    if (!r.target.az.empty()) again += " " + r.target.az;
-    const auto b = netsim::proxy::parseControlRequest(again);
-    check(b.kind == Kind::kRegister && b.group == r.group && b.target.name == r.target.name &&
-          b.target.ip == r.target.ip && b.target.port == r.target.port && b.target.az == r.target.az);
-  } else if (r.kind == Kind::kDeregister) {
-    check(!r.group.empty() && r.key.find(':') != std::string::npos);
+  const auto r = netsim::control::decodeRequest(line);
+  if (!r) {
+    check(r.error().code == netsim::common::ErrorCode::kInvalidArgument && !r.error().message.empty());
+    return;
   }
+  if (const auto* reg = std::get_if<netsim::control::RegisterTarget>(&*r)) check(reg->port >= 1);
+  if (const auto* dereg = std::get_if<netsim::control::DeregisterTarget>(&*r)) check(dereg->port >= 1);
+  const auto again = netsim::control::decodeRequest(netsim::control::encodeRequest(*r));
+  check(again && *again == *r);
 }
 
 }  // namespace
@@ -71,8 +66,8 @@ void checkControl(const std::string& line) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
 
-  // The control socket reads one request: up to 4096 bytes, cut at the first newline.
-  std::string control(input.substr(0, 4096));
+  // A control server reads one request: up to 64 KiB, cut at the first newline.
+  std::string control(input.substr(0, 64 * 1024));
   if (auto nl = control.find('\n'); nl != std::string::npos) control.resize(nl);
   checkControl(control);
 
