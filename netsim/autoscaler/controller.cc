@@ -147,9 +147,12 @@ class Controller {
     std::ofstream(eventLogPath(o_.lab), std::ios::app) << e.dump() << "\n";
     common::logInfo("asg " + g.g->name + ": " + event + " " + instance + " (" + cause + ")");
     if (g.g->notification_webhook.empty()) return;
-    if (auto st = postWebhook(o_.lab, model(), g.g->notification_webhook, e.dump()); !st) {
-      common::logWarn("webhook " + g.g->notification_webhook + " not reached: " + st.error().message);
+    auto target = resolveWebhook(model(), g.g->notification_webhook);
+    if (!target) {
+      common::logWarn("webhook " + g.g->notification_webhook + ": " + target.error().message);
+      return;
     }
+    webhooks_.post(std::move(*target), e.dump());
   }
 
   void checkHealth(Group& g, double now, const std::set<std::string>& impaired) {
@@ -283,6 +286,7 @@ class Controller {
   double factor_ = 1;
   std::vector<model::AutoScalingGroup> asgs_;
   std::optional<Launcher> launcher_;
+  WebhookSender webhooks_{o_.lab};
   std::vector<Group> groups_;
   common::UniqueFd control_;
 };

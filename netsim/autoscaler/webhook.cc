@@ -6,7 +6,7 @@
 #include <chrono>
 #include <optional>
 
-#include "netsim/common/ipv4.h"
+#include "netsim/common/log.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/plan/naming.h"
 
@@ -18,18 +18,10 @@ namespace http = beast::http;
 using common::ErrorCode;
 using common::makeError;
 
-namespace {
-
-struct WebhookTarget {
-  std::string host;  // as written, for the Host header
-  common::Ipv4Address ip;
-  uint16_t port = 80;
-  std::string path = "/";
-};
-
-common::Result<WebhookTarget> resolveTarget(const model::Model& m, const std::string& url) {
+common::Result<WebhookTarget> resolveWebhook(const model::Model& m, const std::string& url) {
   std::string rest = url.rfind("http://", 0) == 0 ? url.substr(7) : url;
   WebhookTarget t;
+  t.url = url;
   const auto slash = rest.find('/');
   if (slash != std::string::npos) t.path = rest.substr(slash);
   t.host = rest.substr(0, slash);
@@ -45,6 +37,8 @@ common::Result<WebhookTarget> resolveTarget(const model::Model& m, const std::st
   t.ip = *ip;
   return t;
 }
+
+namespace {
 
 // One request and its reply on a fresh connection; the socket is made in the calling thread's
 // namespace.
@@ -82,13 +76,42 @@ common::Status postOnce(const WebhookTarget& t, const std::string& body) {
 
 }  // namespace
 
-common::Status postWebhook(const std::string& lab, const model::Model& m, const std::string& url, const std::string& body) {
-  auto target = resolveTarget(m, url);
-  if (!target) return target.error();
-  auto ns = netns::openNamespace(plan::namespaceName(lab, plan::kVpcRouterNode));
-  if (!ns) return ns.error();
-  auto sent = netns::runIn(*ns, [&] { return postOnce(*target, body); });
-  return sent;
+WebhookSender::WebhookSender(std::string lab) : lab_(std::move(lab)), worker_([this] { run(); }) {}
+
+WebhookSender::~WebhookSender() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  worker_.join();
+}
+
+void WebhookSender::post(WebhookTarget target, std::string body) {
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= kMaxQueued) {
+      common::logWarn("webhook " + queue_.front().first.url + ": " + std::to_string(kMaxQueued) +
+                      " notifications waiting, the oldest is dropped");
+      queue_.pop_front();
+    }
+    queue_.emplace_back(std::move(target), std::move(body));
+  }
+  wake_.notify_one();
+}
+
+void WebhookSender::run() {
+  auto ns = netns::openNamespace(plan::namespaceName(lab_, plan::kVpcRouterNode));
+  while (true) {
+    std::unique_lock lock(mu_);
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    auto [target, body] = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    common::Status sent = ns ? netns::runIn(*ns, [&] { return postOnce(target, body); }) : common::Status(ns.error());
+    if (!sent) common::logWarn("webhook " + target.url + " not reached: " + sent.error().message);
+  }
 }
 
 }  // namespace netsim::autoscaler
