@@ -1,17 +1,10 @@
 #include "netsim/autoscaler/controller.h"
 
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "netsim/autoscaler/group.h"
@@ -21,7 +14,7 @@
 #include "netsim/autoscaler/metrics.h"
 #include "netsim/autoscaler/webhook.h"
 #include "netsim/common/log.h"
-#include "netsim/common/unique_fd.h"
+#include "netsim/control/server.h"
 #include "netsim/faults/faults.h"
 #include "netsim/lab/cgroup_cpu.h"
 #include "netsim/lab/state.h"
@@ -109,17 +102,11 @@ class Controller {
     return {};
   }
 
+  // Served between ticks (run()), so a request sees the groups as a tick left them.
   common::Status openControl() {
-    ::unlink(o_.control_socket.c_str());
-    control_ = common::UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    if (o_.control_socket.size() >= sizeof a.sun_path) return makeError(ErrorCode::kInvalidArgument, "socket path too long");
-    o_.control_socket.copy(a.sun_path, o_.control_socket.size());
-    if (::bind(control_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(control_.get(), 8) != 0) {
-      return makeError(ErrorCode::kSystem, "control socket " + o_.control_socket + ": " + std::strerror(errno));
-    }
-    ::chmod(o_.control_socket.c_str(), 0600);
+    auto server = control::Server::open(o_.control_socket, [this](const control::Request& r) { return handle(r); });
+    if (!server) return server.error();
+    control_ = std::move(*server);
     return {};
   }
 
@@ -128,7 +115,7 @@ class Controller {
       const double now = elapsed();
       const auto impaired = impairedAzs(o_.lab);
       for (auto& g : groups_) tick(g, now, impaired);
-      serveControl();
+      control_->poll();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -140,11 +127,11 @@ class Controller {
 
   void activity(Group& g, const std::string& event, const std::string& instance, const std::string& az,
                 const std::string& cause) {
-    json e{{"time", isoNow()}, {"group", g.g->name}, {"event", event}, {"instance", instance}, {"az", az},
-           {"cause", cause}, {"desired", g.desired}};
+    const control::AsgActivity e{isoNow(), g.g->name, event, instance, az, cause, g.desired};
     g.activities.push_back(e);
     while (g.activities.size() > 50) g.activities.pop_front();
-    std::ofstream(eventLogPath(o_.lab), std::ios::app) << e.dump() << "\n";
+    const std::string line = json(e).dump();
+    std::ofstream(eventLogPath(o_.lab), std::ios::app) << line << "\n";
     common::logInfo("asg " + g.g->name + ": " + event + " " + instance + " (" + cause + ")");
     if (g.g->notification_webhook.empty()) return;
     auto target = resolveWebhook(model(), g.g->notification_webhook);
@@ -152,7 +139,7 @@ class Controller {
       common::logWarn("webhook " + g.g->notification_webhook + ": " + target.error().message);
       return;
     }
-    webhooks_.post(std::move(*target), e.dump());
+    webhooks_.post(std::move(*target), line);
   }
 
   void checkHealth(Group& g, double now, const std::set<std::string>& impaired) {
@@ -237,48 +224,26 @@ class Controller {
 
   // --- control socket -----------------------------------------------------------------------
 
-  std::string handle(const std::string& line) {
-    std::istringstream in(line);
-    std::string verb, name;
-    in >> verb;
-    if (verb.empty() || verb == "status") return groupsStatusJson(groups_, elapsed()).dump() + "\n";
-    if (verb == "set-desired") {
-      int n = -1;
-      in >> name >> n;
-      for (auto& g : groups_) {
-        if (g.g->name != name) continue;
-        if (n < g.g->min || n > g.g->max) {
-          return json{{"ok", false}, {"error", "desired " + std::to_string(n) + " is outside min " + std::to_string(g.g->min) +
-                                                   " / max " + std::to_string(g.g->max)}}.dump() + "\n";
-        }
-        g.desired = n;
-        g.cooldown_until = elapsed() + g.g->cooldown_s * factor_;  // a manual change starts the cooldown too
-        activity(g, "autoscaling:SCALING", "", "", "set-desired by hand to " + std::to_string(n));
-        return json{{"ok", true}}.dump() + "\n";
-      }
-      return json{{"ok", false}, {"error", "no auto scaling group '" + name + "'"}}.dump() + "\n";
-    }
-    return json{{"ok", false}, {"error", "unknown request '" + verb + "' (status, set-desired GROUP N)"}}.dump() + "\n";
+  control::Reply handle(const control::Request& request) {
+    if (std::holds_alternative<control::StatsRequest>(request)) return groupsStatus(groups_, elapsed());
+    if (const auto* r = std::get_if<control::SetDesiredCapacity>(&request)) return setDesired(*r);
+    return control::unsupported(request, "the auto scaling controller");
   }
 
-  void serveControl() {
-    while (true) {
-      common::UniqueFd c(::accept4(control_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-      if (!c.valid()) return;
-      timeval tv{1, 0};
-      ::setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      char buf[512];
-      ssize_t n = ::recv(c.get(), buf, sizeof buf - 1, 0);
-      std::string line = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "status";
-      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-      std::string reply = handle(line);
-      size_t off = 0;
-      while (off < reply.size()) {
-        ssize_t w = ::send(c.get(), reply.data() + off, reply.size() - off, MSG_NOSIGNAL);
-        if (w <= 0) break;
-        off += static_cast<size_t>(w);
+  control::Ack setDesired(const control::SetDesiredCapacity& r) {
+    for (auto& g : groups_) {
+      if (g.g->name != r.group) continue;
+      if (r.desired < g.g->min || r.desired > g.g->max) {
+        return control::Ack{makeError(ErrorCode::kInvalidArgument, "desired " + std::to_string(r.desired) +
+                                                                       " is outside min " + std::to_string(g.g->min) +
+                                                                       " / max " + std::to_string(g.g->max))};
       }
+      g.desired = r.desired;
+      g.cooldown_until = elapsed() + g.g->cooldown_s * factor_;  // a manual change starts the cooldown too
+      activity(g, "autoscaling:SCALING", "", "", "set-desired by hand to " + std::to_string(r.desired));
+      return {};
     }
+    return control::Ack{makeError(ErrorCode::kNotFound, "no auto scaling group '" + r.group + "'")};
   }
 
   AsgControllerOptions o_;
@@ -288,7 +253,7 @@ class Controller {
   std::optional<Launcher> launcher_;
   WebhookSender webhooks_{o_.lab};
   std::vector<Group> groups_;
-  common::UniqueFd control_;
+  std::unique_ptr<control::Server> control_;
 };
 
 }  // namespace

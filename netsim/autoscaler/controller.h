@@ -8,7 +8,8 @@
 // cooldown; it launches instances into the emptiest healthy AZ as new lab nodes registered with
 // the groups' target groups, and terminates from the fullest AZ after deregistration. Every
 // activity is a JSON line in /run/netsim/<lab>/events.jsonl (and POSTed to the group's webhook).
-// Its control socket answers `status` and `set-desired GROUP N`.
+// Its control socket (control/) answers stats (the groups: control::AsgStatus) and
+// SetDesiredCapacity.
 #include <atomic>
 #include <string>
 

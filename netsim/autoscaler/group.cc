@@ -4,8 +4,6 @@
 
 namespace netsim::autoscaler {
 
-using nlohmann::json;
-
 const char* lifecycleName(Lifecycle l) {
   switch (l) {
     case Lifecycle::kPending: return "Pending";
@@ -24,37 +22,23 @@ std::vector<std::string> subnetAzs(const model::Model& m, const model::AutoScali
   return azs;
 }
 
-namespace {
-
-json metricsJson(const scaling::Metrics& m) {
-  json out = json::object();
-  if (m.request_count_per_target) out["RequestCountPerTarget"] = *m.request_count_per_target;
-  if (m.cpu) out["CPUUtilization"] = *m.cpu;
-  if (m.response_time) out["TargetResponseTime"] = *m.response_time;
-  return out;
-}
-
-}  // namespace
-
-json groupsStatusJson(const std::vector<Group>& groups, double now) {
-  json out = json::array();
+control::AsgStatus groupsStatus(const std::vector<Group>& groups, double now) {
+  control::AsgStatus out;
   for (const auto& g : groups) {
-    json j{{"name", g.g->name},
-           {"min", g.g->min},
-           {"max", g.g->max},
-           {"desired", g.desired},
-           {"health_check_type", g.g->health_check_type},
-           {"cooldown_remaining_s", std::max(0.0, g.cooldown_until - now)},
-           {"target_groups", g.g->target_groups},
-           {"instances", json::array()},
-           {"activities", json::array()}};
-    j["metrics"] = metricsJson(g.last_metrics);
+    control::AsgGroupStatus s;
+    s.name = g.g->name;
+    s.min = g.g->min;
+    s.max = g.g->max;
+    s.desired = g.desired;
+    s.health_check_type = g.g->health_check_type;
+    s.cooldown_remaining_s = std::max(0.0, g.cooldown_until - now);
+    s.target_groups = g.g->target_groups;
+    s.metrics = {g.last_metrics.request_count_per_target, g.last_metrics.cpu, g.last_metrics.response_time};
     for (const auto& m : g.members) {
-      j["instances"].push_back({{"name", m.name}, {"az", m.az}, {"subnet", m.subnet}, {"ip", m.ip.str()},
-                                {"lifecycle", lifecycleName(m.state)}, {"health", m.health}});
+      s.instances.push_back({m.name, m.az, m.subnet, m.ip, lifecycleName(m.state), m.health});
     }
-    for (const auto& a : g.activities) j["activities"].push_back(a);
-    out.push_back(j);
+    s.activities.assign(g.activities.begin(), g.activities.end());
+    out.groups.push_back(std::move(s));
   }
   return out;
 }

@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/control/messages.h"
 #include "netsim/model/model.h"
 #include "netsim/scaling/policies.h"
 
@@ -40,13 +40,14 @@ struct Group {
   std::map<std::string, uint64_t> cpu_usec;
   double cpu_read_at = 0;
   scaling::Metrics last_metrics;
-  std::deque<nlohmann::json> activities;  // newest last, bounded
+  std::deque<control::AsgActivity> activities;  // newest last, bounded
 };
 
 // The AZ of each of the group's subnets, in the group's subnet order.
 std::vector<std::string> subnetAzs(const model::Model& m, const model::AutoScalingGroup& g);
 
-// The groups' state as `netsim asg LAB status --json` prints it; `now` on the controller's clock.
-nlohmann::json groupsStatusJson(const std::vector<Group>& groups, double now);
+// The groups' state as the control socket answers it (`netsim asg LAB --json` prints it); `now`
+// on the controller's clock.
+control::AsgStatus groupsStatus(const std::vector<Group>& groups, double now);
 
 }  // namespace netsim::autoscaler

@@ -2,46 +2,42 @@
 
 #include <chrono>
 
-#include "netsim/common/unix_request.h"
+#include "netsim/control/client.h"
 #include "netsim/plan/naming.h"
 
 namespace netsim::autoscaler {
 
-using nlohmann::json;
-
-const json& LbReadings::stats(const std::string& node) {
+bool LbReadings::answered(const std::string& node) {
   auto it = cache_.find(node);
-  if (it != cache_.end()) return it->second;
-  auto reply = common::unixRequest(plan::controlSocketPath(lab_, node), "stats", std::chrono::milliseconds(500));
-  json j = reply ? json::parse(*reply, nullptr, false) : json();
-  return cache_.emplace(node, j.is_object() ? j : json::object()).first->second;
+  if (it == cache_.end()) {
+    auto stats = control::askFor<control::LbNodeStats>(plan::controlSocketPath(lab_, node), control::StatsRequest{},
+                                                       std::chrono::milliseconds(500));
+    it = cache_.emplace(node, stats ? std::optional(std::move(*stats)) : std::nullopt).first;
+  }
+  return it->second.has_value();
 }
 
-bool LbReadings::answered(const std::string& node) { return !stats(node).empty(); }
+const control::TargetGroupStats* LbReadings::group(const std::string& node, const std::string& name) {
+  return answered(node) ? cache_.at(node)->findGroup(name) : nullptr;
+}
 
 LbReadings::TargetHealth LbReadings::targetHealth(const std::string& node, const std::string& target_group,
                                                   const common::Ipv4Address& ip) {
   TargetHealth out;
-  for (const auto& jg : stats(node).value("target_groups", json::array())) {
-    if (jg.value("name", "") != target_group) continue;
-    for (const auto& t : jg["targets"]) {
-      if (t.value("ip", "") != ip.str()) continue;
-      ++out.seen;
-      out.unhealthy += t.value("state", "") == "unhealthy";
-    }
+  const auto* g = group(node, target_group);
+  if (!g) return out;
+  for (const auto& t : g->targets) {
+    if (t.ip != ip) continue;
+    ++out.seen;
+    out.unhealthy += t.state == control::TargetState::kUnhealthy;
   }
   return out;
 }
 
 LbReadings::Traffic LbReadings::traffic(const std::string& node, const std::string& target_group) {
-  Traffic out;
-  for (const auto& jg : stats(node).value("target_groups", json::array())) {
-    if (jg.value("name", "") != target_group) continue;
-    out.requests += jg.value("RequestCount", uint64_t{0});
-    out.response_samples += jg["TargetResponseTime"].value("samples", uint64_t{0});
-    out.response_sum += jg["TargetResponseTime"].value("sum", 0.0);
-  }
-  return out;
+  const auto* g = group(node, target_group);
+  if (!g) return {};
+  return {g->request_count, g->target_response_time.samples, g->target_response_time.sum};
 }
 
 }  // namespace netsim::autoscaler

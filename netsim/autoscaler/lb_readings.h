@@ -3,10 +3,11 @@
 // RequestCount / TargetResponseTime metrics), asked once per node however many instances need them.
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/control/messages.h"
 
 namespace netsim::autoscaler {
 
@@ -29,10 +30,11 @@ class LbReadings {
   Traffic traffic(const std::string& node, const std::string& target_group);
 
  private:
-  const nlohmann::json& stats(const std::string& node);
+  // The node's target group `name`; nullptr when the node did not answer or lacks it.
+  const control::TargetGroupStats* group(const std::string& node, const std::string& name);
 
   std::string lab_;
-  std::map<std::string, nlohmann::json> cache_;
+  std::map<std::string, std::optional<control::LbNodeStats>> cache_;  // empty: no answer
 };
 
 }  // namespace netsim::autoscaler

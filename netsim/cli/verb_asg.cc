@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "netsim/cli/verb.h"
-#include "netsim/common/unix_request.h"
 #include "netsim/autoscaler/controller.h"
+#include "netsim/control/client.h"
 #include "netsim/lab/state.h"
 
 namespace po = boost::program_options;
@@ -20,29 +20,30 @@ namespace {
 std::atomic<bool> g_stop{false};
 void onSignal(int) { g_stop = true; }
 
-std::string formatGroups(const json& groups) {
+// A number as the JSON document shows it.
+std::string number(double v) { return json(v).dump(); }
+
+std::string formatGroups(const std::vector<control::AsgGroupStatus>& groups) {
   std::string out;
   for (const auto& g : groups) {
-    out += g["name"].get<std::string>() + "  desired " + g["desired"].dump() + " (min " + g["min"].dump() + ", max " +
-           g["max"].dump() + "), health check " + g["health_check_type"].get<std::string>();
-    const double cd = g["cooldown_remaining_s"].get<double>();
-    if (cd > 0) out += ", cooldown " + std::to_string(static_cast<int>(cd * 1000)) + " ms";
+    out += g.name + "  desired " + std::to_string(g.desired) + " (min " + std::to_string(g.min) + ", max " +
+           std::to_string(g.max) + "), health check " + g.health_check_type;
+    if (g.cooldown_remaining_s > 0) out += ", cooldown " + std::to_string(static_cast<int>(g.cooldown_remaining_s * 1000)) + " ms";
     out += "\n";
     std::string metrics;
-    for (const auto& [k, v] : g["metrics"].items()) metrics += " " + k + "=" + v.dump();
+    if (g.metrics.cpu_utilization) metrics += " CPUUtilization=" + number(*g.metrics.cpu_utilization);
+    if (g.metrics.request_count_per_target) metrics += " RequestCountPerTarget=" + number(*g.metrics.request_count_per_target);
+    if (g.metrics.target_response_time) metrics += " TargetResponseTime=" + number(*g.metrics.target_response_time);
     if (!metrics.empty()) out += "  last period:" + metrics + "\n";
-    for (const auto& i : g["instances"]) {
-      out += "  " + i["name"].get<std::string>() + "  " + i["az"].get<std::string>() + "  " + i["ip"].get<std::string>() +
-             "  " + i["lifecycle"].get<std::string>() + "  " + i["health"].get<std::string>() + "\n";
+    for (const auto& i : g.instances) {
+      out += "  " + i.name + "  " + i.az + "  " + i.ip.str() + "  " + i.lifecycle + "  " + i.health + "\n";
     }
-    const auto& acts = g["activities"];
+    const auto& acts = g.activities;
     const size_t from = acts.size() > 8 ? acts.size() - 8 : 0;
     if (!acts.empty()) out += "  recent activities:\n";
     for (size_t k = from; k < acts.size(); ++k) {
       const auto& a = acts[k];
-      out += "    " + a["time"].get<std::string>() + " " + a["event"].get<std::string>() +
-             (a["instance"].get<std::string>().empty() ? "" : " " + a["instance"].get<std::string>()) + ": " +
-             a["cause"].get<std::string>() + "\n";
+      out += "    " + a.time + " " + a.event + (a.instance.empty() ? "" : " " + a.instance) + ": " + a.cause + "\n";
     }
   }
   return out;
@@ -66,15 +67,14 @@ int runAsg(const Args& args) {
     if (!vm) return code;
     const auto lab = (*vm)["lab"].as<std::string>();
     if (!labNameOk("asg", lab)) return kExitBadInput;
-    auto reply = common::unixRequest(autoscaler::asgControllerSocket(lab), "set-desired " + (*vm)["group"].as<std::string>() + " " +
-                                                                        std::to_string((*vm)["n"].as<int>()));
+    auto reply = control::ask(autoscaler::asgControllerSocket(lab),
+                              control::SetDesiredCapacity{(*vm)["group"].as<std::string>(), (*vm)["n"].as<int>()});
     if (!reply) {
       std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";
       return kExitSystem;
     }
-    auto j = json::parse(*reply, nullptr, false);
-    if (j.is_discarded() || !j.value("ok", false)) {
-      std::cerr << "netsim asg: " << (j.is_discarded() ? *reply : j.value("error", *reply)) << "\n";
+    if (auto st = control::accepted(*reply); !st) {
+      std::cerr << "netsim asg: " << st.error().message << "\n";
       return kExitBadInput;
     }
     std::cout << "desired capacity of " << (*vm)["group"].as<std::string>() << " set to " << (*vm)["n"].as<int>() << "\n";
@@ -96,25 +96,25 @@ int runAsg(const Args& args) {
   if (!vm) return code;
   const auto lab = (*vm)["lab"].as<std::string>(), only = (*vm)["group"].as<std::string>();
   if (!labNameOk("asg", lab)) return kExitBadInput;
-  auto reply = common::unixRequest(autoscaler::asgControllerSocket(lab), "status");
+  auto reply = control::ask(autoscaler::asgControllerSocket(lab), control::StatsRequest{});
   if (!reply) {
     std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";
     return kExitSystem;
   }
-  auto all = json::parse(*reply, nullptr, false);
-  if (!all.is_array()) {
+  auto all = control::replyAs<control::AsgStatus>(std::move(*reply));
+  if (!all) {
     std::cerr << "netsim asg: unreadable answer from the controller\n";
     return kExitSystem;
   }
-  json groups = json::array();
-  for (const auto& g : all) {
-    if (only.empty() || g["name"] == only) groups.push_back(g);
+  std::vector<control::AsgGroupStatus> groups;
+  for (auto& g : all->groups) {
+    if (only.empty() || g.name == only) groups.push_back(std::move(g));
   }
   if (!only.empty() && groups.empty()) {
     std::cerr << "netsim asg: no auto scaling group '" << only << "' in lab " << lab << "\n";
     return kExitBadInput;
   }
-  std::cout << (vm->count("json") ? groups.dump(2) + "\n" : formatGroups(groups));
+  std::cout << (vm->count("json") ? json(control::AsgStatus{groups}).dump(2) + "\n" : formatGroups(groups));
   return kExitOk;
 }
 

@@ -282,6 +282,8 @@ void to_json(nlohmann::json& j, const ForwarderStats& s);
 void from_json(const nlohmann::json& j, ForwarderStats& s);
 void to_json(nlohmann::json& j, const AsgActivity& a);
 void from_json(const nlohmann::json& j, AsgActivity& a);
+void to_json(nlohmann::json& j, const AsgGroupStatus& g);
+void from_json(const nlohmann::json& j, AsgGroupStatus& g);
 void to_json(nlohmann::json& j, const AsgStatus& s);
 void from_json(const nlohmann::json& j, AsgStatus& s);
 

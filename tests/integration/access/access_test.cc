@@ -201,7 +201,9 @@ TEST_F(AccessTest, ForwardRuleWorksFromAnAllowedSourceAndIsRefusedFromAnother) {
   ASSERT_EQ(stats->ports.size(), 1u);
   EXPECT_EQ(stats->ports[0].port, 2222);
   // Refused by the forwarder (reset) unless a kernel security group dropped the SYN first.
-  if (no.detail.find("refused") != std::string::npos) EXPECT_EQ(stats->ports[0].refused, 1u);
+  if (no.detail.find("refused") != std::string::npos) {
+    EXPECT_EQ(stats->ports[0].refused, 1u);
+  }
   EXPECT_EQ(stats->ports[0].accepted, 1u);
   // `netsim stats` shows them one line per port.
   auto [rc, out] = run(std::string(NETSIM_BINARY) + " stats " + lab_->lab + " bastion");

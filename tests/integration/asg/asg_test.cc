@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "netsim/common/unix_request.h"
 #include "netsim/autoscaler/controller.h"
+#include "netsim/control/client.h"
 #include "tests/integration/lab/lab_fixture.h"
 
 namespace netsim::testing {
@@ -43,27 +43,26 @@ class AsgTest : public ::testing::Test {
     ASSERT_EQ(lab_->up_error, "") << "netsim up failed";
     // Each test starts from the group at its minimum, settled.
     setDesired(2);
-    ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << status().dump(2);
+    ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << statusText();
   }
 
-  static json status() {
-    auto r = common::unixRequest(autoscaler::asgControllerSocket(lab_->lab), "status");
-    if (!r) return json::array();
-    auto j = json::parse(*r, nullptr, false);
-    return j.is_array() && !j.empty() ? j[0] : json::object();
+  // The group `web` as the controller reports it (empty when it does not answer).
+  static control::AsgGroupStatus status() {
+    auto r = control::askFor<control::AsgStatus>(autoscaler::asgControllerSocket(lab_->lab), control::StatsRequest{});
+    if (!r || r->groups.empty()) return {};
+    return r->groups[0];
   }
-  static std::vector<json> inService() {
-    std::vector<json> out;
-    const json s = status();
-    for (const auto& i : s.value("instances", json::array())) {
-      if (i["lifecycle"] == "InService") out.push_back(i);
+  static std::string statusText() { return json(status()).dump(2); }
+  static std::vector<control::AsgInstanceStatus> inService() {
+    std::vector<control::AsgInstanceStatus> out;
+    for (const auto& i : status().instances) {
+      if (i.lifecycle == "InService") out.push_back(i);
     }
     return out;
   }
   static int terminating() {
     int n = 0;
-    const json s = status();
-    for (const auto& i : s.value("instances", json::array())) n += i["lifecycle"] == "Terminating";
+    for (const auto& i : status().instances) n += i.lifecycle == "Terminating";
     return n;
   }
   static void setDesired(int n) {
@@ -92,16 +91,16 @@ std::unique_ptr<SuiteLab> AsgTest::lab_;
 TEST_F(AsgTest, ControllerRunsTheGroupAcrossBothAzs) {
   auto in = inService();
   ASSERT_EQ(in.size(), 2u);
-  EXPECT_NE(in[0]["az"], in[1]["az"]);
+  EXPECT_NE(in[0].az, in[1].az);
   auto text = runCommand(std::string(NETSIM_BINARY) + " asg " + lab_->lab);
   EXPECT_NE(text.find("web  desired 2 (min 2, max 4)"), std::string::npos) << text;
 }
 
 TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTerminatesThem) {
   setDesired(4);
-  ASSERT_TRUE(waitFor([&] { return inService().size() == 4; }, 15)) << status().dump(2);
+  ASSERT_TRUE(waitFor([&] { return inService().size() == 4; }, 15)) << statusText();
   std::map<std::string, int> per_az;
-  for (const auto& i : inService()) ++per_az[i["az"]];
+  for (const auto& i : inService()) ++per_az[i.az];
   EXPECT_EQ(per_az["us-east-1a"], 2);
   EXPECT_EQ(per_az["us-east-1b"], 2);
   // The new instances are registered and, once healthy (1.5 s), get requests.
@@ -117,7 +116,7 @@ TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTer
   EXPECT_EQ(served.size(), 4u) << ::testing::PrintToString(served);
   // Back to 2: two are deregistered, drained (3 s) and removed with their namespaces.
   setDesired(2);
-  ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << status().dump(2);
+  ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << statusText();
   EXPECT_EQ(countLabNamespaces(lab_->lab), static_cast<int>(plan::planLab(lab_->model, lab_->lab).namespaces.size()));
   int code = 0;
   runCommand(std::string(NETSIM_BINARY) + " asg set-desired " + lab_->lab + " web 9", &code);
@@ -165,29 +164,29 @@ http.server.HTTPServer(("0.0.0.0", 9000), Hook).serve_forever()
 TEST_F(AsgTest, KilledInstanceIsReplacedInItsAz) {
   auto before = inService();
   ASSERT_EQ(before.size(), 2u);
-  const std::string victim = before[0]["name"], az = before[0]["az"];
+  const std::string victim = before[0].name, az = before[0].az;
   runCommand("ip netns pids " + plan::namespaceName(lab_->lab, victim) + " | xargs -r kill -9");
   ASSERT_TRUE(waitFor(
       [&] {
         auto in = inService();
         if (in.size() != 2) return false;
         for (const auto& i : in) {
-          if (i["name"] == victim) return false;
+          if (i.name == victim) return false;
         }
         return true;
       },
       15))
-      << status().dump(2);
+      << statusText();
   bool replaced_in_az = false;
-  for (const auto& i : inService()) replaced_in_az = replaced_in_az || (i["name"] != before[1]["name"] && i["az"] == az);
-  EXPECT_TRUE(replaced_in_az) << status().dump(2);
+  for (const auto& i : inService()) replaced_in_az = replaced_in_az || (i.name != before[1].name && i.az == az);
+  EXPECT_TRUE(replaced_in_az) << statusText();
   bool logged = false;
-  const json now = status();  // kept: a temporary's member would dangle in the loop
-  for (const auto& a : now["activities"]) {
-    logged = logged || (a["event"] == "autoscaling:EC2_INSTANCE_TERMINATE" && a["instance"] == victim &&
-                        a["cause"].get<std::string>().find("EC2 health check") != std::string::npos);
+  const auto now = status();  // kept: a temporary's member would dangle in the loop
+  for (const auto& a : now.activities) {
+    logged = logged || (a.event == "autoscaling:EC2_INSTANCE_TERMINATE" && a.instance == victim &&
+                        a.cause.find("EC2 health check") != std::string::npos);
   }
-  EXPECT_TRUE(logged) << status()["activities"].dump(1);
+  EXPECT_TRUE(logged) << json(status().activities).dump(1);
   auto events = runCommand("cat " + autoscaler::eventLogPath(lab_->lab));
   EXPECT_NE(events.find("\"instance\":\"" + victim + "\""), std::string::npos);
 }
@@ -208,11 +207,11 @@ TEST_F(AsgTest, AzFailureUnderASteadyProbeKeepsTheServiceUpAndReplacesInTheSurvi
   const bool replaced = waitFor(
       [&] {
         auto in = inService();
-        return in.size() == 2 && in[0]["az"] == "us-east-1a" && in[1]["az"] == "us-east-1a";
+        return in.size() == 2 && in[0].az == "us-east-1a" && in[1].az == "us-east-1a";
       },
       15);
   probe.join();
-  EXPECT_TRUE(replaced) << status().dump(2);
+  EXPECT_TRUE(replaced) << statusText();
   auto j = nlohmann::json::parse(probe_out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << probe_out;
   EXPECT_GE(j["success_pct"].get<double>(), 99.0) << probe_out;
@@ -222,10 +221,10 @@ TEST_F(AsgTest, AzFailureUnderASteadyProbeKeepsTheServiceUpAndReplacesInTheSurvi
   EXPECT_TRUE(waitFor(
       [&] {
         auto in = inService();
-        return in.size() == 2 && in[0]["az"] != in[1]["az"] && terminating() == 0;
+        return in.size() == 2 && in[0].az != in[1].az && terminating() == 0;
       },
       25))
-      << status().dump(2);
+      << statusText();
 }
 
 // The default topology as shipped, with its target-tracking policy.
@@ -239,18 +238,18 @@ class AsgPolicyTest : public AsgTest {
 TEST_F(AsgPolicyTest, LoadScalesOutWithinThePolicysPeriodsAndBackInAfterItStops) {
   // 4 s of load: RequestCountPerTarget far above the target (50 per 0.6 s period).
   fromClient("wrk -t1 -c8 -d4s " + albUrl());
-  const int peak = status()["desired"];
-  EXPECT_GT(peak, 2) << status().dump(2);
+  const int peak = status().desired;
+  EXPECT_GT(peak, 2) << statusText();
   bool scaled_by_policy = false;
-  const json now = status();
-  for (const auto& a : now["activities"]) {
-    scaled_by_policy = scaled_by_policy || (a["event"] == "autoscaling:SCALING" &&
-                                            a["cause"].get<std::string>().find("request-count-per-target") != std::string::npos);
+  const auto now = status();
+  for (const auto& a : now.activities) {
+    scaled_by_policy = scaled_by_policy ||
+                       (a.event == "autoscaling:SCALING" && a.cause.find("request-count-per-target") != std::string::npos);
   }
-  EXPECT_TRUE(scaled_by_policy) << status()["activities"].dump(2);
+  EXPECT_TRUE(scaled_by_policy) << json(status().activities).dump(2);
   // No load: the policy scales in after the cooldown (3 s), down to the minimum.
-  EXPECT_TRUE(waitFor([&] { return status()["desired"] == 2 && inService().size() == 2 && terminating() == 0; }, 25))
-      << status().dump(2);
+  EXPECT_TRUE(waitFor([&] { return status().desired == 2 && inService().size() == 2 && terminating() == 0; }, 25))
+      << statusText();
 }
 
 }  // namespace
