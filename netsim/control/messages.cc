@@ -1,6 +1,7 @@
 #include "netsim/control/messages.h"
 
-#include <cstring>
+#include <stdexcept>
+#include <utility>
 
 namespace netsim::control {
 
@@ -9,6 +10,8 @@ using common::makeError;
 using nlohmann::json;
 
 // ---- values ------------------------------------------------------------------------------
+
+namespace {
 
 common::Ipv4Address addressFrom(const json& j) {
   auto a = common::Ipv4Address::parse(j.get<std::string>());
@@ -22,11 +25,6 @@ uint16_t portFrom(const json& j) {
   if (v < 1 || v > 65535) throw std::invalid_argument("port " + std::to_string(v) + " is not 1-65535");
   return static_cast<uint16_t>(v);
 }
-
-NLOHMANN_JSON_SERIALIZE_ENUM(TargetState, {{TargetState::kInitial, "initial"},
-                                           {TargetState::kHealthy, "healthy"},
-                                           {TargetState::kUnhealthy, "unhealthy"},
-                                           {TargetState::kDraining, "draining"}})
 
 // ErrorCode lives in common/, where nlohmann's lookup would not find a serializer from here.
 constexpr std::pair<ErrorCode, const char*> kErrorCodeNames[] = {
@@ -48,6 +46,11 @@ ErrorCode errorCodeFrom(const std::string& name) {
   return ErrorCode::kInternal;
 }
 
+constexpr TargetState kTargetStates[] = {TargetState::kInitial, TargetState::kHealthy, TargetState::kUnhealthy,
+                                         TargetState::kDraining};
+
+}  // namespace
+
 const char* targetStateName(TargetState s) {
   switch (s) {
     case TargetState::kInitial: return "initial";
@@ -56,6 +59,18 @@ const char* targetStateName(TargetState s) {
     case TargetState::kDraining: return "draining";
   }
   return "?";
+}
+
+void to_json(json& j, TargetState s) { j = targetStateName(s); }
+void from_json(const json& j, TargetState& s) {
+  const auto name = j.get<std::string>();
+  for (auto state : kTargetStates) {
+    if (name == targetStateName(state)) {
+      s = state;
+      return;
+    }
+  }
+  throw std::invalid_argument("unknown target state '" + name + "'");
 }
 
 // ---- requests ----------------------------------------------------------------------------

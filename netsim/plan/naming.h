@@ -13,7 +13,7 @@ inline constexpr const char* kInternetNode = "internet";
 
 std::string namespaceName(const std::string& lab, const std::string& node);
 // The lab's state directory, "/run/netsim/<lab>": state file, topology copy, logs, keys,
-// generated configs and appliance control sockets all live there.
+// generated configs and control sockets all live there.
 inline constexpr const char* kStateRoot = "/run/netsim";
 std::string labStateDir(const std::string& lab);
 // A node's control socket (control/): a userspace appliance, a load balancer node, a forwarder,
