@@ -11,7 +11,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runStats(const Args& args) {
+Outcome runStats(const Args& args) {
   VerbParser p("netsim stats LAB NODE [--json] [--sessions [--limit N]]",
                "Counters of a userspace NAT gateway or internet gateway: interfaces, data plane\n"
                "counters and drops, the NAT engine's counters (CloudWatch names), the neighbour\n"
@@ -23,14 +23,14 @@ int runStats(const Args& args) {
   p.options()("json", po::bool_switch(), "print the JSON document")(
       "sessions", po::bool_switch(), "include the session table")(
       "limit", po::value<size_t>()->default_value(1000), "at most this many sessions");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>(), node = (*vm)["node"].as<std::string>();
-  if (!labNameOk("stats", lab)) return kExitBadInput;
+  if (!labNameOk("stats", lab)) return Outcome::kBadInput;
   if (node.empty() || node.find('/') != std::string::npos) {
     std::cerr << "netsim stats: bad node name '" << node << "'\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const bool sessions = (*vm)["sessions"].as<bool>();
   dataplane::StatsRequest request;
@@ -40,25 +40,25 @@ int runStats(const Args& args) {
   if (!answer) {
     std::cerr << "netsim stats: no userspace appliance answers for " << node << " in lab " << lab << " ("
               << answer.error().message << ")\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   const std::string& reply = *answer;
   if ((*vm)["json"].as<bool>()) {
     std::cout << reply;
-    return kExitOk;
+    return Outcome::kOk;
   }
   if (reply.find("\"load_balancer\"") != std::string::npos) {
     std::cout << node << " is a load balancer node: its metrics and targets are shown by `netsim lb " << lab
               << "` (or `netsim stats " << lab << " " << node << " --json`)\n";
-    return kExitOk;
+    return Outcome::kOk;
   }
   auto text = dataplane::formatStatsText(reply, sessions);
   if (text.empty()) {
     std::cerr << "netsim stats: the appliance sent an unreadable answer\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   std::cout << text;
-  return kExitOk;
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli
