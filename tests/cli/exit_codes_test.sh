@@ -111,6 +111,7 @@ expect 2 "$netsim" trace "$nolab" app-a client --proto sctp
 expect 2 "$netsim" trace "$nolab" app-a client --proto tcp --port -1
 expect 2 "$netsim" trace "$nolab" app-a client --timeout 0
 expect 2 "$netsim" trace "$nolab" nosuch client --file "$default"
+expect 2 "$netsim" trace 'bad/name' app-a client --file "$default"  # 3 before the one error rule
 expect 2 "$netsim" capture "$nolab"
 expect 2 "$netsim" capture "$nolab" app-a
 expect 2 "$netsim" capture "$nolab" nosuch --file "$default" --list
