@@ -21,7 +21,7 @@ enum class Outcome {
   kBadInput,           // the command line, a topology file, or a lab, node, AZ, group, fault the
                        // user named that does not exist (or already does)
   kSystemRefused,      // not root, a netlink or namespace error, a daemon that does not answer
-  kCommandNotStarted,  // exec/ssh: the command given after `--` could not be started
+  kCommandNotStarted,  // exec, ssh: the program to run in the node could not be started
 };
 
 // Whose fault a module's error is depends on what the verb asked of the module.
