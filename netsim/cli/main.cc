@@ -53,24 +53,29 @@ void printHelp() {
                "Example:\n  netsim validate && netsim path app-a client --proto tcp --port 80\n";
 }
 
-}  // namespace
-}  // namespace netsim::cli
-
-int main(int argc, char** argv) {
-  using namespace netsim::cli;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  // Global flags before the verb.
-  while (!args.empty() && (args[0] == "-v" || args[0] == "--verbose")) {
-    netsim::common::setLogLevel(netsim::common::LogLevel::kDebug);
-    args.erase(args.begin());
+// The only place outcomes become numbers: the table of `netsim --help` below, the README and
+// docs/packaging.md. exec and ssh replace this process with the command, so on success the
+// command's own code is the exit code; 127 when it could not be started, as a shell says.
+int exitCodeOf(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kOk: return 0;
+    case Outcome::kNotMet: return 1;
+    case Outcome::kBadInput: return 2;
+    case Outcome::kSystemRefused: return 3;
+    case Outcome::kCommandNotStarted: return 127;
   }
+  return 3;
+}
+
+// Runs the verb named by args[0] (or the global help, --version).
+Outcome runCommandLine(std::vector<std::string> args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     printHelp();
-    return args.empty() ? kExitBadInput : kExitOk;
+    return args.empty() ? Outcome::kBadInput : Outcome::kOk;
   }
   if (args[0] == "--version") {
     std::cout << "netsim " << NETSIM_VERSION << "\n";
-    return kExitOk;
+    return Outcome::kOk;
   }
   for (const auto& v : verbs()) {
     if (args[0] == v.name) {
@@ -79,10 +84,23 @@ int main(int argc, char** argv) {
         return v.run(args);
       } catch (const std::exception& e) {
         std::cerr << "netsim: " << v.name << ": internal error: " << e.what() << "\n";
-        return kExitSystem;
+        return Outcome::kSystemRefused;
       }
     }
   }
   std::cerr << "netsim: unknown verb '" << args[0] << "' (netsim --help lists them)\n";
-  return kExitBadInput;
+  return Outcome::kBadInput;
+}
+
+}  // namespace
+}  // namespace netsim::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // Global flags before the verb.
+  while (!args.empty() && (args[0] == "-v" || args[0] == "--verbose")) {
+    netsim::common::setLogLevel(netsim::common::LogLevel::kDebug);
+    args.erase(args.begin());
+  }
+  return netsim::cli::exitCodeOf(netsim::cli::runCommandLine(std::move(args)));
 }

@@ -20,6 +20,28 @@ std::string VerbParser::help() const {
   return out.str();
 }
 
+Outcome outcomeOf(const common::Error& error, Asked asked) {
+  using common::ErrorCode;
+  switch (error.code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kAlreadyExists:
+      return Outcome::kBadInput;
+    case ErrorCode::kNotFound:
+      return asked == Asked::kLookup ? Outcome::kBadInput : Outcome::kSystemRefused;
+    case ErrorCode::kFailedCheck:
+      return asked == Asked::kLookup ? Outcome::kNotMet : Outcome::kSystemRefused;
+    case ErrorCode::kSystem:
+    case ErrorCode::kInternal:
+      break;
+  }
+  return Outcome::kSystemRefused;
+}
+
+Outcome reportError(std::string_view what, const common::Error& error, Asked asked) {
+  std::cerr << "netsim " << what << ": " << error.message << "\n";
+  return outcomeOf(error, asked);
+}
+
 bool labNameOk(const char* verb, const std::string& lab) {
   if (auto st = lab::validateLabName(lab); !st) {
     std::cerr << "netsim " << verb << ": " << st.error().message << "\n";
@@ -38,7 +60,7 @@ std::pair<Args, Args> splitAtDoubleDash(const Args& args) {
   return {args, {}};
 }
 
-std::optional<po::variables_map> VerbParser::parse(const Args& args, int& exit_code) {
+std::optional<po::variables_map> VerbParser::parse(const Args& args, Outcome& outcome) {
   po::options_description all;
   all.add(opts_).add(hidden_);
   po::variables_map vm;
@@ -46,13 +68,13 @@ std::optional<po::variables_map> VerbParser::parse(const Args& args, int& exit_c
     po::store(po::command_line_parser(args).options(all).positional(pos_).run(), vm);
     if (vm.count("help")) {
       std::cout << help();
-      exit_code = kExitOk;
+      outcome = Outcome::kOk;
       return std::nullopt;
     }
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "netsim: " << e.what() << "\n\nusage: " << usage_ << "\n(see --help)\n";
-    exit_code = kExitBadInput;
+    outcome = Outcome::kBadInput;
     return std::nullopt;
   }
   return vm;

@@ -1,41 +1,65 @@
 #pragma once
 // The CLI is a table of verbs, one file each. Verbs parse their own options (Boost
-// program_options), call into the modules and return an exit code; only main() exits.
+// program_options), call into the modules and return an Outcome; main() alone turns outcomes
+// into exit codes and exits.
 #include <boost/program_options.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "netsim/common/result.h"
 
 namespace netsim::cli {
 
-// Documented exit codes (README, `netsim --help`).
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitFailed = 1,    // a check failed, a path is blocked
-  kExitBadInput = 2,  // bad command line or topology file
-  kExitSystem = 3,    // the system refused (not root, netlink error, ...)
+// What a verb came to. Verbs never pick exit codes: main() maps each outcome to the documented
+// code (`netsim --help`, README, docs/packaging.md).
+enum class Outcome {
+  kOk,
+  kNotMet,             // it ran and the answer is no: a check failed, a path is blocked, a lab is
+                       // degraded, a probe stayed under --min-success, prediction and capture differ
+  kBadInput,           // the command line, a topology file, or a lab, node, AZ, group, fault the
+                       // user named that does not exist (or already does)
+  kSystemRefused,      // not root, a netlink or namespace error, a daemon that does not answer
+  kCommandNotStarted,  // exec, ssh: the program to run in the node could not be started
 };
+
+// Whose fault a module's error is depends on what the verb asked of the module.
+enum class Asked {
+  // About things the user named (a lab, node, AZ, fault, target, a name to resolve): an error
+  // saying not found, already there or invalid means the input was wrong.
+  kLookup,
+  // To build or run something in the kernel (up, down, a daemon, a probe's requests): there a
+  // missing kernel object or program, or a timeout, is the system's; only invalid input or a
+  // thing that exists already (a lab, a namespace) is the user's.
+  kSystemChange,
+};
+
+// The one rule from a module's error to an outcome.
+Outcome outcomeOf(const common::Error& error, Asked asked);
+// Prints "netsim WHAT: message" to stderr and returns outcomeOf(error, asked).
+Outcome reportError(std::string_view what, const common::Error& error, Asked asked);
 
 using Args = std::vector<std::string>;
 
 struct Verb {
   const char* name;
   const char* summary;
-  int (*run)(const Args& args);
+  Outcome (*run)(const Args& args);
   bool hidden = false;
 };
 
 const std::vector<Verb>& verbs();
 
 // Parses a verb's arguments. Handles --help (prints usage, description, options and an example)
-// and reports bad arguments; returns nullopt with `exit_code` set when the verb should stop.
+// and reports bad arguments; returns nullopt with `outcome` set when the verb should stop.
 class VerbParser {
  public:
   VerbParser(std::string usage, std::string description, std::string example);
   boost::program_options::options_description_easy_init options() { return opts_.add_options(); }
   // Positional arguments in order; the last may take the rest (max_count -1).
   void positional(const char* name, int max_count = 1) { pos_.add(name, max_count); }
-  std::optional<boost::program_options::variables_map> parse(const Args& args, int& exit_code);
+  std::optional<boost::program_options::variables_map> parse(const Args& args, Outcome& outcome);
   std::string help() const;
 
  private:
@@ -54,32 +78,32 @@ class VerbParser {
 std::pair<Args, Args> splitAtDoubleDash(const Args& args);
 
 // Checks a lab name given on the command line; on a bad one prints "netsim VERB: why" and
-// returns false (the verb then exits with kExitBadInput).
+// returns false (the verb's outcome is then Outcome::kBadInput).
 bool labNameOk(const char* verb, const std::string& lab);
 
 // Verb entry points.
-int runValidate(const Args& args);
-int runPath(const Args& args);
-int runPlan(const Args& args);
-int runGraph(const Args& args);
-int runUp(const Args& args);
-int runDown(const Args& args);
-int runStatus(const Args& args);
-int runExec(const Args& args);
-int runCheck(const Args& args);
-int runTrace(const Args& args);
-int runCapture(const Args& args);
-int runShell(const Args& args);
-int runSsh(const Args& args);
-int runAppliance(const Args& args);
-int runStats(const Args& args);
-int runLb(const Args& args);
-int runTargets(const Args& args);
-int runDemoApp(const Args& args);
-int runAsg(const Args& args);
-int runAsgController(const Args& args);
-int runProbe(const Args& args);
-int runFail(const Args& args);
-int runRecover(const Args& args);
+Outcome runValidate(const Args& args);
+Outcome runPath(const Args& args);
+Outcome runPlan(const Args& args);
+Outcome runGraph(const Args& args);
+Outcome runUp(const Args& args);
+Outcome runDown(const Args& args);
+Outcome runStatus(const Args& args);
+Outcome runExec(const Args& args);
+Outcome runCheck(const Args& args);
+Outcome runTrace(const Args& args);
+Outcome runCapture(const Args& args);
+Outcome runShell(const Args& args);
+Outcome runSsh(const Args& args);
+Outcome runAppliance(const Args& args);
+Outcome runStats(const Args& args);
+Outcome runLb(const Args& args);
+Outcome runTargets(const Args& args);
+Outcome runDemoApp(const Args& args);
+Outcome runAsg(const Args& args);
+Outcome runAsgController(const Args& args);
+Outcome runProbe(const Args& args);
+Outcome runFail(const Args& args);
+Outcome runRecover(const Args& args);
 
 }  // namespace netsim::cli

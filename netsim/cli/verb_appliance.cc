@@ -17,7 +17,7 @@ void onSignal(int) { g_stop = true; }
 
 }  // namespace
 
-int runAppliance(const Args& args) {
+Outcome runAppliance(const Args& args) {
   VerbParser p("netsim appliance --node NAME --role ROLE --if IF=ADDR/LEN... [--route DST[=GW]@IF...] [options]",
                "A userspace NAT gateway or internet gateway owning its interfaces through AF_PACKET:\n"
                "ARP, ICMP echo, forwarding with TTL and \"fragmentation needed\", and the NAT engine.\n"
@@ -38,12 +38,12 @@ int runAppliance(const Args& args) {
       "outside", po::value<std::string>()->default_value("inet"), "internet gateway: the internet leg")(
       "time-factor", po::value<double>()->default_value(1.0), "multiplies every NAT timer")(
       "control", po::value<std::string>()->default_value(""), "control socket path (for netsim stats)");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   auto bad = [](const std::string& m) {
     std::cerr << "netsim appliance: " << m << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   };
   dataplane::ApplianceConfig c;
   c.lab = (*vm)["lab"].as<std::string>();
@@ -85,11 +85,8 @@ int runAppliance(const Args& args) {
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGINT, &sa, nullptr);
   auto st = dataplane::runAppliance(c, g_stop);
-  if (!st) {
-    std::cerr << "netsim appliance: " << st.error().message << "\n";
-    return st.error().code == common::ErrorCode::kInvalidArgument ? kExitBadInput : kExitSystem;
-  }
-  return kExitOk;
+  if (!st) return reportError("appliance", st.error(), Asked::kSystemChange);
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

@@ -51,7 +51,7 @@ std::string formatGroups(const std::vector<control::AsgGroupStatus>& groups) {
 
 }  // namespace
 
-int runAsg(const Args& args) {
+Outcome runAsg(const Args& args) {
   if (!args.empty() && args[0] == "set-desired") {
     VerbParser p("netsim asg set-desired LAB GROUP N",
                  "Sets an auto scaling group's desired capacity by hand (within min and max); the\n"
@@ -62,23 +62,23 @@ int runAsg(const Args& args) {
     p.positional("lab");
     p.positional("group");
     p.positional("n");
-    int code = 0;
-    auto vm = p.parse(Args(args.begin() + 1, args.end()), code);
-    if (!vm) return code;
+    Outcome outcome{};
+    auto vm = p.parse(Args(args.begin() + 1, args.end()), outcome);
+    if (!vm) return outcome;
     const auto lab = (*vm)["lab"].as<std::string>();
-    if (!labNameOk("asg", lab)) return kExitBadInput;
+    if (!labNameOk("asg", lab)) return Outcome::kBadInput;
     auto reply = control::ask(autoscaler::asgControllerSocket(lab),
                               control::SetDesiredCapacity{(*vm)["group"].as<std::string>(), (*vm)["n"].as<int>()});
     if (!reply) {
       std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";
-      return kExitSystem;
+      return Outcome::kSystemRefused;
     }
     if (auto st = control::accepted(*reply); !st) {
       std::cerr << "netsim asg: " << st.error().message << "\n";
-      return kExitBadInput;
+      return Outcome::kBadInput;
     }
     std::cout << "desired capacity of " << (*vm)["group"].as<std::string>() << " set to " << (*vm)["n"].as<int>() << "\n";
-    return kExitOk;
+    return Outcome::kOk;
   }
   VerbParser p("netsim asg LAB [GROUP] [--json]  |  netsim asg set-desired LAB GROUP N",
                "Shows the lab's auto scaling groups: desired/min/max capacity, the instances with\n"
@@ -91,20 +91,20 @@ int runAsg(const Args& args) {
   p.positionals()("lab", po::value<std::string>()->required(), "")("group", po::value<std::string>()->default_value(""), "");
   p.positional("lab");
   p.positional("group");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>(), only = (*vm)["group"].as<std::string>();
-  if (!labNameOk("asg", lab)) return kExitBadInput;
+  if (!labNameOk("asg", lab)) return Outcome::kBadInput;
   auto reply = control::ask(autoscaler::asgControllerSocket(lab), control::StatsRequest{});
   if (!reply) {
     std::cerr << "netsim asg: no auto scaling controller answers in lab " << lab << " (" << reply.error().message << ")\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   auto all = control::replyAs<control::AsgStatus>(std::move(*reply));
   if (!all) {
     std::cerr << "netsim asg: unreadable answer from the controller\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   std::vector<control::AsgGroupStatus> groups;
   for (auto& g : all->groups) {
@@ -112,20 +112,20 @@ int runAsg(const Args& args) {
   }
   if (!only.empty() && groups.empty()) {
     std::cerr << "netsim asg: no auto scaling group '" << only << "' in lab " << lab << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   std::cout << (vm->count("json") ? json(control::AsgStatus{groups}).dump(2) + "\n" : formatGroups(groups));
-  return kExitOk;
+  return Outcome::kOk;
 }
 
-int runAsgController(const Args& args) {
+Outcome runAsgController(const Args& args) {
   VerbParser p("netsim asg-controller --lab LAB",
                "The auto scaling controller of a lab (netsim up starts it; not for direct use).",
                "netsim asg-controller --lab demo");
   p.options()("lab", po::value<std::string>()->required(), "lab");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   autoscaler::AsgControllerOptions o;
   o.lab = (*vm)["lab"].as<std::string>();
   o.control_socket = autoscaler::asgControllerSocket(o.lab);
@@ -137,9 +137,9 @@ int runAsgController(const Args& args) {
   auto st = autoscaler::runAsgController(o, g_stop);
   if (!st) {
     std::cerr << "netsim asg-controller: " << st.error().message << "\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
-  return kExitOk;
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

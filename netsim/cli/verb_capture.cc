@@ -3,7 +3,7 @@
 
 #include "netsim/capture/capture_points.h"
 #include "netsim/capture/stream.h"
-#include "netsim/cli/topology_arg.h"
+#include "netsim/cli/flow_args.h"
 #include "netsim/cli/verb.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
@@ -18,7 +18,7 @@ void onSignal(int) { g_stop = 1; }
 
 }  // namespace
 
-int runCapture(const Args& args) {
+Outcome runCapture(const Args& args) {
   VerbParser p("netsim capture LAB NODE[:IFACE] [-w FILE|-] [--filter BPF] [-c COUNT] [--duration S]",
                "Captures packets on one interface of a lab node (inside the node's namespace) and\n"
                "writes them as a pcap file, or to stdout with `-w -`, flushed packet by packet so a\n"
@@ -30,37 +30,32 @@ int runCapture(const Args& args) {
   p.options()("write,w", po::value<std::string>()->default_value("-"), "pcap file to write, '-' for stdout")(
       "filter", po::value<std::string>()->default_value(""), "BPF filter expression (tcpdump syntax)")(
       "count,c", po::value<long>()->default_value(0), "stop after this many packets (0 = no limit)")(
-      "duration", po::value<double>()->default_value(0), "stop after this many seconds (0 = no limit)")(
-      "file", po::value<std::string>()->default_value(""), "topology file (default: the lab's own)")(
-      "list", "list the node's interfaces and links instead of capturing");
-  p.positionals()("args", po::value<std::vector<std::string>>(), "");
-  p.positional("args", -1);
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
-  auto pos = vm->count("args") ? (*vm)["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (pos.size() != 2) {
-    std::cerr << "netsim: capture needs LAB and NODE[:IFACE]\n(see --help)\n";
-    return kExitBadInput;
-  }
-  const auto lab = pos[0];
-  std::string node = pos[1], ifname;
+      "duration", po::value<double>()->default_value(0), "stop after this many seconds (0 = no limit)");
+  addTopologyFileOption(p);
+  p.options()("list", "list the node's interfaces and links instead of capturing");
+  addFlowWords(p);
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
+  const auto flow = readFlowWords(*vm, {"capture", "LAB and NODE[:IFACE]", 2});
+  if (!flow) return Outcome::kBadInput;
+  const auto& lab = flow->words[0];
+  std::string node = flow->words[1], ifname;
   if (auto colon = node.find(':'); colon != std::string::npos) {
     ifname = node.substr(colon + 1);
     node = node.substr(0, colon);
   }
-  const auto file = (*vm)["file"].as<std::string>();
-  auto m = file.empty() ? loadLabTopologyOrReport(lab) : loadTopologyOrReport(file);
-  if (!m) return kExitBadInput;
+  auto m = loadFlowTopology(*vm, lab);
+  if (!m) return Outcome::kBadInput;
   const auto wiring = plan::planLab(*m, lab);
   if (!wiring.node_namespace.count(node)) {
     std::cerr << "netsim: lab '" << lab << "' has no node '" << node << "'\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const auto mine = capture::pointsOfNode(capture::capturePoints(wiring), node);
   if (vm->count("list")) {
     for (const auto& cp : mine) std::cout << node << ":" << cp.ifname << "  link " << cp.link << "\n";
-    return kExitOk;
+    return Outcome::kOk;
   }
   if (ifname.empty()) ifname = mine.size() == 1 ? mine[0].ifname : "any";
   std::signal(SIGINT, onSignal);
@@ -78,10 +73,10 @@ int runCapture(const Args& args) {
   auto n = capture::streamCapture(o);
   if (!n) {
     std::cerr << "netsim capture: " << n.error().message << "\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   if (o.out != "-") std::cerr << *n << " packets written to " << o.out << "\n";
-  return kExitOk;
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

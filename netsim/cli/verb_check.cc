@@ -12,7 +12,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runCheck(const Args& args) {
+Outcome runCheck(const Args& args) {
   VerbParser p("netsim check [LAB] [--file FILE] [--predict-only] [--json] [--junit OUT.xml] [--pcap DIR]",
                "Runs the topology's `expect:` entries. Each is checked against the route tables (the\n"
                "prediction of `netsim path`) and, in the running lab LAB, with a real probe from the\n"
@@ -33,9 +33,9 @@ int runCheck(const Args& args) {
       "no-capture", "probe only, without packet captures");
   p.positionals()("lab", po::value<std::string>()->default_value("default"), "");
   p.positional("lab");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>();
   const auto file = (*vm)["file"].as<std::string>();
   const bool predict_only = vm->count("predict-only") > 0;
@@ -44,10 +44,10 @@ int runCheck(const Args& args) {
   const bool lab_known = !lab::savedTopology(lab).empty();
   auto m = !file.empty() || (predict_only && !lab_known) ? loadTopologyOrReport(file)
                                                           : loadLabTopologyOrReport(lab);
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   if (m->expectations.empty()) {
     std::cerr << "netsim check: the topology has no expect: entries\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   expect::CheckOptions options;
   options.capture = vm->count("no-capture") == 0;
@@ -56,7 +56,7 @@ int runCheck(const Args& args) {
     auto f = capture::PcapFileSet::open(dir, capture::capturePoints(plan::planLab(*m, lab)));
     if (!f) {
       std::cerr << "netsim check: " << f.error().message << "\n";
-      return kExitSystem;
+      return Outcome::kSystemRefused;
     }
     files = std::move(*f);
     options.files = files.get();
@@ -71,13 +71,13 @@ int runCheck(const Args& args) {
     out << expect::formatChecksJunit(lab, results);
     if (!out) {
       std::cerr << "netsim check: cannot write " << junit << "\n";
-      return kExitSystem;
+      return Outcome::kSystemRefused;
     }
   }
   for (const auto& r : results) {
-    if (!r.pass) return kExitFailed;
+    if (!r.pass) return Outcome::kNotMet;
   }
-  return kExitOk;
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

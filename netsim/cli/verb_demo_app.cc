@@ -16,7 +16,7 @@ std::atomic<bool> g_stop{false};
 void onSignal(int) { g_stop = true; }
 }  // namespace
 
-int runDemoApp(const Args& args) {
+Outcome runDemoApp(const Args& args) {
   VerbParser p("netsim demo-app [--port N] [--redis HOST:PORT] [--name NODE]",
                "A small web application for the auto scaling demo. Each client session (cookie\n"
                "demo-session) has a counter that every request increments and shows, with the\n"
@@ -34,9 +34,9 @@ int runDemoApp(const Args& args) {
       "redis-timeout", po::value<int>()->default_value(200), "Redis connect and command timeout, milliseconds")(
       "resolv-conf", po::value<std::string>()->default_value(""),
       "resolv.conf whose nameserver resolves the Redis host (default: the lab node's, else /etc/resolv.conf)");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   workload::DemoAppConfig c;
   c.port = (*vm)["port"].as<uint16_t>();
   c.redis = (*vm)["redis"].as<std::string>();
@@ -44,7 +44,7 @@ int runDemoApp(const Args& args) {
   const int timeout = (*vm)["redis-timeout"].as<int>();
   if (timeout <= 0 || timeout > 60000) {
     std::cerr << "netsim demo-app: --redis-timeout must be 1 to 60000 ms\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   c.redis_timeout = std::chrono::milliseconds(timeout);
   c.resolv_conf = (*vm)["resolv-conf"].as<std::string>();
@@ -63,11 +63,8 @@ int runDemoApp(const Args& args) {
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
   auto st = workload::runDemoApp(c, g_stop);
-  if (!st) {
-    std::cerr << "netsim demo-app: " << st.error().message << "\n";
-    return st.error().code == common::ErrorCode::kInvalidArgument ? kExitBadInput : kExitSystem;
-  }
-  return kExitOk;
+  if (!st) return reportError("demo-app", st.error(), Asked::kSystemChange);
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

@@ -36,7 +36,7 @@ std::optional<netns::Namespace> openNode(const std::string& lab, const std::stri
 
 }  // namespace
 
-int runExec(const Args& args) {
+Outcome runExec(const Args& args) {
   VerbParser p("netsim exec LAB NODE -- CMD [ARGS...]",
                "Runs a command inside a node of a running lab, as `ip netns exec` would (including\n"
                "the node's /etc/netns files). stdin, stdout, stderr and the exit code are the\n"
@@ -45,53 +45,53 @@ int runExec(const Args& args) {
   p.positionals()("words", po::value<std::vector<std::string>>(), "");
   p.positional("words", -1);
   auto [mine, cmd] = splitAtDoubleDash(args);
-  int code = 0;
-  auto vm = p.parse(mine, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(mine, outcome);
+  if (!vm) return outcome;
   auto words = vm->count("words") ? (*vm)["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (words.size() > 2) cmd.insert(cmd.begin(), words.begin() + 2, words.end());
   if (words.size() < 2 || cmd.empty()) {
     std::cerr << "netsim exec: needs LAB NODE -- CMD\n(see --help)\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   auto ns = openNode(words[0], words[1]);
-  if (!ns) return kExitBadInput;
+  if (!ns) return Outcome::kBadInput;
   if (::geteuid() != 0) {
     std::cerr << "netsim exec: needs root (it enters the node's namespaces)\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   auto st = netns::execInNamespace(*ns, cmd);
   std::cerr << "netsim exec: " << st.error().message << "\n";
-  return 127;
+  return Outcome::kCommandNotStarted;
 }
 
-int runShell(const Args& args) {
+Outcome runShell(const Args& args) {
   VerbParser p("netsim shell LAB NODE",
                "Opens an interactive shell inside a node of a running lab.",
                "sudo netsim shell default bastion");
   p.positionals()("words", po::value<std::vector<std::string>>(), "");
   p.positional("words", -1);
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   auto words = vm->count("words") ? (*vm)["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (words.size() != 2) {
     std::cerr << "netsim shell: needs LAB NODE\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   auto ns = openNode(words[0], words[1]);
-  if (!ns) return kExitBadInput;
+  if (!ns) return Outcome::kBadInput;
   std::string prompt = "[" + words[0] + ":" + words[1] + "] \\w# ";
   ::setenv("PS1", prompt.c_str(), 1);
   ::setenv("NETSIM_LAB", words[0].c_str(), 1);
   ::setenv("NETSIM_NODE", words[1].c_str(), 1);
   if (::geteuid() != 0) {
     std::cerr << "netsim shell: needs root (it enters the node's namespaces)\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   auto st = netns::execInNamespace(*ns, {"/bin/bash", "--norc", "-i"});
   std::cerr << "netsim shell: " << st.error().message << "\n";
-  return kExitSystem;
+  return Outcome::kSystemRefused;
 }
 
 }  // namespace netsim::cli

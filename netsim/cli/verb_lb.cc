@@ -10,7 +10,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runLb(const Args& args) {
+Outcome runLb(const Args& args) {
   VerbParser p("netsim lb LAB [NAME] [--json]",
                "Shows the lab's load balancers (or only NAME): type, scheme, DNS name, cross-zone,\n"
                "CloudWatch-style metrics summed over the nodes (RequestCount, ActiveConnectionCount,\n"
@@ -23,17 +23,17 @@ int runLb(const Args& args) {
   p.positionals()("lab", po::value<std::string>()->required(), "")("name", po::value<std::string>()->default_value(""), "");
   p.positional("lab");
   p.positional("name");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>();
-  if (!labNameOk("lb", lab)) return kExitBadInput;
+  if (!labNameOk("lb", lab)) return Outcome::kBadInput;
   auto m = loadLabTopologyOrReport(lab);
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   auto report = lab::loadBalancerReport(*m, lab, (*vm)["name"].as<std::string>());
   if (!report) {
     std::cerr << "netsim lb: " << report.error().message << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   if (vm->count("json")) {
     std::cout << lab::loadBalancerReportJson(*report);
@@ -45,10 +45,10 @@ int runLb(const Args& args) {
   for (const auto& lb : *report) {
     for (const auto& n : lb.nodes) all_answered = all_answered && n.stats.has_value();
   }
-  return all_answered ? kExitOk : kExitFailed;
+  return all_answered ? Outcome::kOk : Outcome::kNotMet;
 }
 
-int runTargets(const Args& args) {
+Outcome runTargets(const Args& args) {
   VerbParser p("netsim targets LAB GROUP [register|deregister TARGET...] [--json]",
                "Without an action: the health of target group GROUP's targets as each load\n"
                "balancer node using it sees them (initial, healthy, unhealthy, draining, with the\n"
@@ -64,53 +64,53 @@ int runTargets(const Args& args) {
   p.positional("group");
   p.positional("action");
   p.positional("targets", -1);
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>(), group = (*vm)["group"].as<std::string>(),
              action = (*vm)["action"].as<std::string>();
-  if (!labNameOk("targets", lab)) return kExitBadInput;
+  if (!labNameOk("targets", lab)) return Outcome::kBadInput;
   auto m = loadLabTopologyOrReport(lab);
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   const auto* g = m->findTargetGroup(group);
   if (!g) {
     std::cerr << "netsim targets: no target group '" << group << "' in lab " << lab << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   if (!action.empty()) {
     if (action != "register" && action != "deregister") {
       std::cerr << "netsim targets: unknown action '" << action << "' (register or deregister)\n";
-      return kExitBadInput;
+      return Outcome::kBadInput;
     }
     if (!vm->count("targets")) {
       std::cerr << "netsim targets: " << action << " needs at least one TARGET\n";
-      return kExitBadInput;
+      return Outcome::kBadInput;
     }
     std::vector<lab::TargetSpec> targets;
     for (const auto& text : (*vm)["targets"].as<std::vector<std::string>>()) {
       auto t = lab::resolveTarget(*m, *g, text);
       if (!t) {
         std::cerr << "netsim targets: " << t.error().message << "\n";
-        return kExitBadInput;
+        return Outcome::kBadInput;
       }
       targets.push_back(*t);
     }
     if (auto st = lab::changeTargets(*m, lab, group, targets, action == "register"); !st) {
       std::cerr << "netsim targets: " << st.error().message << "\n";
-      return kExitSystem;
+      return Outcome::kSystemRefused;
     }
     std::cout << action << "ed " << targets.size() << " target(s) with " << group << "\n";
-    return kExitOk;
+    return Outcome::kOk;
   }
   auto report = lab::targetHealthReport(*m, lab, group);
   if (!report) {
     std::cerr << "netsim targets: " << report.error().message << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   std::cout << (vm->count("json") ? lab::targetHealthReportJson(*report) : lab::formatTargetHealth(*report));
   bool all_answered = true;
   for (const auto& n : report->nodes) all_answered = all_answered && n.error.empty();
-  return all_answered ? kExitOk : kExitFailed;
+  return all_answered ? Outcome::kOk : Outcome::kNotMet;
 }
 
 }  // namespace netsim::cli

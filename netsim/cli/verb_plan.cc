@@ -9,7 +9,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runPlan(const Args& args) {
+Outcome runPlan(const Args& args) {
   VerbParser p("netsim plan [FILE] [--lab NAME] [--json]",
                "Prints everything `netsim up` would create for the topology, without creating it:\n"
                "namespaces, veth pairs and bridges, MAC and IP addresses, routes and policy rules\n"
@@ -20,16 +20,16 @@ int runPlan(const Args& args) {
       "json", "print the plan as JSON");
   p.positionals()("file", po::value<std::string>()->default_value(""), "");
   p.positional("file");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   auto m = loadTopologyOrReport((*vm)["file"].as<std::string>());
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   std::string lab = (*vm)["lab"].as<std::string>();
   if (lab.empty()) lab = m->name;
   auto w = plan::planLab(*m, lab);
   std::cout << (vm->count("json") ? plan::formatWiringJson(w) : plan::formatWiringText(w));
-  return kExitOk;
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

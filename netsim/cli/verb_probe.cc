@@ -1,10 +1,11 @@
-// `netsim probe LAB FROM TO`: a steady client inside a lab node (netsim/probe/steady_probe.h).
+// `netsim probe LAB FROM TO`: a steady client in a lab node (netsim/probe/steady_probe.h).
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 
+#include "netsim/cli/flow_args.h"
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
 #include "netsim/lab/state.h"
@@ -15,8 +16,62 @@
 namespace po = boost::program_options;
 
 namespace netsim::cli {
+namespace {
 
-int runProbe(const Args& args) {
+void addLoadOptions(VerbParser& p) {
+  p.options()("rate", po::value<double>()->default_value(10), "requests per second")(
+      "duration", po::value<double>()->default_value(10), "seconds")(
+      "timeout", po::value<int>()->default_value(1000), "per-request timeout, milliseconds")(
+      "min-success", po::value<double>()->default_value(100), "success rate (percent) below which the exit code is 1")(
+      "quiet", "no progress lines on stderr")("json", "print the report as JSON, with a per-second timeline");
+}
+
+// The load to apply and the success rate it must reach.
+struct Load {
+  probe::SteadyOptions options;
+  double min_success = 100;
+};
+
+// --rate, --duration, --timeout and --min-success within their bounds; prints why not.
+std::optional<Load> readLoad(const po::variables_map& vm) {
+  Load load;
+  load.options.rate = vm["rate"].as<double>();
+  load.options.duration_s = vm["duration"].as<double>();
+  const int timeout = vm["timeout"].as<int>();
+  load.min_success = vm["min-success"].as<double>();
+  const auto& o = load.options;
+  if (!(o.rate > 0 && o.rate <= 10000) || !(o.duration_s > 0 && o.duration_s <= 86400) || timeout <= 0 ||
+      timeout > 600000 || !(load.min_success >= 0 && load.min_success <= 100)) {
+    std::cerr << "netsim probe: --rate must be in (0, 10000], --duration in (0, 86400], --timeout 1 to 600000 ms "
+                 "and --min-success 0 to 100\n";
+    return std::nullopt;
+  }
+  load.options.timeout = std::chrono::milliseconds(timeout);
+  return load;
+}
+
+// One line on stderr a second, unless --quiet.
+probe::ProgressFn progressOnStderr(bool quiet) {
+  if (quiet) return {};
+  return [](double t, uint64_t sent, uint64_t ok, uint64_t failed) {
+    std::fprintf(stderr, "probe %6.1f s  sent %llu  ok %llu  failed %llu\n", t, static_cast<unsigned long long>(sent),
+                 static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed));
+  };
+}
+
+// FROM's namespace in the running lab; says so when the lab has no such node.
+std::optional<netns::Namespace> openFromNode(const std::string& lab, const std::string& from) {
+  auto ns = netns::openNamespace(plan::namespaceName(lab, from));
+  if (!ns) {
+    std::cerr << "netsim probe: lab '" << lab << "' has no running node '" << from << "' (" << ns.error().message << ")\n";
+    return std::nullopt;
+  }
+  return std::move(*ns);
+}
+
+}  // namespace
+
+Outcome runProbe(const Args& args) {
   VerbParser p("netsim probe LAB FROM TO [--rate N] [--duration S] [--timeout MS] [--min-success P] [--json]",
                "A steady client inside node FROM of the running lab LAB: N requests a second for S\n"
                "seconds, each on a new connection (so each may reach another load balancer node or\n"
@@ -30,72 +85,35 @@ int runProbe(const Args& args) {
                "per-second timeline. Progress goes to stderr once a second. Exit code 1 when the\n"
                "success rate is below --min-success (default 100 %).",
                "sudo netsim probe default client http://web-alb/ --rate 20 --duration 30 --min-success 99");
-  p.options()("rate", po::value<double>()->default_value(10), "requests per second")(
-      "duration", po::value<double>()->default_value(10), "seconds")(
-      "timeout", po::value<int>()->default_value(1000), "per-request timeout, milliseconds")(
-      "min-success", po::value<double>()->default_value(100), "success rate (percent) below which the exit code is 1")(
-      "quiet", "no progress lines on stderr")("json", "print the report as JSON, with a per-second timeline");
-  p.positionals()("args", po::value<std::vector<std::string>>(), "");
-  p.positional("args", -1);
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
-  auto pos = vm->count("args") ? (*vm)["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (pos.size() != 3) {
-    std::cerr << "netsim: probe needs LAB FROM TO\n(see --help)\n";
-    return kExitBadInput;
-  }
-  const auto& lab = pos[0];
-  const auto& from = pos[1];
-  probe::SteadyOptions o;
-  o.rate = (*vm)["rate"].as<double>();
-  o.duration_s = (*vm)["duration"].as<double>();
-  const int timeout = (*vm)["timeout"].as<int>();
-  const double min_success = (*vm)["min-success"].as<double>();
-  if (!(o.rate > 0 && o.rate <= 10000) || !(o.duration_s > 0 && o.duration_s <= 86400) || timeout <= 0 ||
-      timeout > 600000 || !(min_success >= 0 && min_success <= 100)) {
-    std::cerr << "netsim probe: --rate must be in (0, 10000], --duration in (0, 86400], --timeout 1 to 600000 ms "
-                 "and --min-success 0 to 100\n";
-    return kExitBadInput;
-  }
-  o.timeout = std::chrono::milliseconds(timeout);
-  auto target = probe::parseSteadyTarget(pos[2]);
-  if (!target) {
-    std::cerr << "netsim probe: " << target.error().message << "\n";
-    return kExitBadInput;
-  }
-  if (!labNameOk("probe", lab)) return kExitBadInput;
+  addLoadOptions(p);
+  addFlowWords(p);
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
+  const auto flow = readFlowWords(*vm, {"probe", "LAB FROM TO", 3});
+  if (!flow) return Outcome::kBadInput;
+  const auto& lab = flow->words[0];
+  const auto& from = flow->words[1];
+  const auto load = readLoad(*vm);
+  if (!load) return Outcome::kBadInput;
+  auto target = probe::parseSteadyTarget(flow->words[2]);
+  if (!target) return reportError("probe", target.error(), Asked::kLookup);
+  if (!labNameOk("probe", lab)) return Outcome::kBadInput;
   auto m = loadLabTopologyOrReport(lab);
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   if (::geteuid() != 0) {
     std::cerr << "netsim probe: needs root (it enters the node's namespace)\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
-  const auto ns_name = plan::namespaceName(lab, from);
-  auto ns = netns::openNamespace(ns_name);
-  if (!ns) {
-    std::cerr << "netsim probe: lab '" << lab << "' has no running node '" << from << "' (" << ns.error().message << ")\n";
-    return kExitBadInput;
-  }
-  auto addresses = probe::resolveInLab(*ns, "/etc/netns/" + ns_name + "/resolv.conf", *m, target->host);
-  if (!addresses) {
-    std::cerr << "netsim probe: " << addresses.error().message << "\n";
-    return addresses.error().code == common::ErrorCode::kNotFound ? kExitBadInput : kExitSystem;
-  }
-  probe::ProgressFn progress;
-  if (!vm->count("quiet")) {
-    progress = [](double t, uint64_t sent, uint64_t ok, uint64_t failed) {
-      std::fprintf(stderr, "probe %6.1f s  sent %llu  ok %llu  failed %llu\n", t, static_cast<unsigned long long>(sent),
-                   static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed));
-    };
-  }
-  auto report = probe::runSteadyProbe(*ns, *target, *addresses, o, progress);
-  if (!report) {
-    std::cerr << "netsim probe: " << report.error().message << "\n";
-    return report.error().code == common::ErrorCode::kInvalidArgument ? kExitBadInput : kExitSystem;
-  }
+  auto ns = openFromNode(lab, from);
+  if (!ns) return Outcome::kBadInput;
+  const auto resolv_conf = "/etc/netns/" + plan::namespaceName(lab, from) + "/resolv.conf";
+  auto addresses = probe::resolveInLab(*ns, resolv_conf, *m, target->host);
+  if (!addresses) return reportError("probe", addresses.error(), Asked::kLookup);
+  auto report = probe::runSteadyProbe(*ns, *target, *addresses, load->options, progressOnStderr(vm->count("quiet")));
+  if (!report) return reportError("probe", report.error(), Asked::kSystemChange);
   std::cout << (vm->count("json") ? probe::formatSteadyJson(*report) : probe::formatSteadyText(*report));
-  return report->success_pct + 1e-9 >= min_success ? kExitOk : kExitFailed;
+  return report->success_pct + 1e-9 >= load->min_success ? Outcome::kOk : Outcome::kNotMet;
 }
 
 }  // namespace netsim::cli

@@ -17,7 +17,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runSsh(const Args& args) {
+Outcome runSsh(const Args& args) {
   VerbParser p("netsim ssh LAB NODE [--from HOST] [-- CMD [ARGS...]]",
                "Opens an SSH session (or runs CMD) on NODE of a running lab with the lab's keys.\n"
                "ssh runs on an internet host (--from; default: 'admin' if the topology has one,\n"
@@ -28,23 +28,23 @@ int runSsh(const Args& args) {
   p.positionals()("words", po::value<std::vector<std::string>>(), "");
   p.positional("words", -1);
   auto [mine, cmd] = splitAtDoubleDash(args);
-  int code = 0;
-  auto vm = p.parse(mine, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(mine, outcome);
+  if (!vm) return outcome;
   auto words = vm->count("words") ? (*vm)["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (words.size() != 2) {
     std::cerr << "netsim ssh: needs LAB NODE\n(see --help)\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const auto& lab = words[0];
   const auto& node = words[1];
-  if (!labNameOk("ssh", lab)) return kExitBadInput;
+  if (!labNameOk("ssh", lab)) return Outcome::kBadInput;
   auto m = loadLabTopologyOrReport(lab);
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   const auto* target = m->findInstance(node);
   if (!target || !target->ssh) {
     std::cerr << "netsim ssh: '" << node << "' is not an instance with `ssh: true` in lab '" << lab << "'\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   std::string from = vm->count("from") ? (*vm)["from"].as<std::string>() : "";
   if (from.empty()) {
@@ -52,17 +52,17 @@ int runSsh(const Args& args) {
   }
   if (from.empty() || !m->findHost(from)) {
     std::cerr << "netsim ssh: no internet host to start from (add one, or pass --from HOST)\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const std::string config = plan::sshDir(lab) + "/ssh_config";
   if (!std::filesystem::exists(config)) {
     std::cerr << "netsim ssh: " << config << " is missing: is lab '" << lab << "' up?\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   auto ns = netns::openNamespace(plan::namespaceName(lab, from));
   if (!ns) {
     std::cerr << "netsim ssh: " << ns.error().message << "\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   // The per-host ProxyJump in the lab's ssh_config sends private nodes through the bastion.
   std::vector<std::string> argv = {"ssh", "-F", config};
@@ -71,11 +71,11 @@ int runSsh(const Args& args) {
   argv.insert(argv.end(), cmd.begin(), cmd.end());
   if (::geteuid() != 0) {
     std::cerr << "netsim ssh: needs root (it enters the node's namespaces)\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   auto st = netns::execInNamespace(*ns, argv);
   std::cerr << "netsim ssh: " << st.error().message << "\n";
-  return 127;
+  return Outcome::kCommandNotStarted;
 }
 
 }  // namespace netsim::cli

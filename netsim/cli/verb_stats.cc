@@ -29,7 +29,7 @@ std::string formatForwarderStats(const control::ForwarderStats& stats) {
 
 }  // namespace
 
-int runStats(const Args& args) {
+Outcome runStats(const Args& args) {
   VerbParser p("netsim stats LAB NODE [--json] [--sessions [--limit N]]",
                "Counters of a userspace NAT gateway or internet gateway: interfaces, data plane\n"
                "counters and drops, the NAT engine's counters (CloudWatch names), the neighbour\n"
@@ -42,14 +42,14 @@ int runStats(const Args& args) {
   p.options()("json", po::bool_switch(), "print the JSON document")(
       "sessions", po::bool_switch(), "include the session table")(
       "limit", po::value<size_t>()->default_value(1000), "at most this many sessions");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>(), node = (*vm)["node"].as<std::string>();
-  if (!labNameOk("stats", lab)) return kExitBadInput;
+  if (!labNameOk("stats", lab)) return Outcome::kBadInput;
   if (node.empty() || node.find('/') != std::string::npos) {
     std::cerr << "netsim stats: bad node name '" << node << "'\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const bool sessions = (*vm)["sessions"].as<bool>();
   control::StatsRequest request;
@@ -59,11 +59,11 @@ int runStats(const Args& args) {
   if (!reply) {
     std::cerr << "netsim stats: no userspace appliance answers for " << node << " in lab " << lab << " ("
               << reply.error().message << ")\n";
-    return kExitSystem;
+    return Outcome::kSystemRefused;
   }
   if ((*vm)["json"].as<bool>()) {
     std::cout << std::visit([](const auto& r) { return nlohmann::json(r).dump(); }, *reply) << "\n";
-    return kExitOk;
+    return Outcome::kOk;
   }
   return std::visit(
       [&](const auto& r) {
@@ -79,9 +79,9 @@ int runStats(const Args& args) {
           std::cout << node << " is the auto scaling controller: its groups are shown by `netsim asg " << lab << "`\n";
         } else {
           std::cerr << "netsim stats: " << node << " sent an unexpected reply\n";
-          return kExitSystem;
+          return Outcome::kSystemRefused;
         }
-        return kExitOk;
+        return Outcome::kOk;
       },
       *reply);
 }

@@ -12,7 +12,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runStatus(const Args& args) {
+Outcome runStatus(const Args& args) {
   VerbParser p("netsim status [LAB] [--json]",
                "Shows running labs: for each node its namespace, links and addresses, and whether\n"
                "its appliances are alive. Without LAB: every lab on this machine. Exit code 1 when\n"
@@ -21,9 +21,9 @@ int runStatus(const Args& args) {
   p.options()("json", "print as JSON");
   p.positionals()("lab", po::value<std::string>()->default_value(""), "");
   p.positional("lab");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto name = (*vm)["lab"].as<std::string>();
   std::vector<std::string> names = name.empty() ? lab::listLabs() : std::vector<std::string>{name};
   std::vector<lab::LabStatus> labs;
@@ -31,7 +31,7 @@ int runStatus(const Args& args) {
     auto s = lab::labStatus(n);
     if (!s) {
       std::cerr << "netsim status: " << s.error().message << "\n";
-      return kExitBadInput;
+      return Outcome::kBadInput;
     }
     labs.push_back(*s);
   }
@@ -60,7 +60,7 @@ int runStatus(const Args& args) {
       }
     }
   }
-  return healthy ? kExitOk : kExitFailed;
+  return healthy ? Outcome::kOk : Outcome::kNotMet;
 }
 
 }  // namespace netsim::cli

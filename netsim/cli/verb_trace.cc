@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "netsim/capture/trace.h"
-#include "netsim/cli/topology_arg.h"
+#include "netsim/cli/flow_args.h"
 #include "netsim/cli/verb.h"
 #include "netsim/plan/planner.h"
 
@@ -9,7 +9,7 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
-int runTrace(const Args& args) {
+Outcome runTrace(const Args& args) {
   VerbParser p("netsim trace LAB FROM TO [--proto tcp|udp|icmp] [--port N] [--pcap DIR] [--json]",
                "Sends one real probe from inside FROM (a TCP connection, a UDP datagram or an ICMP\n"
                "echo) while capturing on every link end of the running lab LAB, finds the same\n"
@@ -20,46 +20,30 @@ int runTrace(const Args& args) {
                "Exit code 0 when prediction and capture agree (also for a path predicted blocked\n"
                "and seen stopping there), 1 when they disagree, 3 when capturing is impossible.",
                "sudo netsim trace default app-a client --proto tcp --port 80 --pcap /tmp/trace");
-  p.options()("proto", po::value<std::string>()->default_value("icmp"), "tcp, udp or icmp")(
-      "port", po::value<int>()->default_value(0), "destination port (tcp/udp; default 80)")(
-      "file", po::value<std::string>()->default_value(""), "topology file (default: the lab's own)")(
-      "timeout", po::value<int>()->default_value(2000), "milliseconds to wait for an answer")(
+  addProtocolOptions(p);
+  addTopologyFileOption(p);
+  p.options()("timeout", po::value<int>()->default_value(2000), "milliseconds to wait for an answer")(
       "pcap", po::value<std::string>()->default_value(""), "keep one pcap file per link end in this directory")(
       "json", "print the trace as JSON");
-  p.positionals()("args", po::value<std::vector<std::string>>(), "");
-  p.positional("args", -1);
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
-  auto pos = vm->count("args") ? (*vm)["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (pos.size() != 3) {
-    std::cerr << "netsim: trace needs LAB FROM TO\n(see --help)\n";
-    return kExitBadInput;
-  }
-  analysis::PathQuery q;
-  q.from = pos[1];
-  q.to = pos[2];
-  const auto proto = (*vm)["proto"].as<std::string>();
-  if (auto parsed = model::probeProtocolFromName(proto)) {
-    q.protocol = *parsed;
-  } else {
-    std::cerr << "netsim: --proto must be tcp, udp or icmp, not '" << proto << "'\n";
-    return kExitBadInput;
-  }
-  const int port = (*vm)["port"].as<int>();
+  addFlowWords(p);
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
+  const auto flow = readFlowWords(*vm, {"trace", "LAB FROM TO", 3});
+  if (!flow) return Outcome::kBadInput;
+  const auto& lab = flow->words[0];
+  const auto q = readPathQuery(*vm, flow->words[1], flow->words[2]);
+  if (!q) return Outcome::kBadInput;
   const int timeout = (*vm)["timeout"].as<int>();
-  if (port < 0 || port > 65535 || timeout <= 0) {
-    std::cerr << "netsim: --port must be 1 to 65535 and --timeout positive\n";
-    return kExitBadInput;
+  if (timeout <= 0) {
+    std::cerr << "netsim: --timeout must be positive\n";
+    return Outcome::kBadInput;
   }
-  if (q.protocol != model::Protocol::kIcmp) q.port = static_cast<uint16_t>(port ? port : 80);
-  const auto lab = pos[0];
-  const auto file = (*vm)["file"].as<std::string>();
-  auto m = file.empty() ? loadLabTopologyOrReport(lab) : loadTopologyOrReport(file);
-  if (!m) return kExitBadInput;
-  if (auto r = analysis::analysePath(*m, q); !r) {
+  auto m = loadFlowTopology(*vm, lab);
+  if (!m) return Outcome::kBadInput;
+  if (auto r = analysis::analysePath(*m, *q); !r) {
     std::cerr << "netsim: " << r.error().message << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const auto points = capture::capturePoints(plan::planLab(*m, lab));
   std::unique_ptr<capture::PcapFileSet> files;
@@ -68,22 +52,19 @@ int runTrace(const Args& args) {
     auto f = capture::PcapFileSet::open(dir, points);
     if (!f) {
       std::cerr << "netsim trace: " << f.error().message << "\n";
-      return kExitSystem;
+      return Outcome::kSystemRefused;
     }
     files = std::move(*f);
   }
   capture::TraceOptions o;
   o.timeout = std::chrono::milliseconds(timeout);
   o.files = files.get();
-  auto t = capture::runTrace(*m, lab, q, o, points);
-  if (!t) {
-    std::cerr << "netsim trace: " << t.error().message << "\n";
-    return t.error().code == common::ErrorCode::kNotFound ? kExitBadInput : kExitSystem;
-  }
+  auto t = capture::runTrace(*m, lab, *q, o, points);
+  if (!t) return reportError("trace", t.error(), Asked::kLookup);
   files.reset();  // flush and close before saying where they are
   std::cout << (vm->count("json") ? capture::formatTraceJson(*t) : capture::formatTraceText(*t));
   if (!dir.empty() && !vm->count("json")) std::cout << "pcap files: " << dir << "/ (one per link end)\n";
-  return t->observation.sent && t->forward.agree && t->reply.agree ? kExitOk : kExitFailed;
+  return t->observation.sent && t->forward.agree && t->reply.agree ? Outcome::kOk : Outcome::kNotMet;
 }
 
 }  // namespace netsim::cli

@@ -24,7 +24,7 @@ std::string selfPath() {
 }
 }  // namespace
 
-int runUp(const Args& args) {
+Outcome runUp(const Args& args) {
   VerbParser p("netsim up [FILE] [--lab NAME] [--quiet]",
                "Builds the lab: one network namespace per node, subnets as bridges, the VPC router\n"
                "with one routing table per route table, the internet gateway (1:1 NAT), NAT\n"
@@ -37,12 +37,12 @@ int runUp(const Args& args) {
       "quiet,q", "print only the final line");
   p.positionals()("file", po::value<std::string>()->default_value(""), "");
   p.positional("file");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto file = (*vm)["file"].as<std::string>();
   auto m = loadTopologyOrReport(file);
-  if (!m) return kExitBadInput;
+  if (!m) return Outcome::kBadInput;
   std::string lab = (*vm)["lab"].as<std::string>();
   if (lab.empty()) lab = m->name;
   const bool quiet = vm->count("quiet") > 0;
@@ -60,18 +60,13 @@ int runUp(const Args& args) {
   auto t0 = std::chrono::steady_clock::now();
   auto st = lab::up(wiring, opts);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (!st) {
-    std::cerr << "netsim up: " << st.error().message << "\n";
-    const auto c = st.error().code;
-    return c == common::ErrorCode::kAlreadyExists || c == common::ErrorCode::kInvalidArgument ? kExitBadInput
-                                                                                               : kExitSystem;
-  }
+  if (!st) return reportError("up", st.error(), Asked::kSystemChange);
   std::printf("lab %s is up: %zu namespaces, %zu processes in %.0f ms (netsim status %s; netsim down %s)\n",
               lab.c_str(), wiring.namespaces.size(), wiring.processes.size(), ms, lab.c_str(), lab.c_str());
-  return kExitOk;
+  return Outcome::kOk;
 }
 
-int runDown(const Args& args) {
+Outcome runDown(const Args& args) {
   VerbParser p("netsim down LAB... | --all",
                "Removes a lab completely: its processes, namespaces (and so its links and bridges)\n"
                "and state. Needs no topology file, works after a crash or kill -9 at any point of\n"
@@ -80,9 +75,9 @@ int runDown(const Args& args) {
   p.options()("all", "remove every netsim lab on this machine");
   p.positionals()("labs", po::value<std::vector<std::string>>(), "");
   p.positional("labs", -1);
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   std::vector<std::string> labs;
   if (vm->count("labs")) labs = (*vm)["labs"].as<std::vector<std::string>>();
   if (vm->count("all")) {
@@ -90,14 +85,13 @@ int runDown(const Args& args) {
     labs.insert(labs.end(), all.begin(), all.end());
   } else if (labs.empty()) {
     std::cerr << "netsim down: name a lab (netsim status lists them) or use --all\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
-  int rc = kExitOk;
+  Outcome result = Outcome::kOk;  // the last failure's, if any
   for (const auto& name : labs) {
     auto r = lab::down(name);
     if (!r) {
-      std::cerr << "netsim down " << name << ": " << r.error().message << "\n";
-      rc = r.error().code == common::ErrorCode::kInvalidArgument ? kExitBadInput : kExitSystem;
+      result = reportError("down " + name, r.error(), Asked::kSystemChange);
       continue;
     }
     if (r->namespaces == 0 && !r->state_removed) {
@@ -107,7 +101,7 @@ int runDown(const Args& args) {
                 << r->processes << " processes\n";
     }
   }
-  return rc;
+  return result;
 }
 
 }  // namespace netsim::cli

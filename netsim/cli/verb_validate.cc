@@ -7,7 +7,7 @@
 
 namespace netsim::cli {
 
-int runValidate(const Args& args) {
+Outcome runValidate(const Args& args) {
   VerbParser p("netsim validate [FILE] [--json]",
                "Checks a topology file against the AWS rules (CIDR sizes and containment, overlaps,\n"
                "reserved addresses, route targets, NAT gateway placement, elastic IP quota, ...) and\n"
@@ -17,9 +17,9 @@ int runValidate(const Args& args) {
   p.options()("json", "print the result as JSON");
   p.positionals()("file", boost::program_options::value<std::string>()->default_value(""), "topology file");
   p.positional("file");
-  int code = 0;
-  auto vm = p.parse(args, code);
-  if (!vm) return code;
+  Outcome outcome{};
+  auto vm = p.parse(args, outcome);
+  if (!vm) return outcome;
   const auto file = (*vm)["file"].as<std::string>();
   auto result = file.empty() ? topology::loadTopologyText(topology::defaultTopologyText(),
                                                           topology::kDefaultTopologyLabel)
@@ -41,13 +41,13 @@ int runValidate(const Args& args) {
                       {"load_balancers", m.load_balancers.size()}, {"expectations", m.expectations.size()}};
     }
     std::cout << j.dump(2) << "\n";
-    return result.ok() ? kExitOk : kExitBadInput;
+    return result.ok() ? Outcome::kOk : Outcome::kBadInput;
   }
   if (!result.ok()) {
     std::cerr << result.diagnostics.format();
     std::cerr << "netsim: " << result.diagnostics.size() << " error"
               << (result.diagnostics.size() == 1 ? "" : "s") << " in " << label << "\n";
-    return kExitBadInput;
+    return Outcome::kBadInput;
   }
   const auto& m = *result.model;
   std::cout << label << ": valid topology '" << m.name << "' (" << m.region << ", VPC " << m.vpc.cidr.str()
@@ -55,7 +55,7 @@ int runValidate(const Args& args) {
             << m.instances.size() << " instances, " << m.nat_gateways.size() << " NAT gateways, "
             << m.endpoints.size() << " endpoints, " << m.load_balancers.size() << " load balancers, "
             << m.expectations.size() << " expectations\n";
-  return kExitOk;
+  return Outcome::kOk;
 }
 
 }  // namespace netsim::cli

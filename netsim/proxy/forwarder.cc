@@ -2,13 +2,13 @@
 
 #include <sys/socket.h>
 
-#include <array>
 #include <boost/asio.hpp>
 #include <cstdio>
 #include <memory>
 
 #include "netsim/control/server.h"
 #include "netsim/io/capabilities.h"
+#include "netsim/proxy/tcp_relay.h"
 
 namespace netsim::proxy {
 namespace {
@@ -43,8 +43,6 @@ bool parseHostPort(const std::string& s, std::optional<common::Ipv4Address>& add
 
 asio::ip::address_v4 asioAddress(common::Ipv4Address a) { return asio::ip::address_v4(a.value()); }
 
-class Relay;
-
 // Shared by all connections: counters per listen port, answered on the control socket.
 struct Shared {
   const ForwarderConfig& cfg;
@@ -59,10 +57,11 @@ control::ForwarderStats statsOf(const Shared& shared) {
   return out;
 }
 
-// One accepted connection and its outgoing one; two pumps, each closing its write side at EOF.
-class Relay : public std::enable_shared_from_this<Relay> {
+// One accepted connection: connects to the rule's target, then hands both sockets to the shared
+// TCP relay, which keeps this object (through its callbacks) until the relay ends.
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Relay(tcp::socket client, const ForwardRule& rule, Shared& shared)
+  Connection(tcp::socket client, const ForwardRule& rule, Shared& shared)
       : client_(std::move(client)), target_(client_.get_executor()), rule_(rule), shared_(shared) {}
 
   void start() {
@@ -74,12 +73,11 @@ class Relay : public std::enable_shared_from_this<Relay> {
     target_.async_connect(tcp::endpoint(asioAddress(rule_.target), rule_.target_port),
                           [self](const boost::system::error_code& e) {
                             if (e) return self->fail();
-                            self->pump(self->client_, self->target_, self->up_, true);
-                            self->pump(self->target_, self->client_, self->down_, false);
+                            self->relay();
                           });
   }
 
-  ~Relay() {
+  ~Connection() {
     auto& c = shared_.counters[rule_.listen_port];
     if (c.active) --c.active;
   }
@@ -91,34 +89,20 @@ class Relay : public std::enable_shared_from_this<Relay> {
     client_.close(ec);
   }
 
-  void pump(tcp::socket& from, tcp::socket& to, std::array<char, 16384>& buf, bool upstream) {
-    auto self = shared_from_this();
-    from.async_read_some(asio::buffer(buf), [self, &from, &to, &buf, upstream](const boost::system::error_code& e,
-                                                                              size_t n) {
-      if (e) {
-        boost::system::error_code ignore;
-        to.shutdown(tcp::socket::shutdown_send, ignore);
-        return;
-      }
+  void relay() {
+    TcpRelayOptions options;
+    options.close_reader_on_write_error = true;
+    options.on_read = [self = shared_from_this()](RelayDirection direction, size_t n) {
       auto& c = self->shared_.counters[self->rule_.listen_port];
-      (upstream ? c.bytes_in : c.bytes_out) += n;
-      asio::async_write(to, asio::buffer(buf.data(), n),
-                        [self, &from, &to, &buf, upstream](const boost::system::error_code& we, size_t) {
-                          if (we) {
-                            boost::system::error_code ignore;
-                            from.close(ignore);
-                            return;
-                          }
-                          self->pump(from, to, buf, upstream);
-                        });
-    });
+      (direction == RelayDirection::kClientToTarget ? c.bytes_in : c.bytes_out) += n;
+    };
+    startTcpRelay(std::move(client_), std::move(target_), std::move(options));
   }
 
   tcp::socket client_;
   tcp::socket target_;
   const ForwardRule& rule_;
   Shared& shared_;
-  std::array<char, 16384> up_{}, down_{};
 };
 
 class Listener {
@@ -167,7 +151,7 @@ class Listener {
     }
     ++c.accepted;
     ++c.active;
-    std::make_shared<Relay>(std::move(s), rule_, shared_)->start();
+    std::make_shared<Connection>(std::move(s), rule_, shared_)->start();
   }
 
   tcp::acceptor acceptor_;

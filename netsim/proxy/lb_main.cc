@@ -1,49 +1,65 @@
 // netsim-lb: one load balancer node (see lb_node.h). `netsim up` starts one per node, inside
 // the node's namespace, with the JSON configuration it wrote.
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 
 #include "netsim/proxy/lb_node.h"
 
+namespace po = boost::program_options;
+
 namespace {
 
-int usage(int code) {
-  std::fprintf(code ? stderr : stdout,
-               "usage: netsim-lb --config FILE\n\n"
-               "Runs one load balancer node: the listeners (application/classic: HTTP, HTTPS, TCP\n"
-               "proxies; network: conntrack NAT rules), health checks of the registered targets,\n"
-               "and the control socket named in FILE (stats, register, deregister).\n"
-               "netsim up writes FILE (/run/netsim/LAB/lb/NODE.json) and starts this program.\n\n"
-               "Example:\n  netsim-lb --config /run/netsim/demo/lb/web-alb-1.json\n");
-  return code;
+constexpr const char* kUsage = "usage: netsim-lb --config FILE\n";
+constexpr const char* kDescription =
+    "Runs one load balancer node: the listeners (application/classic: HTTP, HTTPS, TCP\n"
+    "proxies; network: conntrack NAT rules), health checks of the registered targets,\n"
+    "and the control socket named in FILE (stats, register, deregister).\n"
+    "netsim up writes FILE (/run/netsim/LAB/lb/NODE.json) and starts this program.\n";
+constexpr const char* kExample = "Example:\n  netsim-lb --config /run/netsim/demo/lb/web-alb-1.json\n";
+
+// The --config path, or nullopt with `code` set when the program should stop.
+std::optional<std::string> configPath(int argc, char** argv, int& code) {
+  po::options_description opts("Options");
+  opts.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
+                                                  "the node's JSON configuration");
+  po::variables_map vm;
+  try {
+    const po::positional_options_description no_words;  // words without an option are refused
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(no_words).run(), vm);
+    if (vm.count("help")) {
+      std::cout << kUsage << "\n" << kDescription << "\n" << opts << "\n" << kExample;
+      code = 0;
+      return std::nullopt;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "netsim-lb: " << e.what() << "\n\n" << kUsage << "(see --help)\n";
+    code = 2;
+    return std::nullopt;
+  }
+  return vm["config"].as<std::string>();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string path;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "-h" || a == "--help") return usage(0);
-    if (a == "--config" && i + 1 < argc) {
-      path = argv[++i];
-    } else {
-      return usage(2);
-    }
-  }
-  if (path.empty()) return usage(2);
-  std::ifstream in(path);
+  int code = 0;
+  const auto path = configPath(argc, argv, code);
+  if (!path) return code;
+  std::ifstream in(*path);
   if (!in) {
-    std::fprintf(stderr, "netsim-lb: cannot read %s\n", path.c_str());
+    std::fprintf(stderr, "netsim-lb: cannot read %s\n", path->c_str());
     return 2;
   }
   std::stringstream text;
   text << in.rdbuf();
   auto config = netsim::proxy::lbNodeConfigFromJson(text.str());
   if (!config) {
-    std::fprintf(stderr, "netsim-lb: %s: %s\n", path.c_str(), config.error().message.c_str());
+    std::fprintf(stderr, "netsim-lb: %s: %s\n", path->c_str(), config.error().message.c_str());
     return 2;
   }
   auto st = netsim::proxy::runLbNode(*config);

@@ -55,6 +55,95 @@ struct Connection {
   bool peer_done = false;  // the client shut down its side: send what is pending, then close
 };
 
+struct Sockets {
+  std::vector<UniqueFd> tcp, udp;  // listening TCP sockets, bound UDP sockets
+};
+
+common::Result<Sockets> openSockets(const ResponderConfig& config) {
+  Sockets s;
+  for (auto p : config.tcp_ports) {
+    auto fd = listenOn(SOCK_STREAM, p);
+    if (!fd) return fd.error();
+    s.tcp.push_back(std::move(*fd));
+  }
+  for (auto p : config.udp_ports) {
+    auto fd = listenOn(SOCK_DGRAM, p);
+    if (!fd) return fd.error();
+    s.udp.push_back(std::move(*fd));
+  }
+  return s;
+}
+
+// Every pending connection on `listener`, each with the banner queued.
+void acceptAll(int listener, const std::string& node, std::map<int, Connection>& conns, Clock::time_point now) {
+  while (true) {
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    int c = ::accept4(listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (c < 0) return;
+    sockaddr_in local{};
+    len = sizeof local;
+    ::getsockname(c, reinterpret_cast<sockaddr*>(&local), &len);
+    Connection conn{UniqueFd(c), responderBanner(node, endpoint(peer), endpoint(local)), now, false};
+    conns.emplace(c, std::move(conn));
+  }
+}
+
+// Answers every pending datagram on `fd` with the banner and the datagram's payload.
+void answerDatagrams(int fd, const std::string& node, std::vector<char>& buf) {
+  while (true) {
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    ssize_t got = ::recvfrom(fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&peer), &len);
+    if (got < 0) return;
+    sockaddr_in local{};
+    len = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
+    // A datagram's local address is the wildcard; the port is what matters to a probe.
+    std::string reply = responderBanner(node, endpoint(peer), endpoint(local));
+    reply.append(buf.data(), static_cast<size_t>(got));
+    ::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), sizeof peer);
+  }
+}
+
+// Reads (to echo) and sends what is pending on one connection; false when it is to be closed.
+bool serveConnection(Connection& c, short revents, std::vector<char>& buf, Clock::time_point now,
+                     std::chrono::milliseconds idle_timeout) {
+  if (!c.peer_done && (revents & (POLLIN | POLLHUP | POLLERR))) {
+    ssize_t got = ::read(c.fd.get(), buf.data(), buf.size());
+    if (got > 0) {
+      c.out.append(buf.data(), static_cast<size_t>(got));  // echo
+      c.last = now;
+    } else if (got == 0) {
+      c.peer_done = true;  // a half-close (nc -N) still gets the banner and the echo
+    } else if (errno != EAGAIN && errno != EINTR) {
+      return false;
+    }
+  }
+  if (!c.out.empty()) {
+    ssize_t sent = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
+    if (sent > 0) {
+      c.out.erase(0, static_cast<size_t>(sent));
+      c.last = now;
+    } else if (sent < 0 && errno != EAGAIN && errno != EINTR) {
+      return false;
+    }
+  }
+  if (c.peer_done && c.out.empty()) return false;
+  return now - c.last <= idle_timeout;
+}
+
+// What to wait for: the listening and UDP sockets, then each connection.
+std::vector<pollfd> pollSet(const Sockets& sockets, const std::map<int, Connection>& conns) {
+  std::vector<pollfd> fds;
+  for (auto& f : sockets.tcp) fds.push_back({f.get(), POLLIN, 0});
+  for (auto& f : sockets.udp) fds.push_back({f.get(), POLLIN, 0});
+  for (auto& [fd, c] : conns) {
+    fds.push_back({fd, static_cast<short>((c.peer_done ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+  }
+  return fds;
+}
+
 }  // namespace
 
 std::string responderBanner(const std::string& node, const std::string& peer, const std::string& local) {
@@ -62,90 +151,28 @@ std::string responderBanner(const std::string& node, const std::string& peer, co
 }
 
 common::Status runResponder(const ResponderConfig& config, const std::atomic<bool>& stop) {
-  std::vector<UniqueFd> tcp, udp;
-  for (auto p : config.tcp_ports) {
-    auto fd = listenOn(SOCK_STREAM, p);
-    if (!fd) return fd.error();
-    tcp.push_back(std::move(*fd));
-  }
-  for (auto p : config.udp_ports) {
-    auto fd = listenOn(SOCK_DGRAM, p);
-    if (!fd) return fd.error();
-    udp.push_back(std::move(*fd));
-  }
+  auto sockets = openSockets(config);
+  if (!sockets) return sockets.error();
   // Every socket is bound (ports below 1024 needed root): nothing else needs privileges.
   if (auto st = io::limitCapabilities({}); !st) return st;
+  const std::chrono::milliseconds idle_timeout(config.idle_timeout_ms);
   std::map<int, Connection> conns;
   std::vector<char> buf(65536);
   while (!stop.load()) {
-    std::vector<pollfd> fds;
-    for (auto& f : tcp) fds.push_back({f.get(), POLLIN, 0});
-    for (auto& f : udp) fds.push_back({f.get(), POLLIN, 0});
-    for (auto& [fd, c] : conns) {
-      fds.push_back({fd, static_cast<short>((c.peer_done ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
-    }
+    auto fds = pollSet(*sockets, conns);
     int n = ::poll(fds.data(), fds.size(), 200);
     if (n < 0 && errno != EINTR) return makeError(ErrorCode::kSystem, std::string("poll: ") + std::strerror(errno));
     const auto now = Clock::now();
-    size_t i = 0;
-    for (; i < tcp.size(); ++i) {
+    const size_t tcp_count = sockets->tcp.size(), listening = tcp_count + sockets->udp.size();
+    for (size_t i = 0; i < listening; ++i) {
       if (!(fds[i].revents & POLLIN)) continue;
-      while (true) {
-        sockaddr_in peer{};
-        socklen_t len = sizeof peer;
-        int c = ::accept4(fds[i].fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (c < 0) break;
-        sockaddr_in local{};
-        len = sizeof local;
-        ::getsockname(c, reinterpret_cast<sockaddr*>(&local), &len);
-        Connection conn{UniqueFd(c), responderBanner(config.node, endpoint(peer), endpoint(local)), now, false};
-        conns.emplace(c, std::move(conn));
-      }
+      if (i < tcp_count) acceptAll(fds[i].fd, config.node, conns, now);
+      else answerDatagrams(fds[i].fd, config.node, buf);
     }
-    for (size_t u = 0; u < udp.size(); ++u, ++i) {
-      if (!(fds[i].revents & POLLIN)) continue;
-      while (true) {
-        sockaddr_in peer{};
-        socklen_t len = sizeof peer;
-        ssize_t got = ::recvfrom(fds[i].fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&peer), &len);
-        if (got < 0) break;
-        sockaddr_in local{};
-        len = sizeof local;
-        ::getsockname(fds[i].fd, reinterpret_cast<sockaddr*>(&local), &len);
-        // A datagram's local address is the wildcard; the port is what matters to a probe.
-        std::string reply = responderBanner(config.node, endpoint(peer), endpoint(local));
-        reply.append(buf.data(), static_cast<size_t>(got));
-        ::sendto(fds[i].fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), sizeof peer);
-      }
-    }
-    for (; i < fds.size(); ++i) {
+    for (size_t i = listening; i < fds.size(); ++i) {
       auto it = conns.find(fds[i].fd);
       if (it == conns.end()) continue;
-      auto& c = it->second;
-      bool close_it = false;
-      if (!c.peer_done && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-        ssize_t got = ::read(c.fd.get(), buf.data(), buf.size());
-        if (got > 0) {
-          c.out.append(buf.data(), static_cast<size_t>(got));  // echo
-          c.last = now;
-        } else if (got == 0) {
-          c.peer_done = true;  // a half-close (nc -N) still gets the banner and the echo
-        } else if (errno != EAGAIN && errno != EINTR) {
-          close_it = true;
-        }
-      }
-      if (!close_it && !c.out.empty()) {
-        ssize_t sent = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
-        if (sent > 0) {
-          c.out.erase(0, static_cast<size_t>(sent));
-          c.last = now;
-        } else if (sent < 0 && errno != EAGAIN && errno != EINTR) {
-          close_it = true;
-        }
-      }
-      if (c.peer_done && c.out.empty()) close_it = true;
-      if (now - c.last > std::chrono::milliseconds(config.idle_timeout_ms)) close_it = true;
-      if (close_it) conns.erase(it);
+      if (!serveConnection(it->second, fds[i].revents, buf, now, idle_timeout)) conns.erase(it);
     }
   }
   return {};

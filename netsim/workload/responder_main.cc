@@ -1,22 +1,37 @@
 // netsim-responder: the responder as a small program of its own. `netsim up` starts one in every
 // instance, internet host and service; a binary that links only what it needs starts in a
 // fraction of the time the full CLI takes, which is most of `up`'s time for large labs.
+#include <boost/program_options.hpp>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "netsim/workload/http_responder.h"
 #include "netsim/workload/responder.h"
+
+namespace po = boost::program_options;
 
 namespace {
 
 std::atomic<bool> g_stop{false};
 void onSignal(int) { g_stop = true; }
 
-bool parsePorts(const char* text, std::vector<uint16_t>& out) {
-  std::string s(text);
+constexpr const char* kUsage =
+    "usage: netsim-responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS] [--http PORTS]\n";
+constexpr const char* kDescription =
+    "The TCP/UDP responder `netsim up` starts in lab nodes. Each TCP client first gets\n"
+    "one line naming the node and the source address it saw, then its bytes echoed;\n"
+    "each UDP datagram gets that line plus its payload. On --http ports (load balancer\n"
+    "targets) every HTTP request gets 200 with that line and the X-Forwarded-* headers\n"
+    "it received; ?delay_ms=N delays the answer. Runs until SIGTERM.\n";
+constexpr const char* kExample = "Example:\n  netsim-responder --node client --tcp 22,80,443 --udp 5001 --http 8080\n";
+
+// "22,80,443" appended to `out`; false unless every part is a port 1-65535.
+bool parsePorts(const std::string& s, std::vector<uint16_t>& out) {
   size_t pos = 0;
   while (pos <= s.size()) {
     auto comma = s.find(',', pos);
@@ -31,48 +46,71 @@ bool parsePorts(const char* text, std::vector<uint16_t>& out) {
   return true;
 }
 
-int usage(int code) {
-  std::fprintf(code ? stderr : stdout,
-               "usage: netsim-responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS] [--http PORTS]\n\n"
-               "The TCP/UDP responder `netsim up` starts in lab nodes. Each TCP client first gets\n"
-               "one line naming the node and the source address it saw, then its bytes echoed;\n"
-               "each UDP datagram gets that line plus its payload. On --http ports (load balancer\n"
-               "targets) every HTTP request gets 200 with that line and the X-Forwarded-* headers\n"
-               "it received; ?delay_ms=N delays the answer. Runs until SIGTERM.\n\n"
-               "Example:\n  netsim-responder --node client --tcp 22,80,443 --udp 5001 --http 8080\n");
-  return code;
+struct ResponderArgs {
+  netsim::workload::ResponderConfig config;
+  std::vector<uint16_t> http_ports;
+};
+
+po::options_description options() {
+  po::options_description o("Options");
+  const auto ports = [] { return po::value<std::vector<std::string>>(); };
+  o.add_options()("help,h", "show this help")("node", po::value<std::string>()->required(), "node name")(
+      // Only identifies the process (tests find a lab's responders by it; `down` finds them by
+      // namespace and by the state file).
+      "lab", po::value<std::string>(), "lab name")("tcp", ports(), "TCP ports, comma-separated")(
+      "udp", ports(), "UDP ports, comma-separated")("http", ports(), "HTTP ports, comma-separated");
+  return o;
+}
+
+// The command line's configuration, or nullopt with `code` set when the program should stop.
+std::optional<ResponderArgs> readArgs(int argc, char** argv, int& code) {
+  const auto opts = options();
+  po::variables_map vm;
+  try {
+    const po::positional_options_description no_words;  // words without an option are refused
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(no_words).run(), vm);
+    if (vm.count("help")) {
+      std::cout << kUsage << "\n" << kDescription << "\n" << opts << "\n" << kExample;
+      code = 0;
+      return std::nullopt;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "netsim-responder: " << e.what() << "\n\n" << kUsage << "(see --help)\n";
+    code = 2;
+    return std::nullopt;
+  }
+  ResponderArgs args;
+  args.config.node = vm["node"].as<std::string>();
+  if (args.config.node.empty()) {
+    std::cerr << "netsim-responder: --node must name the node\n";
+    code = 2;
+    return std::nullopt;
+  }
+  for (auto [flag, out] : {std::pair{"tcp", &args.config.tcp_ports}, std::pair{"udp", &args.config.udp_ports},
+                           std::pair{"http", &args.http_ports}}) {
+    if (!vm.count(flag)) continue;
+    for (const auto& text : vm[flag].as<std::vector<std::string>>()) {
+      if (parsePorts(text, *out)) continue;
+      std::fprintf(stderr, "netsim-responder: --%s: ports are comma-separated numbers 1-65535\n", flag);
+      code = 2;
+      return std::nullopt;
+    }
+  }
+  return args;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  netsim::workload::ResponderConfig cfg;
-  std::vector<uint16_t> http_ports;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "-h" || a == "--help") return usage(0);
-    if (i + 1 >= argc) return usage(2);
-    const char* v = argv[++i];
-    if (a == "--node") {
-      cfg.node = v;
-    } else if (a == "--lab") {
-      // Only identifies the process (tests find a lab's responders by it; `down` finds them by
-      // namespace and by the state file).
-    } else if (a == "--tcp" || a == "--udp" || a == "--http") {
-      if (!parsePorts(v, a == "--tcp" ? cfg.tcp_ports : a == "--udp" ? cfg.udp_ports : http_ports)) {
-        std::fprintf(stderr, "netsim-responder: %s: ports are comma-separated numbers 1-65535\n", a.c_str());
-        return 2;
-      }
-    } else {
-      return usage(2);
-    }
-  }
-  if (cfg.node.empty()) return usage(2);
+  int code = 0;
+  auto args = readArgs(argc, argv, code);
+  if (!args) return code;
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
   std::unique_ptr<netsim::workload::HttpResponder> http;
-  if (!http_ports.empty()) {
-    auto h = netsim::workload::HttpResponder::open(cfg.node, http_ports);
+  if (!args->http_ports.empty()) {
+    auto h = netsim::workload::HttpResponder::open(args->config.node, args->http_ports);
     if (!h) {
       std::fprintf(stderr, "netsim-responder: %s\n", h.error().message.c_str());
       return 3;
@@ -80,7 +118,7 @@ int main(int argc, char** argv) {
     http = std::move(*h);
     http->start(g_stop);
   }
-  auto st = netsim::workload::runResponder(cfg, g_stop);
+  auto st = netsim::workload::runResponder(args->config, g_stop);
   if (!st) {
     std::fprintf(stderr, "netsim-responder: %s\n", st.error().message.c_str());
     return 3;
