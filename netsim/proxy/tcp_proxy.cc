@@ -64,7 +64,7 @@ asio::awaitable<void> watch(std::shared_ptr<Pair> p, std::chrono::nanoseconds id
   }
 }
 
-asio::awaitable<void> relay(tcp::socket client, LbState& state, const ListenerConfig& listener) {
+asio::awaitable<void> relay(tcp::socket client, LbState& state, const plan::ListenerConfig& listener) {
   auto ex = co_await asio::this_coro::executor;
   auto p = std::make_shared<Pair>(std::move(client), ex, state.metrics());
   auto target = state.pick(listener.default_group, std::nullopt);
@@ -97,7 +97,7 @@ asio::awaitable<void> relay(tcp::socket client, LbState& state, const ListenerCo
 
 }  // namespace
 
-asio::awaitable<void> runTcpListener(tcp::acceptor& acceptor, LbState& state, const ListenerConfig& listener) {
+asio::awaitable<void> runTcpListener(tcp::acceptor& acceptor, LbState& state, const plan::ListenerConfig& listener) {
   while (acceptor.is_open()) {
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
