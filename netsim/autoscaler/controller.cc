@@ -277,7 +277,7 @@ class Controller {
         why = "its availability zone " + m.az + " failed";
       } else if (!processesAlive(m)) {
         why = "EC2 health check: the instance's processes are gone";
-      } else if (g.g->health_check_type == "ELB" && now - m.launched_at >= g.g->health_check_grace_s * factor_ &&
+      } else if (g.g->health_check_type == model::HealthCheckType::kElb && now - m.launched_at >= g.g->health_check_grace_s * factor_ &&
                  elbUnhealthy(g, m, stats)) {
         why = "ELB health check: unhealthy in its target groups";
       }
@@ -495,7 +495,7 @@ class Controller {
              {"min", g.g->min},
              {"max", g.g->max},
              {"desired", g.desired},
-             {"health_check_type", g.g->health_check_type},
+             {"health_check_type", model::healthCheckTypeName(g.g->health_check_type)},
              {"cooldown_remaining_s", std::max(0.0, g.cooldown_until - elapsed())},
              {"target_groups", g.g->target_groups},
              {"instances", json::array()},
