@@ -121,11 +121,12 @@ std::vector<std::string> shippedTopologies() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, SecurityMembershipTest, ::testing::ValuesIn(shippedTopologies()),
-                         [](const auto& info) {
-                           std::string n = std::filesystem::path(info.param).stem().string();
-                           std::replace(n.begin(), n.end(), '-', '_');
-                           return n;
-                         });
+std::string caseName(const ::testing::TestParamInfo<std::string>& p) {
+  std::string name = std::filesystem::path(p.param).stem().string();
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, SecurityMembershipTest, ::testing::ValuesIn(shippedTopologies()), caseName);
 
 }  // namespace
