@@ -52,6 +52,8 @@ struct Leg {
 };
 
 std::vector<Leg> legsOf(const plan::Wiring& w, const std::string& node);
+// A userspace gateway's namespace, whose interfaces its AF_PACKET sockets own (see links.cc).
+bool ownedByPacketSockets(const plan::Wiring& w, const std::string& ns);
 // The end to set down to cut a leg (see links.cc).
 common::Result<LinkEnd> endToCut(const plan::Wiring& w, const Leg& leg);
 // Whether one of `faults` holds `end` down.

@@ -33,7 +33,12 @@ Result<FaultsLock> FaultsLock::take(const std::string& lab) {
   if (!fs::is_directory(stateDir(lab))) {
     return makeError(ErrorCode::kNotFound, "lab '" + lab + "' is not running (no " + stateDir(lab) + ")");
   }
-
+  common::UniqueFd fd(::open((stateDir(lab) + "/faults.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd.valid() || ::flock(fd.get(), LOCK_EX) != 0) {
+    return makeError(ErrorCode::kSystem, "cannot lock " + stateDir(lab) + "/faults.lock");
+  }
+  return FaultsLock(std::move(fd));
+}
 
 Result<std::vector<Fault>> readFaults(const std::string& lab) {
   std::ifstream in(faultsPath(lab));

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <regex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -23,8 +25,15 @@ class AsgTest : public ::testing::Test {
   static void SetUpTestSuite() {
     // Without the scaling policy: these tests change capacity by hand, which target tracking
     // would otherwise undo at its next evaluation (the load test below has its own lab).
-    const std::string text = std::regex_replace(topology::defaultTopologyText(),
-                                                std::regex("    policies:\n      - \\{name: requests-per-target[^\n]*\n"), "");
+    std::string text = std::regex_replace(topology::defaultTopologyText(),
+                                          std::regex("    policies:\n      - \\{name: requests-per-target[^\n]*\n"), "");
+    // The group's activities are also POSTed to a webhook on nopub (port 9000, from the VPC).
+    text = std::regex_replace(text, std::regex("    health_check_type: ELB\n"),
+                              "    health_check_type: ELB\n    notifications: {webhook: http://nopub:9000/asg-events}\n");
+    text = std::regex_replace(text, std::regex("\n  - \\{name: nopub, subnet: public-b\\}"),
+                              "\n  - {name: nopub, subnet: public-b, security_groups: [hook-sg]}");
+    text = std::regex_replace(text, std::regex("\nsecurity_groups:\n"),
+                              "\nsecurity_groups:\n  - {name: hook-sg, inbound: [{protocol: tcp, ports: 9000, cidr: 10.0.0.0/16}]}\n");
     auto r = topology::loadTopologyText(text, "default without policies");
     ASSERT_TRUE(r.ok()) << r.diagnostics.format();
     lab_ = startSuiteLab("asg", *r.model, "default without policies", text);
@@ -113,6 +122,44 @@ TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTer
   int code = 0;
   runCommand(std::string(NETSIM_BINARY) + " asg set-desired " + lab_->lab + " web 9", &code);
   EXPECT_EQ(code, 2) << "outside min/max";
+}
+
+TEST_F(AsgTest, EveryActivityIsPostedToTheGroupsWebhook) {
+  // A tiny HTTP server on nopub records each POST's path, content type and body, one per line.
+  const std::string dir = "/tmp/netsim-" + lab_->lab + "-webhook";
+  runCommand("mkdir -p " + dir);
+  const std::string script = dir + "/server.py", received = dir + "/received.jsonl";
+  std::ofstream(script) << R"(import http.server, json, sys
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(sys.argv[1], "a") as out:
+            out.write(json.dumps({"path": self.path, "type": self.headers["Content-Type"], "body": body.decode()}) + "\n")
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("0.0.0.0", 9000), Hook).serve_forever()
+)";
+  const std::string ns = plan::namespaceName(lab_->lab, "nopub");
+  runCommand("ip netns exec " + ns + " timeout 60 python3 " + script + " " + received + " >/dev/null 2>&1 &");
+  ASSERT_TRUE(waitFor([&] { return runCommand("ip netns exec " + ns + " ss -Htln sport = :9000").find("9000") != std::string::npos; }, 10));
+  setDesired(3);
+  const bool posted = waitFor([&] { return runCommand("cat " + received + " 2>/dev/null").find("EC2_INSTANCE_LAUNCH") != std::string::npos; }, 15);
+  const std::string lines = runCommand("cat " + received + " 2>/dev/null");
+  runCommand("pkill -f " + script + "; rm -rf " + dir);
+  ASSERT_TRUE(posted) << lines;
+  std::istringstream in(lines);
+  bool launch = false;
+  for (std::string line; std::getline(in, line);) {
+    const json post = json::parse(line);
+    EXPECT_EQ(post["path"], "/asg-events");
+    EXPECT_EQ(post["type"], "application/json");
+    const json activity = json::parse(post["body"].get<std::string>());
+    EXPECT_EQ(activity["group"], "web");
+    launch = launch || activity["event"] == "autoscaling:EC2_INSTANCE_LAUNCH";
+  }
+  EXPECT_TRUE(launch) << lines;
 }
 
 TEST_F(AsgTest, KilledInstanceIsReplacedInItsAz) {

@@ -1,0 +1,94 @@
+#include "netsim/autoscaler/webhook.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <optional>
+
+#include "netsim/common/ipv4.h"
+#include "netsim/netns/namespace.h"
+#include "netsim/plan/naming.h"
+
+namespace netsim::autoscaler {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using common::ErrorCode;
+using common::makeError;
+
+namespace {
+
+struct WebhookTarget {
+  std::string host;  // as written, for the Host header
+  common::Ipv4Address ip;
+  uint16_t port = 80;
+  std::string path = "/";
+};
+
+common::Result<WebhookTarget> resolveTarget(const model::Model& m, const std::string& url) {
+  std::string rest = url.rfind("http://", 0) == 0 ? url.substr(7) : url;
+  WebhookTarget t;
+  const auto slash = rest.find('/');
+  if (slash != std::string::npos) t.path = rest.substr(slash);
+  t.host = rest.substr(0, slash);
+  if (const auto colon = t.host.find(':'); colon != std::string::npos) {
+    t.port = static_cast<uint16_t>(std::atoi(t.host.substr(colon + 1).c_str()));
+    t.host = t.host.substr(0, colon);
+  }
+  std::optional<common::Ipv4Address> ip = common::Ipv4Address::parse(t.host);
+  if (!ip) {
+    if (const auto* i = m.findInstance(t.host)) ip = i->private_ip;
+  }
+  if (!ip) return makeError(ErrorCode::kInvalidArgument, "host must be an address or an instance of the lab");
+  t.ip = *ip;
+  return t;
+}
+
+// One request and its reply on a fresh connection; the socket is made in the calling thread's
+// namespace.
+common::Status postOnce(const WebhookTarget& t, const std::string& body) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(1));
+  http::request<http::string_body> request{http::verb::post, t.path, 11};
+  request.set(http::field::host, t.host);
+  request.set(http::field::content_type, "application/json");
+  request.set(http::field::connection, "close");
+  request.body() = body;
+  request.prepare_payload();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  beast::error_code failed;
+  std::string step = "connect";
+  const asio::ip::tcp::endpoint to(asio::ip::address_v4(t.ip.value()), t.port);
+  stream.async_connect(to, [&](beast::error_code ec) {
+    if (ec) return void(failed = ec);
+    step = "send";
+    http::async_write(stream, request, [&](beast::error_code wec, size_t) {
+      if (wec) return void(failed = wec);
+      step = "reply";
+      http::async_read(stream, buffer, response, [&](beast::error_code rec, size_t) { failed = rec; });
+    });
+  });
+  io.run();
+  if (failed) return makeError(ErrorCode::kSystem, step + ": " + failed.message());
+  if (response.result_int() / 100 != 2) {
+    return makeError(ErrorCode::kSystem, "answered HTTP " + std::to_string(response.result_int()));
+  }
+  return {};
+}
+
+}  // namespace
+
+common::Status postWebhook(const std::string& lab, const model::Model& m, const std::string& url, const std::string& body) {
+  auto target = resolveTarget(m, url);
+  if (!target) return target.error();
+  auto ns = netns::openNamespace(plan::namespaceName(lab, plan::kVpcRouterNode));
+  if (!ns) return ns.error();
+  auto sent = netns::runIn(*ns, [&] { return postOnce(*target, body); });
+  return sent;
+}
+
+}  // namespace netsim::autoscaler
