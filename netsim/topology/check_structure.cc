@@ -1,5 +1,6 @@
 // AWS rules a file can break that need no allocated addresses: CIDR sizes and containment,
-// overlaps, references between entities, uniqueness, quotas.
+// overlaps, references between entities, uniqueness, quotas. Load balancing and auto scaling
+// have theirs in check_load_balancing.cc.
 #include <algorithm>
 #include <map>
 #include <regex>
