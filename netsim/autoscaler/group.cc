@@ -43,7 +43,7 @@ json groupsStatusJson(const std::vector<Group>& groups, double now) {
            {"min", g.g->min},
            {"max", g.g->max},
            {"desired", g.desired},
-           {"health_check_type", g.g->health_check_type},
+           {"health_check_type", model::healthCheckTypeName(g.g->health_check_type)},
            {"cooldown_remaining_s", std::max(0.0, g.cooldown_until - now)},
            {"target_groups", g.g->target_groups},
            {"instances", json::array()},

@@ -6,6 +6,7 @@
 
 #include "netsim/common/unix_request.h"
 #include "netsim/plan/naming.h"
+#include "netsim/topology/loader.h"
 
 namespace netsim::lab {
 
@@ -169,19 +170,16 @@ common::Result<TargetSpec> resolveTarget(const model::Model& m, const model::Tar
   // IP:PORT[@AZ]
   auto at = text.find('@');
   const std::string hostport = text.substr(0, at);
-  auto colon = hostport.rfind(':');
-  if (colon != std::string::npos) {
-    if (auto ip = common::Ipv4Address::parse(hostport.substr(0, colon))) {
-      bool ok = false;
-      auto ref = model::parseTargetRef("x" + hostport.substr(colon), group.port, &ok);
-      if (!ok) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': the port must be 1-65535");
-      TargetSpec t{ip->str(), *ip, ref.port, at == std::string::npos ? "" : text.substr(at + 1)};
-      return t;
+  if (hostport.find(':') != std::string::npos) {
+    const auto ref = topology::targetRefFromText(hostport, group.port);
+    if (auto ip = common::Ipv4Address::parse(ref.instance)) {
+      if (ref.port == 0) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': the port must be 1-65535");
+      return TargetSpec{ip->str(), *ip, ref.port, at == std::string::npos ? "" : text.substr(at + 1)};
     }
   }
-  bool ok = false;
-  auto ref = model::parseTargetRef(text, group.port, &ok);
-  if (!ok) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': write INSTANCE[:PORT] or IP:PORT[@AZ]");
+  // INSTANCE[:PORT], as a topology file writes a target
+  const auto ref = topology::targetRefFromText(text, group.port);
+  if (ref.port == 0) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': write INSTANCE[:PORT] or IP:PORT[@AZ]");
   const auto* i = m.findInstance(ref.instance);
   if (!i) return makeError(ErrorCode::kNotFound, "no instance '" + ref.instance + "' in the lab's topology");
   const auto* s = m.findSubnet(i->subnet);

@@ -75,11 +75,11 @@ std::string answer(const common::Status& st) {
 
 class Node {
  public:
-  explicit Node(const LbNodeConfig& config) : state_(config, Clock::now()), health_(io_, state_, [this](const std::string&) { onTargetsChanged(); }) {}
+  explicit Node(const plan::LbNodeConfig& config) : state_(config, Clock::now()), health_(io_, state_, [this](const std::string&) { onTargetsChanged(); }) {}
 
   common::Status run() {
     const auto& c = state_.config();
-    const bool nlb = c.type == "network";
+    const bool nlb = c.type == model::LoadBalancerType::kNetwork;
     if (nlb) {
       if (auto r = netns::runNftablesHere(nlbTableRuleset(c)); !r) return r.error();
       seed_ = std::random_device{}();
@@ -96,7 +96,7 @@ class Node {
     signals.async_wait([this](boost::system::error_code, int) { stop(); });
     health_.sync();
     asio::co_spawn(io_, sweep(), asio::detached);
-    common::logInfo("netsim-lb " + c.node + ": " + c.type + " load balancer node of " + c.load_balancer + " on " +
+    common::logInfo("netsim-lb " + c.node + ": " + model::loadBalancerTypeName(c.type) + " load balancer node of " + c.load_balancer + " on " +
                     c.node_ip.str() + " (" + std::to_string(c.listeners.size()) + " listeners)");
     io_.run();
     return {};
@@ -114,7 +114,7 @@ class Node {
       if (!ec) acc->bind(ep, ec);
       if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
       if (ec) return makeError(ErrorCode::kSystem, "listen on " + c.node_ip.str() + ":" + std::to_string(l.port) + ": " + ec.message());
-      if (l.protocol == "https") {
+      if (l.protocol == model::LbProtocol::kHttps) {
         auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
         ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
@@ -123,10 +123,10 @@ class Node {
         if (ec) return makeError(ErrorCode::kSystem, "listener " + std::to_string(l.port) + ": certificate " + l.certificate + ": " + ec.message());
         tls_.push_back(std::move(ctx));
       }
-      if (l.protocol == "tcp") {
+      if (l.protocol == model::LbProtocol::kTcp) {
         asio::co_spawn(io_, runTcpListener(*acc, state_, l), asio::detached);
       } else {
-        HttpListenerContext hc{state_, l, pool_, l.protocol == "https" ? tls_.back().get() : nullptr};
+        HttpListenerContext hc{state_, l, pool_, l.protocol == model::LbProtocol::kHttps ? tls_.back().get() : nullptr};
         asio::co_spawn(io_, runHttpListener(*acc, hc), asio::detached);
       }
       acceptors_.push_back(std::move(acc));
@@ -188,7 +188,7 @@ class Node {
   }
 
   std::string statsJson() {
-    if (state_.config().type != "network") return state_.statsJson(Clock::now());
+    if (state_.config().type != model::LoadBalancerType::kNetwork) return state_.statsJson(Clock::now());
     // An NLB node's traffic never passes through this process: read the kernel's figures.
     auto j = nlohmann::json::parse(state_.statsJson(Clock::now()));
     uint64_t flows = 0;
@@ -203,7 +203,7 @@ class Node {
   }
 
   void onTargetsChanged() {
-    if (state_.config().type == "network") {
+    if (state_.config().type == model::LoadBalancerType::kNetwork) {
       if (auto st = updateNlbRules(); !st) common::logError("netsim-lb: " + st.error().message);
     }
   }
@@ -263,6 +263,6 @@ class Node {
 
 }  // namespace
 
-common::Status runLbNode(const LbNodeConfig& config) { return Node(config).run(); }
+common::Status runLbNode(const plan::LbNodeConfig& config) { return Node(config).run(); }
 
 }  // namespace netsim::proxy

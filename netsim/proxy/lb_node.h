@@ -6,7 +6,7 @@
 #include <string>
 
 #include "netsim/common/result.h"
-#include "netsim/proxy/lb_config.h"
+#include "netsim/plan/lb_config.h"
 
 namespace netsim::proxy {
 
@@ -15,12 +15,12 @@ namespace netsim::proxy {
 struct ControlRequest {
   enum class Kind { kStats, kRegister, kDeregister, kBad } kind = Kind::kBad;
   std::string group;
-  TargetConfig target;  // register
+  plan::TargetConfig target;  // register
   std::string key;      // deregister
   std::string error;    // kBad
 };
 ControlRequest parseControlRequest(const std::string& line);
 
-common::Status runLbNode(const LbNodeConfig& config);
+common::Status runLbNode(const plan::LbNodeConfig& config);
 
 }  // namespace netsim::proxy

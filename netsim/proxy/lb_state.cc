@@ -9,7 +9,7 @@ using common::ErrorCode;
 using common::makeError;
 
 namespace {
-Target makeTarget(const TargetConfig& c, uint16_t group_port) {
+Target makeTarget(const plan::TargetConfig& c, uint16_t group_port) {
   Target t;
   t.name = c.name;
   t.ip = c.ip;
@@ -19,7 +19,7 @@ Target makeTarget(const TargetConfig& c, uint16_t group_port) {
 }
 }  // namespace
 
-LbState::LbState(LbNodeConfig config, TimePoint now) : config_(std::move(config)), started_(now) {
+LbState::LbState(plan::LbNodeConfig config, TimePoint now) : config_(std::move(config)), started_(now) {
   for (const auto& g : config_.target_groups) {
     GroupRuntime rt{g, TargetSet({g.health.healthy_threshold, g.health.unhealthy_threshold}), {}, {}, {}};
     for (const auto& t : g.targets) rt.targets.add(makeTarget(t, g.port));
@@ -55,7 +55,7 @@ std::vector<Target> LbState::routableTargets(const std::string& name) const {
   return out;
 }
 
-common::Status LbState::registerTarget(const std::string& name, const TargetConfig& t) {
+common::Status LbState::registerTarget(const std::string& name, const plan::TargetConfig& t) {
   auto* g = group(name);
   if (!g) return makeError(ErrorCode::kNotFound, "load balancer node " + config_.node + " does not use target group '" + name + "'");
   Target target = makeTarget(t, g->config.port);
@@ -88,7 +88,7 @@ std::string LbState::statsJson(TimePoint now) const {
   const auto& m = metrics_;
   json j;
   j["load_balancer"] = config_.load_balancer;
-  j["type"] = config_.type;
+  j["type"] = model::loadBalancerTypeName(config_.type);
   j["node"] = config_.node;
   j["az"] = config_.az;
   j["node_ip"] = config_.node_ip.str();
@@ -108,7 +108,7 @@ std::string LbState::statsJson(TimePoint now) const {
     const size_t unhealthy = g.targets.count(TargetHealth::kUnhealthy);
     const size_t in_service = g.targets.targets().size() - g.targets.count(TargetHealth::kDraining);
     json jg{{"name", name},
-            {"protocol", g.config.protocol},
+            {"protocol", model::lbProtocolName(g.config.protocol)},
             {"HealthyHostCount", healthy},
             {"UnHealthyHostCount", unhealthy},
             {"RequestCount", tm.request_count},
