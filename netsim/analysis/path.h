@@ -38,9 +38,27 @@ struct Endpoint4 {
   uint16_t port = 0;  // 0: ICMP, or an ephemeral source port chosen at run time
 };
 
+// What the node of a hop is. Stable names (hopKindName): `path --json` and `trace --json`
+// print them.
+enum class HopKind {
+  kInstance,           // "instance" (also a middlebox instance that forwards)
+  kSubnet,             // "subnet": switched on a subnet's segment, no node of its own
+  kVpcRouter,          // "vpc-router"
+  kNatGateway,         // "nat-gateway"
+  kNatInstance,        // "nat-instance"
+  kInternetGateway,    // "internet-gateway"
+  kInternetRouter,     // "internet-router"
+  kInternetHost,       // "internet-host"
+  kService,            // "service"
+  kGatewayEndpoint,    // "gateway-endpoint"
+  kInterfaceEndpoint,  // "interface-endpoint"
+  kLoadBalancerNode,   // "load-balancer-node"
+};
+const char* hopKindName(HopKind k);
+
 struct Hop {
   std::string node;        // lab node name (instance, vpc-router, nat-a, igw, internet, ...)
-  std::string kind;        // instance, vpc-router, nat-gateway, nat-instance, internet-gateway, ...
+  HopKind kind = HopKind::kInstance;
   std::string in_link;     // link the packet arrived on ("" at the source)
   std::string decision;    // the route chosen, or what the node did
   std::string route_table; // route table consulted (VPC router hops)

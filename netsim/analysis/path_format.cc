@@ -40,7 +40,7 @@ nlohmann::json hopsJson(const std::vector<Hop>& hops) {
   auto arr = nlohmann::json::array();
   for (const auto& h : hops) {
     arr.push_back({{"node", h.node},
-                   {"kind", h.kind},
+                   {"kind", hopKindName(h.kind)},
                    {"in_link", h.in_link},
                    {"route_table", h.route_table},
                    {"decision", h.decision},

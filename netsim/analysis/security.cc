@@ -41,48 +41,6 @@ std::string describeFlow(const FlowKey& f) {
   return p + "/" + std::to_string(f.port);
 }
 
-std::vector<std::string> securityGroupsOf(const model::Model& m, common::Ipv4Address a) {
-  for (const auto& i : m.instances) {
-    if (i.private_ip == a) return i.security_groups;
-  }
-  for (const auto& e : m.endpoints) {
-    for (const auto& ip : e.eni_ips) {
-      if (ip == a) return e.security_groups;
-    }
-  }
-  for (const auto& lb : m.load_balancers) {
-    for (const auto& ip : lb.node_ips) {
-      if (ip == a) return lb.security_groups;
-    }
-  }
-  return {};
-}
-
-std::vector<common::Ipv4Address> securityGroupMembers(const model::Model& m, const std::string& group) {
-  auto has = [&](const std::vector<std::string>& gs) {
-    return std::find(gs.begin(), gs.end(), group) != gs.end();
-  };
-  std::vector<common::Ipv4Address> out;
-  for (const auto& i : m.instances) {
-    if (has(i.security_groups)) out.push_back(i.private_ip);
-  }
-  for (const auto& e : m.endpoints) {
-    if (has(e.security_groups)) out.insert(out.end(), e.eni_ips.begin(), e.eni_ips.end());
-  }
-  for (const auto& lb : m.load_balancers) {
-    if (has(lb.security_groups)) out.insert(out.end(), lb.node_ips.begin(), lb.node_ips.end());
-  }
-  return out;
-}
-
-bool securityGroupExempt(const model::Model& m, common::Ipv4Address a) {
-  if (a == m.vpc.cidr.at(2)) return true;
-  for (const auto& s : m.subnets) {
-    if (a == s.cidr.at(1) || a == s.cidr.at(2) || a == s.cidr.at(3)) return true;
-  }
-  return false;
-}
-
 SecurityVerdict checkSecurityGroups(const model::Model& m, const std::vector<std::string>& groups,
                                     bool inbound, const FlowKey& f) {
   if (groups.empty()) return {};
@@ -93,7 +51,7 @@ SecurityVerdict checkSecurityGroups(const model::Model& m, const std::vector<std
       if (!protocolMatches(r.protocol, f.protocol) || !portMatches(r.ports, r.protocol, f, true)) continue;
       if (r.cidr && r.cidr->contains(f.peer)) return {};
       if (!r.group.empty()) {
-        auto members = securityGroupMembers(m, r.group);
+        auto members = model::securityGroupMembers(m, r.group);
         if (std::find(members.begin(), members.end(), f.peer) != members.end()) return {};
       }
     }

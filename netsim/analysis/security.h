@@ -8,7 +8,8 @@
 // - Security groups are stateful: only the request is checked (the sender's outbound rules,
 //   the receiver's inbound rules); the reply of an allowed flow always passes.
 // - Group-referencing rules match the private addresses of the group's members: instances,
-//   interface endpoint ENIs and load balancer nodes that list the group.
+//   interface endpoint ENIs and load balancer nodes that list the group
+//   (model/security_membership.h, shared with the nftables rules).
 // - A network ACL is stateless: it is checked on every crossing of a subnet boundary at the
 //   VPC router, requests and replies alike, rules by number, first match wins, final deny.
 //   NACL port ranges match the destination port. A reply goes to an ephemeral port the client
@@ -19,6 +20,7 @@
 
 #include "netsim/common/ipv4.h"
 #include "netsim/model/model.h"
+#include "netsim/model/security_membership.h"
 
 namespace netsim::analysis {
 
@@ -34,17 +36,6 @@ struct FlowKey {
   common::Ipv4Address peer;
   uint16_t port = 0;
 };
-
-// Security groups of whatever holds `address` in the VPC (instance, interface endpoint ENI,
-// load balancer node). Empty: none (allow all).
-std::vector<std::string> securityGroupsOf(const model::Model& m, common::Ipv4Address address);
-
-// Private addresses of the members of a security group.
-std::vector<common::Ipv4Address> securityGroupMembers(const model::Model& m, const std::string& group);
-
-// Addresses security groups never filter (AWS: the VPC router and the Amazon DNS server):
-// each subnet's .1, .2 and .3, and the VPC base + 2.
-bool securityGroupExempt(const model::Model& m, common::Ipv4Address address);
 
 // `groups` empty: allowed. Inbound: does any inbound rule of any group allow it?
 SecurityVerdict checkSecurityGroups(const model::Model& m, const std::vector<std::string>& groups,

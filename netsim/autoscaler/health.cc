@@ -34,7 +34,7 @@ std::string unhealthyCause(const HealthView& view, const Group& g, const Member&
   if (view.impaired_azs.count(m.az)) return "its availability zone " + m.az + " failed";
   if (!processesAlive(view.lab, m)) return "EC2 health check: the instance's processes are gone";
   const bool in_grace = now - m.launched_at < g.g->health_check_grace_s * view.time_factor;
-  if (g.g->health_check_type == "ELB" && !in_grace && elbUnhealthy(view, g, m, lb)) {
+  if (g.g->health_check_type == model::HealthCheckType::kElb && !in_grace && elbUnhealthy(view, g, m, lb)) {
     return "ELB health check: unhealthy in its target groups";
   }
   return "";

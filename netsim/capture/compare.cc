@@ -45,7 +45,7 @@ std::string addressMismatch(const analysis::Hop& p, const Sighting& s) {
 std::vector<analysis::Hop> physicalHops(const std::vector<analysis::Hop>& hops) {
   std::vector<analysis::Hop> out;
   for (const auto& h : hops) {
-    if (h.kind != "subnet") out.push_back(h);
+    if (h.kind != analysis::HopKind::kSubnet) out.push_back(h);
   }
   return out;
 }

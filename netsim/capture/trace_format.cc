@@ -90,7 +90,7 @@ nlohmann::json legJsonValue(const ObservedLeg& leg) {
 nlohmann::json predictedJson(const std::vector<analysis::Hop>& hops) {
   auto a = nlohmann::json::array();
   for (const auto& h : physicalHops(hops)) {
-    a.push_back({{"node", h.node}, {"kind", h.kind}, {"in_link", h.in_link},
+    a.push_back({{"node", h.node}, {"kind", analysis::hopKindName(h.kind)}, {"in_link", h.in_link},
                  {"src", h.src.address.str()}, {"dst", h.dst.address.str()}, {"dport", h.dst.port}});
   }
   return a;

@@ -27,7 +27,7 @@ std::string formatGroups(const std::vector<control::AsgGroupStatus>& groups) {
   std::string out;
   for (const auto& g : groups) {
     out += g.name + "  desired " + std::to_string(g.desired) + " (min " + std::to_string(g.min) + ", max " +
-           std::to_string(g.max) + "), health check " + g.health_check_type;
+           std::to_string(g.max) + "), health check " + model::healthCheckTypeName(g.health_check_type);
     if (g.cooldown_remaining_s > 0) out += ", cooldown " + std::to_string(static_cast<int>(g.cooldown_remaining_s * 1000)) + " ms";
     out += "\n";
     std::string metrics;

@@ -46,6 +46,15 @@ ErrorCode errorCodeFrom(const std::string& name) {
   return ErrorCode::kInternal;
 }
 
+// One of the model's enums by its name (the names the documents show).
+template <typename E>
+E enumFrom(const json& j, std::initializer_list<E> values, const char* (*nameOf)(E), const char* what) {
+  const auto name = j.get<std::string>();
+  auto v = model::enumFromName(name, values, nameOf);
+  if (!v) throw std::invalid_argument("unknown " + std::string(what) + " '" + name + "'");
+  return *v;
+}
+
 constexpr TargetState kTargetStates[] = {TargetState::kInitial, TargetState::kHealthy, TargetState::kUnhealthy,
                                          TargetState::kDraining};
 
@@ -251,7 +260,7 @@ void from_json(const json& j, ResponseTimeSummary& r) {
 
 void to_json(json& j, const TargetGroupStats& g) {
   j = {{"name", g.name},
-       {"protocol", g.protocol},
+       {"protocol", model::lbProtocolName(g.protocol)},
        {"HealthyHostCount", g.healthy_host_count},
        {"UnHealthyHostCount", g.unhealthy_host_count},
        {"RequestCount", g.request_count},
@@ -266,7 +275,10 @@ void to_json(json& j, const TargetGroupStats& g) {
 }
 void from_json(const json& j, TargetGroupStats& g) {
   j.at("name").get_to(g.name);
-  j.at("protocol").get_to(g.protocol);
+  g.protocol = enumFrom(j.at("protocol"),
+                        {model::LbProtocol::kHttp, model::LbProtocol::kHttps, model::LbProtocol::kTcp,
+                         model::LbProtocol::kUdp},
+                        model::lbProtocolName, "protocol");
   j.at("HealthyHostCount").get_to(g.healthy_host_count);
   j.at("UnHealthyHostCount").get_to(g.unhealthy_host_count);
   j.at("RequestCount").get_to(g.request_count);
@@ -300,7 +312,7 @@ void from_json(const json& j, LbNodeMetrics& m) {
 
 void to_json(json& j, const LbNodeStats& s) {
   j = {{"load_balancer", s.load_balancer},
-       {"type", s.type},
+       {"type", model::loadBalancerTypeName(s.type)},
        {"node", s.node},
        {"az", s.az},
        {"node_ip", s.node_ip.str()},
@@ -311,7 +323,10 @@ void to_json(json& j, const LbNodeStats& s) {
 }
 void from_json(const json& j, LbNodeStats& s) {
   j.at("load_balancer").get_to(s.load_balancer);
-  j.at("type").get_to(s.type);
+  s.type = enumFrom(j.at("type"),
+                    {model::LoadBalancerType::kApplication, model::LoadBalancerType::kNetwork,
+                     model::LoadBalancerType::kClassic},
+                    model::loadBalancerTypeName, "load balancer type");
   j.at("node").get_to(s.node);
   j.at("az").get_to(s.az);
   s.node_ip = addressFrom(j.at("node_ip"));
@@ -392,7 +407,7 @@ void to_json(json& j, const AsgGroupStatus& g) {
        {"min", g.min},
        {"max", g.max},
        {"desired", g.desired},
-       {"health_check_type", g.health_check_type},
+       {"health_check_type", model::healthCheckTypeName(g.health_check_type)},
        {"cooldown_remaining_s", g.cooldown_remaining_s},
        {"target_groups", g.target_groups},
        {"metrics", g.metrics},
@@ -404,7 +419,8 @@ void from_json(const json& j, AsgGroupStatus& g) {
   j.at("min").get_to(g.min);
   j.at("max").get_to(g.max);
   j.at("desired").get_to(g.desired);
-  j.at("health_check_type").get_to(g.health_check_type);
+  g.health_check_type = enumFrom(j.at("health_check_type"), {model::HealthCheckType::kEc2, model::HealthCheckType::kElb},
+                                 model::healthCheckTypeName, "health check type");
   j.at("cooldown_remaining_s").get_to(g.cooldown_remaining_s);
   j.at("target_groups").get_to(g.target_groups);
   j.at("metrics").get_to(g.metrics);

@@ -20,6 +20,7 @@
 
 #include "netsim/common/ipv4.h"
 #include "netsim/common/result.h"
+#include "netsim/model/model.h"
 
 namespace netsim::control {
 
@@ -144,7 +145,7 @@ struct ResponseTimeSummary {
 
 struct TargetGroupStats {
   std::string name;
-  std::string protocol;
+  model::LbProtocol protocol = model::LbProtocol::kHttp;
   uint64_t healthy_host_count = 0, unhealthy_host_count = 0;
   uint64_t request_count = 0;
   double request_count_per_target = 0;
@@ -178,7 +179,7 @@ struct LbNodeMetrics {
 struct LbNodeStats {
   static constexpr const char* kTag = "lb_node_stats";
   std::string load_balancer;
-  std::string type;  // application, network, classic
+  model::LoadBalancerType type = model::LoadBalancerType::kApplication;
   std::string node, az;
   common::Ipv4Address node_ip;
   bool cross_zone = false;
@@ -229,7 +230,7 @@ struct AsgMetrics {
 struct AsgGroupStatus {
   std::string name;
   int min = 0, max = 0, desired = 0;
-  std::string health_check_type;  // EC2, ELB
+  model::HealthCheckType health_check_type = model::HealthCheckType::kEc2;
   double cooldown_remaining_s = 0;
   std::vector<std::string> target_groups;
   AsgMetrics metrics;

@@ -37,8 +37,9 @@ std::string describePrediction(const analysis::PathResult& r) {
   }
   std::string via;
   for (const auto& h : r.hops) {
-    if (h.kind == "nat-gateway" || h.kind == "nat-instance" || h.kind == "internet-gateway" ||
-        h.kind == "gateway-endpoint") {
+    using analysis::HopKind;
+    if (h.kind == HopKind::kNatGateway || h.kind == HopKind::kNatInstance || h.kind == HopKind::kInternetGateway ||
+        h.kind == HopKind::kGatewayEndpoint) {
       via += (via.empty() ? "" : ", ") + h.node;
     }
   }

@@ -6,6 +6,7 @@
 
 #include "netsim/control/client.h"
 #include "netsim/plan/naming.h"
+#include "netsim/topology/loader.h"
 
 namespace netsim::lab {
 
@@ -29,6 +30,8 @@ common::Result<control::LbNodeStats> askNode(const std::string& lab, const std::
   return control::askFor<control::LbNodeStats>(plan::controlSocketPath(lab, node), control::StatsRequest{});
 }
 
+const char* scheme(const LoadBalancerReport& lb) { return lb.internet_facing ? "internet-facing" : "internal"; }
+
 std::string ms(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f ms", seconds * 1000);
@@ -51,8 +54,8 @@ common::Result<std::vector<LoadBalancerReport>> loadBalancerReport(const model::
   std::vector<LoadBalancerReport> out;
   for (const auto& lb : m.load_balancers) {
     if (!only.empty() && lb.name != only) continue;
-    LoadBalancerReport r{lb.name, model::loadBalancerTypeName(lb.type), lb.internet_facing ? "internet-facing" : "internal",
-                         model::loadBalancerDnsName(lb, m.region), lb.cross_zone, {}, {}};
+    LoadBalancerReport r{lb.name, lb.type, lb.internet_facing, model::loadBalancerDnsName(lb, m.region), lb.cross_zone,
+                         {}, {}};
     for (size_t k = 0; k < lb.subnets.size(); ++k) {
       LbNodeReport n;
       n.node = model::loadBalancerNodeName(lb, k);
@@ -75,8 +78,13 @@ common::Result<std::vector<LoadBalancerReport>> loadBalancerReport(const model::
 std::string loadBalancerReportJson(const std::vector<LoadBalancerReport>& report) {
   json out = json::array();
   for (const auto& lb : report) {
-    json j{{"name", lb.name},         {"type", lb.type},   {"scheme", lb.scheme}, {"dns_name", lb.dns_name},
-           {"cross_zone", lb.cross_zone}, {"metrics", lb.totals}, {"nodes", json::array()}};
+    json j{{"name", lb.name},
+           {"type", model::loadBalancerTypeName(lb.type)},
+           {"scheme", scheme(lb)},
+           {"dns_name", lb.dns_name},
+           {"cross_zone", lb.cross_zone},
+           {"metrics", lb.totals},
+           {"nodes", json::array()}};
     for (const auto& n : lb.nodes) {
       // The node's own document, with where it is.
       json node = n.stats ? json(*n.stats) : json{{"error", n.error}};
@@ -118,7 +126,8 @@ std::string formatNode(const LbNodeReport& n) {
 std::string formatLoadBalancerReport(const std::vector<LoadBalancerReport>& report) {
   std::string out;
   for (const auto& lb : report) {
-    out += lb.name + "  " + lb.type + ", " + lb.scheme + ", cross-zone " + (lb.cross_zone ? "on" : "off") + "\n";
+    out += lb.name + "  " + model::loadBalancerTypeName(lb.type) + ", " + scheme(lb) + ", cross-zone " +
+           (lb.cross_zone ? "on" : "off") + "\n";
     out += "  dns: " + lb.dns_name + "\n";
     std::string totals;
     for (const auto& [k, v] : lb.totals) totals += " " + k + "=" + std::to_string(v);
@@ -183,19 +192,16 @@ common::Result<TargetSpec> resolveTarget(const model::Model& m, const model::Tar
   // IP:PORT[@AZ]
   auto at = text.find('@');
   const std::string hostport = text.substr(0, at);
-  auto colon = hostport.rfind(':');
-  if (colon != std::string::npos) {
-    if (auto ip = common::Ipv4Address::parse(hostport.substr(0, colon))) {
-      bool ok = false;
-      auto ref = model::parseTargetRef("x" + hostport.substr(colon), group.port, &ok);
-      if (!ok) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': the port must be 1-65535");
-      TargetSpec t{ip->str(), *ip, ref.port, at == std::string::npos ? "" : text.substr(at + 1)};
-      return t;
+  if (hostport.find(':') != std::string::npos) {
+    const auto ref = topology::targetRefFromText(hostport, group.port);
+    if (auto ip = common::Ipv4Address::parse(ref.instance)) {
+      if (ref.port == 0) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': the port must be 1-65535");
+      return TargetSpec{ip->str(), *ip, ref.port, at == std::string::npos ? "" : text.substr(at + 1)};
     }
   }
-  bool ok = false;
-  auto ref = model::parseTargetRef(text, group.port, &ok);
-  if (!ok) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': write INSTANCE[:PORT] or IP:PORT[@AZ]");
+  // INSTANCE[:PORT], as a topology file writes a target
+  const auto ref = topology::targetRefFromText(text, group.port);
+  if (ref.port == 0) return makeError(ErrorCode::kInvalidArgument, "'" + text + "': write INSTANCE[:PORT] or IP:PORT[@AZ]");
   const auto* i = m.findInstance(ref.instance);
   if (!i) return makeError(ErrorCode::kNotFound, "no instance '" + ref.instance + "' in the lab's topology");
   const auto* s = m.findSubnet(i->subnet);

@@ -26,7 +26,10 @@ struct LbNodeReport {
 };
 
 struct LoadBalancerReport {
-  std::string name, type, scheme, dns_name;
+  std::string name;
+  model::LoadBalancerType type = model::LoadBalancerType::kApplication;
+  bool internet_facing = false;
+  std::string dns_name;
   bool cross_zone = false;
   std::map<std::string, uint64_t> totals;  // the nodes' metrics summed, by CloudWatch name
   std::vector<LbNodeReport> nodes;

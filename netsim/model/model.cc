@@ -56,6 +56,68 @@ const char* loadBalancerTypeName(LoadBalancerType t) {
   return "?";
 }
 
+std::optional<LoadBalancerType> loadBalancerTypeFromName(const std::string& name) {
+  return enumFromName(name, {LoadBalancerType::kApplication, LoadBalancerType::kNetwork, LoadBalancerType::kClassic},
+                      loadBalancerTypeName);
+}
+
+const char* natProfileName(NatProfile p) {
+  switch (p) {
+    case NatProfile::kAwsNatGateway: return "aws-nat-gateway";
+    case NatProfile::kRfc: return "rfc";
+  }
+  return "?";
+}
+
+const char* lbProtocolName(LbProtocol p) {
+  switch (p) {
+    case LbProtocol::kHttp: return "http";
+    case LbProtocol::kHttps: return "https";
+    case LbProtocol::kTcp: return "tcp";
+    case LbProtocol::kUdp: return "udp";
+  }
+  return "?";
+}
+
+std::optional<LbProtocol> lbProtocolFromName(const std::string& name) {
+  return enumFromName(name, {LbProtocol::kHttp, LbProtocol::kHttps, LbProtocol::kTcp, LbProtocol::kUdp},
+                      lbProtocolName);
+}
+
+const char* scalingPolicyTypeName(ScalingPolicyType t) {
+  switch (t) {
+    case ScalingPolicyType::kTargetTracking: return "target-tracking";
+    case ScalingPolicyType::kStep: return "step";
+    case ScalingPolicyType::kScheduled: return "scheduled";
+  }
+  return "?";
+}
+
+const char* scalingMetricName(ScalingMetric m) {
+  switch (m) {
+    case ScalingMetric::kCpu: return "cpu";
+    case ScalingMetric::kRequestCountPerTarget: return "request-count-per-target";
+    case ScalingMetric::kResponseTime: return "response-time";
+  }
+  return "?";
+}
+
+const char* comparisonSymbol(Comparison c) {
+  switch (c) {
+    case Comparison::kGreaterOrEqual: return ">=";
+    case Comparison::kLessOrEqual: return "<=";
+  }
+  return "?";
+}
+
+const char* healthCheckTypeName(HealthCheckType t) {
+  switch (t) {
+    case HealthCheckType::kEc2: return "EC2";
+    case HealthCheckType::kElb: return "ELB";
+  }
+  return "?";
+}
+
 std::string loadBalancerNodeName(const LoadBalancer& lb, size_t index) {
   return lb.name + "-" + std::to_string(index + 1);
 }
@@ -64,22 +126,6 @@ std::string loadBalancerDnsName(const LoadBalancer& lb, const std::string& regio
   // AWS shape: [internal-]<name>-<id>.<region>.elb.amazonaws.com; the id is stable per name.
   return std::string(lb.internet_facing ? "" : "internal-") + lb.name + "-" +
          common::shortHash("elb:" + region + ":" + lb.name, 10) + "." + region + ".elb.amazonaws.com";
-}
-
-TargetRef parseTargetRef(const std::string& text, uint16_t default_port, bool* ok) {
-  TargetRef t{text, default_port};
-  if (ok) *ok = true;
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos) return t;
-  t.instance = text.substr(0, colon);
-  const std::string port = text.substr(colon + 1);
-  unsigned long v = 0;
-  bool good = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
-  if (good) v = std::stoul(port);
-  good = good && v >= 1 && v <= 65535;
-  t.port = good ? static_cast<uint16_t>(v) : 0;
-  if (ok) *ok = good;
-  return t;
 }
 
 std::optional<Ipv4Address> Instance::publicAddress(const std::vector<ElasticIp>& eips) const {

@@ -3,6 +3,7 @@
 // Every node carries the source location of its definition so later stages can point back at
 // the file. Names reference other entities by name; the loader checks they resolve.
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +22,17 @@ struct SourceLocation {
   int column = 0;  // 1-based
   std::string path;  // field path of the definition, e.g. "subnets[2]"
 };
+
+// The value among `values` whose name (`nameOf`) is `name`: how text from a file, the command
+// line or a configuration becomes one of the model's enums.
+template <typename E>
+std::optional<E> enumFromName(const std::string& name, std::initializer_list<E> values,
+                              const char* (*nameOf)(E)) {
+  for (E v : values) {
+    if (name == nameOf(v)) return v;
+  }
+  return std::nullopt;
+}
 
 enum class Protocol { kAll, kTcp, kUdp, kIcmp };
 const char* protocolName(Protocol p);
@@ -100,12 +112,16 @@ struct NatLimits {
   bool any() const { return max_sessions || connections_per_destination || ports; }
 };
 
+// The NAT engine's behaviour profile (nat/config.h): AWS NAT gateway, or RFC 4787/5382.
+enum class NatProfile { kAwsNatGateway, kRfc };
+const char* natProfileName(NatProfile p);  // "aws-nat-gateway", "rfc"
+
 struct NatGateway {
   std::string name;
   std::string subnet;
   std::string eip;               // ElasticIp name
   Ipv4Address private_ip;        // allocated in the subnet if not given
-  std::string profile = "aws-nat-gateway";  // or "rfc"
+  NatProfile profile = NatProfile::kAwsNatGateway;
   Dataplane dataplane = Dataplane::kUserspace;
   NatLimits limits;
   SourceLocation where;
@@ -238,7 +254,14 @@ struct NetworkAcl {
 // --- Load balancing and auto scaling ------------------------------------------------------------
 
 enum class LoadBalancerType { kApplication, kNetwork, kClassic };
-const char* loadBalancerTypeName(LoadBalancerType t);
+const char* loadBalancerTypeName(LoadBalancerType t);  // "application", "network", "classic"
+std::optional<LoadBalancerType> loadBalancerTypeFromName(const std::string& name);
+
+// What a listener, a target group or a health check speaks.
+enum class LbProtocol { kHttp, kHttps, kTcp, kUdp };
+const char* lbProtocolName(LbProtocol p);  // "http", "https", "tcp", "udp"
+std::optional<LbProtocol> lbProtocolFromName(const std::string& name);
+inline bool isLayer4(LbProtocol p) { return p == LbProtocol::kTcp || p == LbProtocol::kUdp; }
 
 // An ALB listener rule: requests whose Host and path match go to the rule's target group.
 // Patterns use AWS wildcards: '*' (any run of characters) and '?' (one character).
@@ -252,7 +275,7 @@ struct ListenerRule {
 
 struct Listener {
   uint16_t port = 80;
-  std::string protocol = "http";  // http, https, tcp, udp
+  LbProtocol protocol = LbProtocol::kHttp;
   std::string target_group;       // the default action
   std::vector<ListenerRule> rules;  // ALB only, sorted by priority
 };
@@ -278,7 +301,7 @@ std::string loadBalancerDnsName(const LoadBalancer& lb, const std::string& regio
 
 struct HealthCheck {
   bool given = false;  // false: the defaults of the load balancer type that uses the group
-  std::string protocol = "http";
+  LbProtocol protocol = LbProtocol::kHttp;  // http, https or tcp
   std::string path = "/";
   uint16_t port = 0;  // 0: traffic port
   int interval_s = 30;
@@ -287,27 +310,37 @@ struct HealthCheck {
   int unhealthy_threshold = 2;
 };
 
+// A registered target: the instance and the port traffic goes to. The file writes INSTANCE or
+// INSTANCE:PORT; the loader resolves the port (the group's when not written) and checks the
+// instance exists, so a loaded model's references always resolve.
+struct TargetRef {
+  std::string instance;
+  uint16_t port = 0;
+  std::string written;  // as the file wrote it, for diagnostics ("" when added by an auto scaling group)
+};
+
 struct TargetGroup {
   std::string name;
-  std::string protocol = "http";
+  LbProtocol protocol = LbProtocol::kHttp;
   uint16_t port = 80;
   HealthCheck health_check;
   bool stickiness = false;
   int stickiness_duration_s = 86400;
   int deregistration_delay_s = 300;
-  // "instance" or "instance:port" (port defaults to the group's); auto scaling groups that
-  // name this group add their instances.
-  std::vector<std::string> targets;
+  // Auto scaling groups that name this group add their instances (on the group's port).
+  std::vector<TargetRef> targets;
   SourceLocation where;
 };
 
-// A target as registered: the instance, its address and AZ, and the port traffic goes to.
-struct TargetRef {
-  std::string instance;
-  uint16_t port = 0;
-};
-// Splits "name[:port]" (port 0 when absent or not a number in 1..65535; `ok` false then).
-TargetRef parseTargetRef(const std::string& text, uint16_t default_port, bool* ok = nullptr);
+enum class ScalingPolicyType { kTargetTracking, kStep, kScheduled };
+const char* scalingPolicyTypeName(ScalingPolicyType t);  // "target-tracking", "step", "scheduled"
+
+enum class ScalingMetric { kCpu, kRequestCountPerTarget, kResponseTime };
+const char* scalingMetricName(ScalingMetric m);  // "cpu", "request-count-per-target", "response-time"
+
+// How a step policy's alarm compares the metric with its threshold.
+enum class Comparison { kGreaterOrEqual, kLessOrEqual };
+const char* comparisonSymbol(Comparison c);  // ">=", "<="
 
 // Metric values are per evaluation period (AWS: 60 s, times the lab's time factor):
 // request-count-per-target = requests per in-service target in the period; cpu = average
@@ -315,13 +348,13 @@ TargetRef parseTargetRef(const std::string& text, uint16_t default_port, bool* o
 // TargetResponseTime in seconds.
 struct ScalingPolicy {
   std::string name;
-  std::string type = "target-tracking";  // target-tracking, step, scheduled
-  std::string metric;                    // cpu, request-count-per-target, response-time
+  ScalingPolicyType type = ScalingPolicyType::kTargetTracking;
+  ScalingMetric metric = ScalingMetric::kCpu;
   double target = 0;                     // target-tracking: the value to hold
   // step: an alarm (metric `comparison` threshold for `evaluation_periods` periods in a row)
   // that changes the desired capacity by `adjustment` (negative: scale in).
   double threshold = 0;
-  std::string comparison = ">=";  // >= or <=
+  Comparison comparison = Comparison::kGreaterOrEqual;
   int evaluation_periods = 1;
   int adjustment = 1;
   // scheduled: `desired` capacity from `after` seconds (times the time factor) after `up`.
@@ -329,6 +362,11 @@ struct ScalingPolicy {
   int scheduled_desired = 0;
   SourceLocation where;
 };
+
+// EC2: an instance is replaced when it stops running; ELB: also when its load balancer health
+// checks fail (after the grace period).
+enum class HealthCheckType { kEc2, kElb };
+const char* healthCheckTypeName(HealthCheckType t);  // "EC2", "ELB"
 
 struct AutoScalingGroup {
   std::string name;
@@ -339,7 +377,7 @@ struct AutoScalingGroup {
   std::vector<std::string> target_groups;
   std::string launch_command;  // what a new instance runs
   std::vector<uint16_t> listen_tcp;
-  std::string health_check_type = "EC2";  // or ELB
+  HealthCheckType health_check_type = HealthCheckType::kEc2;
   int health_check_grace_s = 300;         // a new instance's ELB health is ignored this long
   int cooldown_s = 300;
   std::string notification_webhook;       // http://HOST[:PORT]/PATH inside the lab; "" = none

@@ -5,7 +5,7 @@
 
 #include "netsim/common/hash.h"
 #include "netsim/plan/naming.h"
-#include "netsim/proxy/lb_config.h"
+#include "netsim/plan/lb_config.h"
 
 namespace netsim::plan {
 
@@ -33,9 +33,9 @@ std::vector<const model::TargetGroup*> groupsOf(const model::Model& m, const mod
   return out;
 }
 
-proxy::TargetGroupConfig groupConfig(const model::Model& m, const model::TargetGroup& g) {
+TargetGroupConfig groupConfig(const model::Model& m, const model::TargetGroup& g) {
   const double f = m.time_factor;
-  proxy::TargetGroupConfig c;
+  TargetGroupConfig c;
   c.name = g.name;
   c.protocol = g.protocol;
   c.port = g.port;
@@ -44,8 +44,7 @@ proxy::TargetGroupConfig groupConfig(const model::Model& m, const model::TargetG
   c.stickiness = g.stickiness;
   c.stickiness_duration_s = g.stickiness_duration_s * f;
   c.deregistration_delay_s = g.deregistration_delay_s * f;
-  for (const auto& text : g.targets) {
-    auto ref = model::parseTargetRef(text, g.port);
+  for (const auto& ref : g.targets) {
     const auto* i = m.findInstance(ref.instance);
     if (!i) continue;
     const auto* s = m.findSubnet(i->subnet);
@@ -77,12 +76,11 @@ std::string lbPrivateKeyPath(const std::string& lab, const std::string& lb) {
 std::map<std::string, TargetPorts> targetPortsByInstance(const model::Model& m) {
   std::map<std::string, TargetPorts> out;
   for (const auto& g : m.target_groups) {
-    for (const auto& text : g.targets) {
-      auto ref = model::parseTargetRef(text, g.port);
+    for (const auto& ref : g.targets) {
       auto& p = out[ref.instance];
-      if (g.protocol == "http" || g.protocol == "https") {
+      if (g.protocol == model::LbProtocol::kHttp || g.protocol == model::LbProtocol::kHttps) {
         addUnique(p.http, ref.port);
-      } else if (g.protocol == "udp") {
+      } else if (g.protocol == model::LbProtocol::kUdp) {
         addUnique(p.udp, ref.port);
         // UDP groups are health-checked over TCP on the traffic port unless told otherwise.
         addUnique(p.tcp, g.health_check.port ? g.health_check.port : ref.port);
@@ -94,12 +92,86 @@ std::map<std::string, TargetPorts> targetPortsByInstance(const model::Model& m) 
   return out;
 }
 
+namespace {
+
+// The configuration file netsim-lb reads on the node of `lb` in its k-th subnet.
+LbNodeConfig nodeConfig(const model::Model& m, const Wiring& w, const model::LoadBalancer& lb, size_t k) {
+  const std::string node = model::loadBalancerNodeName(lb, k);
+  const auto* s = m.findSubnet(lb.subnets[k]);
+  LbNodeConfig c;
+  c.lab = w.lab;
+  c.load_balancer = lb.name;
+  c.type = lb.type;
+  c.node = node;
+  c.az = s ? s->az : "";
+  c.node_ip = lb.node_ips[k];
+  c.cross_zone = lb.cross_zone;
+  c.idle_timeout_s = lb.idle_timeout_s * m.time_factor;
+  c.control_socket = controlSocketPath(w.lab, node);
+  c.cookie_secret = common::fnv1a64("cookie:" + w.lab + ":" + lb.name);  // same on every node of the LB
+  for (const auto& l : lb.listeners) {
+    ListenerConfig lc;
+    lc.port = l.port;
+    lc.protocol = l.protocol;
+    lc.default_group = l.target_group;
+    for (const auto& r : l.rules) lc.rules.push_back({r.priority, r.host, r.path, r.target_group});
+    if (l.protocol == model::LbProtocol::kHttps) {
+      lc.certificate = lbCertificatePath(w.lab, lb.name);
+      lc.private_key = lbPrivateKeyPath(w.lab, lb.name);
+    }
+    c.listeners.push_back(lc);
+  }
+  for (const auto* g : groupsOf(m, lb)) c.target_groups.push_back(groupConfig(m, *g));
+  return c;
+}
+
+// An NLB node forwards flows with their client address: it routes (and must not redirect), and
+// the VPC router sends the replies of the flows it forwarded back to it. Returns the router's
+// nftables rule that marks those flows.
+std::string planNlbReturnPath(const model::LoadBalancer& lb, size_t k, uint32_t nlb_index, Wiring& w) {
+  const std::string node = model::loadBalancerNodeName(lb, k);
+  const std::string node_ns = namespaceName(w.lab, node);
+  if (auto* spec = findNamespace(w, node)) {
+    spec->sysctls.push_back({"net/ipv4/ip_forward", "1"});
+    spec->sysctls.push_back({"net/ipv4/conf/all/send_redirects", "0"});
+    spec->sysctls.push_back({"net/ipv4/conf/default/send_redirects", "0"});  // eth0 comes later
+  }
+  // Return path: the VPC router marks each flow the node forwards (it arrives from the
+  // node's MAC with a source that is not the node) and routes the replies of marked flows
+  // back to the node, which undoes its destination rewrite.
+  const uint32_t mark = kNlbMarkBase + nlb_index;
+  const uint32_t table = kNlbTableBase + nlb_index;
+  const std::string leg = interfaceName(lb.subnets[k]);
+  char mark_hex[16];
+  std::snprintf(mark_hex, sizeof mark_hex, "0x%08x", mark);
+  RuleSpec rule;
+  rule.ns = namespaceName(w.lab, kVpcRouterNode);
+  rule.priority = kNlbRulePriority + nlb_index;
+  rule.fwmark = mark;
+  rule.table = table;
+  rule.comment = "replies of flows " + node + " forwarded go back to it";
+  w.rules.push_back(rule);
+  RouteSpec back;
+  back.ns = rule.ns;
+  back.table = table;
+  back.destination = common::Cidr();
+  back.gateway = lb.node_ips[k];
+  back.dev = leg;
+  back.comment = "NLB node " + node;
+  w.routes.push_back(back);
+  w.tables.push_back({"(replies to NLB node " + node + ")", table});
+  return "    iifname \"" + leg + "\" ether saddr " + nodeMac(w, node_ns) + " ip saddr != " + lb.node_ips[k].str() +
+         " ct state new ct mark set " + mark_hex + " comment \"flows forwarded by " + node + "\"\n";
+}
+
+}  // namespace
+
 void planLoadBalancing(const model::Model& m, Wiring& w) {
   uint32_t nlb_index = 0;
   std::string router_rules;
   for (const auto& lb : m.load_balancers) {
-    const bool nlb = lb.type == model::LoadBalancerType::kNetwork;
-    const bool https = std::any_of(lb.listeners.begin(), lb.listeners.end(), [](const auto& l) { return l.protocol == "https"; });
+    const bool https = std::any_of(lb.listeners.begin(), lb.listeners.end(),
+                                   [](const auto& l) { return l.protocol == model::LbProtocol::kHttps; });
     const std::string dns = model::loadBalancerDnsName(lb, m.region);
     if (https) {
       // A self-signed lab certificate for the LB's DNS name, made at `up` (never committed).
@@ -109,76 +181,19 @@ void planLoadBalancing(const model::Model& m, Wiring& w) {
     }
     for (size_t k = 0; k < lb.subnets.size(); ++k) {
       const std::string node = model::loadBalancerNodeName(lb, k);
-      const std::string node_ns = namespaceName(w.lab, node);
-      const auto* s = m.findSubnet(lb.subnets[k]);
-      proxy::LbNodeConfig c;
-      c.lab = w.lab;
-      c.load_balancer = lb.name;
-      c.type = model::loadBalancerTypeName(lb.type);
-      c.node = node;
-      c.az = s ? s->az : "";
-      c.node_ip = lb.node_ips[k];
-      c.cross_zone = lb.cross_zone;
-      c.idle_timeout_s = lb.idle_timeout_s * m.time_factor;
-      c.control_socket = controlSocketPath(w.lab, node);
-      c.cookie_secret = common::fnv1a64("cookie:" + w.lab + ":" + lb.name);  // same on every node of the LB
-      for (const auto& l : lb.listeners) {
-        proxy::ListenerConfig lc;
-        lc.port = l.port;
-        lc.protocol = l.protocol;
-        lc.default_group = l.target_group;
-        for (const auto& r : l.rules) lc.rules.push_back({r.priority, r.host, r.path, r.target_group});
-        if (l.protocol == "https") {
-          lc.certificate = lbCertificatePath(w.lab, lb.name);
-          lc.private_key = lbPrivateKeyPath(w.lab, lb.name);
-        }
-        c.listeners.push_back(lc);
-      }
-      for (const auto* g : groupsOf(m, lb)) c.target_groups.push_back(groupConfig(m, *g));
-      w.files.push_back({lbConfigPath(w.lab, node), proxy::toJson(c), 0600, 0700});
+      const LbNodeConfig c = nodeConfig(m, w, lb, k);
+      w.files.push_back({lbConfigPath(w.lab, node), toJson(c), 0600, 0700});
 
       ProcessSpec p;
-      p.ns = node_ns;
+      p.ns = namespaceName(w.lab, node);
       p.node = node;
       p.role = "load-balancer-node";
       p.ready_socket = c.control_socket;
       p.argv = {"netsim-lb", "--config", lbConfigPath(w.lab, node)};
       w.processes.push_back(p);
 
-      if (!nlb) continue;
-      // The node forwards flows with their client address: it routes, and must not redirect.
-      if (auto* spec = findNamespace(w, node)) {
-        spec->sysctls.push_back({"net/ipv4/ip_forward", "1"});
-        spec->sysctls.push_back({"net/ipv4/conf/all/send_redirects", "0"});
-        spec->sysctls.push_back({"net/ipv4/conf/default/send_redirects", "0"});  // eth0 comes later
-      }
-      // Return path: the VPC router marks each flow the node forwards (it arrives from the
-      // node's MAC with a source that is not the node) and routes the replies of marked flows
-      // back to the node, which undoes its destination rewrite.
-      const uint32_t mark = kNlbMarkBase + nlb_index;
-      const uint32_t table = kNlbTableBase + nlb_index;
-      const std::string leg = interfaceName(lb.subnets[k]);
-      char mark_hex[16];
-      std::snprintf(mark_hex, sizeof mark_hex, "0x%08x", mark);
-      router_rules += "    iifname \"" + leg + "\" ether saddr " + nodeMac(w, node_ns) + " ip saddr != " +
-                      lb.node_ips[k].str() + " ct state new ct mark set " + mark_hex + " comment \"flows forwarded by " +
-                      node + "\"\n";
-      RuleSpec rule;
-      rule.ns = namespaceName(w.lab, kVpcRouterNode);
-      rule.priority = kNlbRulePriority + nlb_index;
-      rule.fwmark = mark;
-      rule.table = table;
-      rule.comment = "replies of flows " + node + " forwarded go back to it";
-      w.rules.push_back(rule);
-      RouteSpec back;
-      back.ns = rule.ns;
-      back.table = table;
-      back.destination = common::Cidr();
-      back.gateway = lb.node_ips[k];
-      back.dev = leg;
-      back.comment = "NLB node " + node;
-      w.routes.push_back(back);
-      w.tables.push_back({"(replies to NLB node " + node + ")", table});
+      if (lb.type != model::LoadBalancerType::kNetwork) continue;
+      router_rules += planNlbReturnPath(lb, k, nlb_index, w);
       ++nlb_index;
     }
   }

@@ -405,7 +405,7 @@ class Planner {
       attach(n.name, "eth0", n.subnet, address, false);
       std::vector<std::string> args{"--if", "eth0=" + address.str(), "--route",
                                     "0.0.0.0/0=" + s->router().str() + "@eth0", "--inside",
-                                    m_.vpc.cidr.str(), "--profile", n.profile};
+                                    m_.vpc.cidr.str(), "--profile", model::natProfileName(n.profile)};
       if (n.limits.max_sessions) {
         args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
       }

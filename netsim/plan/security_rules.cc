@@ -2,27 +2,13 @@
 
 #include <algorithm>
 
+#include "netsim/model/security_membership.h"
 #include "netsim/plan/naming.h"
 
 namespace netsim::plan {
 namespace {
 
 using model::Protocol;
-
-std::vector<common::Ipv4Address> members(const model::Model& m, const std::string& group) {
-  auto has = [&](const std::vector<std::string>& gs) { return std::find(gs.begin(), gs.end(), group) != gs.end(); };
-  std::vector<common::Ipv4Address> out;
-  for (const auto& i : m.instances) {
-    if (has(i.security_groups)) out.push_back(i.private_ip);
-  }
-  for (const auto& e : m.endpoints) {
-    if (has(e.security_groups)) out.insert(out.end(), e.eni_ips.begin(), e.eni_ips.end());
-  }
-  for (const auto& lb : m.load_balancers) {
-    if (has(lb.security_groups)) out.insert(out.end(), lb.node_ips.begin(), lb.node_ips.end());
-  }
-  return out;
-}
 
 std::string addressSet(const std::vector<common::Ipv4Address>& as) {
   std::string s;
@@ -52,24 +38,13 @@ std::string peerMatch(bool inbound, const common::Cidr& c) {
   return std::string(inbound ? "ip saddr " : "ip daddr ") + c.str() + " ";
 }
 
-// Addresses security groups never filter (AWS: the VPC router and the Amazon DNS server).
-std::vector<common::Ipv4Address> reserved(const model::Model& m) {
-  std::vector<common::Ipv4Address> out{m.vpc.cidr.at(2)};
-  for (const auto& s : m.subnets) {
-    for (uint32_t k : {1u, 2u, 3u}) {
-      if (std::find(out.begin(), out.end(), s.cidr.at(k)) == out.end()) out.push_back(s.cidr.at(k));
-    }
-  }
-  return out;
-}
-
 std::string sgChain(const model::Model& m, const std::vector<std::string>& groups, bool inbound) {
   const std::string dir = inbound ? "inbound" : "outbound";
   std::string out = std::string("  chain ") + (inbound ? "input" : "output") + " {\n    type filter hook " +
                     (inbound ? "input" : "output") + " priority filter; policy accept;\n";
   out += std::string("    ") + (inbound ? "iifname" : "oifname") + " \"lo\" accept\n";
   out += "    ct state established,related accept\n";
-  out += std::string("    ") + (inbound ? "ip saddr " : "ip daddr ") + addressSet(reserved(m)) +
+  out += std::string("    ") + (inbound ? "ip saddr " : "ip daddr ") + addressSet(model::securityGroupExemptAddresses(m)) +
          " accept comment \"VPC router and DNS: never filtered\"\n";
   for (const auto& name : groups) {
     const auto* g = m.findSecurityGroup(name);
@@ -81,7 +56,7 @@ std::string sgChain(const model::Model& m, const std::vector<std::string>& group
       if (r.cidr) {
         peer = peerMatch(inbound, *r.cidr);
       } else {
-        auto ms = members(m, r.group);
+        auto ms = model::securityGroupMembers(m, r.group);
         if (ms.empty()) continue;  // a group with no members matches nothing
         peer = std::string(inbound ? "ip saddr " : "ip daddr ") + addressSet(ms) + " ";
       }

@@ -11,7 +11,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using asio::ip::tcp;
 
-asio::awaitable<CheckResult> checkOnce(common::Ipv4Address ip, uint16_t port, const HealthCheckConfig& hc) {
+asio::awaitable<CheckResult> checkOnce(common::Ipv4Address ip, uint16_t port, const plan::HealthCheckConfig& hc) {
   auto executor = co_await asio::this_coro::executor;
   beast::tcp_stream stream(executor);
   boost::system::error_code ec;
@@ -20,7 +20,7 @@ asio::awaitable<CheckResult> checkOnce(common::Ipv4Address ip, uint16_t port, co
                                 asio::redirect_error(asio::use_awaitable, ec));
   if (ec == beast::error::timeout) co_return CheckResult{false, "Target.Timeout"};
   if (ec) co_return CheckResult{false, "Target.FailedHealthChecks"};
-  if (hc.protocol == "tcp") co_return CheckResult{true, {}};
+  if (hc.protocol == model::LbProtocol::kTcp) co_return CheckResult{true, {}};
 
   http::request<http::empty_body> req{http::verb::get, hc.path, 11};
   req.set(http::field::host, ip.str() + ":" + std::to_string(port));

@@ -39,6 +39,6 @@ struct CheckResult {
 };
 
 // One check against ip:port (the coroutine used by HealthChecker; exposed for tests).
-boost::asio::awaitable<CheckResult> checkOnce(common::Ipv4Address ip, uint16_t port, const HealthCheckConfig& hc);
+boost::asio::awaitable<CheckResult> checkOnce(common::Ipv4Address ip, uint16_t port, const plan::HealthCheckConfig& hc);
 
 }  // namespace netsim::proxy

@@ -8,7 +8,7 @@
 #include <ctime>
 #include <random>
 
-#include "netsim/proxy/listener_rules.h"
+#include "netsim/plan/listener_rules.h"
 #include "netsim/proxy/sticky_cookie.h"
 
 namespace netsim::proxy {
@@ -175,7 +175,7 @@ class Session {
     metrics.processed_bytes += req.body().size();
     const auto host = req[http::field::host];
     const auto& group_name =
-        chooseTargetGroup(ctx_.listener.rules, ctx_.listener.default_group, std::string_view(host.data(), host.size()),
+        plan::chooseTargetGroup(ctx_.listener.rules, ctx_.listener.default_group, std::string_view(host.data(), host.size()),
                           std::string_view(req.target().data(), req.target().size()));
     GroupRuntime* g = state.group(group_name);
     if (!g) co_return elbError(http::status::service_unavailable, req.version(), metrics);
@@ -196,7 +196,7 @@ class Session {
             xff.empty() ? client_ip_ : std::string(xff.data(), xff.size()) + ", " + client_ip_);
     req.set("X-Forwarded-Proto", https ? "https" : "http");
     req.set("X-Forwarded-Port", std::to_string(ctx_.listener.port));
-    if (state.config().type == "application") req.set("X-Amzn-Trace-Id", traceId());
+    if (state.config().type == model::LoadBalancerType::kApplication) req.set("X-Amzn-Trace-Id", traceId());
     req.version(11);
     req.keep_alive(true);
     // The body has been read whole: frame it afresh with one Content-Length. Forwarded as they
@@ -237,7 +237,7 @@ class Session {
 
   // Sends the request over a pooled connection (or a new one) and reads the answer. A pooled
   // connection the target has closed meanwhile is retried once on a fresh one.
-  asio::awaitable<Upstream> forward(Request& req, const Target& t, const TargetGroupConfig& group) {
+  asio::awaitable<Upstream> forward(Request& req, const Target& t, const plan::TargetGroupConfig& group) {
     (void)group;
     auto executor = co_await asio::this_coro::executor;
     const auto key = t.key();

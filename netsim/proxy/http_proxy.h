@@ -16,7 +16,7 @@ namespace netsim::proxy {
 
 struct HttpListenerContext {
   LbState& state;
-  const ListenerConfig& listener;
+  const plan::ListenerConfig& listener;
   UpstreamPool& pool;
   boost::asio::ssl::context* tls = nullptr;  // set for https
 };

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   }
   std::stringstream text;
   text << in.rdbuf();
-  auto config = netsim::proxy::lbNodeConfigFromJson(text.str());
+  auto config = netsim::plan::lbNodeConfigFromJson(text.str());
   if (!config) {
     std::fprintf(stderr, "netsim-lb: %s: %s\n", path->c_str(), config.error().message.c_str());
     return 2;

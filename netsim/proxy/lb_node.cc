@@ -33,11 +33,11 @@ namespace {
 
 class Node {
  public:
-  explicit Node(const LbNodeConfig& config) : state_(config, Clock::now()), health_(io_, state_, [this](const std::string&) { onTargetsChanged(); }) {}
+  explicit Node(const plan::LbNodeConfig& config) : state_(config, Clock::now()), health_(io_, state_, [this](const std::string&) { onTargetsChanged(); }) {}
 
   common::Status run() {
     const auto& c = state_.config();
-    const bool nlb = c.type == "network";
+    const bool nlb = c.type == model::LoadBalancerType::kNetwork;
     if (nlb) {
       if (auto r = netns::runNftablesHere(nlbTableRuleset(c)); !r) return r.error();
       seed_ = std::random_device{}();
@@ -54,7 +54,7 @@ class Node {
     signals.async_wait([this](boost::system::error_code, int) { stop(); });
     health_.sync();
     asio::co_spawn(io_, sweep(), asio::detached);
-    common::logInfo("netsim-lb " + c.node + ": " + c.type + " load balancer node of " + c.load_balancer + " on " +
+    common::logInfo("netsim-lb " + c.node + ": " + model::loadBalancerTypeName(c.type) + " load balancer node of " + c.load_balancer + " on " +
                     c.node_ip.str() + " (" + std::to_string(c.listeners.size()) + " listeners)");
     io_.run();
     return {};
@@ -72,7 +72,7 @@ class Node {
       if (!ec) acc->bind(ep, ec);
       if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
       if (ec) return makeError(ErrorCode::kSystem, "listen on " + c.node_ip.str() + ":" + std::to_string(l.port) + ": " + ec.message());
-      if (l.protocol == "https") {
+      if (l.protocol == model::LbProtocol::kHttps) {
         auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
         ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
@@ -81,10 +81,10 @@ class Node {
         if (ec) return makeError(ErrorCode::kSystem, "listener " + std::to_string(l.port) + ": certificate " + l.certificate + ": " + ec.message());
         tls_.push_back(std::move(ctx));
       }
-      if (l.protocol == "tcp") {
+      if (l.protocol == model::LbProtocol::kTcp) {
         asio::co_spawn(io_, runTcpListener(*acc, state_, l), asio::detached);
       } else {
-        HttpListenerContext hc{state_, l, pool_, l.protocol == "https" ? tls_.back().get() : nullptr};
+        HttpListenerContext hc{state_, l, pool_, l.protocol == model::LbProtocol::kHttps ? tls_.back().get() : nullptr};
         asio::co_spawn(io_, runHttpListener(*acc, hc), asio::detached);
       }
       acceptors_.push_back(std::move(acc));
@@ -104,7 +104,7 @@ class Node {
   control::Reply handleControl(const control::Request& request) {
     if (std::holds_alternative<control::StatsRequest>(request)) return stats();
     if (const auto* r = std::get_if<control::RegisterTarget>(&request)) {
-      auto st = state_.registerTarget(r->group, TargetConfig{r->name, r->ip, r->port, r->az});
+      auto st = state_.registerTarget(r->group, plan::TargetConfig{r->name, r->ip, r->port, r->az});
       if (st) {
         health_.sync();
         onTargetsChanged();
@@ -126,7 +126,7 @@ class Node {
 
   control::LbNodeStats stats() {
     auto s = state_.stats(Clock::now());
-    if (state_.config().type != "network") return s;
+    if (state_.config().type != model::LoadBalancerType::kNetwork) return s;
     // An NLB node's traffic never passes through this process: read the kernel's figures.
     uint64_t flows = 0;
     if (auto r = netns::runNftablesHere(std::string("list counters table ip ") + kNlbTable)) {
@@ -140,7 +140,7 @@ class Node {
   }
 
   void onTargetsChanged() {
-    if (state_.config().type == "network") {
+    if (state_.config().type == model::LoadBalancerType::kNetwork) {
       if (auto st = updateNlbRules(); !st) common::logError("netsim-lb: " + st.error().message);
     }
   }
@@ -200,6 +200,6 @@ class Node {
 
 }  // namespace
 
-common::Status runLbNode(const LbNodeConfig& config) { return Node(config).run(); }
+common::Status runLbNode(const plan::LbNodeConfig& config) { return Node(config).run(); }
 
 }  // namespace netsim::proxy

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "netsim/common/result.h"
-#include "netsim/proxy/lb_config.h"
+#include "netsim/plan/lb_config.h"
 
 namespace netsim::proxy {
 
-common::Status runLbNode(const LbNodeConfig& config);
+common::Status runLbNode(const plan::LbNodeConfig& config);
 
 }  // namespace netsim::proxy

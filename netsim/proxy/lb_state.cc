@@ -7,7 +7,7 @@ using common::ErrorCode;
 using common::makeError;
 
 namespace {
-Target makeTarget(const TargetConfig& c, uint16_t group_port) {
+Target makeTarget(const plan::TargetConfig& c, uint16_t group_port) {
   Target t;
   t.name = c.name;
   t.ip = c.ip;
@@ -17,7 +17,7 @@ Target makeTarget(const TargetConfig& c, uint16_t group_port) {
 }
 }  // namespace
 
-LbState::LbState(LbNodeConfig config, TimePoint now) : config_(std::move(config)), started_(now) {
+LbState::LbState(plan::LbNodeConfig config, TimePoint now) : config_(std::move(config)), started_(now) {
   for (const auto& g : config_.target_groups) {
     GroupRuntime rt{g, TargetSet({g.health.healthy_threshold, g.health.unhealthy_threshold}), {}, {}, {}};
     for (const auto& t : g.targets) rt.targets.add(makeTarget(t, g.port));
@@ -53,7 +53,7 @@ std::vector<Target> LbState::routableTargets(const std::string& name) const {
   return out;
 }
 
-common::Status LbState::registerTarget(const std::string& name, const TargetConfig& t) {
+common::Status LbState::registerTarget(const std::string& name, const plan::TargetConfig& t) {
   auto* g = group(name);
   if (!g) return makeError(ErrorCode::kNotFound, "load balancer node " + config_.node + " does not use target group '" + name + "'");
   Target target = makeTarget(t, g->config.port);

@@ -9,14 +9,14 @@
 #include <string>
 
 #include "netsim/control/messages.h"
-#include "netsim/proxy/lb_config.h"
+#include "netsim/plan/lb_config.h"
 #include "netsim/proxy/metrics.h"
 #include "netsim/proxy/target_set.h"
 
 namespace netsim::proxy {
 
 struct GroupRuntime {
-  TargetGroupConfig config;
+  plan::TargetGroupConfig config;
   TargetSet targets;
   RoundRobin cursor;
   TargetGroupMetrics metrics;
@@ -25,9 +25,9 @@ struct GroupRuntime {
 
 class LbState {
  public:
-  LbState(LbNodeConfig config, TimePoint now);
+  LbState(plan::LbNodeConfig config, TimePoint now);
 
-  const LbNodeConfig& config() const { return config_; }
+  const plan::LbNodeConfig& config() const { return config_; }
   GroupRuntime* group(const std::string& name);
   std::map<std::string, GroupRuntime>& groups() { return groups_; }
   NodeMetrics& metrics() { return metrics_; }
@@ -39,7 +39,7 @@ class LbState {
   std::vector<Target> routableTargets(const std::string& group) const;
 
   // Errors name the problem for the control socket's caller.
-  common::Status registerTarget(const std::string& group, const TargetConfig& t);
+  common::Status registerTarget(const std::string& group, const plan::TargetConfig& t);
   common::Status deregisterTarget(const std::string& group, const std::string& key, TimePoint now);
   // Removes targets whose deregistration delay ended; true when something was removed.
   bool expireDrained(TimePoint now);
@@ -47,7 +47,7 @@ class LbState {
   control::LbNodeStats stats(TimePoint now) const;
 
  private:
-  LbNodeConfig config_;
+  plan::LbNodeConfig config_;
   std::map<std::string, GroupRuntime> groups_;
   NodeMetrics metrics_;
   TimePoint started_;

@@ -5,9 +5,9 @@
 
 namespace netsim::proxy {
 
-std::string nlbCounterName(const ListenerConfig& l) { return "new_flows_" + l.protocol + "_" + std::to_string(l.port); }
+std::string nlbCounterName(const plan::ListenerConfig& l) { return std::string("new_flows_") + model::lbProtocolName(l.protocol) + "_" + std::to_string(l.port); }
 
-std::string nlbTableRuleset(const LbNodeConfig& c) {
+std::string nlbTableRuleset(const plan::LbNodeConfig& c) {
   std::string out = std::string("table ip ") + kNlbTable + " {\n";
   for (const auto& l : c.listeners) out += "  counter " + nlbCounterName(l) + " { }\n";
   out += "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n  }\n";
@@ -21,7 +21,7 @@ std::string nlbTableRuleset(const LbNodeConfig& c) {
   return out;
 }
 
-std::string nlbChainUpdate(const LbNodeConfig& c, const std::map<std::string, std::vector<Target>>& targets,
+std::string nlbChainUpdate(const plan::LbNodeConfig& c, const std::map<std::string, std::vector<Target>>& targets,
                            uint32_t seed) {
   std::string out = std::string("flush chain ip ") + kNlbTable + " prerouting\n";
   char seed_hex[16];
@@ -30,7 +30,7 @@ std::string nlbChainUpdate(const LbNodeConfig& c, const std::map<std::string, st
     auto it = targets.find(l.default_group);
     if (it == targets.end() || it->second.empty()) continue;
     const auto& ts = it->second;
-    const std::string& p = l.protocol;  // tcp or udp
+    const std::string p = model::lbProtocolName(l.protocol);  // tcp or udp
     out += std::string("add rule ip ") + kNlbTable + " prerouting ip daddr " + c.node_ip.str() + " " + p + " dport " +
            std::to_string(l.port) + " counter name \"" + nlbCounterName(l) + "\" dnat ip to jhash ip saddr . " + p +
            " sport . ip daddr . " + p + " dport mod " + std::to_string(ts.size()) + " seed " + seed_hex + " map { ";

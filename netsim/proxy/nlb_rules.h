@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "netsim/proxy/lb_config.h"
+#include "netsim/plan/lb_config.h"
 #include "netsim/proxy/target_set.h"
 
 namespace netsim::proxy {
@@ -17,14 +17,14 @@ inline constexpr const char* kNlbTable = "netsim_nlb";
 
 // The whole table: named counters of new flows per listener and the (empty) prerouting chain.
 // Applied once at start.
-std::string nlbTableRuleset(const LbNodeConfig& c);
+std::string nlbTableRuleset(const plan::LbNodeConfig& c);
 // Replaces the chain's rules atomically: one rule per listener with its current targets
 // (`targets` by target group). A listener whose group has no target gets no rule, so its
 // connections reach the node itself, which has no listener there and resets them.
-std::string nlbChainUpdate(const LbNodeConfig& c, const std::map<std::string, std::vector<Target>>& targets,
+std::string nlbChainUpdate(const plan::LbNodeConfig& c, const std::map<std::string, std::vector<Target>>& targets,
                            uint32_t seed);
 // Name of a listener's new-flow counter ("new_flows_tcp_80").
-std::string nlbCounterName(const ListenerConfig& l);
+std::string nlbCounterName(const plan::ListenerConfig& l);
 // Parses `nft list counters` output: counter name → packets.
 std::map<std::string, uint64_t> parseNftCounters(const std::string& listing);
 

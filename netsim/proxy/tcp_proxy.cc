@@ -29,7 +29,7 @@ class ActiveConnection {
   NodeMetrics& metrics_;
 };
 
-asio::awaitable<void> relay(tcp::socket client, LbState& state, const ListenerConfig& listener) {
+asio::awaitable<void> relay(tcp::socket client, LbState& state, const plan::ListenerConfig& listener) {
   auto ex = co_await asio::this_coro::executor;
   auto active = std::make_shared<ActiveConnection>(state.metrics());
   auto target = state.pick(listener.default_group, std::nullopt);
@@ -71,7 +71,7 @@ asio::awaitable<void> relay(tcp::socket client, LbState& state, const ListenerCo
 
 }  // namespace
 
-asio::awaitable<void> runTcpListener(tcp::acceptor& acceptor, LbState& state, const ListenerConfig& listener) {
+asio::awaitable<void> runTcpListener(tcp::acceptor& acceptor, LbState& state, const plan::ListenerConfig& listener) {
   while (acceptor.is_open()) {
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));

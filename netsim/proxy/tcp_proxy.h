@@ -11,6 +11,6 @@
 namespace netsim::proxy {
 
 boost::asio::awaitable<void> runTcpListener(boost::asio::ip::tcp::acceptor& acceptor, LbState& state,
-                                            const ListenerConfig& listener);
+                                            const plan::ListenerConfig& listener);
 
 }  // namespace netsim::proxy

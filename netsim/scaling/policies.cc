@@ -6,14 +6,18 @@
 
 namespace netsim::scaling {
 
-std::optional<double> metricValue(const Metrics& m, const std::string& name) {
-  if (name == "request-count-per-target") return m.request_count_per_target;
-  if (name == "cpu") return m.cpu;
-  if (name == "response-time") return m.response_time;
+std::optional<double> metricValue(const Metrics& m, model::ScalingMetric metric) {
+  switch (metric) {
+    case model::ScalingMetric::kRequestCountPerTarget: return m.request_count_per_target;
+    case model::ScalingMetric::kCpu: return m.cpu;
+    case model::ScalingMetric::kResponseTime: return m.response_time;
+  }
   return std::nullopt;
 }
 
 namespace {
+using model::ScalingPolicyType;
+
 std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
@@ -28,7 +32,7 @@ Decision evaluate(const model::AutoScalingGroup& g, int desired, const Metrics& 
   // Scheduled actions set the desired capacity outright, once each.
   for (size_t i = 0; i < g.policies.size(); ++i) {
     const auto& p = g.policies[i];
-    if (p.type != "scheduled" || states[i].scheduled_done || elapsed_s < p.after_s) continue;
+    if (p.type != ScalingPolicyType::kScheduled || states[i].scheduled_done || elapsed_s < p.after_s) continue;
     states[i].scheduled_done = true;
     d.desired = p.scheduled_desired;
     d.cause = "scheduled action " + p.name + " sets desired capacity to " + std::to_string(p.scheduled_desired);
@@ -43,14 +47,15 @@ Decision evaluate(const model::AutoScalingGroup& g, int desired, const Metrics& 
   for (size_t i = 0; i < g.policies.size(); ++i) {
     const auto& p = g.policies[i];
     auto value = metricValue(metrics, p.metric);
-    if (p.type == "target-tracking") {
+    const std::string metric = model::scalingMetricName(p.metric);
+    if (p.type == ScalingPolicyType::kTargetTracking) {
       ++tracking;
       if (!value || p.target <= 0) {
         all_tracking_agree_in = false;  // no data: no vote for scaling in
         continue;
       }
       const int want = std::max(1, static_cast<int>(std::ceil(current * *value / p.target - 1e-9)));
-      const std::string why = p.name + ": " + p.metric + " " + fmt(*value) + " vs target " + fmt(p.target);
+      const std::string why = p.name + ": " + metric + " " + fmt(*value) + " vs target " + fmt(p.target);
       if (want > out) {
         out = want;
         out_cause = why;
@@ -61,13 +66,15 @@ Decision evaluate(const model::AutoScalingGroup& g, int desired, const Metrics& 
         in = want;
         in_cause = why;
       }
-    } else if (p.type == "step") {
-      bool breach = value && (p.comparison == "<=" ? *value <= p.threshold : *value >= p.threshold);
+    } else if (p.type == ScalingPolicyType::kStep) {
+      bool breach = value && (p.comparison == model::Comparison::kLessOrEqual ? *value <= p.threshold
+                                                                              : *value >= p.threshold);
       states[i].breaching = breach ? states[i].breaching + 1 : 0;
       if (states[i].breaching < p.evaluation_periods) continue;
       states[i].breaching = 0;  // fired: count afresh
       const int want = std::max(0, current + p.adjustment);
-      const std::string why = p.name + ": alarm " + p.metric + " " + fmt(value.value_or(0)) + " " + p.comparison + " " +
+      const std::string why = p.name + ": alarm " + metric + " " + fmt(value.value_or(0)) + " " +
+                              model::comparisonSymbol(p.comparison) + " " +
                               fmt(p.threshold) + " for " + std::to_string(p.evaluation_periods) + " period(s)";
       if (want > out) {
         out = want;

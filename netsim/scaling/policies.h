@@ -23,7 +23,7 @@ struct Metrics {
   std::optional<double> response_time;  // seconds, average
 };
 
-std::optional<double> metricValue(const Metrics& m, const std::string& name);
+std::optional<double> metricValue(const Metrics& m, model::ScalingMetric metric);
 
 // Per-policy memory between periods.
 struct PolicyState {

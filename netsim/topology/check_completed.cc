@@ -50,8 +50,8 @@ class CompletedChecker {
     for (size_t i = 0; i < lb.listeners.size(); ++i) {
       const auto* tg = m_.findTargetGroup(lb.listeners[i].target_group);
       if (!tg) continue;
-      for (const auto& text : tg->targets) {
-        const auto* inst = m_.findInstance(model::parseTargetRef(text, tg->port).instance);
+      for (const auto& target : tg->targets) {
+        const auto* inst = m_.findInstance(target.instance);
         if (!inst) continue;
         if (std::find(lb.subnets.begin(), lb.subnets.end(), inst->subnet) != lb.subnets.end()) {
           error(lb.where, "listeners[" + std::to_string(i) + "].target_group",

@@ -1,22 +1,54 @@
 // AWS rules a file can break that need no allocated addresses: CIDR sizes and containment,
-// overlaps, references between entities, uniqueness, quotas.
+// overlaps, references between entities, uniqueness, quotas. Load balancing and auto scaling
+// have theirs in check_load_balancing.cc.
 #include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
 
-#include "netsim/topology/parse.h"
+#include "netsim/topology/model_checker.h"
 
 namespace netsim::topology::detail {
+
+std::string ModelChecker::suggest(const std::string& name, const std::vector<std::string>& candidates,
+                                  const std::string& kind) {
+  auto close = closestMatch(name, candidates);
+  if (!close.empty()) return "did you mean '" + close + "'?";
+  if (candidates.empty()) return "no " + kind + " is defined";
+  std::string list;
+  for (size_t i = 0; i < candidates.size() && i < 8; ++i) list += (i ? ", " : "") + candidates[i];
+  return "defined " + kind + "s: " + list;
+}
+
+const model::Subnet* ModelChecker::subnetRef(const model::SourceLocation& w, const std::string& field,
+                                             const std::string& name) {
+  if (name.empty()) return nullptr;
+  const auto* s = m_.findSubnet(name);
+  if (!s) {
+    error(w, field, "subnet '" + name + "' is not defined", suggest(name, namesOf(m_.subnets), "subnet"));
+  }
+  return s;
+}
+
+void ModelChecker::checkSecurityGroupRefs(const model::SourceLocation& w, const std::vector<std::string>& groups) {
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (!m_.findSecurityGroup(groups[i])) {
+      error(w, "security_groups[" + std::to_string(i) + "]", "security group '" + groups[i] +
+                                                                 "' is not defined",
+            suggest(groups[i], namesOf(m_.security_groups), "security group"));
+    }
+  }
+}
+
 namespace {
 
 using common::Cidr;
 using common::Ipv4Address;
 using model::Model;
 
-class Checker {
+class Checker : public ModelChecker {
  public:
-  Checker(Model& m, const LocationMap& loc, Diagnostics& d) : m_(m), loc_(loc), d_(d) {}
+  using ModelChecker::ModelChecker;
 
   void run() {
     checkNames();
@@ -30,32 +62,10 @@ class Checker {
     checkEndpoints();
     checkForwards();
     checkSecurity();
-    checkLoadBalancing();
+    checkLoadBalancing(m_, loc_, d_);
   }
 
  private:
-  void error(const model::SourceLocation& entity, const std::string& field, std::string msg,
-             std::string hint = {}) {
-    reportField(loc_, d_, entity, field, std::move(msg), std::move(hint));
-  }
-
-  template <typename T>
-  std::vector<std::string> namesOf(const std::vector<T>& items) {
-    std::vector<std::string> out;
-    for (const auto& x : items) out.push_back(x.name);
-    return out;
-  }
-
-  std::string suggest(const std::string& name, const std::vector<std::string>& candidates,
-                      const std::string& kind) {
-    auto close = closestMatch(name, candidates);
-    if (!close.empty()) return "did you mean '" + close + "'?";
-    if (candidates.empty()) return "no " + kind + " is defined";
-    std::string list;
-    for (size_t i = 0; i < candidates.size() && i < 8; ++i) list += (i ? ", " : "") + candidates[i];
-    return "defined " + kind + "s: " + list;
-  }
-
   // A name must be usable in namespace names and unique among its peers.
   void checkName(const std::string& name, const model::SourceLocation& where, const std::string& kind,
                  std::map<std::string, model::SourceLocation>& seen) {
@@ -357,16 +367,6 @@ class Checker {
     }
   }
 
-  const model::Subnet* subnetRef(const model::SourceLocation& w, const std::string& field,
-                                 const std::string& name) {
-    if (name.empty()) return nullptr;
-    const auto* s = m_.findSubnet(name);
-    if (!s) {
-      error(w, field, "subnet '" + name + "' is not defined", suggest(name, namesOf(m_.subnets), "subnet"));
-    }
-    return s;
-  }
-
   void checkNatGateways() {
     for (const auto& n : m_.nat_gateways) {
       const auto* s = subnetRef(n.where, "subnet", n.subnet);
@@ -377,16 +377,6 @@ class Checker {
       }
       if (!m_.internet_gateway) {
         error(n.where, "", "a public NAT gateway needs the VPC's internet gateway", "add internet_gateway");
-      }
-    }
-  }
-
-  void checkSecurityGroupRefs(const model::SourceLocation& w, const std::vector<std::string>& groups) {
-    for (size_t i = 0; i < groups.size(); ++i) {
-      if (!m_.findSecurityGroup(groups[i])) {
-        error(w, "security_groups[" + std::to_string(i) + "]", "security group '" + groups[i] +
-                                                                   "' is not defined",
-              suggest(groups[i], namesOf(m_.security_groups), "security group"));
       }
     }
   }
@@ -580,111 +570,6 @@ class Checker {
     }
   }
 
-  void checkLoadBalancing() {
-    for (const auto& lb : m_.load_balancers) {
-      std::map<std::string, std::string> per_az;
-      for (size_t i = 0; i < lb.subnets.size(); ++i) {
-        const auto* s = subnetRef(lb.where, "subnets[" + std::to_string(i) + "]", lb.subnets[i]);
-        if (!s) continue;
-        if (auto [it, ok] = per_az.emplace(s->az, s->name); !ok) {
-          error(lb.where, "subnets[" + std::to_string(i) + "]",
-                "a load balancer takes one subnet per availability zone; '" + s->name + "' and '" +
-                    it->second + "' are both in " + s->az);
-        }
-      }
-      if (lb.type == model::LoadBalancerType::kApplication && lb.subnets.size() < 2) {
-        error(lb.where, "subnets", "an application load balancer needs subnets in at least two "
-                                   "availability zones");
-      }
-      for (size_t i = 0; i < lb.listeners.size(); ++i) {
-        const auto& l = lb.listeners[i];
-        std::string f = "listeners[" + std::to_string(i) + "]";
-        if (!l.target_group.empty() && !m_.findTargetGroup(l.target_group)) {
-          error(lb.where, f + ".target_group", "target group '" + l.target_group + "' is not defined",
-                suggest(l.target_group, namesOf(m_.target_groups), "target group"));
-        }
-        bool l4 = l.protocol == "tcp" || l.protocol == "udp";
-        if (lb.type == model::LoadBalancerType::kApplication && l4) {
-          error(lb.where, f + ".protocol", "an application load balancer listens on HTTP or HTTPS",
-                "use type: network for TCP/UDP");
-        }
-        if (lb.type == model::LoadBalancerType::kNetwork && !l4) {
-          error(lb.where, f + ".protocol", "a network load balancer listens on TCP or UDP");
-        }
-        if (lb.type == model::LoadBalancerType::kClassic && l.protocol == "udp") {
-          error(lb.where, f + ".protocol", "a classic load balancer listens on HTTP, HTTPS or TCP");
-        }
-        if (l.target_group.empty()) {
-          error(lb.where, f + ".target_group", "a listener needs a target group (its default action)");
-        }
-        if (!l.rules.empty() && lb.type != model::LoadBalancerType::kApplication) {
-          error(lb.where, f + ".rules", "only an application load balancer has listener rules");
-        }
-        for (size_t k = 0; k < l.rules.size(); ++k) {
-          const auto& rule = l.rules[k];
-          const std::string rf = f + ".rules[" + std::to_string(k) + "]";
-          if (!rule.target_group.empty() && !m_.findTargetGroup(rule.target_group)) {
-            error(lb.where, rf + ".target_group", "target group '" + rule.target_group + "' is not defined",
-                  suggest(rule.target_group, namesOf(m_.target_groups), "target group"));
-          }
-          if (rule.host.empty() && rule.path.empty()) {
-            error(lb.where, rf, "a listener rule needs a host or a path condition");
-          }
-          if (!rule.path.empty() && rule.path[0] != '/' && rule.path[0] != '*') {
-            error(lb.where, rf + ".path", "a path pattern starts with '/'", "e.g. /api/*");
-          }
-        }
-        // The target group's protocol must fit the listener (AWS: an NLB forwards TCP/UDP to
-        // TCP/UDP groups, an ALB HTTP(S) to HTTP(S) groups).
-        if (const auto* tg = m_.findTargetGroup(l.target_group)) {
-          bool tg_l4 = tg->protocol == "tcp" || tg->protocol == "udp";
-          if (lb.type != model::LoadBalancerType::kClassic && tg_l4 != l4) {
-            error(lb.where, f + ".target_group", "target group '" + tg->name + "' speaks " + tg->protocol +
-                                                     " but the listener " + l.protocol);
-          }
-          if (l.protocol == "udp" && tg->protocol != "udp") {
-            error(lb.where, f + ".target_group", "a UDP listener needs a UDP target group");
-          }
-        }
-      }
-      checkSecurityGroupRefs(lb.where, lb.security_groups);
-    }
-    for (const auto& tg : m_.target_groups) {
-      for (size_t i = 0; i < tg.targets.size(); ++i) {
-        bool port_ok = true;
-        auto ref = model::parseTargetRef(tg.targets[i], tg.port, &port_ok);
-        const std::string f = "targets[" + std::to_string(i) + "]";
-        if (!port_ok) {
-          error(tg.where, f, "'" + tg.targets[i] + "' does not end in a port 1-65535",
-                "write a target as INSTANCE or INSTANCE:PORT");
-        } else if (!m_.findInstance(ref.instance)) {
-          error(tg.where, f, "instance '" + ref.instance + "' is not defined",
-                suggest(ref.instance, namesOf(m_.instances), "instance"));
-        }
-      }
-    }
-    for (const auto& g : m_.auto_scaling_groups) {
-      if (!(g.min <= g.desired && g.desired <= g.max)) {
-        error(g.where, "desired", "capacity must satisfy min <= desired <= max (min " +
-                                      std::to_string(g.min) + ", desired " +
-                                      std::to_string(g.desired) + ", max " + std::to_string(g.max) + ")");
-      }
-      if (g.subnets.empty()) error(g.where, "subnets", "an auto scaling group needs at least one subnet");
-      for (size_t i = 0; i < g.subnets.size(); ++i) subnetRef(g.where, "subnets[" + std::to_string(i) + "]", g.subnets[i]);
-      for (size_t i = 0; i < g.target_groups.size(); ++i) {
-        if (!m_.findTargetGroup(g.target_groups[i])) {
-          error(g.where, "target_groups[" + std::to_string(i) + "]",
-                "target group '" + g.target_groups[i] + "' is not defined",
-                suggest(g.target_groups[i], namesOf(m_.target_groups), "target group"));
-        }
-      }
-      checkSecurityGroupRefs(g.where, g.security_groups);
-    }
-  }
-
-  Model& m_;
-  const LocationMap& loc_;
-  Diagnostics& d_;
 };
 
 }  // namespace

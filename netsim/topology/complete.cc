@@ -129,9 +129,12 @@ class Completer {
         if (it == m_.target_groups.end()) continue;
         for (const auto& i : m_.instances) {
           if (i.asg != g.name) continue;
-          if (std::find(it->targets.begin(), it->targets.end(), i.name) == it->targets.end()) {
-            it->targets.push_back(i.name);
-          }
+          // The file cannot name a group's instances (they do not exist before this pass), so
+          // any target with this instance was added here: by a group listed twice.
+          auto& targets = it->targets;
+          const bool registered = std::any_of(targets.begin(), targets.end(),
+                                              [&](const model::TargetRef& t) { return t.instance == i.name; });
+          if (!registered) targets.push_back({i.name, it->port, ""});
         }
       }
     }
@@ -152,10 +155,10 @@ class Completer {
       }
       auto& hc = tg.health_check;
       if (user && user->type == model::LoadBalancerType::kNetwork) {
-        hc.protocol = "tcp";
+        hc.protocol = model::LbProtocol::kTcp;
         hc.timeout_s = 10;
       } else if (user && user->type == model::LoadBalancerType::kClassic) {
-        hc.protocol = tg.protocol == "http" || tg.protocol == "https" ? tg.protocol : "tcp";
+        hc.protocol = model::isLayer4(tg.protocol) ? model::LbProtocol::kTcp : tg.protocol;
         hc.healthy_threshold = 10;
       }
     }

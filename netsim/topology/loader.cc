@@ -19,6 +19,20 @@ void reportField(const LocationMap& loc, Diagnostics& d, const model::SourceLoca
 }
 }  // namespace detail
 
+model::TargetRef targetRefFromText(const std::string& text, uint16_t default_port) {
+  model::TargetRef t{text, default_port, text};
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return t;
+  t.instance = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  unsigned long v = 0;
+  bool good = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (good) v = std::stoul(port);
+  good = good && v >= 1 && v <= 65535;
+  t.port = good ? static_cast<uint16_t>(v) : 0;
+  return t;
+}
+
 LoadResult loadTopologyText(const std::string& text, const std::string& label) {
   LoadResult result;
   ReadContext ctx{label, &result.diagnostics, &result.locations};

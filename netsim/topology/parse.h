@@ -2,6 +2,11 @@
 // Internal to the topology module: the three passes behind loadTopologyText.
 #include <yaml-cpp/yaml.h>
 
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "netsim/model/model.h"
 #include "netsim/topology/yaml_reader.h"
 
@@ -14,6 +19,30 @@ void reportField(const LocationMap& loc, Diagnostics& d, const model::SourceLoca
 
 // YAML → Model, field by field; structural errors only (types, syntax, unknown keys).
 void parseModel(const YAML::Node& root, const ReadContext& ctx, model::Model& m);
+
+// --- Helpers of parseModel (parse_model.cc, parse_load_balancing.cc) -----------------------------
+
+inline std::string indexed(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
+
+// One of `values`, written by its name (`nameOf`); reports the allowed names otherwise.
+template <typename E>
+std::optional<E> enumChoice(const MapReader& r, const std::string& key, std::initializer_list<E> values,
+                            const char* (*nameOf)(E), bool required = false) {
+  std::vector<std::string> names;
+  for (E v : values) names.push_back(nameOf(v));
+  auto written = r.choice(key, names, required);
+  if (!written) return std::nullopt;
+  return model::enumFromName(*written, values, nameOf);
+}
+
+// The `listen: {tcp: [...], udp: [...]}` of an instance, host, service or launch template.
+void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
+                std::vector<uint16_t>& udp);
+
+// The top-level sections of elastic load balancing and auto scaling (parse_load_balancing.cc).
+void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, model::Model& m);
+void parseTargetGroups(const MapReader& top, const ReadContext& ctx, model::Model& m);
+void parseAutoScalingGroups(const MapReader& top, const ReadContext& ctx, model::Model& m);
 // AWS rules that need no addresses allocated yet: CIDRs, references, uniqueness.
 void checkStructure(model::Model& m, const LocationMap& loc, Diagnostics& d);
 // Defaults and derived parts: main route table, local routes, endpoint routes, AZ names,

@@ -1,28 +1,26 @@
-// YAML → Model. Only shapes and value syntax are checked here; AWS rules live in checks.cc.
-#include "netsim/topology/parse.h"
-
+// YAML → Model. Only shapes and value syntax are checked here; AWS rules live in
+// check_structure.cc and check_completed.cc.
 #include <algorithm>
+
+#include "netsim/topology/parse.h"
 
 namespace netsim::topology::detail {
 namespace {
 
 using model::Model;
 
-std::string indexed(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
-
 // NAT gateways and the internet gateway run on the userspace data plane unless told otherwise.
 model::Dataplane dataplaneOf(const std::optional<std::string>& s) {
   return s && *s == "kernel" ? model::Dataplane::kKernel : model::Dataplane::kUserspace;
 }
 
-model::Protocol protocolOf(const std::string& s) {
-  if (s == "tcp") return model::Protocol::kTcp;
-  if (s == "udp") return model::Protocol::kUdp;
-  if (s == "icmp") return model::Protocol::kIcmp;
-  return model::Protocol::kAll;
+// A security group or network ACL rule's protocol ("all" when not written).
+model::Protocol ruleProtocol(const MapReader& r) {
+  using model::Protocol;
+  return enumChoice(r, "protocol", {Protocol::kAll, Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp},
+                    model::protocolName)
+      .value_or(Protocol::kAll);
 }
-
-const std::vector<std::string> kProtocols = {"all", "tcp", "udp", "icmp"};
 
 // "80", "1024-65535" or "all"
 std::optional<model::PortRange> portRange(const MapReader& r, const std::string& key) {
@@ -59,14 +57,6 @@ model::NatLimits natLimits(const MapReader& r) {
     }
   }
   return l;
-}
-
-void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
-                std::vector<uint16_t>& udp) {
-  if (!r.has("listen")) return;
-  MapReader l(r.node("listen"), r.fieldPath("listen"), ctx, {"tcp", "udp"});
-  tcp = l.portList("tcp");
-  udp = l.portList("udp");
 }
 
 void parseInternet(const MapReader& top, const ReadContext& ctx, Model& m) {
@@ -176,7 +166,9 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
     n.subnet = r.str("subnet", true).value_or("");
     n.eip = r.str("eip").value_or("");
     if (auto a = r.address("private_ip")) n.private_ip = *a;
-    n.profile = r.choice("profile", {"aws-nat-gateway", "rfc"}).value_or("aws-nat-gateway");
+    n.profile = enumChoice(r, "profile", {model::NatProfile::kAwsNatGateway, model::NatProfile::kRfc},
+                           model::natProfileName)
+                    .value_or(model::NatProfile::kAwsNatGateway);
     n.dataplane = dataplaneOf(r.choice("dataplane", {"kernel", "userspace"}));
     if (r.has("limits")) {
       if (n.dataplane == model::Dataplane::kKernel) {
@@ -280,7 +272,7 @@ void parseEndpoints(const MapReader& top, const ReadContext& ctx, Model& m) {
 
 model::SecurityGroupRule sgRule(const MapReader& r) {
   model::SecurityGroupRule rule;
-  rule.protocol = protocolOf(r.choice("protocol", kProtocols).value_or("all"));
+  rule.protocol = ruleProtocol(r);
   if (r.has("ports")) rule.ports = portRange(r, "ports").value_or(model::PortRange{});
   rule.cidr = r.cidr("cidr");
   rule.group = r.str("group").value_or("");
@@ -324,7 +316,7 @@ void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
         if (!rr.valid()) continue;
         model::NaclRule rule;
         rule.number = static_cast<int>(rr.integer("rule", 1, 32766, true).value_or(0));
-        rule.protocol = protocolOf(rr.choice("protocol", kProtocols).value_or("all"));
+        rule.protocol = ruleProtocol(rr);
         if (rr.has("ports")) rule.ports = portRange(rr, "ports").value_or(model::PortRange{});
         rule.cidr = rr.cidr("cidr", true).value_or(common::Cidr());
         rule.allow = rr.choice("action", {"allow", "deny"}, true).value_or("allow") == "allow";
@@ -337,156 +329,6 @@ void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
   }
 }
 
-void parseLoadBalancing(const MapReader& top, const ReadContext& ctx, Model& m) {
-  auto lbs = top.seq("load_balancers");
-  for (size_t i = 0; i < lbs.size(); ++i) {
-    MapReader r(lbs[i], indexed("load_balancers", i), ctx,
-                {"name", "type", "scheme", "subnets", "cross_zone", "listeners", "security_groups",
-                 "idle_timeout"});
-    if (!r.valid()) continue;
-    model::LoadBalancer lb;
-    lb.name = r.str("name", true).value_or("");
-    auto type = r.choice("type", {"application", "network", "classic"}).value_or("application");
-    lb.type = type == "network"   ? model::LoadBalancerType::kNetwork
-              : type == "classic" ? model::LoadBalancerType::kClassic
-                                  : model::LoadBalancerType::kApplication;
-    lb.internet_facing =
-        r.choice("scheme", {"internet-facing", "internal"}).value_or("internet-facing") ==
-        "internet-facing";
-    lb.subnets = r.strList("subnets", true);
-    // AWS defaults: ALB always cross-zone; NLB off; classic on (console default).
-    lb.cross_zone = r.boolean("cross_zone").value_or(lb.type != model::LoadBalancerType::kNetwork);
-    lb.idle_timeout_s = static_cast<int>(r.integer("idle_timeout", 1, 4000).value_or(
-        lb.type == model::LoadBalancerType::kNetwork ? 350 : 60));
-    lb.security_groups = r.strList("security_groups");
-    auto listeners = r.seq("listeners", true);
-    for (size_t j = 0; j < listeners.size(); ++j) {
-      MapReader l(listeners[j], indexed(r.fieldPath("listeners"), j), ctx,
-                  {"port", "protocol", "target_group", "rules"});
-      if (!l.valid()) continue;
-      model::Listener li;
-      li.port = static_cast<uint16_t>(l.integer("port", 1, 65535, true).value_or(80));
-      li.protocol = l.choice("protocol", {"http", "https", "tcp", "udp"}).value_or("http");
-      li.target_group = l.str("target_group", true).value_or("");
-      auto rules = l.seq("rules");
-      for (size_t k = 0; k < rules.size(); ++k) {
-        MapReader rr(rules[k], indexed(l.fieldPath("rules"), k), ctx,
-                     {"priority", "host", "path", "target_group"});
-        if (!rr.valid()) continue;
-        model::ListenerRule rule;
-        rule.priority = static_cast<int>(rr.integer("priority", 1, 50000).value_or(static_cast<long>(k + 1)));
-        rule.host = rr.str("host").value_or("");
-        rule.path = rr.str("path").value_or("");
-        rule.target_group = rr.str("target_group", true).value_or("");
-        rule.where = rr.where();
-        li.rules.push_back(rule);
-      }
-      std::stable_sort(li.rules.begin(), li.rules.end(),
-                       [](const auto& a, const auto& b) { return a.priority < b.priority; });
-      lb.listeners.push_back(li);
-    }
-    lb.where = r.where();
-    m.load_balancers.push_back(std::move(lb));
-  }
-  auto tgs = top.seq("target_groups");
-  for (size_t i = 0; i < tgs.size(); ++i) {
-    MapReader r(tgs[i], indexed("target_groups", i), ctx,
-                {"name", "protocol", "port", "health_check", "stickiness", "deregistration_delay",
-                 "targets"});
-    if (!r.valid()) continue;
-    model::TargetGroup tg;
-    tg.name = r.str("name", true).value_or("");
-    tg.protocol = r.choice("protocol", {"http", "https", "tcp", "udp"}).value_or("http");
-    tg.port = static_cast<uint16_t>(r.integer("port", 1, 65535, true).value_or(80));
-    tg.deregistration_delay_s = static_cast<int>(r.integer("deregistration_delay", 0, 3600).value_or(300));
-    tg.targets = r.strList("targets");
-    tg.health_check.protocol = tg.protocol == "udp" ? "tcp" : tg.protocol;
-    if (r.has("health_check")) {
-      MapReader h(r.node("health_check"), r.fieldPath("health_check"), ctx,
-                  {"protocol", "path", "port", "interval", "timeout", "healthy_threshold",
-                   "unhealthy_threshold"});
-      if (h.valid()) {
-        auto& hc = tg.health_check;
-        hc.given = true;
-        hc.protocol = h.choice("protocol", {"http", "https", "tcp"}).value_or(hc.protocol);
-        hc.path = h.str("path").value_or("/");
-        hc.port = static_cast<uint16_t>(h.integer("port", 1, 65535).value_or(0));
-        hc.interval_s = static_cast<int>(h.integer("interval", 5, 300).value_or(30));
-        hc.timeout_s = static_cast<int>(h.integer("timeout", 2, 120).value_or(5));
-        hc.healthy_threshold = static_cast<int>(h.integer("healthy_threshold", 2, 10).value_or(5));
-        hc.unhealthy_threshold = static_cast<int>(h.integer("unhealthy_threshold", 2, 10).value_or(2));
-      }
-    }
-    if (r.has("stickiness")) {
-      MapReader s(r.node("stickiness"), r.fieldPath("stickiness"), ctx, {"enabled", "duration"});
-      if (s.valid()) {
-        tg.stickiness = s.boolean("enabled").value_or(true);
-        tg.stickiness_duration_s = static_cast<int>(s.integer("duration", 1, 604800).value_or(86400));
-      }
-    }
-    tg.where = r.where();
-    m.target_groups.push_back(std::move(tg));
-  }
-  auto asgs = top.seq("auto_scaling_groups");
-  for (size_t i = 0; i < asgs.size(); ++i) {
-    MapReader r(asgs[i], indexed("auto_scaling_groups", i), ctx,
-                {"name", "subnets", "min", "desired", "max", "target_groups", "launch_template",
-                 "health_check_type", "health_check_grace_period", "cooldown", "policies", "security_groups",
-                 "notifications"});
-    if (!r.valid()) continue;
-    model::AutoScalingGroup g;
-    g.name = r.str("name", true).value_or("");
-    g.subnets = r.strList("subnets", true);
-    g.min = static_cast<int>(r.integer("min", 0, 100, true).value_or(0));
-    g.max = static_cast<int>(r.integer("max", 0, 100, true).value_or(0));
-    g.desired = static_cast<int>(r.integer("desired", 0, 100).value_or(g.min));
-    g.target_groups = r.strList("target_groups");
-    g.health_check_type = r.choice("health_check_type", {"EC2", "ELB"}).value_or("EC2");
-    g.cooldown_s = static_cast<int>(r.integer("cooldown", 0, 86400).value_or(300));
-    g.health_check_grace_s = static_cast<int>(r.integer("health_check_grace_period", 0, 7200).value_or(300));
-    if (r.has("notifications")) {
-      MapReader n(r.node("notifications"), r.fieldPath("notifications"), ctx, {"webhook"});
-      if (n.valid()) g.notification_webhook = n.str("webhook").value_or("");
-    }
-    g.security_groups = r.strList("security_groups");
-    if (r.has("launch_template")) {
-      MapReader lt(r.node("launch_template"), r.fieldPath("launch_template"), ctx, {"command", "listen"});
-      if (lt.valid()) {
-        g.launch_command = lt.str("command").value_or("");
-        std::vector<uint16_t> udp;
-        readListen(lt, ctx, g.listen_tcp, udp);
-      }
-    }
-    auto policies = r.seq("policies");
-    for (size_t j = 0; j < policies.size(); ++j) {
-      MapReader p(policies[j], indexed(r.fieldPath("policies"), j), ctx,
-                  {"name", "type", "metric", "target", "threshold", "comparison", "evaluation_periods",
-                   "adjustment", "after", "desired"});
-      if (!p.valid()) continue;
-      model::ScalingPolicy pol;
-      pol.name = p.str("name", true).value_or("");
-      pol.type = p.choice("type", {"target-tracking", "step", "scheduled"}).value_or("target-tracking");
-      pol.metric = p.choice("metric", {"cpu", "request-count-per-target", "response-time"}).value_or("cpu");
-      pol.target = p.number("target").value_or(50);
-      pol.threshold = p.number("threshold").value_or(0);
-      pol.comparison = p.choice("comparison", {">=", "<="}).value_or(">=");
-      pol.evaluation_periods = static_cast<int>(p.integer("evaluation_periods", 1, 100).value_or(1));
-      pol.adjustment = static_cast<int>(p.integer("adjustment", -100, 100).value_or(1));
-      pol.after_s = p.number("after").value_or(0);
-      pol.scheduled_desired = static_cast<int>(p.integer("desired", 0, 100).value_or(0));
-      pol.where = p.where();
-      if (pol.type == "target-tracking" && pol.target <= 0) {
-        p.error("target", "a target-tracking policy needs a target above 0");
-      }
-      if (pol.type == "scheduled" && !p.has("desired")) p.error("desired", "a scheduled action needs desired");
-      if (pol.type == "step" && !p.has("threshold")) p.error("threshold", "a step policy needs an alarm threshold");
-      g.policies.push_back(pol);
-    }
-    g.where = r.where();
-    m.auto_scaling_groups.push_back(std::move(g));
-  }
-}
-
 void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("expect");
   for (size_t i = 0; i < items.size(); ++i) {
@@ -496,7 +338,9 @@ void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
     model::Expectation e;
     e.from = r.str("from", true).value_or("");
     e.to = r.str("to", true).value_or("");
-    e.protocol = protocolOf(r.choice("protocol", {"tcp", "udp", "icmp"}).value_or("icmp"));
+    e.protocol = enumChoice(r, "protocol", {model::Protocol::kTcp, model::Protocol::kUdp, model::Protocol::kIcmp},
+                            model::protocolName)
+                     .value_or(model::Protocol::kIcmp);
     e.port = static_cast<uint16_t>(r.integer("port", 1, 65535).value_or(0));
     if (e.protocol != model::Protocol::kIcmp && e.port == 0) e.port = 80;
     e.via = r.strList("via");
@@ -510,6 +354,14 @@ void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
 }
 
 }  // namespace
+
+void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
+                std::vector<uint16_t>& udp) {
+  if (!r.has("listen")) return;
+  MapReader l(r.node("listen"), r.fieldPath("listen"), ctx, {"tcp", "udp"});
+  tcp = l.portList("tcp");
+  udp = l.portList("udp");
+}
 
 void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   MapReader top(root, "", ctx,
@@ -538,7 +390,9 @@ void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   parseInstances(top, ctx, m);
   parseEndpoints(top, ctx, m);
   parseSecurity(top, ctx, m);
-  parseLoadBalancing(top, ctx, m);
+  parseLoadBalancers(top, ctx, m);
+  parseTargetGroups(top, ctx, m);
+  parseAutoScalingGroups(top, ctx, m);
   parseExpectations(top, ctx, m);
 }
 

@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "netsim/proxy/listener_rules.h"
+#include "netsim/plan/listener_rules.h"
 #include "netsim/proxy/sticky_cookie.h"
 #include "alb_http_fuzz.h"
 
@@ -39,7 +39,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using Request = http::request<http::string_body>;
-using netsim::proxy::RuleConfig;
+using netsim::plan::RuleConfig;
 
 // The limits of Session::serve in netsim/proxy/http_proxy.cc: body_limit(kMaxBody = 16 MiB),
 // Beast's default header limit (8 KiB).
@@ -128,7 +128,7 @@ bool referenceMatch(std::string_view p, std::string_view t, bool ignore_case) {
 }
 
 bool wildcard(std::string_view pattern, std::string_view text, bool ignore_case) {
-  const bool got = netsim::proxy::wildcardMatch(pattern, text, ignore_case);
+  const bool got = netsim::plan::wildcardMatch(pattern, text, ignore_case);
   if (pattern.size() * text.size() <= 1u << 20) check(got == referenceMatch(pattern, text, ignore_case));
   return got;
 }
@@ -150,7 +150,7 @@ const std::vector<RuleConfig>& rules() {
 void checkRules(std::string_view host, std::string_view target) {
   static const std::string kDefault = "web-tg";
   const auto& rs = rules();
-  const std::string& got = netsim::proxy::chooseTargetGroup(rs, kDefault, host, target);
+  const std::string& got = netsim::plan::chooseTargetGroup(rs, kDefault, host, target);
   std::string_view h = host, p = target;
   if (auto c = h.rfind(':'); c != std::string_view::npos) h = h.substr(0, c);
   if (auto q = p.find('?'); q != std::string_view::npos) p = p.substr(0, q);

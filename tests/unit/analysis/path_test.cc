@@ -364,7 +364,7 @@ TEST(Path, InterfaceEndpointEniIsReachedThroughTheLocalRoute) {
   EXPECT_TRUE(r.reachable()) << r.explanation << r.reply_explanation;
   // The ENI relays to the service from its own address, over the endpoint's link.
   EXPECT_TRUE(inOrder(r.hops, {"app-a", "vpce-kms", "kms"})) << show(r.hops);
-  EXPECT_EQ(r.hops[r.hops.size() - 2].kind, "interface-endpoint");
+  EXPECT_EQ(r.hops[r.hops.size() - 2].kind, netsim::analysis::HopKind::kInterfaceEndpoint);
   EXPECT_EQ(r.hops.back().in_link, "vpce-kms-kms");
   EXPECT_EQ(r.source_seen, kms->eni_ips[0]);
   EXPECT_FALSE(crosses(r.hops, "nat-a"));

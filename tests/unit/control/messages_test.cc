@@ -31,7 +31,7 @@ ApplianceStats sampleAppliance() {
 LbNodeStats sampleLbNode(bool nlb) {
   LbNodeStats s;
   s.load_balancer = "web";
-  s.type = nlb ? "network" : "application";
+  s.type = nlb ? model::LoadBalancerType::kNetwork : model::LoadBalancerType::kApplication;
   s.node = "web-1";
   s.az = "us-east-1a";
   s.node_ip = ip("10.0.0.6");
@@ -44,7 +44,7 @@ LbNodeStats sampleLbNode(bool nlb) {
   }
   TargetGroupStats g;
   g.name = "web-tg";
-  g.protocol = "http";
+  g.protocol = model::LbProtocol::kHttp;
   g.healthy_host_count = 1;
   g.request_count_per_target = 3.5;
   g.target_response_time = {0.002, 0.004, 2, 0.006};
@@ -59,7 +59,7 @@ AsgStatus sampleAsg() {
   g.min = 2;
   g.max = 6;
   g.desired = 3;
-  g.health_check_type = "ELB";
+  g.health_check_type = model::HealthCheckType::kElb;
   g.cooldown_remaining_s = 0;
   g.target_groups = {"web-tg"};
   g.metrics.cpu_utilization = 41.5;

@@ -1,7 +1,7 @@
-// Stickiness cookies, listener rules, latency percentiles and the NLB's nftables text.
+// Stickiness cookies, latency percentiles and the NLB's nftables text.
 #include <gtest/gtest.h>
 
-#include "netsim/proxy/listener_rules.h"
+#include "netsim/plan/lb_config.h"
 #include "netsim/proxy/metrics.h"
 #include "netsim/proxy/nlb_rules.h"
 #include "netsim/proxy/sticky_cookie.h"
@@ -32,26 +32,6 @@ TEST(StickyCookieTest, FindsTheCookieInTheHeader) {
   EXPECT_FALSE(cookieValue("", "AWSALB").has_value());
 }
 
-TEST(ListenerRulesTest, AwsWildcards) {
-  EXPECT_TRUE(wildcardMatch("/api/*", "/api/v1/users", false));
-  EXPECT_TRUE(wildcardMatch("/api/*", "/api/", false));
-  EXPECT_FALSE(wildcardMatch("/api/*", "/apix", false));
-  EXPECT_TRUE(wildcardMatch("/img?.png", "/img1.png", false));
-  EXPECT_FALSE(wildcardMatch("/img?.png", "/img12.png", false));
-  EXPECT_TRUE(wildcardMatch("*.example.com", "WWW.Example.com", true));
-  EXPECT_FALSE(wildcardMatch("/API/*", "/api/x", false));  // paths are case sensitive
-  EXPECT_TRUE(wildcardMatch("*", "", false));
-}
-
-TEST(ListenerRulesTest, FirstMatchingRuleByPriorityElseTheDefault) {
-  std::vector<RuleConfig> rules = {{10, "", "/api/*", "api"}, {20, "admin.*", "", "admin"}, {30, "", "/*", "all"}};
-  EXPECT_EQ(chooseTargetGroup(rules, "web", "x.com", "/api/v1"), "api");
-  EXPECT_EQ(chooseTargetGroup(rules, "web", "admin.example.com:8080", "/api/v1"), "api");
-  EXPECT_EQ(chooseTargetGroup(rules, "web", "admin.example.com:8080", "/home"), "admin");
-  EXPECT_EQ(chooseTargetGroup(rules, "web", "x.com", "/home?q=/api/"), "all");
-  EXPECT_EQ(chooseTargetGroup({}, "web", "x.com", "/home"), "web");
-}
-
 TEST(LatencyHistogramTest, PercentilesWithinTheBucketResolution) {
   LatencyHistogram h;
   EXPECT_EQ(h.percentile(50), 0);
@@ -63,11 +43,11 @@ TEST(LatencyHistogramTest, PercentilesWithinTheBucketResolution) {
   EXPECT_GT(h.percentile(100), 50.0);
 }
 
-LbNodeConfig nlbConfig() {
-  LbNodeConfig c;
-  c.type = "network";
+plan::LbNodeConfig nlbConfig() {
+  plan::LbNodeConfig c;
+  c.type = model::LoadBalancerType::kNetwork;
   c.node_ip = *common::Ipv4Address::parse("10.0.0.6");
-  c.listeners = {{80, "tcp", "tcp-tg", {}, "", ""}, {53, "udp", "udp-tg", {}, "", ""}};
+  c.listeners = {{80, model::LbProtocol::kTcp, "tcp-tg", {}, "", ""}, {53, model::LbProtocol::kUdp, "udp-tg", {}, "", ""}};
   return c;
 }
 

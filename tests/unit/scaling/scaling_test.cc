@@ -8,10 +8,10 @@
 namespace netsim::scaling {
 namespace {
 
-model::ScalingPolicy tracking(const char* metric, double target) {
+model::ScalingPolicy tracking(model::ScalingMetric metric, double target) {
   model::ScalingPolicy p;
-  p.name = std::string("tt-") + metric;
-  p.type = "target-tracking";
+  p.name = std::string("tt-") + model::scalingMetricName(metric);
+  p.type = model::ScalingPolicyType::kTargetTracking;
   p.metric = metric;
   p.target = target;
   return p;
@@ -27,7 +27,7 @@ model::AutoScalingGroup group(std::vector<model::ScalingPolicy> policies, int mi
 }
 
 TEST(PoliciesTest, TargetTrackingAsksForTheCapacityThatMeetsTheTarget) {
-  auto g = group({tracking("request-count-per-target", 100)});
+  auto g = group({tracking(model::ScalingMetric::kRequestCountPerTarget, 100)});
   std::vector<PolicyState> st;
   Metrics m;
   m.request_count_per_target = 250;  // 2 instances at 250 each: 500 requests need 5
@@ -43,7 +43,7 @@ TEST(PoliciesTest, TargetTrackingAsksForTheCapacityThatMeetsTheTarget) {
 }
 
 TEST(PoliciesTest, StaysWithinMinAndMax) {
-  auto g = group({tracking("cpu", 50)}, 2, 4);
+  auto g = group({tracking(model::ScalingMetric::kCpu, 50)}, 2, 4);
   std::vector<PolicyState> st;
   Metrics m;
   m.cpu = 400;
@@ -53,7 +53,7 @@ TEST(PoliciesTest, StaysWithinMinAndMax) {
 }
 
 TEST(PoliciesTest, OutIfAnyPolicyAsksInOnlyIfAllAgree) {
-  auto g = group({tracking("cpu", 50), tracking("request-count-per-target", 100)});
+  auto g = group({tracking(model::ScalingMetric::kCpu, 50), tracking(model::ScalingMetric::kRequestCountPerTarget, 100)});
   std::vector<PolicyState> st;
   Metrics m;
   m.cpu = 90;                         // wants 4 of 2
@@ -71,10 +71,10 @@ TEST(PoliciesTest, OutIfAnyPolicyAsksInOnlyIfAllAgree) {
 TEST(PoliciesTest, StepAlarmFiresAfterItsEvaluationPeriods) {
   model::ScalingPolicy p;
   p.name = "high-latency";
-  p.type = "step";
-  p.metric = "response-time";
+  p.type = model::ScalingPolicyType::kStep;
+  p.metric = model::ScalingMetric::kResponseTime;
   p.threshold = 0.2;
-  p.comparison = ">=";
+  p.comparison = model::Comparison::kGreaterOrEqual;
   p.evaluation_periods = 2;
   p.adjustment = 2;
   auto g = group({p});
@@ -94,7 +94,7 @@ TEST(PoliciesTest, StepAlarmFiresAfterItsEvaluationPeriods) {
 TEST(PoliciesTest, ScheduledActionSetsDesiredOnce) {
   model::ScalingPolicy p;
   p.name = "morning";
-  p.type = "scheduled";
+  p.type = model::ScalingPolicyType::kScheduled;
   p.after_s = 600;
   p.scheduled_desired = 5;
   auto g = group({p});

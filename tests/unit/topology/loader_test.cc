@@ -413,11 +413,11 @@ TEST(LoaderTest, ListenerRulesAreSortedByPriority) {
 TEST(LoaderTest, HealthCheckDefaultsFollowTheLoadBalancerType) {
   auto m = loadShipped("load-balancers.yaml");
   // application: HTTP on the traffic port, 30 s / 5 s, healthy 5, unhealthy 2
-  EXPECT_EQ(group(m, "web-tg").health_check.protocol, "http");
+  EXPECT_EQ(group(m, "web-tg").health_check.protocol, netsim::model::LbProtocol::kHttp);
   EXPECT_EQ(group(m, "web-tg").health_check.timeout_s, 5);
   EXPECT_EQ(group(m, "web-tg").health_check.healthy_threshold, 5);
   // network: TCP, timeout 10 s
-  EXPECT_EQ(group(m, "tcp-tg").health_check.protocol, "tcp");
+  EXPECT_EQ(group(m, "tcp-tg").health_check.protocol, netsim::model::LbProtocol::kTcp);
   EXPECT_EQ(group(m, "tcp-tg").health_check.timeout_s, 10);
   // classic: healthy threshold 10
   EXPECT_EQ(group(m, "classic-tg").health_check.healthy_threshold, 10);
@@ -430,8 +430,13 @@ TEST(LoaderTest, HealthCheckDefaultsFollowTheLoadBalancerType) {
 TEST(LoaderTest, AutoScalingInstancesRegisterWithTheirTargetGroups) {
   auto m = loadDefault();
   const auto& tg = group(m, "web-tg");
-  EXPECT_NE(std::find(tg.targets.begin(), tg.targets.end(), "web-1"), tg.targets.end());
-  EXPECT_NE(std::find(tg.targets.begin(), tg.targets.end(), "web-2"), tg.targets.end());
+  auto registered = [&](const std::string& instance) {
+    return std::any_of(tg.targets.begin(), tg.targets.end(), [&](const netsim::model::TargetRef& t) {
+      return t.instance == instance && t.port == tg.port;
+    });
+  };
+  EXPECT_TRUE(registered("web-1"));
+  EXPECT_TRUE(registered("web-2"));
 }
 
 TEST(LoaderTest, LoadBalancerDnsNamesFollowTheAwsShape) {
@@ -444,18 +449,27 @@ TEST(LoaderTest, LoadBalancerDnsNamesFollowTheAwsShape) {
 }
 
 TEST(LoaderTest, TargetRefsCarryAnOptionalPort) {
-  bool ok = false;
-  auto t = netsim::model::parseTargetRef("web-1:9000", 80, &ok);
-  EXPECT_TRUE(ok);
+  using netsim::topology::targetRefFromText;
+  auto t = targetRefFromText("web-1:9000", 80);
   EXPECT_EQ(t.instance, "web-1");
   EXPECT_EQ(t.port, 9000);
-  t = netsim::model::parseTargetRef("web-1", 80, &ok);
-  EXPECT_TRUE(ok);
+  EXPECT_EQ(t.written, "web-1:9000");
+  t = targetRefFromText("web-1", 80);
+  EXPECT_EQ(t.instance, "web-1");
   EXPECT_EQ(t.port, 80);
-  netsim::model::parseTargetRef("web-1:0", 80, &ok);
-  EXPECT_FALSE(ok);
-  netsim::model::parseTargetRef("web-1:http", 80, &ok);
-  EXPECT_FALSE(ok);
+  EXPECT_EQ(targetRefFromText("web-1:0", 80).port, 0);
+  EXPECT_EQ(targetRefFromText("web-1:http", 80).port, 0);
+  EXPECT_EQ(targetRefFromText("web-1:http", 80).instance, "web-1");
+}
+
+TEST(LoaderTest, TargetsAreResolvedOnce) {
+  auto m = loadShipped("load-balancers.yaml");
+  for (const auto& tg : m.target_groups) {
+    for (const auto& t : tg.targets) {
+      EXPECT_NE(m.findInstance(t.instance), nullptr) << tg.name << ": " << t.instance;
+      EXPECT_NE(t.port, 0) << tg.name << ": " << t.instance;
+    }
+  }
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks topologies/schema.json against the loader and the shipped topologies.
 
-1. The schema's property names are exactly the keys parse_model.cc accepts (MapReader lists).
+1. The schema's property names are exactly the keys the loader's parsers accept (MapReader
+   lists in netsim/topology/parse_*.cc).
 2. Every key used in every topologies/*.yaml is in the schema at that position.
 3. When the jsonschema module is available, every topologies/*.yaml validates against it.
-Usage: schema_check.py SCHEMA PARSE_MODEL_CC TOPOLOGIES_DIR
+Usage: schema_check.py SCHEMA TOPOLOGIES_DIR PARSER_SOURCE...
 """
 import glob
 import json
@@ -89,21 +90,23 @@ def loader_keys(source):
 
 
 def main():
-    schema_path, parse_model, topo_dir = sys.argv[1:4]
+    schema_path, topo_dir, parsers = sys.argv[1], sys.argv[2], sys.argv[3:]
     with open(schema_path) as f:
         schema = json.load(f)
-    with open(parse_model) as f:
-        accepted = loader_keys(f.read())
+    accepted = set()
+    for parser in parsers:
+        with open(parser) as f:
+            accepted |= loader_keys(f.read())
     errors = []
     if schema.get("$schema") != "https://json-schema.org/draft/2020-12/schema":
         errors.append("schema: $schema must be draft 2020-12")
     declared = schema_keys(schema)
     if len(accepted) < 50:
-        errors.append(f"parse_model.cc: found only {len(accepted)} keys; has the MapReader syntax changed?")
+        errors.append(f"parsers: found only {len(accepted)} keys; has the MapReader syntax changed?")
     for k in sorted(accepted - declared):
-        errors.append(f"schema: key '{k}' is accepted by parse_model.cc but missing from the schema")
+        errors.append(f"schema: key '{k}' is accepted by the loader but missing from the schema")
     for k in sorted(declared - accepted):
-        errors.append(f"schema: key '{k}' is in the schema but parse_model.cc does not accept it")
+        errors.append(f"schema: key '{k}' is in the schema but the loader does not accept it")
     files = sorted(glob.glob(os.path.join(topo_dir, "*.yaml")))
     if not any(f.endswith("default.yaml") for f in files):
         errors.append("topologies/default.yaml not found")

@@ -1,9 +1,8 @@
-// The node configuration file and the node state behind the control socket.
+// The node state behind the control socket.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "netsim/proxy/lb_config.h"
 #include "netsim/proxy/lb_state.h"
 
 namespace netsim::proxy {
@@ -11,8 +10,8 @@ namespace {
 
 common::Ipv4Address ip(const char* s) { return *common::Ipv4Address::parse(s); }
 
-LbNodeConfig albConfig() {
-  LbNodeConfig c;
+plan::LbNodeConfig albConfig() {
+  plan::LbNodeConfig c;
   c.lab = "t";
   c.load_balancer = "web";
   c.node = "web-1";
@@ -22,32 +21,17 @@ LbNodeConfig albConfig() {
   c.idle_timeout_s = 0.6;
   c.control_socket = "/run/netsim/t/web-1.sock";
   c.cookie_secret = 99;
-  c.listeners = {{80, "http", "web-tg", {{10, "", "/api/*", "api-tg"}}, "", ""}};
-  TargetGroupConfig g;
+  c.listeners = {{80, model::LbProtocol::kHttp, "web-tg", {{10, "", "/api/*", "api-tg"}}, "", ""}};
+  plan::TargetGroupConfig g;
   g.name = "web-tg";
   g.port = 8080;
   g.stickiness = true;
   g.stickiness_duration_s = 864;
   g.deregistration_delay_s = 3;
-  g.health = {"http", "/", 0, 0.3, 0.05, 5, 2};
+  g.health = {model::LbProtocol::kHttp, "/", 0, 0.3, 0.05, 5, 2};
   g.targets = {{"a1", ip("10.0.10.4"), 8080, "a"}, {"b1", ip("10.0.11.4"), 8080, "b"}};
   c.target_groups = {g};
   return c;
-}
-
-TEST(LbConfigTest, JsonRoundTrip) {
-  auto c = albConfig();
-  auto back = lbNodeConfigFromJson(toJson(c));
-  ASSERT_TRUE(back) << back.error().message;
-  EXPECT_EQ(toJson(*back), toJson(c));
-  EXPECT_EQ(back->cookieName(), "AWSALB");
-  back->type = "classic";
-  EXPECT_EQ(back->cookieName(), "AWSELB");
-}
-
-TEST(LbConfigTest, BadJsonIsAnError) {
-  EXPECT_FALSE(lbNodeConfigFromJson("{"));
-  EXPECT_FALSE(lbNodeConfigFromJson("{\"lab\": 1}"));
 }
 
 TEST(LbStateTest, StickyTargetWinsWhileRoutableElseRoundRobin) {

@@ -1,6 +1,6 @@
 #pragma once
-// What one load balancer node process needs to know, as `netsim up` writes it (JSON, one file
-// per node under the lab's state directory): its listeners and rules, the target groups they
+// What one load balancer node process (proxy/, netsim-lb) needs to know, as `netsim up` writes
+// it (JSON, one file per node under the lab's state directory): its listeners and rules, the target groups they
 // use with their targets resolved to addresses and AZs, health checks, stickiness and timers
 // already multiplied by the lab's time factor.
 #include <cstdint>
@@ -9,12 +9,13 @@
 
 #include "netsim/common/ipv4.h"
 #include "netsim/common/result.h"
-#include "netsim/proxy/listener_rules.h"
+#include "netsim/model/model.h"
+#include "netsim/plan/listener_rules.h"
 
-namespace netsim::proxy {
+namespace netsim::plan {
 
 struct HealthCheckConfig {
-  std::string protocol = "http";  // http, https, tcp
+  model::LbProtocol protocol = model::LbProtocol::kHttp;  // http, https or tcp
   std::string path = "/";
   uint16_t port = 0;  // 0: the target's traffic port
   double interval_s = 30;
@@ -32,7 +33,7 @@ struct TargetConfig {
 
 struct TargetGroupConfig {
   std::string name;
-  std::string protocol = "http";
+  model::LbProtocol protocol = model::LbProtocol::kHttp;
   uint16_t port = 80;
   HealthCheckConfig health;
   bool stickiness = false;
@@ -43,7 +44,7 @@ struct TargetGroupConfig {
 
 struct ListenerConfig {
   uint16_t port = 80;
-  std::string protocol = "http";  // http, https, tcp, udp
+  model::LbProtocol protocol = model::LbProtocol::kHttp;
   std::string default_group;
   std::vector<RuleConfig> rules;  // sorted by priority
   std::string certificate;        // https: PEM certificate chain and key files
@@ -53,7 +54,7 @@ struct ListenerConfig {
 struct LbNodeConfig {
   std::string lab;
   std::string load_balancer;
-  std::string type = "application";  // application, network, classic
+  model::LoadBalancerType type = model::LoadBalancerType::kApplication;
   std::string node;
   std::string az;
   common::Ipv4Address node_ip;
@@ -65,10 +66,10 @@ struct LbNodeConfig {
   std::vector<TargetGroupConfig> target_groups;
 
   const TargetGroupConfig* findGroup(const std::string& name) const;
-  std::string cookieName() const { return type == "classic" ? "AWSELB" : "AWSALB"; }
+  std::string cookieName() const { return type == model::LoadBalancerType::kClassic ? "AWSELB" : "AWSALB"; }
 };
 
 std::string toJson(const LbNodeConfig& c);
 common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text);
 
-}  // namespace netsim::proxy
+}  // namespace netsim::plan

@@ -1,8 +1,8 @@
-#include "netsim/proxy/listener_rules.h"
+#include "netsim/plan/listener_rules.h"
 
 #include <cctype>
 
-namespace netsim::proxy {
+namespace netsim::plan {
 
 bool wildcardMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
   auto same = [&](char a, char b) {
@@ -41,4 +41,4 @@ const std::string& chooseTargetGroup(const std::vector<RuleConfig>& rules, const
   return default_group;
 }
 
-}  // namespace netsim::proxy
+}  // namespace netsim::plan

@@ -1,8 +1,8 @@
-#include "netsim/proxy/lb_config.h"
+#include "netsim/plan/lb_config.h"
 
 #include <nlohmann/json.hpp>
 
-namespace netsim::proxy {
+namespace netsim::plan {
 
 using common::ErrorCode;
 using common::makeError;
@@ -19,7 +19,7 @@ std::string toJson(const LbNodeConfig& c) {
   json j;
   j["lab"] = c.lab;
   j["load_balancer"] = c.load_balancer;
-  j["type"] = c.type;
+  j["type"] = model::loadBalancerTypeName(c.type);
   j["node"] = c.node;
   j["az"] = c.az;
   j["node_ip"] = c.node_ip.str();
@@ -29,7 +29,7 @@ std::string toJson(const LbNodeConfig& c) {
   j["cookie_secret"] = c.cookie_secret;
   j["listeners"] = json::array();
   for (const auto& l : c.listeners) {
-    json jl{{"port", l.port}, {"protocol", l.protocol}, {"default_group", l.default_group},
+    json jl{{"port", l.port}, {"protocol", model::lbProtocolName(l.protocol)}, {"default_group", l.default_group},
             {"certificate", l.certificate}, {"private_key", l.private_key}, {"rules", json::array()}};
     for (const auto& r : l.rules) {
       jl["rules"].push_back({{"priority", r.priority}, {"host", r.host}, {"path", r.path}, {"target_group", r.target_group}});
@@ -40,12 +40,12 @@ std::string toJson(const LbNodeConfig& c) {
   for (const auto& g : c.target_groups) {
     const auto& h = g.health;
     json jg{{"name", g.name},
-            {"protocol", g.protocol},
+            {"protocol", model::lbProtocolName(g.protocol)},
             {"port", g.port},
             {"stickiness", g.stickiness},
             {"stickiness_duration_s", g.stickiness_duration_s},
             {"deregistration_delay_s", g.deregistration_delay_s},
-            {"health", {{"protocol", h.protocol}, {"path", h.path}, {"port", h.port}, {"interval_s", h.interval_s},
+            {"health", {{"protocol", model::lbProtocolName(h.protocol)}, {"path", h.path}, {"port", h.port}, {"interval_s", h.interval_s},
                         {"timeout_s", h.timeout_s}, {"healthy_threshold", h.healthy_threshold},
                         {"unhealthy_threshold", h.unhealthy_threshold}}},
             {"targets", json::array()}};
@@ -63,6 +63,18 @@ common::Ipv4Address address(const json& j) {
   if (!a) throw std::runtime_error("bad address " + j.get<std::string>());
   return *a;
 }
+
+model::LbProtocol protocol(const json& j) {
+  auto p = model::lbProtocolFromName(j.get<std::string>());
+  if (!p) throw std::runtime_error("bad protocol " + j.get<std::string>());
+  return *p;
+}
+
+model::LoadBalancerType loadBalancerType(const json& j) {
+  auto t = model::loadBalancerTypeFromName(j.get<std::string>());
+  if (!t) throw std::runtime_error("bad load balancer type " + j.get<std::string>());
+  return *t;
+}
 }  // namespace
 
 common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text) {
@@ -71,7 +83,7 @@ common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text) {
     LbNodeConfig c;
     c.lab = j.at("lab");
     c.load_balancer = j.at("load_balancer");
-    c.type = j.at("type");
+    c.type = loadBalancerType(j.at("type"));
     c.node = j.at("node");
     c.az = j.at("az");
     c.node_ip = address(j.at("node_ip"));
@@ -82,7 +94,7 @@ common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text) {
     for (const auto& jl : j.at("listeners")) {
       ListenerConfig l;
       l.port = jl.at("port");
-      l.protocol = jl.at("protocol");
+      l.protocol = protocol(jl.at("protocol"));
       l.default_group = jl.at("default_group");
       l.certificate = jl.value("certificate", "");
       l.private_key = jl.value("private_key", "");
@@ -94,13 +106,13 @@ common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text) {
     for (const auto& jg : j.at("target_groups")) {
       TargetGroupConfig g;
       g.name = jg.at("name");
-      g.protocol = jg.at("protocol");
+      g.protocol = protocol(jg.at("protocol"));
       g.port = jg.at("port");
       g.stickiness = jg.at("stickiness");
       g.stickiness_duration_s = jg.at("stickiness_duration_s");
       g.deregistration_delay_s = jg.at("deregistration_delay_s");
       const auto& h = jg.at("health");
-      g.health.protocol = h.at("protocol");
+      g.health.protocol = protocol(h.at("protocol"));
       g.health.path = h.at("path");
       g.health.port = h.at("port");
       g.health.interval_s = h.at("interval_s");
@@ -118,4 +130,4 @@ common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text) {
   }
 }
 
-}  // namespace netsim::proxy
+}  // namespace netsim::plan

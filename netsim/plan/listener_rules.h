@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace netsim::proxy {
+namespace netsim::plan {
 
 struct RuleConfig {
   int priority = 1;
@@ -23,4 +23,4 @@ bool wildcardMatch(std::string_view pattern, std::string_view text, bool ignore_
 const std::string& chooseTargetGroup(const std::vector<RuleConfig>& rules, const std::string& default_group,
                                      std::string_view host, std::string_view path);
 
-}  // namespace netsim::proxy
+}  // namespace netsim::plan

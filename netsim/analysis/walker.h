@@ -1,0 +1,118 @@
+#pragma once
+// Internal to the analysis module: the walk behind analysePath. A Walker follows one packet hop
+// by hop from a Position, applying route tables, security groups, network ACLs and
+// translations, and records the hops; the reply walk reuses the sessions the forward walk made.
+// Inside the VPC (walk_vpc.cc): instances, the VPC router, subnets, NATs, middleboxes. At its
+// edge and beyond (walk_edge.cc): the internet gateway, endpoints, services, the internet.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "netsim/analysis/path.h"
+
+namespace netsim::analysis::detail {
+
+struct Packet {
+  Endpoint4 src;
+  Endpoint4 dst;
+};
+
+// Where a packet is and what it is: the state of the walk.
+struct Position {
+  enum class Kind { kInstance, kVpcRouter, kNatGateway, kNatInstance, kMiddlebox, kIgwEgress,
+                    kIgwIngress, kInternet, kEndpoint, kService, kHost, kDeliverInSubnet,
+                    kInterfaceEndpoint };
+  Kind kind;
+  std::string node;
+  std::string in_link;
+  std::string table;  // VPC router: route table name ("" = local routes only)
+};
+
+class Walker {
+ public:
+  Walker(const model::Model& m, model::Protocol proto) : m_(m), proto_(proto) {}
+
+  // Sessions created by stateful translations on the forward walk, keyed by node: the reply
+  // must find one to be translated back.
+  struct Session {
+    Endpoint4 inside;
+    Endpoint4 outside;
+  };
+  std::map<std::string, Session> sessions;
+
+  struct Outcome {
+    std::vector<Hop> hops;
+    Blocked blocked = Blocked::kNone;
+    std::string at;
+    std::string why;
+    Packet last;
+  };
+
+  // Follows `p` from `pos` until it arrives, is blocked, or loops. `reply`: the packet answers
+  // a request of the forward walk (stateful checks pass it; NATs translate it back).
+  Outcome walk(Position pos, Packet p, Ipv4Address final_dst, bool reply);
+
+ private:
+  std::optional<Position> stop(Blocked b, std::string why) {
+    blocked_ = b;
+    why_ = std::move(why);
+    return std::nullopt;
+  }
+
+  const model::Subnet& subnetOf(const model::Instance& i) { return *m_.findSubnet(i.subnet); }
+
+  Position routerFrom(const model::Subnet& s) {
+    return {Position::Kind::kVpcRouter, "vpc-router", s.name, m_.routeTableOf(s).name};
+  }
+
+  // --- walk_vpc.cc ---
+  // The receiver's inbound security groups: requests only (stateful, replies pass). False after
+  // stop() when no rule allows the packet.
+  bool admitted(const std::vector<std::string>& groups, const Packet& p);
+  // The subnet whose leg the VPC router sends a packet out of for route `r` ("" for the
+  // internet gateway and gateway endpoints).
+  std::string subnetReached(const model::Route& r, Ipv4Address dst);
+  // Network ACLs where the router moves a packet from one leg to another: the outbound rules of
+  // the subnet it leaves, then the inbound rules of the subnet it enters (stateless: replies
+  // too). Traffic that stays in one subnet crosses no ACL. False after stop() on a deny.
+  bool naclsAllow(const std::string& in_leg, const std::string& out_subnet, const Packet& p);
+  // One hop: dispatches on the kind of position.
+  std::optional<Position> step(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
+  std::optional<Position> fromInstance(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
+  std::optional<Position> vpcRouter(const Position& pos, Packet& p, Hop& h);
+  // The packet is on a subnet's segment, addressed to something there.
+  std::optional<Position> deliverInSubnet(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
+  // A packet addressed to a NAT's own address: a reply to translate back, or unsolicited.
+  std::optional<Position> natReturn(const std::string& nat, Packet& p, Hop& h, const model::Subnet& s);
+  std::optional<Position> natGateway(const Position& pos, Packet& p, Hop& h);
+  std::optional<Position> natInstance(const Position& pos, Packet& p, Hop& h);
+  std::optional<Position> middlebox(const Position& pos, Packet& p, Hop& h);
+
+  // --- walk_edge.cc ---
+  // The private address behind a public one, and the name of what holds it.
+  std::optional<std::pair<Ipv4Address, std::string>> privateFor(Ipv4Address pub);
+  std::optional<std::pair<Ipv4Address, std::string>> publicFor(Ipv4Address priv);
+  std::optional<Position> igwEgress(Packet& p, Hop& h);
+  std::optional<Position> igwIngress(Packet& p, Hop& h);
+  std::optional<Position> internetRouter(Packet& p, Hop& h);
+  bool policyAllows(const model::Endpoint& e, const Packet& p, std::string& rule);
+  std::optional<Position> gatewayEndpoint(const Position& pos, Packet& p, Hop& h);
+  std::optional<Position> service(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
+  // A reply the service sent to an ENI: the relay answers the client from the ENI's address,
+  // through the ENI's subnet router (or straight on the subnet).
+  std::optional<Position> interfaceEndpointReply(const Position& pos, Packet& p, Hop& h);
+  // Replies from a service go back the way the VPC reaches it: through the service's gateway
+  // endpoint for VPC addresses, otherwise through the internet.
+  std::optional<Position> replyFromService(const model::InternetService& s, Packet& p, Hop& h);
+  std::optional<Position> host(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
+
+  const model::Model& m_;
+  model::Protocol proto_;
+  bool reply_ = false;
+  Blocked blocked_ = Blocked::kNone;
+  std::string why_;
+};
+
+}  // namespace netsim::analysis::detail
