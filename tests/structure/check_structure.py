@@ -7,8 +7,11 @@
 2. No source file is longer than MAX_FILE_LINES lines.
 3. No function (a brace block that follows a parameter list, outside any other function) is
    longer than MAX_FUNCTION_LINES lines, signature included.
+4. The module table of docs/architecture.md (between MODULE_TABLE_BEGIN and MODULE_TABLE_END)
+   names every module once, pure or effect as PURE says, with exactly its direct dependencies.
 
-  check_structure.py [--root DIR] [--graph]   --graph prints the module graph (DOT) and exits
+  check_structure.py [--root DIR] [--graph | --table]
+  --graph prints the module graph (DOT), --table the module table's first columns, and exits
 Exit 0 when every rule holds, 1 with one line per breach otherwise.
 """
 import argparse
@@ -26,6 +29,8 @@ EFFECT_HEADERS = re.compile(
 # Calls that read a clock or the entropy pool: pure code takes time and randomness as arguments.
 EFFECT_CALLS = re.compile(r"\b(steady_clock::now|system_clock::now|random_device|getrandom)\b")
 SOURCE_SUFFIXES = {".cc", ".h", ".cpp", ".hpp", ".in"}
+MODULE_TABLE_BEGIN = "<!-- module table: checked by tests/structure/check_structure.py -->"
+MODULE_TABLE_END = "<!-- end of module table -->"
 
 
 def modules(root):
@@ -131,10 +136,53 @@ def module_edges(root, module):
                 yield owner, f"{cmake.relative_to(root)}:{n}"
 
 
+def dependencies(root, module):
+    return sorted({d for d, _ in module_edges(root, module)})
+
+
+def table_row(root, module):
+    """The checked columns of a module's row: `| module | pure/effect | deps |`."""
+    kind = "pure" if module in PURE else "effect"
+    return module, kind, ", ".join(dependencies(root, module)) or "—"
+
+
+def module_table_breaches(root):
+    """Rule 4. Rows are `| module | kind | job | depends on |`; the job is free text."""
+    doc = root / "docs" / "architecture.md"
+    if not doc.exists():
+        return []
+    text = doc.read_text()
+    if MODULE_TABLE_BEGIN not in text or MODULE_TABLE_END not in text:
+        return [f"docs/architecture.md: no module table between '{MODULE_TABLE_BEGIN}' and '{MODULE_TABLE_END}'"]
+    first = text[:text.index(MODULE_TABLE_BEGIN)].count("\n") + 1
+    body = text[text.index(MODULE_TABLE_BEGIN):text.index(MODULE_TABLE_END)].splitlines()
+    documented = {}
+    for n, line in enumerate(body, first):
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or cells[0] in ("module", "") or set(cells[0]) <= set("-: "):
+            continue
+        documented[cells[0]] = (n, cells[1], cells[3])
+    out = []
+    for m in modules(root):
+        _, kind, deps = table_row(root, m)
+        if m not in documented:
+            out.append(f"docs/architecture.md: module '{m}' is missing from the module table ({kind}; {deps})")
+            continue
+        n, doc_kind, doc_deps = documented.pop(m)
+        if doc_kind != kind:
+            out.append(f"docs/architecture.md:{n}: module '{m}' is {kind}, the table says '{doc_kind}'")
+        if doc_deps != deps:
+            out.append(f"docs/architecture.md:{n}: module '{m}' depends on '{deps}', the table says '{doc_deps}'")
+    for m, (n, _, _) in documented.items():
+        out.append(f"docs/architecture.md:{n}: the module table names '{m}', which is not a module")
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=pathlib.Path(__file__).resolve().parents[2], type=pathlib.Path)
     parser.add_argument("--graph", action="store_true", help="print the module graph as DOT")
+    parser.add_argument("--table", action="store_true", help="print the module table's checked columns")
     args = parser.parse_args()
     root = args.root.resolve()
 
@@ -143,12 +191,18 @@ def main():
         for m in modules(root):
             shape = "box" if m in PURE else "box, style=filled, fillcolor=lightgrey"
             print(f'  "{m}" [shape={shape}];')
-            for dep in sorted({d for d, _ in module_edges(root, m)}):
+            for dep in dependencies(root, m):
                 print(f'  "{m}" -> "{dep}";')
         print("}")
         return 0
 
-    breaches = []
+    if args.table:
+        for m in modules(root):
+            name, kind, deps = table_row(root, m)
+            print(f"| {name} | {kind} | ... | {deps} |")
+        return 0
+
+    breaches = module_table_breaches(root)
     for m in modules(root):
         if m in PURE:
             for dep, where in module_edges(root, m):

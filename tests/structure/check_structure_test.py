@@ -39,6 +39,14 @@ def main():
         write(root, "netsim/netns/n.cc", "#include <sys/socket.h>\nstruct S {\n" + function("m", 70) +
               "};\nint f() {\n  auto l = [](int y) {\n    return y;\n  };\n  return l(1);\n}\n")
         write(root, "netsim/plan/p.cc", "int p() { return 0; }\n")
+        # docs: model's kind wrong, plan's dependencies wrong, netns missing, a module that is not.
+        write(root, "docs/architecture.md", "# x\n<!-- module table: checked by tests/structure/check_structure.py -->\n"
+              "| module | kind | job | depends on |\n|---|---|---|---|\n"
+              "| common | pure | values | — |\n"
+              "| model | effect | structs | common, netns |\n"
+              "| plan | pure | the plan | common |\n"
+              "| ghost | pure | nothing | — |\n"
+              "<!-- end of module table -->\n")
         run = subprocess.run([sys.executable, str(CHECK), "--root", str(root)], capture_output=True, text=True)
         out = run.stdout
         expected = [
@@ -48,12 +56,16 @@ def main():
             "netsim/model/m.cc:4: pure module 'model' reads a clock or randomness",
             "netsim/common/c.cc: 601 lines",
             "netsim/common/c.cc:1: function of 81 lines",
+            "docs/architecture.md:6: module 'model' is pure, the table says 'effect'",
+            "docs/architecture.md:7: module 'plan' depends on 'netns', the table says 'common'",
+            "docs/architecture.md: module 'netns' is missing from the module table",
+            "docs/architecture.md:8: the module table names 'ghost', which is not a module",
         ]
         failures = [e for e in expected if e not in out]
         if run.returncode != 1:
             failures.append(f"exit code {run.returncode}, expected 1")
-        if "structure: 6 breaches" not in out:
-            failures.append("expected exactly 6 breaches")
+        if "structure: 10 breaches" not in out:
+            failures.append("expected exactly 10 breaches")
         if failures:
             print(out)
             for f in failures:
