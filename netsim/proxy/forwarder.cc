@@ -46,13 +46,14 @@ asio::ip::address_v4 asioAddress(common::Ipv4Address a) { return asio::ip::addre
 // Shared by all connections: counters per listen port, answered on the control socket.
 struct Shared {
   const ForwarderConfig& cfg;
-  std::map<uint16_t, ForwarderCounters> counters;
+  std::map<uint16_t, control::ForwarderPortCounters> counters;  // .port set when answered
 };
 
 control::ForwarderStats statsOf(const Shared& shared) {
   control::ForwarderStats out{shared.cfg.node, {}};
-  for (const auto& [port, c] : shared.counters) {
-    out.ports.push_back({port, c.accepted, c.refused, c.connect_failed, c.active, c.bytes_in, c.bytes_out});
+  for (auto [port, c] : shared.counters) {
+    c.port = port;
+    out.ports.push_back(c);
   }
   return out;
 }

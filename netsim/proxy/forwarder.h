@@ -39,15 +39,6 @@ common::Result<std::pair<uint16_t, common::Cidr>> parseAllow(const std::string& 
 // Whether `source` may use the rule listening on `port`.
 bool sourceAllowed(const ForwarderConfig& cfg, uint16_t port, common::Ipv4Address source);
 
-struct ForwarderCounters {
-  uint64_t accepted = 0;
-  uint64_t refused = 0;       // source not allowed: reset
-  uint64_t connect_failed = 0;  // the target did not answer
-  uint64_t active = 0;
-  uint64_t bytes_in = 0;      // client → target
-  uint64_t bytes_out = 0;     // target → client
-};
-
 // Runs until SIGTERM/SIGINT. Errors: a listen socket could not be bound.
 common::Status runForwarder(const ForwarderConfig& cfg);
 

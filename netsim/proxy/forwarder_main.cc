@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "netsim/common/program_args.h"
 #include "netsim/proxy/forwarder.h"
 
 namespace po = boost::program_options;
@@ -45,21 +46,9 @@ std::optional<netsim::proxy::ForwarderConfig> readConfig(int argc, char** argv, 
     return std::nullopt;
   };
   const auto opts = options();
-  po::variables_map vm;
-  try {
-    const po::positional_options_description no_words;  // words without an option are refused
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(no_words).run(), vm);
-    if (vm.count("help")) {
-      std::cout << kUsage << "\n" << kDescription << "\n" << opts << "\n" << kExample;
-      code = 0;
-      return std::nullopt;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "netsim-forwarder: " << e.what() << "\n\n" << kUsage << "(see --help)\n";
-    code = 2;
-    return std::nullopt;
-  }
+  const auto parsed = netsim::common::parseProgramArgs(argc, argv, opts, {"netsim-forwarder", kUsage, kDescription, kExample}, code);
+  if (!parsed) return std::nullopt;
+  const po::variables_map& vm = *parsed;
   netsim::proxy::ForwarderConfig cfg;
   if (vm.count("node")) cfg.node = vm["node"].as<std::string>();
   if (vm.count("control")) cfg.control_socket = vm["control"].as<std::string>();

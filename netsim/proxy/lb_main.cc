@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "netsim/common/program_args.h"
 #include "netsim/proxy/lb_node.h"
 
 namespace po = boost::program_options;
@@ -26,21 +27,9 @@ std::optional<std::string> configPath(int argc, char** argv, int& code) {
   po::options_description opts("Options");
   opts.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
                                                   "the node's JSON configuration");
-  po::variables_map vm;
-  try {
-    const po::positional_options_description no_words;  // words without an option are refused
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(no_words).run(), vm);
-    if (vm.count("help")) {
-      std::cout << kUsage << "\n" << kDescription << "\n" << opts << "\n" << kExample;
-      code = 0;
-      return std::nullopt;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "netsim-lb: " << e.what() << "\n\n" << kUsage << "(see --help)\n";
-    code = 2;
-    return std::nullopt;
-  }
+  const auto parsed = netsim::common::parseProgramArgs(argc, argv, opts, {"netsim-lb", kUsage, kDescription, kExample}, code);
+  if (!parsed) return std::nullopt;
+  const po::variables_map& vm = *parsed;
   return vm["config"].as<std::string>();
 }
 

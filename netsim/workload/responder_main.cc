@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "netsim/common/program_args.h"
 #include "netsim/workload/http_responder.h"
 #include "netsim/workload/responder.h"
 
@@ -65,21 +66,9 @@ po::options_description options() {
 // The command line's configuration, or nullopt with `code` set when the program should stop.
 std::optional<ResponderArgs> readArgs(int argc, char** argv, int& code) {
   const auto opts = options();
-  po::variables_map vm;
-  try {
-    const po::positional_options_description no_words;  // words without an option are refused
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(no_words).run(), vm);
-    if (vm.count("help")) {
-      std::cout << kUsage << "\n" << kDescription << "\n" << opts << "\n" << kExample;
-      code = 0;
-      return std::nullopt;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "netsim-responder: " << e.what() << "\n\n" << kUsage << "(see --help)\n";
-    code = 2;
-    return std::nullopt;
-  }
+  const auto parsed = netsim::common::parseProgramArgs(argc, argv, opts, {"netsim-responder", kUsage, kDescription, kExample}, code);
+  if (!parsed) return std::nullopt;
+  const po::variables_map& vm = *parsed;
   ResponderArgs args;
   args.config.node = vm["node"].as<std::string>();
   if (args.config.node.empty()) {
