@@ -106,10 +106,11 @@ void WebhookSender::run() {
     std::unique_lock lock(mu_);
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;
-    auto [target, body] = std::move(queue_.front());
+    const auto next = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    common::Status sent = ns ? netns::runIn(*ns, [&] { return postOnce(target, body); }) : common::Status(ns.error());
+    const WebhookTarget& target = next.first;
+    common::Status sent = ns ? netns::runIn(*ns, [&] { return postOnce(target, next.second); }) : common::Status(ns.error());
     if (!sent) common::logWarn("webhook " + target.url + " not reached: " + sent.error().message);
   }
 }
