@@ -13,14 +13,15 @@ header{background:#232f3e;color:#fff;padding:18px 28px}
 header h1{margin:0;font-size:22px} header p{margin:4px 0 0;color:#d5d8dc;font-size:13px}
 main{padding:16px 28px 40px;max-width:1400px}
 section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:14px 20px;margin:16px 0}
-h2{font-size:17px;margin:0 0 10px}
+h2{font-size:17px;margin:0 0 10px} h3{font-size:15px;margin:14px 0 6px}
+#counters table{width:auto;min-width:480px}
 .cards{display:flex;gap:14px;flex-wrap:wrap}
 .card{flex:1;min-width:170px;border-radius:8px;padding:12px 16px;color:#fff}
 .card b{display:block;font-size:28px} .card span{font-size:13px}
 .ok{background:#1e8449} .bad{background:#c0392b} .warn{background:#b9770e} .none{background:#7f8c8d}
 .missing{background:#fef5e7;border-left:5px solid #f39c12}
 .missing li{margin:4px 0} code{background:#eef1f2;padding:1px 5px;border-radius:3px;font-size:13px}
-.graph{overflow:auto;border:1px solid #e5e8e8;border-radius:6px} .graph svg{max-width:100%;height:auto}
+.graph{overflow:auto;border:1px solid #e5e8e8;border-radius:6px} .graph svg{max-width:100%;max-height:85vh;width:auto;height:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th{background:#eaecee;text-align:left;padding:6px 8px} td{border-top:1px solid #e5e8e8;padding:6px 8px;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
