@@ -255,9 +255,9 @@ class DotWriter {
       row(naclColour(k), "subnet border: NACL " + m_.network_acls[k].name);
     }
     row("#95a5a6", "thin grey border: default NACL (allow all)");
-    row(kLbColour, "load balancer, its nodes, its target groups");
-    row(kAsgColour, "auto scaling group and its instances");
-    row(kEndpointColour, "VPC endpoint, its ENIs, the service it reaches");
+    if (!m_.load_balancers.empty()) row(kLbColour, "load balancer, its nodes, its target groups");
+    if (!m_.auto_scaling_groups.empty()) row(kAsgColour, "auto scaling group and its instances");
+    if (!m_.endpoints.empty()) row(kEndpointColour, "VPC endpoint, its ENIs, the service it reaches");
     out_ += "  legend [shape=plaintext, style=\"\", fontsize=9, label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
             "CELLSPACING=\"0\" CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\"><B>legend</B> (SG = security groups)</TD></TR>" +
             rows + "</TABLE>>];\n";
