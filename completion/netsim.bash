@@ -110,7 +110,7 @@ _netsim() {
   argopts=" $(_netsim_verb_options "$verb" arg | tr '\n' ' ') "
   if [[ "$prev" == -* && "$argopts" == *" $prev "* ]]; then
     case "$prev" in
-      --file | --junit | -o | --output | -w | --write) _netsim_files "$cur" ;;
+      --file | --junit | -o | --output | -w | --write | --probe) _netsim_files "$cur" ;;
       --pcap) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
       --proto) _netsim_compreply "tcp udp icmp" "$cur" ;;
       --lab) [[ "$verb" != up && "$verb" != plan ]] && _netsim_compreply "$(_netsim_labs)" "$cur" ;;
@@ -138,7 +138,7 @@ _netsim() {
     validate | plan | graph | up) ((n == 0)) && _netsim_files "$cur" ;;
     path) ((n == 0)) && _netsim_files "$cur" ;;  # [FILE] FROM TO: node names come from the file
     down) _netsim_compreply "$(_netsim_labs)" "$cur" ;;
-    status | check) ((n == 0)) && _netsim_compreply "$(_netsim_labs)" "$cur" ;;
+    status | check | report) ((n == 0)) && _netsim_compreply "$(_netsim_labs)" "$cur" ;;
     exec | shell | stats | capture | trace)
       if ((n == 0)); then
         _netsim_compreply "$(_netsim_labs)" "$cur"

@@ -12,7 +12,7 @@ const std::vector<Verb>& verbs() {
       {"validate", "check a topology file against the AWS rules", runValidate},
       {"path", "predict a packet's path from the route tables (Reachability Analyzer)", runPath},
       {"plan", "print what `up` would create, without creating it", runPlan},
-      {"graph", "draw the topology (Graphviz DOT, or SVG)", runGraph},
+      {"graph", "draw the topology (Graphviz DOT, SVG or PNG)", runGraph},
       {"up", "build a lab from a topology (root)", runUp},
       {"down", "remove a lab completely, no topology file needed (root)", runDown},
       {"status", "show running labs, their nodes and appliances", runStatus},
@@ -31,6 +31,7 @@ const std::vector<Verb>& verbs() {
       {"asg-controller", "the auto scaling controller labs run", runAsgController, true},
       {"demo-app", "the auto scaling demo's web app (session counters in memory or Redis)", runDemoApp},
       {"probe", "a steady client in a lab node: success rate, latency, longest outage", runProbe},
+      {"report", "one HTML page of a lab: topology, checks, probe timeline, counters", runReport},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},
   };
   return kVerbs;

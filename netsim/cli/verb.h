@@ -105,5 +105,6 @@ Outcome runAsgController(const Args& args);
 Outcome runProbe(const Args& args);
 Outcome runFail(const Args& args);
 Outcome runRecover(const Args& args);
+Outcome runReport(const Args& args);
 
 }  // namespace netsim::cli

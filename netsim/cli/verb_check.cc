@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -12,6 +13,23 @@ namespace po = boost::program_options;
 
 namespace netsim::cli {
 
+namespace {
+// Every run against a lab leaves its JSON in /run/netsim/<lab>/check.json (netsim report reads
+// it); written beside and renamed, so a reader never sees half a record.
+void saveCheckRecord(const std::string& lab, const std::string& json) {
+  const std::string path = lab::stateDir(lab) + "/check.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << json;
+    if (!out) {
+      std::cerr << "netsim check: cannot save " << path << " (netsim report will not see this run)\n";
+      return;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) std::cerr << "netsim check: cannot save " << path << "\n";
+}
+}  // namespace
+
 Outcome runCheck(const Args& args) {
   VerbParser p("netsim check [LAB] [--file FILE] [--predict-only] [--json] [--junit OUT.xml] [--pcap DIR]",
                "Runs the topology's `expect:` entries. Each is checked against the route tables (the\n"
@@ -23,7 +41,8 @@ Outcome runCheck(const Args& args) {
                "captured leaving the sender and not seen beyond the hop where the route tables stop\n"
                "it. Prints a table; exit code 1 if any expectation fails.\n"
                "LAB defaults to 'default'; the topology is the one the lab was built from, or FILE.\n"
-               "With --predict-only no lab is needed (and no root).",
+               "With --predict-only no lab is needed (and no root). Each run against the lab saves\n"
+               "its JSON to /run/netsim/LAB/check.json (netsim report shows it).",
                "sudo netsim check default --junit checks.xml");
   p.options()("file", po::value<std::string>()->default_value(""), "topology file (default: the lab's own)")(
       "predict-only", "check the route-table prediction only, without a running lab")(
@@ -63,7 +82,9 @@ Outcome runCheck(const Args& args) {
   }
   auto results = predict_only ? expect::checkPredictions(*m) : expect::checkLab(*m, lab, options);
   files.reset();  // flushed and closed
-  if (vm->count("json")) std::cout << expect::formatChecksJson(lab, results);
+  const auto json = expect::formatChecksJson(lab, results);
+  if (!predict_only) saveCheckRecord(lab, json);
+  if (vm->count("json")) std::cout << json;
   else std::cout << expect::formatChecksText(results);
   const auto junit = (*vm)["junit"].as<std::string>();
   if (!junit.empty()) {

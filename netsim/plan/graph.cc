@@ -1,89 +1,339 @@
 #include "netsim/plan/graph.h"
 
 #include <map>
+#include <set>
+#include <vector>
+
+#include "netsim/common/ipv4.h"
 
 namespace netsim::plan {
 namespace {
 
+// One DOT quoted string. Labels are written with real line breaks ('\n'), which become DOT's
+// centred line break `\n` here; every other backslash and quote is escaped, so a label never
+// shows a literal backslash (the old writer escaped its own `\n` a second time).
 std::string q(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
   return out + "\"";
 }
 
-}  // namespace
-
-std::string topologyDot(const model::Model& m) {
-  std::string out = "digraph " + q(m.name) + " {\n  rankdir=LR;\n  compound=true;\n"
-                    "  node [shape=box, style=rounded, fontname=Helvetica, fontsize=10];\n"
-                    "  edge [fontname=Helvetica, fontsize=9];\n";
-  out += "  subgraph cluster_vpc {\n    label=" + q("VPC " + m.vpc.cidr.str() + " (" + m.region + ")") + ";\n";
-  for (const auto& az : m.vpc.azs) {
-    out += "    subgraph " + q("cluster_" + az) + " {\n      label=" + q(az) + ";\n";
-    for (const auto& s : m.subnets) {
-      if (s.az != az) continue;
-      out += "      subgraph " + q("cluster_" + s.name) + " {\n        label=" +
-             q(s.name + " " + s.cidr.str() + "\\nroute table " + m.routeTableOf(s).name) + ";\n";
-      out += "        " + q("subnet:" + s.name) + " [label=" + q(s.name) + ", shape=point];\n";
-      for (const auto& n : m.nat_gateways) {
-        if (n.subnet == s.name) {
-          out += "        " + q(n.name) + " [label=" + q(n.name + "\\nNAT gateway\\n" + n.private_ip.str()) +
-                 ", style=filled, fillcolor=lightyellow];\n";
-        }
-      }
-      for (const auto& i : m.instances) {
-        if (i.subnet != s.name) continue;
-        auto pub = i.publicAddress(m.elastic_ips);
-        out += "        " + q(i.name) + " [label=" +
-               q(i.name + "\\n" + i.private_ip.str() + (pub ? "\\npublic " + pub->str() : "")) + "];\n";
-      }
-      for (const auto& lb : m.load_balancers) {
-        for (size_t k = 0; k < lb.subnets.size(); ++k) {
-          if (lb.subnets[k] == s.name) {
-            auto node = model::loadBalancerNodeName(lb, k);
-            out += "        " + q(node) + " [label=" + q(node + "\\n" + lb.node_ips[k].str()) +
-                   ", style=filled, fillcolor=lightblue];\n";
-          }
-        }
-      }
-      out += "      }\n";
-    }
-    out += "    }\n";
-  }
-  out += "    \"vpc-router\" [label=\"VPC router\", shape=ellipse];\n";
-  for (const auto& e : m.endpoints) {
-    out += "    " + q(e.name) + " [label=" + q(e.name + "\\n" + (e.type == model::EndpointType::kGateway ? "gateway" : "interface") + " endpoint (" + e.service + ")") +
-           ", shape=hexagon];\n";
-  }
-  out += "  }\n";
-  if (m.internet_gateway) out += "  " + q(m.internet_gateway->name) + " [label=" + q(m.internet_gateway->name + "\\ninternet gateway") + ", shape=doubleoctagon];\n";
-  out += "  subgraph cluster_internet {\n    label=\"internet\";\n    internet [shape=ellipse];\n";
-  for (const auto& h : m.internet.hosts) out += "    " + q(h.name) + " [label=" + q(h.name + "\\n" + h.address.str()) + "];\n";
-  for (const auto& s : m.internet.services) out += "    " + q(s.name) + " [label=" + q(s.name + "\\n" + s.cidr.str()) + ", shape=cylinder];\n";
-  out += "  }\n";
-  for (const auto& s : m.subnets) out += "  " + q("subnet:" + s.name) + " -> \"vpc-router\" [dir=both, arrowsize=0.5];\n";
-  std::map<std::string, bool> drawn;
-  for (const auto& t : m.route_tables) {
-    for (const auto& r : t.routes) {
-      if (r.kind == model::TargetKind::kLocal) continue;
-      std::string target = r.target;
-      if (r.kind == model::TargetKind::kBlackhole) continue;
-      std::string key = t.name + "->" + target;
-      if (drawn[key]) continue;
-      drawn[key] = true;
-      std::string dest = r.prefix_list.empty() ? r.destination.str() : r.prefix_list;
-      out += "  \"vpc-router\" -> " + q(target) + " [label=" + q(t.name + ": " + dest) + "];\n";
-    }
-  }
-  if (m.internet_gateway) out += "  " + q(m.internet_gateway->name) + " -> internet [dir=both];\n";
-  for (const auto& e : m.endpoints) {
-    if (e.type == model::EndpointType::kGateway) out += "  " + q(e.name) + " -> " + q(e.service) + " [style=dashed];\n";
-  }
-  out += "}\n";
+std::string joined(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
   return out;
 }
+
+std::string htmlEscaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string sgLine(const std::vector<std::string>& groups) {
+  return groups.empty() ? "" : "\nSG " + joined(groups, ", ");
+}
+
+// Border colours told apart at a glance, one per network ACL (the default ACL stays grey).
+const char* naclColour(size_t index) {
+  static const char* const kColours[] = {"#c0392b", "#8e44ad", "#d35400", "#16a085", "#2c3e50"};
+  return kColours[index % (sizeof(kColours) / sizeof(kColours[0]))];
+}
+
+constexpr const char* kLbColour = "#2471a3";
+constexpr const char* kAsgColour = "#1e8449";
+constexpr const char* kEndpointColour = "#7d3c98";
+
+class DotWriter {
+ public:
+  explicit DotWriter(const model::Model& m) : m_(m) {}
+
+  std::string write() {
+    out_ = "digraph " + q(m_.name) + " {\n  rankdir=LR;\n  compound=true;\n  newrank=true;\n"
+           "  nodesep=0.25;\n  ranksep=0.6;\n  fontname=Helvetica;\n"
+           "  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=10];\n"
+           "  edge [fontname=Helvetica, fontsize=9, color=\"#555555\"];\n";
+    out_ += "  subgraph cluster_vpc {\n    label=" + q("VPC " + m_.vpc.cidr.str() + " (" + m_.region + ")") +
+            ";\n    fontsize=14;\n    style=rounded;\n    color=\"#232f3e\";\n    penwidth=2;\n";
+    for (const auto& az : m_.vpc.azs) availabilityZone(az);
+    vpcObjects();
+    out_ += "  }\n";
+    internet();
+    legend();
+    routeEdges();
+    objectEdges();
+    out_ += "}\n";
+    return out_;
+  }
+
+ private:
+  const model::Model& m_;
+  std::string out_;
+
+  void line(const std::string& indent, const std::string& text) { out_ += indent + text + ";\n"; }
+
+  const model::NetworkAcl* naclOf(const model::Subnet& s, size_t* index) const {
+    for (size_t k = 0; k < m_.network_acls.size(); ++k) {
+      for (const auto& n : m_.network_acls[k].subnets) {
+        if (n == s.name) {
+          *index = k;
+          return &m_.network_acls[k];
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  bool isPublic(const model::Subnet& s) const {
+    for (const auto& r : m_.routeTableOf(s).routes) {
+      if (r.kind == model::TargetKind::kInternetGateway) return true;
+    }
+    return false;
+  }
+
+  void availabilityZone(const std::string& az) {
+    out_ += "    subgraph " + q("cluster_" + az) + " {\n      label=" + q("AZ " + az) +
+            ";\n      style=dashed;\n      color=\"#7f8c8d\";\n";
+    for (const auto& s : m_.subnets) {
+      if (s.az == az) subnet(s);
+    }
+    out_ += "    }\n";
+  }
+
+  // A subnet: green when its route table reaches the internet gateway (public), blue otherwise
+  // (the AWS console's colours); its border and label name its network ACL.
+  void subnet(const model::Subnet& s) {
+    size_t nacl_index = 0;
+    const auto* nacl = naclOf(s, &nacl_index);
+    const std::string ind = "        ";
+    out_ += "      subgraph " + q("cluster_" + s.name) + " {\n";
+    line(ind, "label=" + q(s.name + " " + s.cidr.str() + (isPublic(s) ? " (public)" : " (private)") +
+                           "\nroute table " + m_.routeTableOf(s).name + "\nNACL " +
+                           (nacl ? nacl->name : std::string("default (allow all)"))));
+    line(ind, "style=\"rounded,filled\"");
+    line(ind, std::string("fillcolor=") + q(isPublic(s) ? "#eaf5e4" : "#e4eef8"));
+    line(ind, std::string("color=") + q(nacl ? naclColour(nacl_index) : "#95a5a6"));
+    line(ind, std::string("penwidth=") + (nacl ? "2.5" : "1"));
+    subnetNodes(s, ind);
+    out_ += "      }\n";
+  }
+
+  void subnetNodes(const model::Subnet& s, const std::string& ind) {
+    for (const auto& n : m_.nat_gateways) {
+      if (n.subnet != s.name) continue;
+      const auto* eip = m_.findEip(n.eip);
+      line(ind, q(n.name) + " [label=" + q(n.name + "\nNAT gateway\n" + n.private_ip.str() +
+                                           (eip ? "\nEIP " + eip->address.str() : "")) +
+                    ", fillcolor=\"#fdf2d0\"]");
+    }
+    for (const auto& i : m_.instances) {
+      if (i.subnet == s.name) instance(i, ind);
+    }
+    for (const auto& lb : m_.load_balancers) {
+      for (size_t k = 0; k < lb.subnets.size(); ++k) {
+        if (lb.subnets[k] != s.name) continue;
+        const auto node = model::loadBalancerNodeName(lb, k);
+        std::string label = node + "\nnode of " + lb.name + "\n" + lb.node_ips[k].str();
+        if (k < lb.node_public_ips.size()) label += "\npublic " + lb.node_public_ips[k].str();
+        line(ind, q(node) + " [label=" + q(label + sgLine(lb.security_groups)) +
+                      ", fillcolor=\"#d6eaf8\", color=" + q(kLbColour) + "]");
+      }
+    }
+    for (const auto& e : m_.endpoints) {
+      for (size_t k = 0; k < e.subnets.size() && k < e.eni_ips.size(); ++k) {
+        if (e.subnets[k] != s.name) continue;
+        line(ind, q("eni:" + e.name + ":" + s.name) + " [label=" +
+                      q(e.name + " ENI\n" + e.eni_ips[k].str() + sgLine(e.security_groups)) +
+                      ", shape=component, fillcolor=\"#f4ecf7\", color=" + q(kEndpointColour) + "]");
+      }
+    }
+  }
+
+  void instance(const model::Instance& i, const std::string& ind) {
+    std::string label = i.name;
+    if (i.role != model::InstanceRole::kGeneric) label += " (" + std::string(model::instanceRoleName(i.role)) + ")";
+    label += "\n" + i.private_ip.str();
+    if (auto pub = i.publicAddress(m_.elastic_ips)) label += (i.eip.empty() ? "\npublic " : "\nEIP ") + pub->str();
+    if (!i.asg.empty()) label += "\nASG " + i.asg;
+    label += sgLine(i.security_groups);
+    std::string attrs;
+    if (!i.asg.empty()) attrs = ", color=" + q(kAsgColour) + ", fillcolor=\"#e9f7ef\"";
+    if (i.role == model::InstanceRole::kCache) attrs = ", shape=cylinder, style=filled, fillcolor=\"#fdedec\"";
+    line(ind, q(i.name) + " [label=" + q(label) + attrs + "]");
+  }
+
+  // Objects of the VPC that span AZs: the router, endpoints, load balancers, auto scaling groups.
+  void vpcObjects() {
+    const std::string ind = "    ";
+    line(ind, "\"vpc-router\" [label=\"VPC router\\n(local route to every subnet)\", shape=ellipse, fillcolor=\"#f2f3f4\"]");
+    for (const auto& e : m_.endpoints) {
+      const bool gw = e.type == model::EndpointType::kGateway;
+      std::string label = e.name + "\n" + (gw ? "gateway" : "interface") + " endpoint (" + e.service + ")";
+      if (!gw && e.private_dns) label += "\nprivate DNS";
+      if (!e.policy.empty()) label += "\npolicy: " + std::to_string(e.policy.size()) + " rule(s)";
+      line(ind, q(e.name) + " [label=" + q(label) + ", shape=hexagon, fillcolor=\"#f4ecf7\", color=" +
+                    q(kEndpointColour) + "]");
+    }
+    for (const auto& lb : m_.load_balancers) loadBalancer(lb, ind);
+    for (const auto& tg : m_.target_groups) {
+      std::string label = tg.name + "\ntarget group " + model::lbProtocolName(tg.protocol) + ":" + std::to_string(tg.port);
+      if (tg.health_check.given) {
+        const auto hc = tg.health_check.protocol;
+        label += "\nhealth check " + std::string(model::lbProtocolName(hc)) +
+                 (hc == model::LbProtocol::kHttp || hc == model::LbProtocol::kHttps ? " " + tg.health_check.path : "");
+      }
+      if (tg.stickiness) label += "\nsticky";
+      line(ind, q("tg:" + tg.name) + " [label=" + q(label) + ", shape=note, fillcolor=\"#eaf2f8\", color=" + q(kLbColour) + "]");
+    }
+    for (const auto& g : m_.auto_scaling_groups) {
+      std::string label = g.name + "\nauto scaling group\nmin " + std::to_string(g.min) + " / desired " +
+                          std::to_string(g.desired) + " / max " + std::to_string(g.max) + "\nsubnets " +
+                          joined(g.subnets, ", ") + "\nhealth check " + model::healthCheckTypeName(g.health_check_type);
+      line(ind, q("asg:" + g.name) + " [label=" + q(label) + ", shape=box3d, fillcolor=\"#e9f7ef\", color=" +
+                    q(kAsgColour) + "]");
+    }
+  }
+
+  void loadBalancer(const model::LoadBalancer& lb, const std::string& ind) {
+    std::string label = lb.name + "\n" + model::loadBalancerTypeName(lb.type) + " load balancer, " +
+                        (lb.internet_facing ? "internet-facing" : "internal") + "\n" +
+                        model::loadBalancerDnsName(lb, m_.region);
+    for (const auto& l : lb.listeners) {
+      label += "\n" + std::string(model::lbProtocolName(l.protocol)) + ":" + std::to_string(l.port) + " → " +
+               l.target_group;
+      for (const auto& r : l.rules) {
+        label += "\n  " + (r.host.empty() ? std::string() : r.host) + (r.path.empty() ? "" : r.path) + " → " +
+                 r.target_group;
+      }
+    }
+    label += "\ncross-zone " + std::string(lb.cross_zone ? "on" : "off");
+    line(ind, q("lb:" + lb.name) + " [label=" + q(label) + ", shape=box3d, fillcolor=\"#d6eaf8\", color=" +
+                  q(kLbColour) + ", penwidth=2]");
+  }
+
+  void internet() {
+    out_ += "  subgraph cluster_internet {\n    label=\"internet\";\n    style=\"rounded,filled\";\n"
+            "    fillcolor=\"#f8f9f9\";\n    color=\"#95a5a6\";\n";
+    line("    ", "internet [label=\"internet router\", shape=ellipse]");
+    for (const auto& h : m_.internet.hosts) {
+      line("    ", q(h.name) + " [label=" + q(h.name + "\n" + h.address.str()) + "]");
+    }
+    for (const auto& s : m_.internet.services) {
+      std::string label = s.name + "\n" + s.dns_name + "\n" + s.cidr.str();
+      if (!s.prefix_list.empty()) label += "\nprefix list " + s.prefix_list;
+      line("    ", q(s.name) + " [label=" + q(label) + ", shape=cylinder, fillcolor=\"#fef9e7\"]");
+    }
+    out_ += "  }\n";
+    if (m_.internet_gateway) {
+      line("  ", q(m_.internet_gateway->name) + " [label=" + q(m_.internet_gateway->name + "\ninternet gateway") +
+                     ", shape=doubleoctagon, fillcolor=\"#eaf5e4\"]");
+    }
+  }
+
+  // What the colours mean: one small table of the network ACLs and the object kinds.
+  void legend() {
+    std::string rows;
+    auto row = [&](const std::string& colour, const std::string& text) {
+      rows += "<TR><TD BGCOLOR=\"" + colour + "\" WIDTH=\"14\"></TD><TD ALIGN=\"LEFT\">" + htmlEscaped(text) + "</TD></TR>";
+    };
+    row("#eaf5e4", "public subnet (route to the internet gateway)");
+    row("#e4eef8", "private subnet");
+    for (size_t k = 0; k < m_.network_acls.size(); ++k) {
+      row(naclColour(k), "subnet border: NACL " + m_.network_acls[k].name);
+    }
+    row("#95a5a6", "thin grey border: default NACL (allow all)");
+    if (!m_.load_balancers.empty()) row(kLbColour, "load balancer, its nodes, its target groups");
+    if (!m_.auto_scaling_groups.empty()) row(kAsgColour, "auto scaling group and its instances");
+    if (!m_.endpoints.empty()) row(kEndpointColour, "VPC endpoint, its ENIs, the service it reaches");
+    out_ += "  legend [shape=plaintext, style=\"\", fontsize=9, label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+            "CELLSPACING=\"0\" CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\"><B>legend</B> (SG = security groups)</TD></TR>" +
+            rows + "</TABLE>>];\n";
+  }
+
+  // One edge per route target, labelled with every table and destination that uses it.
+  void routeEdges() {
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> by_target;  // target → dest → tables
+    for (const auto& t : m_.route_tables) {
+      for (const auto& r : t.routes) {
+        if (r.kind == model::TargetKind::kLocal || r.kind == model::TargetKind::kBlackhole) continue;
+        const std::string dest = r.prefix_list.empty() ? r.destination.str() : r.prefix_list;
+        by_target[r.target][dest].push_back(t.name);
+      }
+    }
+    for (const auto& [target, dests] : by_target) {
+      std::string label;
+      for (const auto& [dest, tables] : dests) label += (label.empty() ? "" : "\n") + joined(tables, ", ") + ": " + dest;
+      line("  ", "\"vpc-router\" -> " + q(target) + " [label=" + q(label) + "]");
+    }
+  }
+
+  void objectEdges() {
+    if (m_.internet_gateway) line("  ", q(m_.internet_gateway->name) + " -> internet [dir=both]");
+    for (const auto& h : m_.internet.hosts) line("  ", "internet -> " + q(h.name) + " [dir=none, color=\"#aab7b8\"]");
+    for (const auto& s : m_.internet.services) line("  ", "internet -> " + q(s.name) + " [dir=none, color=\"#aab7b8\"]");
+    for (const auto& e : m_.endpoints) {
+      const std::string attrs = " [style=dashed, color=" + q(kEndpointColour) + "]";
+      if (e.type == model::EndpointType::kInterface) {
+        for (const auto& s : e.subnets) line("  ", q("eni:" + e.name + ":" + s) + " -> " + q(e.name) + attrs);
+      }
+      line("  ", q(e.name) + " -> " + q(e.service) + " [style=dashed, penwidth=1.5, color=" + q(kEndpointColour) +
+                     ", label=\"private link\"]");
+    }
+    for (const auto& lb : m_.load_balancers) loadBalancerEdges(lb);
+    for (const auto& tg : m_.target_groups) targetGroupEdges(tg);
+    for (const auto& g : m_.auto_scaling_groups) {
+      for (const auto& i : m_.instances) {
+        if (i.asg == g.name) {
+          line("  ", q("asg:" + g.name) + " -> " + q(i.name) + " [style=dotted, arrowhead=none, color=" + q(kAsgColour) + "]");
+        }
+      }
+    }
+  }
+
+  // The load balancer to each of its nodes and to the target groups its listeners use.
+  void loadBalancerEdges(const model::LoadBalancer& lb) {
+    for (size_t k = 0; k < lb.subnets.size(); ++k) {
+      line("  ", q("lb:" + lb.name) + " -> " + q(model::loadBalancerNodeName(lb, k)) +
+                     " [arrowhead=none, penwidth=2, color=" + q(kLbColour) + "]");
+    }
+    std::set<std::string> groups;
+    for (const auto& l : lb.listeners) {
+      groups.insert(l.target_group);
+      for (const auto& r : l.rules) groups.insert(r.target_group);
+    }
+    for (const auto& name : groups) {
+      if (m_.findTargetGroup(name)) line("  ", q("lb:" + lb.name) + " -> " + q("tg:" + name) + " [color=" + q(kLbColour) + "]");
+    }
+  }
+
+  // A target group to its targets: an auto scaling group once (not each of its instances),
+  // other instances one by one.
+  void targetGroupEdges(const model::TargetGroup& tg) {
+    std::set<std::string> drawn;
+    for (const auto& t : tg.targets) {
+      const auto* inst = m_.findInstance(t.instance);
+      const std::string to = inst && !inst->asg.empty() ? "asg:" + inst->asg : t.instance;
+      if (!drawn.insert(to).second) continue;
+      line("  ", q("tg:" + tg.name) + " -> " + q(to) + " [style=dashed, color=" + q(kLbColour) + "]");
+    }
+  }
+};
+
+}  // namespace
+
+std::string topologyDot(const model::Model& m) { return DotWriter(m).write(); }
 
 }  // namespace netsim::plan

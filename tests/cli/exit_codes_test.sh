@@ -45,7 +45,7 @@ expect 2 "$netsim" no-such-verb
 
 # Every verb: --help is 0, an unknown option is 2.
 for v in validate path plan graph up down status check trace capture exec shell ssh stats lb targets \
-         fail recover asg demo-app probe appliance asg-controller; do
+         fail recover asg demo-app probe report appliance asg-controller; do
   expect 0 "$netsim" "$v" --help
   expect 2 "$netsim" "$v" --no-such-option
 done
@@ -79,6 +79,14 @@ expect 0 "$netsim" graph
 expect 0 "$netsim" graph "$default" -o "$tmp/default.dot"
 expect 2 "$netsim" graph "$tmp/syntax.yaml"
 expect 3 "$netsim" graph -o "$tmp/no/such/dir/default.dot"
+expect 2 "$netsim" graph -o "$tmp/default.jpeg"   # the format follows the extension: .dot .gv .svg .png
+# report: a lab name and -o are required; a lab that does not run needs --file
+expect 2 "$netsim" report
+expect 2 "$netsim" report default
+expect 2 "$netsim" report "Bad_Lab" -o "$tmp/r.html"
+expect 2 "$netsim" report no-such-lab-here -o "$tmp/r.html"
+expect 0 "$netsim" report no-such-lab-here --file "$default" -o "$tmp/r.html"   # says what is missing
+grep -q "is not running" "$tmp/r.html" || { failed=$((failed + 1)); echo "FAIL: report names the missing lab"; }
 if [ -x /usr/bin/dot ]; then
   # A name a shell would have split or expanded: dot gets it as one argument.
   expect 0 "$netsim" graph -o "$tmp/it's \$HOME; a.svg"
