@@ -48,7 +48,7 @@ class FailoverTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_EQ(lab_->up_error, "") << "netsim up failed";
     // Every test starts with both nodes of web-alb published (targets healthy again).
-    ASSERT_TRUE(waitFor("client", "web-alb", allNodes("web-alb"), 15)) << resolve("client", "web-alb");
+    ASSERT_TRUE(waitFor("client", "web-alb", allNodes("web-alb"), 15)) << ::testing::PrintToString(resolve("client", "web-alb"));
   }
   void TearDown() override {
     if (!lab_ || !lab_->up_error.empty()) return;
@@ -152,12 +152,12 @@ TEST_F(FailoverTest, AzOutageWithdrawsTheAzsNodesAndRecoverBringsThemBack) {
   const double limit = ttl() + interval() * threshold() + 1.0;  // + 1 s for dig and the rounds' work
   ok("fail " + lab() + " az a");
   double took = 0;
-  EXPECT_TRUE(waitFor("client", "web-alb", node("web-alb", 1), limit, &took)) << resolve("client", "web-alb");
+  EXPECT_TRUE(waitFor("client", "web-alb", node("web-alb", 1), limit, &took)) << ::testing::PrintToString(resolve("client", "web-alb"));
   std::cout << "[          ] web-alb-1 withdrawn " << took << " s after `fail az a` (limit " << limit << " s)\n";
   // Every internet-facing kind (NLB, classic) from the internet, the internal ALB from the VPC.
-  EXPECT_TRUE(waitFor("client", "tcp-nlb", node("tcp-nlb", 1), limit)) << resolve("client", "tcp-nlb");
-  EXPECT_TRUE(waitFor("client", "classic", node("classic", 1), limit)) << resolve("client", "classic");
-  EXPECT_TRUE(waitFor("ops", "inside-alb", node("inside-alb", 1), limit)) << resolve("ops", "inside-alb");
+  EXPECT_TRUE(waitFor("client", "tcp-nlb", node("tcp-nlb", 1), limit)) << ::testing::PrintToString(resolve("client", "tcp-nlb"));
+  EXPECT_TRUE(waitFor("client", "classic", node("classic", 1), limit)) << ::testing::PrintToString(resolve("client", "classic"));
+  EXPECT_TRUE(waitFor("ops", "inside-alb", node("inside-alb", 1), limit)) << ::testing::PrintToString(resolve("ops", "inside-alb"));
   EXPECT_TRUE(waitFor("ops", "web-alb", node("web-alb", 1), limit)) << "the VPC resolver too";
   // Requests by name all succeed now (the withdrawn node is never tried).
   auto seen = spread("http://" + dns("web-alb") + "/", 6);
@@ -173,7 +173,7 @@ TEST_F(FailoverTest, AzOutageWithdrawsTheAzsNodesAndRecoverBringsThemBack) {
 
   ok("recover " + lab() + " az a");
   // Back once it answers again and its targets pass their healthy threshold (5 x 0.3 s).
-  EXPECT_TRUE(waitFor("client", "web-alb", allNodes("web-alb"), limit + 3.0, &took)) << resolve("client", "web-alb");
+  EXPECT_TRUE(waitFor("client", "web-alb", allNodes("web-alb"), limit + 3.0, &took)) << ::testing::PrintToString(resolve("client", "web-alb"));
   std::cout << "[          ] web-alb-1 published again " << took << " s after `recover az a`\n";
   EXPECT_TRUE(waitFor("ops", "inside-alb", allNodes("inside-alb"), limit + 3.0));
   // The events log has both, in the agreed format.
@@ -214,7 +214,7 @@ TEST_F(FailoverTest, ZonalShiftWithdrawsTheNodeAndKeepsItsTrafficOutOfTheAz) {
   EXPECT_EQ(shifted[0]["az"], "us-east-1a");
   EXPECT_GT(shifted[0]["remaining_s"].get<double>(), 590);
   double took = 0;
-  EXPECT_TRUE(waitFor("client", "web-alb", node("web-alb", 1), limit, &took)) << resolve("client", "web-alb");
+  EXPECT_TRUE(waitFor("client", "web-alb", node("web-alb", 1), limit, &took)) << ::testing::PrintToString(resolve("client", "web-alb"));
   std::cout << "[          ] web-alb-1 withdrawn " << took << " s after `shift`\n";
   EXPECT_EQ(resolve("client", "tcp-nlb"), allNodes("tcp-nlb")) << "a shift is per load balancer";
   // The shifted node still answers what reaches it, from targets outside the AZ only; so does
@@ -234,7 +234,7 @@ TEST_F(FailoverTest, ZonalShiftWithdrawsTheNodeAndKeepsItsTrafficOutOfTheAz) {
   EXPECT_EQ(events("shift").back()["target"], "web-alb az us-east-1a");
 
   ok("shift " + lab() + " --cancel web-alb");
-  EXPECT_TRUE(waitFor("client", "web-alb", allNodes("web-alb"), limit)) << resolve("client", "web-alb");
+  EXPECT_TRUE(waitFor("client", "web-alb", allNodes("web-alb"), limit)) << ::testing::PrintToString(resolve("client", "web-alb"));
   seen = spread("http://" + lb("web-alb").node_public_ips[0].str() + "/", 6);
   EXPECT_EQ(seen.size(), 3u) << "back on every target: " << ::testing::PrintToString(seen);
   ASSERT_FALSE(events("shift-cancel").empty());
@@ -243,9 +243,9 @@ TEST_F(FailoverTest, ZonalShiftWithdrawsTheNodeAndKeepsItsTrafficOutOfTheAz) {
 
 TEST_F(FailoverTest, ZonalShiftExpires) {
   ok("shift " + lab() + " classic az b --duration 1");
-  EXPECT_TRUE(waitFor("client", "classic", node("classic", 0), interval() * 2 + 1.0)) << resolve("client", "classic");
+  EXPECT_TRUE(waitFor("client", "classic", node("classic", 0), interval() * 2 + 1.0)) << ::testing::PrintToString(resolve("client", "classic"));
   // Expired by the health checker within a round of its end; the node comes back.
-  EXPECT_TRUE(waitFor("client", "classic", allNodes("classic"), 1.0 + interval() * 2 + 2.0)) << resolve("client", "classic");
+  EXPECT_TRUE(waitFor("client", "classic", allNodes("classic"), 1.0 + interval() * 2 + 2.0)) << ::testing::PrintToString(resolve("client", "classic"));
   auto expired = events("shift-expired");
   ASSERT_FALSE(expired.empty());
   EXPECT_EQ(expired.back()["target"], "classic az us-east-1b");
