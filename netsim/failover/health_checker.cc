@@ -1,5 +1,7 @@
 #include "netsim/failover/health_checker.h"
 
+#include <linux/capability.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include "netsim/control/client.h"
 #include "netsim/failover/reachability.h"
 #include "netsim/failover/shift_push.h"
+#include "netsim/io/capabilities.h"
 #include "netsim/faults/zonal_shift.h"
 #include "netsim/lab/events.h"
 #include "netsim/netns/namespace.h"
@@ -231,6 +234,9 @@ common::Status runLbDnsHealthChecker(const model::Model& m, const std::string& l
   if (m.load_balancers.empty()) return makeError(ErrorCode::kInvalidArgument, "lab " + lab + " has no load balancers");
   Checker c(m, lab);
   c.init();
+  // Entering the namespaces it checks from (setns) and pinging internal NLB nodes is all it
+  // needs; its files and the control sockets are root's, which it stays.
+  if (auto st = io::limitCapabilities({CAP_SYS_ADMIN, CAP_NET_RAW}); !st) return st;
   c.run(stop);
   return {};
 }

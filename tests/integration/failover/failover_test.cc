@@ -269,5 +269,34 @@ TEST_F(FailoverTest, ShiftRefusesWhatTheLabDoesNotHave) {
   EXPECT_NE(out.find("Example:\n  netsim shift"), std::string::npos) << out;
 }
 
+// The default topology's auto scaling group behind web-alb: while web-alb is shifted away from
+// us-east-1a, a launch goes to us-east-1b even though the AZs are level (a launch into level AZs
+// takes the first, us-east-1a, without the shift).
+TEST(FailoverAsgTest, AShiftedAzGetsNoLaunches) {
+  auto s = startSuiteLab("hd", loadDefault(), topology::kDefaultTopologyLabel, topology::defaultTopologyText());
+  auto cleanup = std::shared_ptr<void>(nullptr, [&](void*) { stopSuiteLab(s); });
+  ASSERT_EQ(s->up_error, "");
+  auto netsim = [](const std::string& args) { return runCommand(std::string(NETSIM_BINARY) + " " + args + " 2>&1"); };
+  auto launches = [&] {
+    std::vector<std::string> azs;
+    auto j = json::parse(netsim("asg " + s->lab + " --json"), nullptr, false);
+    if (j.is_discarded()) return azs;
+    for (const auto& g : j) {
+      for (const auto& a : g["activities"]) {
+        if (a["event"] == "autoscaling:EC2_INSTANCE_LAUNCH") azs.push_back(a["az"]);
+      }
+    }
+    return azs;
+  };
+  const size_t before = launches().size();
+  EXPECT_NE(netsim("shift " + s->lab + " web-alb az a --duration 120").find("shifted web-alb az us-east-1a"), std::string::npos);
+  EXPECT_NE(netsim("asg set-desired " + s->lab + " web 3").find("set to 3"), std::string::npos);
+  const auto start = Clock::now();
+  while (launches().size() == before && since(start) < 10) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto azs = launches();
+  ASSERT_GT(azs.size(), before) << "no launch within 10 s";
+  EXPECT_EQ(azs[before], "us-east-1b");
+}
+
 }  // namespace
 }  // namespace netsim::testing
