@@ -3,6 +3,7 @@
 // And the hidden `netsim lb-dns --lab LAB` that `up` starts: the DNS health checker.
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -74,6 +75,10 @@ Outcome runShift(const Args& args) {
              what = (*vm)["what"].as<std::string>(), az = (*vm)["az"].as<std::string>();
   const bool json = (*vm)["json"].as<bool>(), cancel = (*vm)["cancel"].as<bool>();
   if (!labNameOk("shift", lab)) return Outcome::kBadInput;
+  if (!std::filesystem::is_directory(lab::stateDir(lab))) {
+    std::cerr << "netsim shift: lab '" << lab << "' is not running (no " << lab::stateDir(lab) << ")\n";
+    return Outcome::kBadInput;
+  }
   if (lb.empty() && !cancel) {  // list
     auto active = faults::activeShifts(lab, faults::unixNow());
     if (!active) return reportError("shift", active.error(), Asked::kLookup);

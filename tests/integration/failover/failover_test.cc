@@ -287,6 +287,8 @@ TEST_F(FailoverTest, ShiftRefusesWhatTheLabDoesNotHave) {
   EXPECT_NE(out.find("3 days"), std::string::npos) << out;
   out = netsim("shift " + lab() + " --cancel web-alb", &code);
   EXPECT_EQ(code, 2) << "nothing to cancel: " << out;
+  out = netsim("shift hdnolab", &code);
+  EXPECT_EQ(code, 2) << "no such lab: " << out;
   out = netsim("shift --help", &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(out.find("Example:\n  netsim shift"), std::string::npos) << out;
