@@ -106,5 +106,7 @@ Outcome runProbe(const Args& args);
 Outcome runFail(const Args& args);
 Outcome runRecover(const Args& args);
 Outcome runReport(const Args& args);
+Outcome runShift(const Args& args);
+Outcome runLbDns(const Args& args);
 
 }  // namespace netsim::cli
