@@ -109,10 +109,11 @@ Outcome runProbe(const Args& args) {
                "all of it. --resolve-once is the old client: one resolution, addresses in turn, one\n"
                "attempt each. Reports the success rate, latency p50/p99 of the successful requests,\n"
                "the outage (from the first failed request to the start of the final unbroken run of\n"
-               "successes: time to recover, errors), the requests that needed another address, every\n"
-               "resolution and how the answer changed, counts per address and which nodes answered;\n"
-               "--json adds a per-second timeline. Each run's JSON report is also saved as\n"
-               "/run/netsim/LAB/probes/<started_at>-FROM.json. Progress goes to stderr once a second.\n"
+               "successes lasting at least 1 s: time to recover, errors), the requests that needed\n"
+               "another address, every resolution and how the answer changed, counts per address and\n"
+               "which nodes answered; --json adds a per-second timeline. Each run's JSON report is also\n"
+               "saved as /run/netsim/LAB/probes/<started_at>-FROM.json. Progress goes to stderr once a\n"
+               "second.\n"
                "Exit code 1 when the success rate is below --min-success (default 100 %).",
                "sudo netsim probe default client http://web-alb/ --rate 20 --duration 30 --min-success 99");
   addLoadOptions(p);

@@ -85,7 +85,7 @@ double longestOutage(const std::vector<RequestSample>& samples, double end_s) {
   return longest;
 }
 
-std::optional<OutageSummary> summarizeOutage(const std::vector<RequestSample>& samples) {
+std::optional<OutageSummary> summarizeOutage(const std::vector<RequestSample>& samples, double end_s) {
   std::vector<const RequestSample*> order;
   for (const auto& s : samples) order.push_back(&s);
   std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->sent_s < b->sent_s; });
@@ -99,7 +99,9 @@ std::optional<OutageSummary> summarizeOutage(const std::vector<RequestSample>& s
   OutageSummary o;
   o.first_failure_s = order[first]->sent_s;
   o.last_failure_s = order[last]->sent_s;
-  if (last + 1 < order.size()) o.recovered_at_s = order[last + 1]->sent_s;
+  if (last + 1 < order.size() && end_s - order[last + 1]->sent_s >= kMinRecoveredRunS - 1e-9) {
+    o.recovered_at_s = order[last + 1]->sent_s;
+  }
   for (size_t i = first; i <= last; ++i) {
     ++o.requests;
     if (order[i]->ok) continue;
@@ -180,7 +182,7 @@ SteadyReport summarize(std::vector<RequestSample> samples, double rate, double d
   r.p50_ms = percentile(ok_ms, 50);
   r.p99_ms = percentile(ok_ms, 99);
   r.longest_outage_s = longestOutage(samples, duration_s);
-  r.outage = summarizeOutage(samples);
+  r.outage = summarizeOutage(samples, duration_s);
   countAttempts(samples, r);
   for (const auto& [second, list] : seconds) r.timeline.push_back(secondOf(second, list));
   return r;

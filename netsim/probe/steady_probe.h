@@ -83,7 +83,9 @@ struct AddressStats {
 };
 
 // The outage as AWS users talk about it. It starts at the first failed request and ends at the
-// first request of the final unbroken run of successes (none when the last request failed).
+// first request of the final unbroken run of successes, when that run lasts at least
+// kMinRecoveredRunS until the end of the sending window (one lucky success at the end of a run
+// that still fails half its requests is not a recovery).
 struct OutageSummary {
   double first_failure_s = 0;
   double last_failure_s = 0;
@@ -134,8 +136,9 @@ double percentile(std::vector<double> values, double p);
 // failure's send time to the next success's send time, or to `end_s` if none follows.
 double longestOutage(const std::vector<RequestSample>& samples, double end_s);
 
-// The outage of the run (nullopt when no request failed).
-std::optional<OutageSummary> summarizeOutage(const std::vector<RequestSample>& samples);
+// The outage of a run whose sending window ends at end_s (nullopt when no request failed).
+inline constexpr double kMinRecoveredRunS = 1.0;
+std::optional<OutageSummary> summarizeOutage(const std::vector<RequestSample>& samples, double end_s);
 
 // Everything in the report but started_at, from, target, mode, addresses and resolutions.
 SteadyReport summarize(std::vector<RequestSample> samples, double rate, double duration_s);

@@ -124,8 +124,8 @@ RequestSample via(double t, std::vector<const char*> tried, bool ok, double ms =
 }
 
 TEST(SteadyProbeTest, NoFailedRequestIsNoOutage) {
-  EXPECT_FALSE(summarizeOutage({}).has_value());
-  EXPECT_FALSE(summarizeOutage({sample(0, true), sample(0.05, true)}).has_value());
+  EXPECT_FALSE(summarizeOutage({}, 1).has_value());
+  EXPECT_FALSE(summarizeOutage({sample(0, true), sample(0.05, true)}, 1).has_value());
   auto r = summarize({sample(0, true), sample(0.5, true)}, 2, 1);
   EXPECT_FALSE(r.outage.has_value());
   EXPECT_NE(formatSteadyText(r).find("outage          none: no request failed"), std::string::npos) << formatSteadyText(r);
@@ -140,7 +140,7 @@ TEST(SteadyProbeTest, TheOutageRunsFromTheFirstFailureToTheFinalRunOfSuccesses) 
     s.push_back(sample(t, !fails, fails ? 1000 : 2, fails ? "timeout" : ""));
   }
   std::swap(s[12], s[30]);  // completion order is not send order
-  auto o = summarizeOutage(s);
+  auto o = summarizeOutage(s, 5);
   ASSERT_TRUE(o.has_value());
   EXPECT_NEAR(o->first_failure_s, 1.0, 1e-9);
   EXPECT_NEAR(o->last_failure_s, 2.8, 1e-9);
@@ -159,7 +159,7 @@ TEST(SteadyProbeTest, TheOutageRunsFromTheFirstFailureToTheFinalRunOfSuccesses) 
 }
 
 TEST(SteadyProbeTest, AnOutageThatLastsToTheEndHasNotRecovered) {
-  auto o = summarizeOutage({sample(0, true), sample(0.5, false, 1, "timeout"), sample(0.7, true), sample(1.0, false)});
+  auto o = summarizeOutage({sample(0, true), sample(0.5, false, 1, "timeout"), sample(0.7, true), sample(1.0, false)}, 1.1);
   ASSERT_TRUE(o.has_value());
   EXPECT_NEAR(o->first_failure_s, 0.5, 1e-9);
   EXPECT_FALSE(o->recovered_at_s.has_value());
@@ -168,6 +168,20 @@ TEST(SteadyProbeTest, AnOutageThatLastsToTheEndHasNotRecovered) {
   EXPECT_EQ(o->errors.at("failed"), 1u);  // no reason given
   auto r = summarize({sample(0, true), sample(0.5, false, 1, "timeout")}, 2, 1);
   EXPECT_NE(formatSteadyText(r).find("not recovered by the end of the run"), std::string::npos);
+  // Half the requests still failing, the last one lucky: its run is too short to be a recovery.
+  std::vector<RequestSample> alternating;
+  for (int i = 0; i < 20; ++i) alternating.push_back(sample(i * 0.05, i < 4 || i % 2 == 1));
+  auto half = summarizeOutage(alternating, 1.0);
+  ASSERT_TRUE(half.has_value());
+  EXPECT_FALSE(half->recovered_at_s.has_value());
+  EXPECT_EQ(half->failed, 8u);
+  // The same run ended by a second of successes has recovered.
+  for (int i = 20; i < 40; ++i) alternating.push_back(sample(i * 0.05, true));
+  auto back = summarizeOutage(alternating, 2.0);
+  ASSERT_TRUE(back.has_value());
+  ASSERT_TRUE(back->recovered_at_s.has_value());
+  EXPECT_NEAR(*back->recovered_at_s, 0.95, 1e-9);
+  EXPECT_NEAR(*back->recovered_at_s - back->first_failure_s, 0.75, 1e-9);
 }
 
 TEST(SteadyProbeTest, CountsAttemptsFallbacksAndAddresses) {
