@@ -1,6 +1,7 @@
 // `netsim probe LAB FROM TO`: a steady client in a lab node (netsim/probe/steady_probe.h).
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -74,21 +75,28 @@ std::optional<netns::Namespace> openFromNode(const std::string& lab, const std::
 }
 
 // Saves the report as the run's probe record (/run/netsim/<lab>/probes/<started_at>-<from>.json,
-// read by `netsim report`); says so on stderr when it cannot, without failing the probe.
+// read by `netsim report`; "-2", "-3", ... before ".json" if a run from the same node started in
+// the same millisecond). Says so on stderr when it cannot, without failing the probe.
 void saveRecord(const std::string& lab, const probe::SteadyReport& report) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(lab::stateDir(lab)) / "probes";
-  const fs::path file = dir / probe::probeRecordFileName(report.started_at, report.from);
+  const std::string name = probe::probeRecordFileName(report.started_at, report.from);
+  const fs::path tmp = dir / ("." + name + "." + std::to_string(::getpid()) + ".tmp");
   std::error_code ec;
   fs::create_directories(dir, ec);
-  const fs::path tmp = file.string() + ".tmp";
-  {
+  if (!ec) {
     std::ofstream out(tmp);
     out << probe::formatSteadyJson(report);
-    if (!out) ec = std::make_error_code(std::errc::io_error);
+    if (!out.flush()) ec = std::make_error_code(std::errc::io_error);
   }
-  if (!ec) fs::rename(tmp, file, ec);
-  if (ec) std::cerr << "netsim probe: could not save the probe record " << file.string() << ": " << ec.message() << "\n";
+  const std::string stem = name.substr(0, name.size() - 5);  // without ".json"
+  fs::path file = dir / name;
+  for (int n = 2; !ec && ::link(tmp.c_str(), file.c_str()) != 0; ++n) {  // link: never overwrites
+    if (errno != EEXIST || n > 99) ec = std::error_code(errno == EEXIST ? EEXIST : errno, std::generic_category());
+    file = dir / (stem + "-" + std::to_string(n) + ".json");
+  }
+  fs::remove(tmp);
+  if (ec) std::cerr << "netsim probe: could not save the probe record in " << dir.string() << ": " << ec.message() << "\n";
 }
 
 }  // namespace
