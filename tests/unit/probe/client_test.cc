@@ -20,7 +20,7 @@ Resolution dns(double at, std::vector<Ipv4Address> addresses, std::optional<doub
   return r;
 }
 
-TEST(ClientTest, ADnsAnswerIsKeptForItsTtlThenAskedAgain) {
+TEST(ProbeClientTest, ADnsAnswerIsKeptForItsTtlThenAskedAgain) {
   NameCache cache(dns(0, {ip("203.0.113.30"), ip("203.0.113.31")}, 1.0));
   EXPECT_FALSE(cache.due(0));
   EXPECT_FALSE(cache.due(0.999));
@@ -32,7 +32,7 @@ TEST(ClientTest, ADnsAnswerIsKeptForItsTtlThenAskedAgain) {
   EXPECT_TRUE(cache.due(2.02));
 }
 
-TEST(ClientTest, TwentyRequestsASecondWithATtlOfOneSecondAskEverySecond) {
+TEST(ProbeClientTest, TwentyRequestsASecondWithATtlOfOneSecondAskEverySecond) {
   NameCache cache(dns(0, {ip("10.0.0.1")}, 1.0));
   std::vector<double> asked;
   for (int k = 0; k < 100; ++k) {  // 5 s at 20 requests/s
@@ -46,7 +46,7 @@ TEST(ClientTest, TwentyRequestsASecondWithATtlOfOneSecondAskEverySecond) {
   for (size_t i = 0; i < asked.size(); ++i) EXPECT_NEAR(asked[i], 1.0 + static_cast<double>(i), 1e-9);
 }
 
-TEST(ClientTest, ATtlOfZeroIsAskedByEveryRequestAndNoTtlNever) {
+TEST(ProbeClientTest, ATtlOfZeroIsAskedByEveryRequestAndNoTtlNever) {
   NameCache zero(dns(0, {ip("10.0.0.1")}, 0.0));
   EXPECT_TRUE(zero.due(0));
   EXPECT_TRUE(zero.due(0.05));
@@ -58,7 +58,7 @@ TEST(ClientTest, ATtlOfZeroIsAskedByEveryRequestAndNoTtlNever) {
   EXPECT_FALSE(once.due(1e6));
 }
 
-TEST(ClientTest, AFailedReResolutionKeepsTheAnswerAndAsksAgainLater) {
+TEST(ProbeClientTest, AFailedReResolutionKeepsTheAnswerAndAsksAgainLater) {
   NameCache cache(dns(0, {ip("203.0.113.30"), ip("203.0.113.31")}, 2.0));
   Resolution failed;
   failed.at_s = 2.0;
@@ -74,7 +74,7 @@ TEST(ClientTest, AFailedReResolutionKeepsTheAnswerAndAsksAgainLater) {
   EXPECT_TRUE(zero.due(1.0 + NameCache::kRetryAfterFailureS));
 }
 
-TEST(ClientTest, EachRequestStartsAtTheNextAddressAndFallsBackInOrder) {
+TEST(ProbeClientTest, EachRequestStartsAtTheNextAddressAndFallsBackInOrder) {
   EXPECT_EQ(attemptOrder(2, 0, ClientMode::kReResolve), (std::vector<size_t>{0, 1}));
   EXPECT_EQ(attemptOrder(2, 1, ClientMode::kReResolve), (std::vector<size_t>{1, 0}));
   EXPECT_EQ(attemptOrder(3, 4, ClientMode::kReResolve), (std::vector<size_t>{1, 2, 0}));
@@ -86,7 +86,7 @@ TEST(ClientTest, EachRequestStartsAtTheNextAddressAndFallsBackInOrder) {
   EXPECT_EQ(attemptOrder(3, 5, ClientMode::kResolveOnce), (std::vector<size_t>{2}));
 }
 
-TEST(ClientTest, ConnectTimeIsSharedAsCurlDoes) {
+TEST(ProbeClientTest, ConnectTimeIsSharedAsCurlDoes) {
   // Two addresses, 1000 ms, the first silent: 500 ms for it, the 500 left for the second.
   double left = 1000;
   const double first = attemptBudgetMs(left, true);
@@ -106,7 +106,7 @@ TEST(ClientTest, ConnectTimeIsSharedAsCurlDoes) {
   EXPECT_DOUBLE_EQ(attemptBudgetMs(-5, false), 0);
 }
 
-TEST(ClientTest, NamesModesSourcesAndRecordFiles) {
+TEST(ProbeClientTest, NamesModesSourcesAndRecordFiles) {
   EXPECT_STREQ(clientModeName(ClientMode::kReResolve), "re-resolve");
   EXPECT_STREQ(clientModeName(ClientMode::kResolveOnce), "resolve-once");
   EXPECT_STREQ(answerSourceName(AnswerSource::kTopology), "topology");
