@@ -16,7 +16,9 @@
 #include "netsim/common/log.h"
 #include "netsim/control/server.h"
 #include "netsim/faults/faults.h"
+#include "netsim/faults/zonal_shift.h"
 #include "netsim/lab/cgroup_cpu.h"
+#include "netsim/lab/events.h"
 #include "netsim/lab/state.h"
 #include "netsim/plan/auto_scaling.h"
 #include "netsim/plan/naming.h"
@@ -32,7 +34,7 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 std::string asgControllerSocket(const std::string& lab) { return plan::controlSocketPath(lab, plan::kAsgControllerNode); }
-std::string eventLogPath(const std::string& lab) { return lab::stateDir(lab) + "/events.jsonl"; }
+std::string eventLogPath(const std::string& lab) { return lab::eventsPath(lab); }
 
 namespace {
 
@@ -51,6 +53,16 @@ int indexOf(const std::string& group, const std::string& name) {
   } catch (...) {
     return 0;
   }
+}
+
+// AZs a zonal shift (`netsim shift`) moved one of the lab's load balancers away from: no
+// launches there (ARC's zonal shift for Auto Scaling), but the instances there keep running.
+std::set<std::string> shiftedAzs(const std::string& lab) {
+  std::set<std::string> out;
+  if (auto shifts = faults::activeShifts(lab, faults::unixNow())) {
+    for (const auto& s : *shifts) out.insert(s.az);
+  }
+  return out;
 }
 
 // AZs that `netsim fail LAB az A` cut off.
@@ -114,7 +126,9 @@ class Controller {
     while (!stop.load()) {
       const double now = elapsed();
       const auto impaired = impairedAzs(o_.lab);
-      for (auto& g : groups_) tick(g, now, impaired);
+      auto avoid = impaired;
+      for (const auto& az : shiftedAzs(o_.lab)) avoid.insert(az);
+      for (auto& g : groups_) tick(g, now, impaired, avoid);
       control_->poll();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -131,7 +145,7 @@ class Controller {
     g.activities.push_back(e);
     while (g.activities.size() > 50) g.activities.pop_front();
     const std::string line = json(e).dump();
-    std::ofstream(eventLogPath(o_.lab), std::ios::app) << line << "\n";
+    if (auto st = lab::appendEventLine(o_.lab, line); !st) common::logWarn(st.error().message);
     common::logInfo("asg " + g.g->name + ": " + event + " " + instance + " (" + cause + ")");
     if (g.g->notification_webhook.empty()) return;
     auto target = resolveWebhook(model(), g.g->notification_webhook);
@@ -178,7 +192,9 @@ class Controller {
     });
   }
 
-  void tick(Group& g, double now, const std::set<std::string>& impaired) {
+  // `impaired`: AZs that failed (their instances are replaced); `avoid`: those plus shifted
+  // AZs (no launches there, and they do not count when balancing).
+  void tick(Group& g, double now, const std::set<std::string>& impaired, const std::set<std::string>& avoid) {
     checkHealth(g, now, impaired);
     finishTerminations(g, now);
     if (now >= g.next_evaluation) {
@@ -194,7 +210,7 @@ class Controller {
         }
       }
     }
-    reconcile(g, now, impaired);
+    reconcile(g, now, avoid);
   }
 
   // One step towards `desired` per tick: launch, terminate, or rebalance the AZs.

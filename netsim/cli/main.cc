@@ -27,6 +27,8 @@ const std::vector<Verb>& verbs() {
       {"targets", "target group health; register and deregister targets", runTargets},
       {"fail", "inject a fault: an AZ or a node cut off, or a link degraded with netem (root)", runFail},
       {"recover", "undo faults injected with `fail` (root)", runRecover},
+      {"shift", "zonal shift: move a load balancer's traffic away from an AZ (ARC)", runShift},
+      {"lb-dns", "the load balancer DNS health checker labs run", runLbDns, true},
       {"asg", "auto scaling groups: instances, activities; set-desired", runAsg},
       {"asg-controller", "the auto scaling controller labs run", runAsgController, true},
       {"demo-app", "the auto scaling demo's web app (session counters in memory or Redis)", runDemoApp},

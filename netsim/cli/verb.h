@@ -105,5 +105,7 @@ Outcome runAsgController(const Args& args);
 Outcome runProbe(const Args& args);
 Outcome runFail(const Args& args);
 Outcome runRecover(const Args& args);
+Outcome runShift(const Args& args);
+Outcome runLbDns(const Args& args);
 
 }  // namespace netsim::cli

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "netsim/cli/verb.h"
+#include "netsim/failover/health_checker.h"
 #include "netsim/faults/faults.h"
+#include "netsim/faults/zonal_shift.h"
 #include "netsim/lab/state.h"
 #include "netsim/lab/status.h"
 
@@ -44,13 +46,22 @@ Outcome runStatus(const Args& args) {
       if (!l.is_object()) continue;
       auto faults = faults::activeFaults(l.value("lab", ""));
       l["faults"] = nlohmann::json::parse(faults::faultsJson(faults ? *faults : std::vector<faults::Fault>{}));
+      // Zonal shifts in force (netsim shift) and the LB DNS health checker's last round.
+      auto shifts = faults::activeShifts(l.value("lab", ""), faults::unixNow());
+      l["zonal_shifts"] = nlohmann::json::parse(faults::shiftsJson(shifts ? *shifts : std::vector<plan::ZonalShift>{}, faults::unixNow()));
+      l["lb_dns"] = nlohmann::json::parse(failover::lbDnsStatusJson(l.value("lab", "")), nullptr, false);
+      if (l["lb_dns"].is_discarded()) l["lb_dns"] = nullptr;
     }
     std::cout << (j.is_discarded() ? lab::formatStatusJson(labs) : j.dump(2) + "\n");
   } else if (labs.empty()) {
     std::cout << "no labs (netsim up starts one)\n";
   } else {
     for (const auto& s : labs) {
-      std::cout << lab::formatStatusText(s);
+      std::cout << lab::formatStatusText(s) << failover::lbDnsStatusText(s.lab);
+      if (auto shifts = faults::activeShifts(s.lab, faults::unixNow()); shifts && !shifts->empty()) {
+        std::cout << "zonal shifts:\n";
+        for (const auto& z : *shifts) std::cout << "  " << faults::formatShiftText(z, faults::unixNow()) << "\n";
+      }
       auto faults = faults::activeFaults(s.lab);
       if (!faults || faults->empty()) continue;
       std::cout << "active faults:\n";

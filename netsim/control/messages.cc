@@ -114,6 +114,15 @@ void from_json(const json& j, SetDesiredCapacity& r) {
   j.at("desired").get_to(r.desired);
 }
 
+void to_json(json& j, const SetZonalShifts& r) {
+  j = {{"shifts", json::array()}};
+  for (const auto& s : r.shifts) j["shifts"].push_back({{"az", s.az}, {"expires_at", s.expires_at}});
+}
+void from_json(const json& j, SetZonalShifts& r) {
+  r.shifts.clear();
+  for (const auto& s : j.at("shifts")) r.shifts.push_back({s.at("az").get<std::string>(), s.at("expires_at").get<double>()});
+}
+
 // ---- replies -----------------------------------------------------------------------------
 
 void to_json(json& j, const Ack& a) {
@@ -319,6 +328,7 @@ void to_json(json& j, const LbNodeStats& s) {
        {"cross_zone", s.cross_zone},
        {"uptime_s", s.uptime_s},
        {"metrics", s.metrics},
+       {"shifted_azs", s.shifted_azs},
        {"target_groups", s.target_groups}};
 }
 void from_json(const json& j, LbNodeStats& s) {
@@ -333,6 +343,7 @@ void from_json(const json& j, LbNodeStats& s) {
   j.at("cross_zone").get_to(s.cross_zone);
   j.at("uptime_s").get_to(s.uptime_s);
   j.at("metrics").get_to(s.metrics);
+  s.shifted_azs = j.value("shifted_azs", std::vector<std::string>{});
   j.at("target_groups").get_to(s.target_groups);
 }
 

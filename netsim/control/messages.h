@@ -63,7 +63,22 @@ struct SetDesiredCapacity {
   bool operator==(const SetDesiredCapacity&) const = default;
 };
 
-using Request = std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity>;
+// A load balancer node applies zonal shifts (ARC): no new requests or flows to targets in these
+// AZs until each expires (Unix time, seconds). The list replaces the node's previous one; the
+// regional DNS health checker sends it again every round, so a restarted node learns it too
+// (answer: Ack).
+struct ShiftedAz {
+  std::string az;
+  double expires_at = 0;
+  bool operator==(const ShiftedAz&) const = default;
+};
+struct SetZonalShifts {
+  static constexpr const char* kTag = "set_zonal_shifts";
+  std::vector<ShiftedAz> shifts;
+  bool operator==(const SetZonalShifts&) const = default;
+};
+
+using Request = std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts>;
 
 // ---- replies -----------------------------------------------------------------------------
 
@@ -185,6 +200,7 @@ struct LbNodeStats {
   bool cross_zone = false;
   double uptime_s = 0;
   LbNodeMetrics metrics;
+  std::vector<std::string> shifted_azs;  // zonal shifts in force on this node
   std::vector<TargetGroupStats> target_groups;
 
   const TargetGroupStats* findGroup(const std::string& group) const;
@@ -271,6 +287,8 @@ void to_json(nlohmann::json& j, const DeregisterTarget& r);
 void from_json(const nlohmann::json& j, DeregisterTarget& r);
 void to_json(nlohmann::json& j, const SetDesiredCapacity& r);
 void from_json(const nlohmann::json& j, SetDesiredCapacity& r);
+void to_json(nlohmann::json& j, const SetZonalShifts& r);
+void from_json(const nlohmann::json& j, SetZonalShifts& r);
 void to_json(nlohmann::json& j, const Ack& a);
 void from_json(const nlohmann::json& j, Ack& a);
 void to_json(nlohmann::json& j, const ApplianceStats& s);

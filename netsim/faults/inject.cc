@@ -58,6 +58,7 @@ Result<Fault> cutOff(const plan::Wiring& w, Fault f, const std::vector<Leg>& leg
     rollBack(h, f);
     return st.error();
   }
+  logFaultEvent(w.lab, "fail", f);
   return f;
 }
 
@@ -193,6 +194,7 @@ Result<Fault> failLink(const plan::Wiring& planned, const std::string& node_arg,
     rollBack(h, done);
     return st.error();
   }
+  logFaultEvent(w.lab, "fail", done);
   return done;
 }
 

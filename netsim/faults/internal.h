@@ -34,6 +34,11 @@ common::Status requireRunning(const plan::Wiring& w);
 // faults.json back into faults (faultsJson in faults.h writes it); format.cc.
 common::Result<std::vector<Fault>> parseFaultsJson(const std::string& text, const std::string& where);
 
+// One line of the lab's events log (lab/events.h) for a fault: kind "fail" or "recover", the
+// fault's id as target, as detail `extra` or else its text (formatFaultText) on one line. A log that cannot be
+// written is a warning, never a failed fault operation.
+void logFaultEvent(const std::string& lab, const std::string& kind, const Fault& f, const std::string& extra = {});
+
 // --- links.cc: a node's legs, cutting them and bringing them back -------------------------------
 
 // Netlink handles, one per namespace, opened on first use.

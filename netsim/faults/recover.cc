@@ -70,6 +70,7 @@ Result<RecoverReport> recover(const model::Model& m, const std::string& lab, con
     }
   }
   if (auto st = writeFaults(lab, remaining); !st) return st.error();
+  for (const auto& f : report.recovered) logFaultEvent(lab, "recover", f, "recovered (active since " + f.since + ")");
   return report;
 }
 

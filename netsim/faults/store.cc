@@ -8,6 +8,8 @@
 
 #include "netsim/common/unique_fd.h"
 #include "netsim/faults/internal.h"
+#include "netsim/common/log.h"
+#include "netsim/lab/events.h"
 #include "netsim/lab/state.h"
 
 namespace netsim::faults {
@@ -58,6 +60,21 @@ Status writeFaults(const std::string& lab, const std::vector<Fault>& faults) {
   fs::rename(tmp, path, ec);
   if (ec) return makeError(ErrorCode::kSystem, "cannot write " + path + ": " + ec.message());
   return {};
+}
+
+void logFaultEvent(const std::string& lab, const std::string& kind, const Fault& f, const std::string& extra) {
+  std::string text = formatFaultText(f), detail;
+  // The first line is the id and start time; the rest, one fact per line, joined.
+  size_t start = text.find('\n');
+  while (start != std::string::npos && start + 1 < text.size()) {
+    size_t end = text.find('\n', start + 1);
+    std::string line = text.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+    line.erase(0, line.find_first_not_of(' '));
+    if (!line.empty()) detail += (detail.empty() ? "" : "; ") + line;
+    start = end;
+  }
+  if (!extra.empty()) detail = extra;
+  if (auto st = lab::appendEvent(lab, {"", kind, f.id(), detail}); !st) common::logWarn(st.error().message);
 }
 
 Status requireRunning(const plan::Wiring& w) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "netsim/plan/lb_dns.h"
 #include "netsim/plan/naming.h"
 
 namespace netsim::plan {
@@ -13,17 +14,33 @@ using common::Ipv4Address;
 
 std::string stateDir(const std::string& lab) { return labStateDir(lab); }
 
-// dnsmasq answering only `records` on `address` inside `node`'s namespace.
-void addDnsmasq(Wiring& w, const std::string& node, const std::string& file, const std::string& what,
-                Ipv4Address address, const std::vector<std::pair<std::string, std::vector<Ipv4Address>>>& records) {
+// Names other than load balancers' keep the short TTL they always had.
+constexpr int kStaticRecordTtl = 5;
+
+bool isLoadBalancerName(const model::Model& m, const std::string& name) {
+  return std::any_of(m.load_balancers.begin(), m.load_balancers.end(),
+                     [&](const auto& lb) { return model::loadBalancerDnsName(lb, m.region) == name; });
+}
+
+// dnsmasq answering only `records` on `address` inside `node`'s namespace, plus the load
+// balancer names of `view` from their hosts files (plan/lb_dns.h), with the LB TTL.
+void addDnsmasq(const model::Model& m, Wiring& w, const std::string& node, const std::string& file,
+                const std::string& what, Ipv4Address address,
+                const std::vector<std::pair<std::string, std::vector<Ipv4Address>>>& records, ResolverView view) {
   const std::string conf = stateDir(w.lab) + "/" + file;
   std::string text = "# netsim: " + what + " of lab " + w.lab +
                      " (never the host's hosts or resolv.conf)\n"
                      "keep-in-foreground\nno-hosts\nno-resolv\nno-poll\nbind-interfaces\n"
                      "listen-address=" + address.str() + "\n"
-                     "port=53\nuser=nobody\ngroup=nogroup\npid-file=\nlog-facility=-\nlocal-ttl=5\n";
+                     "port=53\nuser=nobody\ngroup=nogroup\npid-file=\nlog-facility=-\n";
+  if (!m.load_balancers.empty()) {
+    // Load balancer names: one hosts file per LB, rewritten by the DNS health checker and
+    // re-read by dnsmasq (inotify); their TTL is local-ttl.
+    text += "local-ttl=" + std::to_string(lbDnsTtlSeconds(m.time_factor)) + "\nhostsdir=" + lbDnsHostsDir(w.lab, view) + "\n";
+  }
   for (const auto& [name, addrs] : records) {
-    for (const auto& a : addrs) text += "host-record=" + name + "," + a.str() + "\n";
+    if (isLoadBalancerName(m, name)) continue;
+    for (const auto& a : addrs) text += "host-record=" + name + "," + a.str() + "," + std::to_string(kStaticRecordTtl) + "\n";
   }
   w.files.push_back({conf, text, 0644, 0755});
   ProcessSpec p;
@@ -209,7 +226,7 @@ void planResolver(const model::Model& m, Wiring& w) {
   }
   const std::string router_ns = namespaceName(w.lab, kVpcRouterNode);
   w.addresses.push_back({router_ns, leg, Cidr(resolver, 32)});
-  addDnsmasq(w, kVpcRouterNode, "dnsmasq.conf", "the VPC resolver", resolver, resolverRecords(m));
+  addDnsmasq(m, w, kVpcRouterNode, "dnsmasq.conf", "the VPC resolver", resolver, resolverRecords(m), ResolverView::kVpc);
   for (const auto& i : m.instances) {
     if (auto* n = findNamespace(w, i.name)) n->resolv_conf = {"nameserver " + resolver.str()};
   }
@@ -224,7 +241,8 @@ void planInternetResolver(const model::Model& m, Wiring& w) {
   if (m.internet.hosts.empty() || m.internet.hosts_cidr.prefixLength() == 0) return;
   // The internet router's address on the hosts' segment doubles as their public resolver.
   const Ipv4Address resolver = m.internet.hosts_cidr.at(1);
-  addDnsmasq(w, kInternetNode, "dnsmasq-internet.conf", "the internet's resolver", resolver, internetResolverRecords(m));
+  addDnsmasq(m, w, kInternetNode, "dnsmasq-internet.conf", "the internet's resolver", resolver, internetResolverRecords(m),
+             ResolverView::kInternet);
   for (const auto& h : m.internet.hosts) {
     if (auto* n = findNamespace(w, h.name)) n->resolv_conf = {"nameserver " + resolver.str()};
   }

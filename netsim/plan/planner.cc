@@ -15,6 +15,7 @@
 #include "netsim/plan/access.h"
 #include "netsim/plan/auto_scaling.h"
 #include "netsim/plan/cache_instances.h"
+#include "netsim/plan/lb_dns.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
@@ -562,6 +563,7 @@ Wiring planLab(const Model& m, const std::string& lab) {
   addSecurityRules(m, w);   // security groups and network ACLs (security_rules.h)
   planLoadBalancing(m, w);  // LB node processes, NLB return path (load_balancing.h)
   planAutoScaling(m, w);    // the auto scaling controller (auto_scaling.h)
+  planLbDns(m, w);          // the LB names' hosts files and DNS health checker (lb_dns.h)
   return w;
 }
 

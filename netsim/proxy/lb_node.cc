@@ -116,6 +116,11 @@ class Node {
       if (st) onTargetsChanged();
       return ack(st);
     }
+    if (const auto* r = std::get_if<control::SetZonalShifts>(&request)) {
+      state_.setShifts(r->shifts);
+      onShiftsMaybeChanged();
+      return control::Ack{};
+    }
     return control::unsupported(request, "load balancer node " + state_.config().node);
   }
 
@@ -137,6 +142,17 @@ class Node {
     s.metrics.new_flow_count = flows;
     s.metrics.active_flow_count = active;
     return s;
+  }
+
+  // A shift applied, cancelled or expired: new requests pick from the new set at once; an NLB
+  // node rewrites its flow rules (flows already open keep their conntrack entries: they drain).
+  void onShiftsMaybeChanged() {
+    auto now = state_.shiftedAzs(LbState::wallNow());
+    if (now == last_shifted_) return;
+    common::logInfo("netsim-lb " + state_.config().node + ": zonal shift now away from " +
+                    (now.empty() ? std::string("no AZ") : *now.begin()) + (now.size() > 1 ? " and others" : ""));
+    last_shifted_ = std::move(now);
+    onTargetsChanged();
   }
 
   void onTargetsChanged() {
@@ -163,6 +179,7 @@ class Node {
       boost::system::error_code ec;
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
+      onShiftsMaybeChanged();  // expiry
       std::vector<std::string> before;
       for (auto& [name, g] : state_.groups()) {
         for (const auto& x : g.targets.targets()) before.push_back(x.key());
@@ -194,6 +211,7 @@ class Node {
   std::vector<std::unique_ptr<asio::ssl::context>> tls_;
   std::unique_ptr<control::Server> control_;
   std::map<std::string, std::vector<Target>> last_nlb_targets_;
+  std::set<std::string> last_shifted_;
   uint32_t seed_ = 0;
   bool stopped_ = false;
 };

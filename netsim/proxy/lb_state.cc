@@ -33,7 +33,7 @@ GroupRuntime* LbState::group(const std::string& name) {
 std::optional<Target> LbState::pick(const std::string& name, const std::optional<std::string>& sticky_key) {
   auto* g = group(name);
   if (!g) return std::nullopt;
-  auto candidates = g->targets.routable(config_.az, config_.cross_zone);
+  auto candidates = g->targets.routable(config_.az, config_.cross_zone, shiftedAzs(wallNow()));
   const auto& all = g->targets.targets();
   if (sticky_key) {
     for (auto i : candidates) {
@@ -49,8 +49,20 @@ std::vector<Target> LbState::routableTargets(const std::string& name) const {
   auto it = groups_.find(name);
   if (it == groups_.end()) return {};
   std::vector<Target> out;
-  for (auto i : it->second.targets.routable(config_.az, config_.cross_zone)) out.push_back(it->second.targets.targets()[i]);
+  for (auto i : it->second.targets.routable(config_.az, config_.cross_zone, shiftedAzs(wallNow()))) out.push_back(it->second.targets.targets()[i]);
   return out;
+}
+
+std::set<std::string> LbState::shiftedAzs(double now) const {
+  std::set<std::string> out;
+  for (const auto& s : shifts_) {
+    if (s.expires_at > now) out.insert(s.az);
+  }
+  return out;
+}
+
+double LbState::wallNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 common::Status LbState::registerTarget(const std::string& name, const plan::TargetConfig& t) {
@@ -103,6 +115,7 @@ control::LbNodeStats LbState::stats(TimePoint now) const {
   out.node_ip = config_.node_ip;
   out.cross_zone = config_.cross_zone;
   out.uptime_s = std::chrono::duration<double>(now - started_).count();
+  for (const auto& az : shiftedAzs(wallNow())) out.shifted_azs.push_back(az);
   out.metrics.request_count = m.request_count;
   out.metrics.active_connection_count = m.active_connection_count;
   out.metrics.new_connection_count = m.new_connection_count;

@@ -6,6 +6,7 @@
 // checker and control socket call into it.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "netsim/control/messages.h"
@@ -46,11 +47,18 @@ class LbState {
 
   control::LbNodeStats stats(TimePoint now) const;
 
+  // Zonal shifts (control::SetZonalShifts): the list replaces the previous one. shiftedAzs:
+  // those in force at Unix time `now` (the wall clock: a shift's expiry is a date).
+  void setShifts(std::vector<control::ShiftedAz> shifts) { shifts_ = std::move(shifts); }
+  std::set<std::string> shiftedAzs(double now) const;
+  static double wallNow();
+
  private:
   plan::LbNodeConfig config_;
   std::map<std::string, GroupRuntime> groups_;
   NodeMetrics metrics_;
   TimePoint started_;
+  std::vector<control::ShiftedAz> shifts_;
 };
 
 }  // namespace netsim::proxy

@@ -82,16 +82,25 @@ bool TargetSet::record(const std::string& key, bool passed, const std::string& r
   return t->health != before;
 }
 
-std::vector<size_t> TargetSet::routable(const std::string& az, bool cross_zone) const {
-  std::vector<size_t> in_service, healthy;
-  for (size_t i = 0; i < targets_.size(); ++i) {
-    const auto& t = targets_[i];
-    if (t.health == TargetHealth::kDraining) continue;
-    if (!cross_zone && t.az != az) continue;
-    in_service.push_back(i);
-    if (t.health == TargetHealth::kHealthy) healthy.push_back(i);
-  }
-  return healthy.empty() ? in_service : healthy;
+std::vector<size_t> TargetSet::routable(const std::string& az, bool cross_zone, const std::set<std::string>& shifted) const {
+  // A node whose own AZ is shifted away serves what still reaches it from the other AZs.
+  const bool own_shifted = shifted.count(az) > 0;
+  auto pass = [&](bool apply_shift) {
+    std::vector<size_t> in_service, healthy;
+    for (size_t i = 0; i < targets_.size(); ++i) {
+      const auto& t = targets_[i];
+      if (t.health == TargetHealth::kDraining) continue;
+      if (apply_shift && shifted.count(t.az)) continue;
+      if (!cross_zone && !(apply_shift && own_shifted) && t.az != az) continue;
+      in_service.push_back(i);
+      if (t.health == TargetHealth::kHealthy) healthy.push_back(i);
+    }
+    return healthy.empty() ? in_service : healthy;
+  };
+  auto out = pass(!shifted.empty());
+  // Every target in a shifted AZ: serving them beats dropping every request.
+  if (out.empty() && !shifted.empty()) out = pass(false);
+  return out;
 }
 
 size_t TargetSet::count(TargetHealth h) const {

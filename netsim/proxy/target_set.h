@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,10 @@ class TargetSet {
 
   // Indexes into targets() of those a node in `az` may send a new request or flow to: in
   // service, in the node's AZ unless cross-zone; the healthy ones, or when none of those is
-  // healthy, all of them (AWS fails open rather than drop everything).
-  std::vector<size_t> routable(const std::string& az, bool cross_zone) const;
+  // healthy, all of them (AWS fails open rather than drop everything). A zonal shift away from
+  // the AZs in `shifted` leaves their targets out (and a node whose own AZ is shifted uses the
+  // other AZs' targets even without cross-zone); when that leaves nothing, the shift is ignored.
+  std::vector<size_t> routable(const std::string& az, bool cross_zone, const std::set<std::string>& shifted = {}) const;
 
   const Target* find(const std::string& key) const;
   const std::vector<Target>& targets() const { return targets_; }

@@ -117,5 +117,26 @@ TEST(RoundRobinTest, CyclesOverWhateverSetItIsGiven) {
   EXPECT_FALSE(rr.pick({}).has_value());
 }
 
+// Zonal shift away from AZ a: cross-zone nodes stop using a's targets, the shifted node itself
+// serves from b even without cross-zone, and a shift that would leave nothing is ignored.
+TEST(TargetSetTest, ZonalShiftLeavesTheShiftedAzsTargetsOut) {
+  auto s = threeTargets({1, 1});
+  for (const char* k : {"10.0.10.4:8080", "10.0.10.5:8080", "10.0.11.4:8080"}) s.record(k, true);
+  const std::set<std::string> shifted{"a"};
+  auto names = [&](const std::vector<size_t>& idx) {
+    std::set<std::string> out;
+    for (auto i : idx) out.insert(s.targets()[i].name);
+    return out;
+  };
+  EXPECT_EQ(names(s.routable("b", true, shifted)), (std::set<std::string>{"b1"}));
+  EXPECT_EQ(names(s.routable("a", true, shifted)), (std::set<std::string>{"b1"}));
+  EXPECT_EQ(names(s.routable("a", false, shifted)), (std::set<std::string>{"b1"})) << "the shifted node uses other AZs";
+  EXPECT_EQ(names(s.routable("b", false, shifted)), (std::set<std::string>{"b1"}));
+  EXPECT_EQ(names(s.routable("a", true, {})), (std::set<std::string>{"a1", "a2", "b1"}));
+  // Only a's targets left in service: the shift cannot leave nothing.
+  s.drain("10.0.11.4:8080", {}, std::chrono::seconds(300));
+  EXPECT_EQ(names(s.routable("b", true, shifted)), (std::set<std::string>{"a1", "a2"}));
+}
+
 }  // namespace
 }  // namespace netsim::proxy
