@@ -121,6 +121,18 @@ class HaProbeTest : public ::testing::Test {
     return j;
   }
 
+  // The figures, for whoever reads the test's output.
+  void printFigures(const json& j) const {
+    std::string changes;
+    for (const auto& c : j["answer_changes"]) changes += " " + c["at_s"].dump() + " s " + c["addresses"].dump() + ";";
+    std::printf("[ figures  ] %s, fault at %.2f s: success %.2f %% (%d/%d), outage %s, fallbacks %d, p50 %.1f ms, "
+                "p99 %.1f ms, %d resolutions (TTL %s s), answer:%s\n",
+                j.value("client", "?").c_str(), fault_s_, j.value("success_pct", 0.0), j.value("succeeded", 0),
+                j.value("sent", 0), j["outage"].dump().c_str(), j["fallbacks"].value("requests", 0),
+                j["latency_ms"].value("p50", 0.0), j["latency_ms"].value("p99", 0.0),
+                static_cast<int>(j["resolutions"].size()), j["resolutions"][0]["ttl_s"].dump().c_str(), changes.c_str());
+  }
+
   // The record saved for this run holds the same report as stdout.
   void expectRecord(const json& j) {
     std::string file = j.value("started_at", "");
@@ -200,6 +212,7 @@ TEST_F(HaProbeTest, AzFailureReResolvingClientStaysUp) {
   // Until then the lost node's connects failed and the next address answered (curl's fallback).
   EXPECT_GT(j["by_address"][node_a_].value("connect_failures", 0), 0) << j["by_address"].dump();
   EXPECT_GT(j["fallbacks"].value("requests", 0), 0) << j["fallbacks"].dump();
+  printFigures(j);
   expectRecord(j);
 }
 
@@ -213,6 +226,7 @@ TEST_F(HaProbeTest, ZonalShiftReResolvingClientStaysUp) {
   expectNodeADropped(j, ttl);
   // A shift moves traffic away; the node itself stays reachable: no connect failure at all.
   EXPECT_EQ(j["by_address"][node_a_].value("connect_failures", -1), 0) << j["by_address"].dump();
+  printFigures(j);
   expectRecord(j);
 }
 
@@ -242,6 +256,7 @@ TEST_F(HaProbeTest, AzFailureResolveOnceClientLosesHalfAndSaysSo) {
   EXPECT_NEAR(j["outage"].value("first_failure_s", 0.0), fault_s_, 1.0) << j["outage"].dump();
   EXPECT_GT(j["errors"].value("timeout", 0), static_cast<int>(kRate * (kDuration - fault_s_) / 2 * 0.8)) << j.dump();
   EXPECT_GT(j["by_address"][node_a_].value("connect_failures", 0), 0);
+  printFigures(j);
   expectRecord(j);
 }
 
