@@ -13,6 +13,7 @@
 #include "netsim/failover/shift_push.h"
 #include "netsim/faults/zonal_shift.h"
 #include "netsim/lab/state.h"
+#include "netsim/topology/loader.h"
 
 namespace po = boost::program_options;
 
@@ -103,15 +104,21 @@ Outcome runLbDns(const Args& args) {
   VerbParser p("netsim lb-dns --lab LAB",
                "The DNS health checker of a lab's load balancer names (netsim up starts it in the VPC\n"
                "router's namespace; not for direct use). See docs/load-balancing.md.",
-               "netsim lb-dns --lab demo");
-  p.options()("lab", po::value<std::string>()->required(), "lab");
+               "netsim lb-dns --lab demo --topology /run/netsim/demo/dns/topology.yaml");
+  p.options()("lab", po::value<std::string>()->required(), "lab")(
+      "topology", po::value<std::string>()->required(), "the topology file up wrote for it");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
   const auto lab = (*vm)["lab"].as<std::string>();
   if (!labNameOk("lb-dns", lab)) return Outcome::kBadInput;
-  auto m = loadLabTopologyOrReport(lab);
-  if (!m) return Outcome::kBadInput;
+  const auto file = (*vm)["topology"].as<std::string>();
+  auto loaded = topology::loadTopologyText(readTopologyText(file), file);
+  if (!loaded.ok()) {
+    std::cerr << "netsim lb-dns: " << loaded.diagnostics.format();
+    return Outcome::kBadInput;
+  }
+  const auto m = loaded.model;
   std::signal(SIGTERM, onLbDnsSignal);
   std::signal(SIGINT, onLbDnsSignal);
   auto st = failover::runLbDnsHealthChecker(*m, lab, g_stop_lb_dns);

@@ -1,5 +1,7 @@
 #include "netsim/failover/health_checker.h"
 
+#include <linux/capability.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -10,8 +12,10 @@
 
 #include "netsim/common/log.h"
 #include "netsim/control/client.h"
+#include "netsim/control/server.h"
 #include "netsim/failover/reachability.h"
 #include "netsim/failover/shift_push.h"
+#include "netsim/io/capabilities.h"
 #include "netsim/faults/zonal_shift.h"
 #include "netsim/lab/events.h"
 #include "netsim/netns/namespace.h"
@@ -111,13 +115,30 @@ class Checker {
     while (!stop.load()) {
       const auto next = std::chrono::steady_clock::now() + std::chrono::duration<double>(timers_.interval_s);
       round();
+      if (!control_) openControl();
       while (!stop.load() && std::chrono::steady_clock::now() < next) {
+        if (control_) control_->poll();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
   }
 
  private:
+  // Opened once the first round has written health.json: `up` waits for it (readiness), so a
+  // lab that is up has its DNS state. It serves no request of its own (health.json is the
+  // document); the capabilities are dropped by then.
+  void openControl() {
+    const std::string path = plan::controlSocketPath(lab_, plan::kLbDnsNode);
+    auto server = control::Server::open(path, [](const control::Request& r) {
+      return control::unsupported(r, "the LB DNS health checker (its state is dns/health.json)");
+    });
+    if (server) {
+      control_ = std::move(*server);
+    } else {
+      common::logWarn(server.error().message);
+    }
+  }
+
   void round() {
     const double now = faults::unixNow();
     if (auto expired = faults::expireShifts(lab_, now); expired) {
@@ -223,6 +244,7 @@ class Checker {
   int ttl_;
   std::vector<LbEntry> lbs_;
   std::vector<std::string> last_push_problems_;
+  std::unique_ptr<control::Server> control_;
 };
 
 }  // namespace
@@ -231,6 +253,9 @@ common::Status runLbDnsHealthChecker(const model::Model& m, const std::string& l
   if (m.load_balancers.empty()) return makeError(ErrorCode::kInvalidArgument, "lab " + lab + " has no load balancers");
   Checker c(m, lab);
   c.init();
+  // Entering the namespaces it checks from (setns) and pinging internal NLB nodes is all it
+  // needs; its files and the control sockets are root's, which it stays.
+  if (auto st = io::limitCapabilities({CAP_SYS_ADMIN, CAP_NET_RAW}); !st) return st;
   c.run(stop);
   return {};
 }

@@ -105,6 +105,7 @@ std::string formatNode(const LbNodeReport& n) {
                     (n.public_ip ? " / " + n.public_ip->str() : "");
   if (!n.stats) return out + "  NOT ANSWERING: " + n.error + "\n";
   out += "\n";
+  for (const auto& az : n.stats->shifted_azs) out += "    zonal shift: no new traffic to targets in " + az + "\n";
   for (const auto& g : n.stats->target_groups) {
     out += "    " + g.name + ": healthy " + std::to_string(g.healthy_host_count) + ", unhealthy " +
            std::to_string(g.unhealthy_host_count) + ", requests " + std::to_string(g.request_count);

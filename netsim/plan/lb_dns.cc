@@ -62,6 +62,7 @@ std::string lbDnsStagingDir(const std::string& lab) { return labStateDir(lab) + 
 std::string lbDnsHostsFile(const std::string& lab, ResolverView view, const std::string& lb) {
   return lbDnsHostsDir(lab, view) + "/" + lb;
 }
+std::string lbDnsTopologyPath(const std::string& lab) { return labStateDir(lab) + "/dns/topology.yaml"; }
 std::string lbDnsStatePath(const std::string& lab) { return labStateDir(lab) + "/dns/health.json"; }
 std::string zonalShiftsPath(const std::string& lab) { return labStateDir(lab) + "/shifts.json"; }
 
@@ -85,11 +86,15 @@ void planLbDns(const model::Model& m, Wiring& w) {
   // The internet view's directory exists even without an internet-facing LB (dnsmasq watches it).
   w.files.push_back({lbDnsHostsDir(w.lab, ResolverView::kInternet) + "/.keep", "", 0644, 0755});
   w.files.push_back({lbDnsStagingDir(w.lab) + "/.keep", "", 0644, 0755});
+  // Its own copy of the topology (as the auto scaling controller has): the lab's saved copy
+  // may be absent when a program built the lab from a model.
+  w.files.push_back({lbDnsTopologyPath(w.lab), m.source_text, 0600, 0755});
   ProcessSpec p;
   p.ns = namespaceName(w.lab, kVpcRouterNode);
   p.node = kLbDnsNode;
   p.role = "dns-health-checker";
-  p.argv = {"netsim", "lb-dns", "--lab", w.lab};
+  p.ready_socket = controlSocketPath(w.lab, kLbDnsNode);  // opened after its first round
+  p.argv = {"netsim", "lb-dns", "--lab", w.lab, "--topology", lbDnsTopologyPath(w.lab)};
   w.processes.push_back(p);
 }
 

@@ -83,6 +83,8 @@ std::string lbDnsStagingDir(const std::string& lab);
 std::string lbDnsHostsFile(const std::string& lab, ResolverView view, const std::string& lb);
 // A hosts file: one "ADDRESS NAME" line per address.
 std::string lbHostsText(const std::string& dns_name, const std::vector<common::Ipv4Address>& addresses);
+// The topology the health checker reads (written by `up`).
+std::string lbDnsTopologyPath(const std::string& lab);
 // The health checker's last round, for `netsim status` (JSON, written atomically).
 std::string lbDnsStatePath(const std::string& lab);
 // Zonal shifts in force (`netsim shift`), JSON.

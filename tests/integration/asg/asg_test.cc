@@ -192,8 +192,9 @@ TEST_F(AsgTest, KilledInstanceIsReplacedInItsAz) {
 }
 
 TEST_F(AsgTest, AzFailureUnderASteadyProbeKeepsTheServiceUpAndReplacesInTheSurvivingAz) {
-  // /health through the AZ-a node: netsim keeps a failed AZ's node in DNS (AWS withdraws it),
-  // and the default topology's Redis lives in AZ b.
+  // /health through the AZ-a node's own address (DNS failover, which withdraws a failed AZ's
+  // node from the name, is tested in tests/integration/failover), and the default topology's
+  // Redis lives in AZ b.
   const std::string url = "http://" + lab_->model.findLoadBalancer("web-alb")->node_public_ips[0].str() + "/health";
   std::string probe_out;
   std::thread probe([&] {

@@ -241,6 +241,29 @@ TEST_F(FailoverTest, ZonalShiftWithdrawsTheNodeAndKeepsItsTrafficOutOfTheAz) {
   EXPECT_EQ(events("shift-cancel").back()["target"], "web-alb az us-east-1a");
 }
 
+// Requests already on their way to a target in the shifted AZ finish there: a shift drains,
+// it does not cut. (Each takes 0.5 s: under the ALB's idle timeout, 60 s x 0.01.)
+TEST_F(FailoverTest, ZonalShiftLetsRequestsInFlightFinish) {
+  const std::string url = "http://" + lb("web-alb").node_public_ips[0].str() + "/?delay_ms=500";
+  // Three at once through one node: round robin gives each target one, two of them in AZ a.
+  std::string out;
+  const auto start = Clock::now();
+  std::thread clients([&] {
+    out = in("client", "sh -c 'for i in 1 2 3; do curl -s -m 6 \"" + url + "\" | head -1 & done; wait'");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ok("shift " + lab() + " web-alb az a --duration 60");
+  const double shifted_at = since(start);
+  clients.join();
+  EXPECT_LT(shifted_at + 0.05, since(start)) << "the shift came after the requests ended: nothing was tested";
+  std::set<std::string> answered;
+  std::regex node_re("node=([a-z0-9-]+)");
+  for (std::sregex_iterator it(out.begin(), out.end(), node_re), end; it != end; ++it) answered.insert((*it)[1]);
+  EXPECT_EQ(answered, (std::set<std::string>{"web-a1", "web-a2", "web-b1"})) << out;
+  // New requests meanwhile go to AZ b only.
+  EXPECT_EQ(spread("http://" + lb("web-alb").node_public_ips[0].str() + "/", 3), (std::map<std::string, int>{{"web-b1", 3}}));
+}
+
 TEST_F(FailoverTest, ZonalShiftExpires) {
   ok("shift " + lab() + " classic az b --duration 1");
   EXPECT_TRUE(waitFor("client", "classic", node("classic", 0), interval() * 2 + 1.0)) << ::testing::PrintToString(resolve("client", "classic"));
@@ -267,6 +290,35 @@ TEST_F(FailoverTest, ShiftRefusesWhatTheLabDoesNotHave) {
   out = netsim("shift --help", &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(out.find("Example:\n  netsim shift"), std::string::npos) << out;
+}
+
+// The default topology's auto scaling group behind web-alb: while web-alb is shifted away from
+// us-east-1a, a launch goes to us-east-1b even though the AZs are level (a launch into level AZs
+// takes the first, us-east-1a, without the shift).
+TEST(FailoverAsgTest, AShiftedAzGetsNoLaunches) {
+  auto s = startSuiteLab("hd", loadDefault(), topology::kDefaultTopologyLabel, topology::defaultTopologyText());
+  auto cleanup = std::shared_ptr<void>(nullptr, [&](void*) { stopSuiteLab(s); });
+  ASSERT_EQ(s->up_error, "");
+  auto netsim = [](const std::string& args) { return runCommand(std::string(NETSIM_BINARY) + " " + args + " 2>&1"); };
+  auto launches = [&] {
+    std::vector<std::string> azs;
+    auto j = json::parse(netsim("asg " + s->lab + " --json"), nullptr, false);
+    if (j.is_discarded()) return azs;
+    for (const auto& g : j) {
+      for (const auto& a : g["activities"]) {
+        if (a["event"] == "autoscaling:EC2_INSTANCE_LAUNCH") azs.push_back(a["az"]);
+      }
+    }
+    return azs;
+  };
+  const size_t before = launches().size();
+  EXPECT_NE(netsim("shift " + s->lab + " web-alb az a --duration 120").find("shifted web-alb az us-east-1a"), std::string::npos);
+  EXPECT_NE(netsim("asg set-desired " + s->lab + " web 3").find("set to 3"), std::string::npos);
+  const auto start = Clock::now();
+  while (launches().size() == before && since(start) < 10) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto azs = launches();
+  ASSERT_GT(azs.size(), before) << "no launch within 10 s";
+  EXPECT_EQ(azs[before], "us-east-1b");
 }
 
 }  // namespace

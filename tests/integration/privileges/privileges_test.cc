@@ -55,6 +55,9 @@ const std::map<std::string, uint64_t> kAllowed = {
     {"asg-controller", ~0ull},
     // A network load balancer node rewrites its own nftables chain when target health changes.
     {"load-balancer-node", 1ull << 12 /* CAP_NET_ADMIN */},
+    // The LB DNS health checker connects from the internet's and the VPC router's namespaces
+    // (setns) and pings internal NLB nodes.
+    {"dns-health-checker", 1ull << 21 /* CAP_SYS_ADMIN */ | 1ull << 13 /* CAP_NET_RAW */},
 };
 // Roles that must not run as root at all: redis-server (the cache instance) has no option to
 // drop privileges, so setpriv starts it as nobody (plan/cache_instances.h).
@@ -97,7 +100,8 @@ TEST_F(PrivilegesTest, EveryProcessHoldsOnlyTheCapabilitiesOfItsRole) {
     }
   }
   // The default topology starts each kind at least once.
-  for (const char* role : {"nat-gateway", "internet-gateway", "responder", "forwarder", "sshd", "resolver", "cache"}) {
+  for (const char* role : {"nat-gateway", "internet-gateway", "responder", "forwarder", "sshd", "resolver", "cache",
+                           "dns-health-checker"}) {
     EXPECT_GT(seen[role], 0) << role << " not started";
   }
 }

@@ -37,6 +37,7 @@ LbNodeStats sampleLbNode(bool nlb) {
   s.node_ip = ip("10.0.0.6");
   s.cross_zone = true;
   s.uptime_s = 0.5;
+  if (nlb) s.shifted_azs = {"us-east-1b"};
   s.metrics.request_count = 7;
   if (nlb) {
     s.metrics.new_flow_count = 3;
@@ -84,6 +85,8 @@ TEST(ControlMessages, EveryRequestSurvivesTheWire) {
       RegisterTarget{"web-tg", "web-3", ip("10.0.10.9"), 8080, "us-east-1a"},
       DeregisterTarget{"web-tg", ip("10.0.10.9"), 8080},
       SetDesiredCapacity{"web", 4},
+      SetZonalShifts{{{"us-east-1a", 1764870000.5}}},
+      SetZonalShifts{},
   };
   for (const auto& r : requests) {
     const std::string line = encodeRequest(r);

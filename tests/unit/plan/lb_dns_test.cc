@@ -111,7 +111,11 @@ TEST(LbDnsTest, ResolversReadLoadBalancerNamesFromHostsFilesTheCheckerRewrites) 
   auto checker = std::find_if(w.processes.begin(), w.processes.end(), [](const auto& p) { return p.role == "dns-health-checker"; });
   ASSERT_NE(checker, w.processes.end());
   EXPECT_EQ(checker->ns, "nsim.x.vpc-router") << "regional: no AZ outage cuts it off";
-  EXPECT_EQ(checker->argv, (std::vector<std::string>{"netsim", "lb-dns", "--lab", "x"}));
+  EXPECT_EQ(checker->argv,
+            (std::vector<std::string>{"netsim", "lb-dns", "--lab", "x", "--topology", "/run/netsim/x/dns/topology.yaml"}));
+  const auto* topo = file(lbDnsTopologyPath("x"));
+  ASSERT_NE(topo, nullptr);
+  EXPECT_EQ(topo->content, m.source_text);
 }
 
 }  // namespace
