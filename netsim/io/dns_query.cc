@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -82,7 +83,7 @@ Result<std::string> buildAQuery(uint16_t id, std::string_view name) {
   return out;
 }
 
-Result<std::vector<Ipv4Address>> parseAAnswer(std::string_view p, uint16_t id) {
+Result<ARecords> parseARecords(std::string_view p, uint16_t id) {
   auto bad = [](const char* what) { return makeError(ErrorCode::kSystem, std::string("DNS answer: ") + what); };
   if (p.size() < 12) return bad("truncated header");
   if (get16(p, 0) != id) return bad("wrong id");
@@ -98,26 +99,42 @@ Result<std::vector<Ipv4Address>> parseAAnswer(std::string_view p, uint16_t id) {
     if (!skipName(p, at) || at + 4 > p.size()) return bad("truncated question");
     at += 4;
   }
-  std::vector<Ipv4Address> out;
+  ARecords out;
+  bool any = false;
   for (uint16_t i = 0; i < an; ++i) {
     if (!skipName(p, at) || at + 10 > p.size()) return bad("truncated record");
     const uint16_t type = get16(p, at);
     const uint16_t cls = get16(p, at + 2);
+    const uint32_t ttl = (static_cast<uint32_t>(get16(p, at + 4)) << 16) | get16(p, at + 6);
     const uint16_t rdlen = get16(p, at + 8);
     at += 10;
     if (at + rdlen > p.size()) return bad("truncated record data");
     if (type == kTypeA && cls == kClassIn && rdlen == 4) {
-      out.emplace_back((static_cast<uint32_t>(get16(p, at)) << 16) | get16(p, at + 2));
+      out.addresses.emplace_back((static_cast<uint32_t>(get16(p, at)) << 16) | get16(p, at + 2));
+      // RFC 2181 section 8: a TTL with the top bit set is read as 0.
+      const uint32_t usable = (ttl & 0x80000000u) ? 0 : ttl;
+      out.ttl_s = any ? std::min(out.ttl_s, usable) : usable;
+      any = true;
     }
     at += rdlen;
   }
-  if (out.empty()) return makeError(ErrorCode::kNotFound, "no A record");
+  if (out.addresses.empty()) return makeError(ErrorCode::kNotFound, "no A record");
   return out;
 }
 
-Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
+Result<std::vector<Ipv4Address>> parseAAnswer(std::string_view p, uint16_t id) {
+  auto r = parseARecords(p, id);
+  if (!r) return r.error();
+  return std::move(r->addresses);
+}
+
+uint16_t newQueryId() {
   static thread_local std::mt19937 rng{std::random_device{}()};
-  const auto id = static_cast<uint16_t>(rng());
+  return static_cast<uint16_t>(rng());
+}
+
+Result<ARecords> queryARecords(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
+  const auto id = newQueryId();
   auto query = buildAQuery(id, name);
   if (!query) return query.error();
   UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -145,7 +162,7 @@ Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& n
       if (errno == EINTR) continue;
       return makeError(ErrorCode::kSystem, "DNS query to " + server.str() + ": " + std::strerror(errno));
     }
-    auto answer = parseAAnswer(std::string_view(buf, static_cast<size_t>(got)), id);
+    auto answer = parseARecords(std::string_view(buf, static_cast<size_t>(got)), id);
     if (!answer && answer.error().message == "DNS answer: wrong id") continue;  // a stale answer
     if (!answer && answer.error().code == ErrorCode::kNotFound) {
       return makeError(ErrorCode::kNotFound, name + ": " + answer.error().message);
@@ -154,6 +171,12 @@ Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& n
   }
   return makeError(ErrorCode::kSystem, "DNS query for " + name + " to " + server.str() + ": no answer within " +
                                            std::to_string(timeout.count()) + " ms");
+}
+
+Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
+  auto r = queryARecords(server, name, timeout);
+  if (!r) return r.error();
+  return std::move(r->addresses);
 }
 
 std::optional<Ipv4Address> nameserverFrom(const std::string& resolv_conf_path) {

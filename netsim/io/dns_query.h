@@ -15,8 +15,18 @@
 
 namespace netsim::io {
 
+// An answer's A records and how long it may be cached: the smallest TTL among them (seconds;
+// the resolver counts a cached record's TTL down, so this is what is left of it).
+struct ARecords {
+  std::vector<common::Ipv4Address> addresses;
+  uint32_t ttl_s = 0;
+};
+
 // Sends an A query for `name` to server:53 from the calling thread's network namespace and
 // waits up to `timeout`. kNotFound for NXDOMAIN or an answer without A records.
+common::Result<ARecords> queryARecords(common::Ipv4Address server, const std::string& name,
+                                       std::chrono::milliseconds timeout);
+// The same, addresses only.
 common::Result<std::vector<common::Ipv4Address>> queryA(common::Ipv4Address server, const std::string& name,
                                         std::chrono::milliseconds timeout);
 
@@ -30,6 +40,9 @@ common::Result<std::vector<common::Ipv4Address>> resolveHost(const std::string& 
 
 // Pure parts (unit-tested): the query packet and the answer's A records.
 common::Result<std::string> buildAQuery(uint16_t id, std::string_view name);
+common::Result<ARecords> parseARecords(std::string_view packet, uint16_t id);
 common::Result<std::vector<common::Ipv4Address>> parseAAnswer(std::string_view packet, uint16_t id);
+// A fresh query id (from a thread-local generator seeded by the entropy pool).
+uint16_t newQueryId();
 
 }  // namespace netsim::io

@@ -1,12 +1,12 @@
-// The pure parts of `netsim probe`: target parsing, percentiles, outages, the report.
+// The pure parts of `netsim probe`: target parsing, percentiles, outages, the report's figures
+// (steady_format.cc prints them).
 #include "netsim/probe/steady_probe.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <optional>
-#include <nlohmann/json.hpp>
+#include <set>
 
 namespace netsim::probe {
 
@@ -85,6 +85,82 @@ double longestOutage(const std::vector<RequestSample>& samples, double end_s) {
   return longest;
 }
 
+std::optional<OutageSummary> summarizeOutage(const std::vector<RequestSample>& samples, double end_s) {
+  std::vector<const RequestSample*> order;
+  for (const auto& s : samples) order.push_back(&s);
+  std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->sent_s < b->sent_s; });
+  size_t first = order.size(), last = order.size();
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (order[i]->ok) continue;
+    if (first == order.size()) first = i;
+    last = i;
+  }
+  if (first == order.size()) return std::nullopt;
+  OutageSummary o;
+  o.first_failure_s = order[first]->sent_s;
+  o.last_failure_s = order[last]->sent_s;
+  if (last + 1 < order.size() && end_s - order[last + 1]->sent_s >= kMinRecoveredRunS - 1e-9) {
+    o.recovered_at_s = order[last + 1]->sent_s;
+  }
+  for (size_t i = first; i <= last; ++i) {
+    ++o.requests;
+    if (order[i]->ok) continue;
+    ++o.failed;
+    ++o.errors[order[i]->error.empty() ? "failed" : order[i]->error];
+  }
+  return o;
+}
+
+namespace {
+
+// Attempts per address, fallbacks, and the fallback window's latency.
+void countAttempts(const std::vector<RequestSample>& samples, SteadyReport& r) {
+  std::vector<double> fallback_ms;
+  for (const auto& s : samples) {
+    r.attempts += s.attempts.size();
+    for (size_t i = 0; i < s.attempts.size(); ++i) {
+      auto& st = r.by_address[s.attempts[i].address];
+      ++st.attempts;
+      if (!s.attempts[i].error.empty()) {
+        ++st.connect_failures;
+        continue;
+      }
+      ++st.connected;
+      if (s.ok) ++st.succeeded;
+    }
+    if (s.attempts.size() < 2) continue;
+    auto& f = r.fallbacks;
+    if (f.requests == 0 || s.sent_s < f.first_s) f.first_s = s.sent_s;
+    if (f.requests == 0 || s.sent_s > f.last_s) f.last_s = s.sent_s;
+    ++f.requests;
+    if (s.ok) fallback_ms.push_back(s.latency_ms);
+  }
+  r.fallbacks.p50_ms = percentile(fallback_ms, 50);
+  r.fallbacks.p99_ms = percentile(fallback_ms, 99);
+}
+
+SecondStats secondOf(int second, const std::vector<const RequestSample*>& list) {
+  SecondStats st;
+  st.second = second;
+  std::vector<double> ms;
+  for (const auto* s : list) {
+    ++st.sent;
+    if (s->attempts.size() > 1) ++st.fallbacks;
+    if (s->ok) {
+      ++st.succeeded;
+      ms.push_back(s->latency_ms);
+    } else {
+      ++st.failed;
+      ++st.errors[s->error.empty() ? "failed" : s->error];
+    }
+  }
+  st.p50_ms = percentile(ms, 50);
+  st.p99_ms = percentile(ms, 99);
+  return st;
+}
+
+}  // namespace
+
 SteadyReport summarize(std::vector<RequestSample> samples, double rate, double duration_s) {
   SteadyReport r;
   r.rate = rate;
@@ -106,78 +182,22 @@ SteadyReport summarize(std::vector<RequestSample> samples, double rate, double d
   r.p50_ms = percentile(ok_ms, 50);
   r.p99_ms = percentile(ok_ms, 99);
   r.longest_outage_s = longestOutage(samples, duration_s);
-  for (const auto& [second, list] : seconds) {
-    SecondStats st;
-    st.second = second;
-    std::vector<double> ms;
-    for (const auto* s : list) {
-      ++st.sent;
-      if (s->ok) {
-        ++st.succeeded;
-        ms.push_back(s->latency_ms);
-      }
-    }
-    st.p50_ms = percentile(ms, 50);
-    st.p99_ms = percentile(ms, 99);
-    r.timeline.push_back(st);
-  }
+  r.outage = summarizeOutage(samples, duration_s);
+  countAttempts(samples, r);
+  for (const auto& [second, list] : seconds) r.timeline.push_back(secondOf(second, list));
   return r;
 }
 
-namespace {
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-}  // namespace
-
-std::string formatSteadyText(const SteadyReport& r) {
-  std::string addrs;
-  for (const auto& a : r.addresses) addrs += (addrs.empty() ? "" : ", ") + a.str();
-  std::string out = "target          " + r.target + " (" + addrs + ")\n";
-  out += "load            " + fixed(r.rate, 1) + " requests/s for " + fixed(r.duration_s, 1) + " s\n";
-  out += "sent            " + std::to_string(r.sent) + "\n";
-  out += "succeeded       " + std::to_string(r.succeeded) + " (" + fixed(r.success_pct, 2) + " %)\n";
-  out += "latency         p50 " + fixed(r.p50_ms, 2) + " ms, p99 " + fixed(r.p99_ms, 2) + " ms\n";
-  out += "longest outage  " + fixed(r.longest_outage_s, 2) + " s\n";
-  if (!r.errors.empty()) {
-    out += "failures       ";
-    for (const auto& [why, n] : r.errors) out += " " + why + ": " + std::to_string(n) + ";";
-    out.back() = '\n';
-  }
-  if (!r.served_by.empty()) {
-    out += "served by      ";
-    for (const auto& [node, n] : r.served_by) out += " " + node + ": " + std::to_string(n) + ";";
-    out.back() = '\n';
+std::vector<const Resolution*> answerChanges(const std::vector<Resolution>& resolutions) {
+  std::vector<const Resolution*> out;
+  std::optional<std::set<common::Ipv4Address>> previous;  // the set: a resolver rotates the order
+  for (const auto& r : resolutions) {
+    if (r.addresses.empty()) continue;
+    std::set<common::Ipv4Address> now(r.addresses.begin(), r.addresses.end());
+    if (!previous || *previous != now) out.push_back(&r);
+    previous = std::move(now);
   }
   return out;
-}
-
-std::string formatSteadyJson(const SteadyReport& r) {
-  auto round3 = [](double v) { return std::round(v * 1000) / 1000; };  // ms / µs precision is plenty
-  nlohmann::ordered_json j;
-  j["target"] = r.target;
-  auto& addrs = j["addresses"] = nlohmann::ordered_json::array();
-  for (const auto& a : r.addresses) addrs.push_back(a.str());
-  j["rate"] = r.rate;
-  j["duration_s"] = r.duration_s;
-  j["sent"] = r.sent;
-  j["succeeded"] = r.succeeded;
-  j["success_pct"] = round3(r.success_pct);
-  j["latency_ms"] = {{"p50", round3(r.p50_ms)}, {"p99", round3(r.p99_ms)}};
-  j["longest_outage_s"] = round3(r.longest_outage_s);
-  j["errors"] = r.errors;
-  j["served_by"] = r.served_by;
-  auto& timeline = j["timeline"] = nlohmann::ordered_json::array();
-  for (const auto& s : r.timeline) {
-    timeline.push_back({{"second", s.second},
-                        {"sent", s.sent},
-                        {"succeeded", s.succeeded},
-                        {"p50_ms", round3(s.p50_ms)},
-                        {"p99_ms", round3(s.p99_ms)}});
-  }
-  return j.dump(2) + "\n";
 }
 
 }  // namespace netsim::probe

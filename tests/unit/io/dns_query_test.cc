@@ -44,6 +44,33 @@ TEST(DnsQueryTest, ParsesARecordsAndSkipsOthers) {
   EXPECT_EQ((*a)[1].str(), "10.0.10.7");
 }
 
+TEST(DnsQueryTest, TheAnswersTtlIsTheSmallestOfItsARecords) {
+  auto a = parseARecords(answer(0x80, 3), 0x1234);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->addresses.size(), 2u);
+  EXPECT_EQ(a->ttl_s, 5u);
+  // Give the second A record a TTL of 60 and the first 1: the answer may be kept 1 s. The TXT
+  // record's TTL does not count.
+  auto p = answer(0x80, 3);
+  const size_t first_a = 23 + 14, second_a = first_a + 16;
+  p[first_a + 9] = 1;
+  p[second_a + 9] = 60;
+  p[23 + 9] = 0;  // TXT
+  auto b = parseARecords(p, 0x1234);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->ttl_s, 1u);
+  // A TTL with its top bit set counts as 0 (RFC 2181, 8).
+  p[second_a + 6] = static_cast<char>(0x80);
+  auto c = parseARecords(p, 0x1234);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->ttl_s, 0u);
+  p = answer(0x80, 3);
+  p[second_a + 8] = 0x01;  // 256 + 5 s
+  auto d = parseARecords(p, 0x1234);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->ttl_s, 5u);
+}
+
 TEST(DnsQueryTest, RejectsWrongIdNxdomainEmptyAndTruncatedAnswers) {
   EXPECT_FALSE(parseAAnswer(answer(0x80, 3), 0x4321).ok());
   auto nx = parseAAnswer(answer(0x83, 0), 0x1234);
