@@ -114,6 +114,16 @@ std::vector<LabEvent> parseEvents(const std::string& jsonl_text, std::vector<std
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto j = json::parse(line, nullptr, false);
+    // The auto scaling controller's activities share the file with their own fields
+    // (docs/auto-scaling.md): shown as kind "asg <event>" on the group.
+    if (j.is_object() && str(j, "kind").empty() && !str(j, "time").empty() && !str(j, "group").empty() &&
+        !str(j, "event").empty()) {
+      std::string detail = str(j, "instance");
+      if (!str(j, "az").empty()) detail += " in " + str(j, "az");
+      if (!str(j, "cause").empty()) detail += " (" + str(j, "cause") + ")";
+      out.push_back({str(j, "time"), "asg " + str(j, "event"), "group " + str(j, "group"), detail});
+      continue;
+    }
     if (j.is_discarded() || !j.is_object() || str(j, "at").empty() || str(j, "kind").empty()) {
       if (skipped) skipped->push_back("line " + std::to_string(number) + ": not an event object with \"at\" and \"kind\"");
       continue;

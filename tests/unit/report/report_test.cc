@@ -85,6 +85,20 @@ TEST(ReportSourcesTest, EventsSkipBadLinesAndSayWhich) {
   EXPECT_EQ(skipped[1].rfind("line 4:", 0), 0u);
 }
 
+TEST(ReportSourcesTest, AutoScalingActivitiesAreEvents) {
+  std::vector<std::string> skipped;
+  auto events = parseEvents(
+      "{\"time\": \"2026-12-04T17:30:05Z\", \"group\": \"web\", \"event\": \"launch\", \"instance\": \"web-3\", "
+      "\"az\": \"us-east-1b\", \"cause\": \"replacing web-1\", \"desired\": 2}\n",
+      &skipped);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(skipped.empty());
+  EXPECT_EQ(events[0].at, "2026-12-04T17:30:05Z");
+  EXPECT_EQ(events[0].kind, "asg launch");
+  EXPECT_EQ(events[0].target, "group web");
+  EXPECT_EQ(events[0].detail, "web-3 in us-east-1b (replacing web-1)");
+}
+
 TEST(ReportSourcesTest, IsoTimes) {
   EXPECT_EQ(parseIsoUtcMs("2026-12-04T17:30:01.123Z"), 1796405401123);  // python3 datetime agrees
   EXPECT_EQ(parseIsoUtcMs("1970-01-01T00:00:00Z"), 0);
