@@ -32,7 +32,7 @@ class Chainer {
   }
   // Captured arriving at another node, sent by one of `node`'s interfaces (source MAC). This
   // sees a hop even when the sender's own transmission escapes capture (a userspace appliance
-  // sending with PACKET_QDISC_BYPASS skips the capture taps of its own interface).
+  // run with NETSIM_APPLIANCE_QDISC_BYPASS=1 skips the capture taps of its own interface).
   bool arrivesFrom(const Sighting& s, const std::string& node) const {
     if (s.direction != Direction::kIn || points_[s.point].node == node) return false;
     for (const auto& p : points_) {
