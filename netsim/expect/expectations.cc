@@ -39,7 +39,7 @@ std::string describePrediction(const analysis::PathResult& r) {
   for (const auto& h : r.hops) {
     using analysis::HopKind;
     if (h.kind == HopKind::kNatGateway || h.kind == HopKind::kNatInstance || h.kind == HopKind::kInternetGateway ||
-        h.kind == HopKind::kGatewayEndpoint) {
+        h.kind == HopKind::kGatewayEndpoint || h.relay) {
       via += (via.empty() ? "" : ", ") + h.node;
     }
   }
