@@ -118,11 +118,11 @@ std::optional<Position> Walker::fromInstance(const Position& pos, Packet& p, Hop
     return std::nullopt;
   }
   (void)final_dst;
-  return sendFrom(*inst, p, h);
+  return sendFrom(*inst, p, h, pos.in_link.empty());
 }
 
-std::optional<Position> Walker::sendFrom(const model::Instance& inst, Packet& p, Hop& h) {
-  if (!reply_ && !model::securityGroupExempt(m_, p.dst.address)) {
+std::optional<Position> Walker::sendFrom(const model::Instance& inst, Packet& p, Hop& h, bool own_packet) {
+  if (!reply_ && own_packet && !model::securityGroupExempt(m_, p.dst.address)) {
     auto v = checkSecurityGroups(m_, inst.security_groups, false, {proto_, p.dst.address, p.dst.port});
     if (!v.allowed) return stop(Blocked::kSecurityGroup, v.explanation);
   }
@@ -144,7 +144,7 @@ std::optional<Position> Walker::forwardAt(const model::Instance& inst, Packet& p
     h.decision = "relayed back to " + ep(it->second.client) + " (port forward)";
     p.src = it->second.accepted_on;
     p.dst = it->second.client;
-    return sendFrom(inst, p, h);
+    return sendFrom(inst, p, h, true);
   }
   if (proto_ != model::Protocol::kTcp) return std::nullopt;
   for (const auto& f : inst.forwards) {
@@ -156,7 +156,7 @@ std::optional<Position> Walker::forwardAt(const model::Instance& inst, Packet& p
     h.decision = "relayed to " + f.to + ":" + std::to_string(f.port) + " from " + own.address.str() + " (port forward)";
     p.src = own;
     p.dst = {target->private_ip, f.port};
-    return sendFrom(inst, p, h);
+    return sendFrom(inst, p, h, true);
   }
   return std::nullopt;
 }

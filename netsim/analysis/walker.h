@@ -89,9 +89,9 @@ class Walker {
   // One hop: dispatches on the kind of position.
   std::optional<Position> step(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
   std::optional<Position> fromInstance(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
-  // A packet the instance sends: its outbound security groups (requests only), then its subnet's
-  // segment or its subnet router.
-  std::optional<Position> sendFrom(const model::Instance& inst, Packet& p, Hop& h);
+  // A packet the instance sends: its outbound security groups (requests it opens itself:
+  // `own_packet`), then its subnet's segment or its subnet router.
+  std::optional<Position> sendFrom(const model::Instance& inst, Packet& p, Hop& h, bool own_packet);
   // A packet delivered to an instance: a bastion port forward relays it (and its answer back);
   // nullopt when the instance is where it ends.
   std::optional<Position> forwardAt(const model::Instance& inst, Packet& p, Hop& h);
