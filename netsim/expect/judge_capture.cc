@@ -54,7 +54,7 @@ std::string captureSummary(const model::Model& m, const model::Expectation& e, c
   std::string via;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const bool relayed = i < obs.forward.hops.size() && obs.forward.hops[i].relayed;
-    if (notable(m, nodes[i]) || relayed) via += (via.empty() ? "" : ", ") + nodes[i] + (relayed ? " (relay)" : "");
+    if (notable(m, nodes[i]) || relayed) via += std::string(via.empty() ? "" : ", ") + (relayed ? "relay " : "") + nodes[i];
   }
   const std::string& last = nodes.back();
   std::string summary = "captured ";
