@@ -63,6 +63,10 @@ struct Hop {
   std::string decision;    // the route chosen, or what the node did
   std::string route_table; // route table consulted (VPC router hops)
   std::string translation; // e.g. "SNAT 10.0.10.5 -> 10.0.0.5" ("" when none)
+  // The node ends the connection here and opens its own to the next hop (a relay: an interface
+  // endpoint's ENI, a bastion's port forward). src/dst are then the relayed connection's, whose
+  // source port the relay picks; a capture follows it as the probe's second leg.
+  bool relay = false;
   Endpoint4 src;           // the packet as it leaves this hop
   Endpoint4 dst;
 };

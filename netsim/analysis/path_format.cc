@@ -45,6 +45,7 @@ nlohmann::json hopsJson(const std::vector<Hop>& hops) {
                    {"route_table", h.route_table},
                    {"decision", h.decision},
                    {"translation", h.translation},
+                   {"relay", h.relay},
                    {"src", h.src.address.str()},
                    {"src_port", h.src.port},
                    {"dst", h.dst.address.str()},

@@ -153,6 +153,7 @@ std::optional<Position> Walker::interfaceEndpointReply(const Position& pos, Pack
   for (size_t i = 0; i < e->eni_ips.size() && i < e->subnets.size(); ++i) {
     if (e->eni_ips[i] != session.outside.address) continue;
     const auto& s = *m_.findSubnet(e->subnets[i]);
+    h.relay = true;
     h.decision = "relayed back from the ENI " + session.outside.address.str();
     if (s.cidr.contains(p.dst.address)) return Position{Position::Kind::kDeliverInSubnet, s.name, s.name, ""};
     return routerFrom(s);

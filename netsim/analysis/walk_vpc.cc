@@ -118,17 +118,47 @@ std::optional<Position> Walker::fromInstance(const Position& pos, Packet& p, Hop
     return std::nullopt;
   }
   (void)final_dst;
-  if (!reply_ && pos.in_link.empty() && !model::securityGroupExempt(m_, p.dst.address)) {
-    auto v = checkSecurityGroups(m_, inst->security_groups, false, {proto_, p.dst.address, p.dst.port});
+  return sendFrom(*inst, p, h, pos.in_link.empty());
+}
+
+std::optional<Position> Walker::sendFrom(const model::Instance& inst, Packet& p, Hop& h, bool own_packet) {
+  if (!reply_ && own_packet && !model::securityGroupExempt(m_, p.dst.address)) {
+    auto v = checkSecurityGroups(m_, inst.security_groups, false, {proto_, p.dst.address, p.dst.port});
     if (!v.allowed) return stop(Blocked::kSecurityGroup, v.explanation);
   }
-  const auto& s = subnetOf(*inst);
+  const auto& s = subnetOf(inst);
+  const std::string before = h.decision.empty() ? "" : h.decision + "; ";
   if (s.cidr.contains(p.dst.address)) {
-    h.decision = "same subnet: switched at L2 on " + s.name;
+    h.decision = before + "same subnet: switched at L2 on " + s.name;
     return Position{Position::Kind::kDeliverInSubnet, s.name, s.name, ""};
   }
-  h.decision = "default via " + s.router().str() + " (subnet router)";
+  h.decision = before + "default via " + s.router().str() + " (subnet router)";
   return routerFrom(s);
+}
+
+std::optional<Position> Walker::forwardAt(const model::Instance& inst, Packet& p, Hop& h) {
+  if (reply_) {
+    auto it = relays.find(inst.name);
+    if (it == relays.end() || it->second.own.address != p.dst.address) return std::nullopt;
+    h.relay = true;
+    h.decision = "relayed back to " + ep(it->second.client) + " (port forward)";
+    p.src = it->second.accepted_on;
+    p.dst = it->second.client;
+    return sendFrom(inst, p, h, true);
+  }
+  if (proto_ != model::Protocol::kTcp) return std::nullopt;
+  for (const auto& f : inst.forwards) {
+    const auto* target = m_.findInstance(f.to);
+    if (f.listen != p.dst.port || !target) continue;
+    const Endpoint4 own{inst.private_ip, 0};
+    relays[inst.name] = Relay{p.src, p.dst, own};
+    h.relay = true;
+    h.decision = "relayed to " + f.to + ":" + std::to_string(f.port) + " from " + own.address.str() + " (port forward)";
+    p.src = own;
+    p.dst = {target->private_ip, f.port};
+    return sendFrom(inst, p, h, true);
+  }
+  return std::nullopt;
 }
 
 std::optional<Position> Walker::vpcRouter(const Position& pos, Packet& p, Hop& h) {
@@ -190,6 +220,7 @@ std::optional<Position> Walker::deliverInSubnet(const Position& pos, Packet& p, 
       return natReturn(inst->name, p, h, *m_.findSubnet(inst->subnet));
     }
     if (!admitted(inst->security_groups, p)) return std::nullopt;
+    if (auto relayed = forwardAt(*inst, p, h); relayed || blocked_ != Blocked::kNone) return relayed;
     h.decision = "delivered";
     (void)final_dst;
     return std::nullopt;
@@ -211,6 +242,7 @@ std::optional<Position> Walker::deliverInSubnet(const Position& pos, Packet& p, 
             std::find(svc->listen_tcp.begin(), svc->listen_tcp.end(), p.dst.port) != svc->listen_tcp.end()) {
           // The ENI relays the connection to the service from its own address (netsim-forwarder).
           sessions[e.name] = Session{p.src, {a, p.dst.port}};
+          h.relay = true;
           h.decision = "relayed to service " + svc->name + " from the ENI " + a.str();
           p.src = {a, 0};
           p.dst = {svc->address, p.dst.port};

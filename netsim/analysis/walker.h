@@ -41,6 +41,14 @@ class Walker {
     Endpoint4 outside;
   };
   std::map<std::string, Session> sessions;
+  // Connections a relay node (a bastion's port forward) took and opened on the forward walk,
+  // keyed by node: the client, where the relay accepted it, and the relay's own source.
+  struct Relay {
+    Endpoint4 client;
+    Endpoint4 accepted_on;
+    Endpoint4 own;
+  };
+  std::map<std::string, Relay> relays;
 
   struct Outcome {
     std::vector<Hop> hops;
@@ -81,6 +89,12 @@ class Walker {
   // One hop: dispatches on the kind of position.
   std::optional<Position> step(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
   std::optional<Position> fromInstance(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
+  // A packet the instance sends: its outbound security groups (requests it opens itself:
+  // `own_packet`), then its subnet's segment or its subnet router.
+  std::optional<Position> sendFrom(const model::Instance& inst, Packet& p, Hop& h, bool own_packet);
+  // A packet delivered to an instance: a bastion port forward relays it (and its answer back);
+  // nullopt when the instance is where it ends.
+  std::optional<Position> forwardAt(const model::Instance& inst, Packet& p, Hop& h);
   std::optional<Position> vpcRouter(const Position& pos, Packet& p, Hop& h);
   // The packet is on a subnet's segment, addressed to something there.
   std::optional<Position> deliverInSubnet(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);

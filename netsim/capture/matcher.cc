@@ -32,7 +32,7 @@ class Chainer {
   }
   // Captured arriving at another node, sent by one of `node`'s interfaces (source MAC). This
   // sees a hop even when the sender's own transmission escapes capture (a userspace appliance
-  // sending with PACKET_QDISC_BYPASS skips the capture taps of its own interface).
+  // run with NETSIM_APPLIANCE_QDISC_BYPASS=1 skips the capture taps of its own interface).
   bool arrivesFrom(const Sighting& s, const std::string& node) const {
     if (s.direction != Direction::kIn || points_[s.point].node == node) return false;
     for (const auto& p : points_) {
@@ -178,16 +178,14 @@ const Sighting* findOrigin(const std::vector<CapturePoint>& points, const std::v
 
 // How the probe and its answer look on every other link. UDP answers carry no marker: their
 // predicate comes from what was captured (udpReply).
+void tcpPredicates(uint32_t isn, Pred& forward, Pred& reply) {
+  forward = [isn](const Sighting& s) { return isSynOnly(s) && s.seq == isn; };
+  reply = [isn](const Sighting& s) { return s.proto == packet::kProtoTcp && s.ack == isn + 1 && isSynAckOrRst(s); };
+}
+
 void legPredicates(const ProbeIdentity& id, const Sighting& origin, Pred& forward, Pred& reply) {
   switch (id.protocol) {
-    case model::Protocol::kTcp: {
-      const uint32_t isn = origin.seq;
-      forward = [isn](const Sighting& s) { return isSynOnly(s) && s.seq == isn; };
-      reply = [isn](const Sighting& s) {
-        return s.proto == packet::kProtoTcp && s.ack == isn + 1 && isSynAckOrRst(s);
-      };
-      break;
-    }
+    case model::Protocol::kTcp: tcpPredicates(origin.seq, forward, reply); break;
     case model::Protocol::kUdp:
       forward = [m = id.marker](const Sighting& s) { return s.proto == packet::kProtoUdp && startsWith(s.payload, m); };
       break;
@@ -269,6 +267,78 @@ std::vector<IcmpErrorSeen> icmpErrors(const std::vector<CapturePoint>& points, c
   return out;
 }
 
+// The relayed connection's SYN: sent by the relay node from the predicted source to the
+// predicted destination and port, the earliest not before the probe reached the relay.
+const Sighting* relaySyn(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                         const RelayHint& hint, int64_t reached_ns) {
+  Chainer any(points, sightings, [](const Sighting&) { return true; });
+  const Sighting* best = nullptr;
+  for (const auto& s : sightings) {
+    if (s.point >= points.size() || !isSynOnly(s) || s.src != hint.source || s.dst != hint.destination ||
+        s.dport != hint.port || s.time_ns + kSlackNs < reached_ns) {
+      continue;
+    }
+    if ((any.leaves(s, hint.node) || any.arrivesFrom(s, hint.node)) && (!best || s.time_ns < best->time_ns)) best = &s;
+  }
+  return best;
+}
+
+// Appends `next`, which starts at the node `leg` ends at (a relay), to `leg`.
+void joinAtRelay(ObservedLeg& leg, const ObservedLeg& next) {
+  auto& at = leg.hops.back();
+  const auto& first = next.hops.front();
+  at.out_link = first.out_link;
+  at.out_if = first.out_if;
+  at.left = first.left;
+  at.relayed = true;
+  leg.hops.insert(leg.hops.end(), next.hops.begin() + 1, next.hops.end());
+  leg.lost_on = next.lost_on;
+}
+
+// One connection of the probe: the probe's own, then each relayed one. `end` is where it was
+// last seen arriving; `reply` recognises its answer.
+struct Segment {
+  ObservedHop end;
+  Pred reply;
+};
+
+// Follows the relays of `id` from where the forward leg stopped, joining each second leg to it.
+void followRelays(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                  const ProbeIdentity& id, Observation& obs, std::vector<Segment>& segments) {
+  if (id.protocol != model::Protocol::kTcp) return;
+  for (const auto& hint : id.relays) {
+    const ObservedHop reached = obs.forward.hops.back();
+    if (reached.node != hint.node || reached.in_link.empty()) return;
+    const Sighting* syn = relaySyn(points, sightings, hint, reached.arrived.time_ns);
+    if (!syn) return;
+    Pred forward, reply;
+    tcpPredicates(syn->seq, forward, reply);
+    Chainer next(points, sightings, forward);
+    joinAtRelay(obs.forward, next.follow(hint.node, syn->time_ns));
+    ++obs.relays_followed;
+    segments.push_back({obs.forward.hops.back(), reply});
+  }
+}
+
+// The answers of all segments, deepest first, joined at each relay. A segment whose answer did
+// not reach its relay ends the chain there (the reply then parts from the prediction).
+ObservedLeg followReplies(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                          const std::vector<Segment>& segments, int64_t origin_ns) {
+  ObservedLeg back;
+  for (size_t k = segments.size(); k-- > 0;) {
+    if (!segments[k].reply) continue;
+    ObservedLeg r = followReply(points, sightings, segments[k].reply, segments[k].end, origin_ns);
+    if (back.hops.empty()) {
+      back = std::move(r);
+    } else if (!r.hops.empty() && back.hops.back().node == r.hops.front().node && back.hops.back().out_link.empty()) {
+      joinAtRelay(back, r);
+    } else {
+      break;
+    }
+  }
+  return back;
+}
+
 }  // namespace
 
 Observation observe(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
@@ -282,11 +352,13 @@ Observation observe(const std::vector<CapturePoint>& points, const std::vector<S
   legPredicates(id, *origin, forward, reply);
   Chainer fwd(points, sightings, forward);
   obs.forward = fwd.follow(id.sender, origin->time_ns);
-  const ObservedHop& last = obs.forward.hops.back();
+  const ObservedHop last = obs.forward.hops.back();
   if (id.protocol == model::Protocol::kUdp && !last.in_link.empty()) {
     if (Pred udp = udpReply(points, sightings, last)) reply = std::move(udp);
   }
-  if (reply) obs.reply = followReply(points, sightings, reply, last, origin->time_ns);
+  std::vector<Segment> segments{{last, reply}};
+  followRelays(points, sightings, id, obs, segments);
+  obs.reply = followReplies(points, sightings, segments, origin->time_ns);
   const uint32_t isn = id.protocol == model::Protocol::kTcp ? origin->seq : 0;
   obs.icmp_errors = icmpErrors(points, sightings, id, isn);
   return obs;

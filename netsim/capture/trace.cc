@@ -40,6 +40,22 @@ std::string newMarker() {
   return s;
 }
 
+std::vector<RelayHint> relaysOf(const analysis::PathResult& prediction) {
+  std::vector<RelayHint> out;
+  if (prediction.query.protocol != model::Protocol::kTcp) return out;
+  const auto& hops = prediction.hops;
+  for (size_t i = 0; i + 1 < hops.size(); ++i) {
+    if (hops[i].relay) out.push_back({hops[i].node, hops[i].src.address, hops[i].dst.address, hops[i].dst.port});
+  }
+  return out;
+}
+
+std::vector<std::pair<model::Protocol, uint16_t>> probesOf(const analysis::PathResult& prediction) {
+  std::vector<std::pair<model::Protocol, uint16_t>> out{{prediction.query.protocol, prediction.query.port}};
+  for (const auto& r : relaysOf(prediction)) out.push_back({model::Protocol::kTcp, r.port});
+  return out;
+}
+
 common::Result<TraceResult> runTrace(const model::Model& m, const std::string& lab, const analysis::PathQuery& query,
                                      const TraceOptions& options) {
   return runTrace(m, lab, query, options, capturePoints(plan::planLab(m, lab)));
@@ -64,7 +80,7 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
     cap->collect();  // whatever came before is not this probe's
   } else {
     CaptureOptions co;
-    co.filter = probeFilter(query.protocol, query.port);
+    co.filter = probeFilter(probesOf(*r));
     co.files = options.files;
     auto started = LinkCapture::start(points, co);
     if (!started) return started.error();
@@ -94,6 +110,7 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   t.identity.port = req.port;
   t.identity.local_port = p->local_port;
   t.identity.marker = req.payload;
+  t.identity.relays = relaysOf(t.prediction);
   t.observation = observe(t.points, sightings, t.identity);
   t.forward = compareLeg(t.prediction.hops, t.observation.forward, "forward paths");
   if (t.prediction.blocked == analysis::Blocked::kNone) {

@@ -43,6 +43,12 @@ std::string probeFilter(model::Protocol protocol, uint16_t port);
 // One filter keeping what any of these probes can produce.
 std::string probeFilter(const std::vector<std::pair<model::Protocol, uint16_t>>& probes);
 
+// The relays the predicted forward path crosses (TCP): each one's second leg is followed.
+std::vector<RelayHint> relaysOf(const analysis::PathResult& prediction);
+
+// What a capture of this probe must keep: its own protocol and port, and each relay's.
+std::vector<std::pair<model::Protocol, uint16_t>> probesOf(const analysis::PathResult& prediction);
+
 // A fresh payload marker ("netsim-probe-<16 hex>"), unique per probe.
 std::string newMarker();
 

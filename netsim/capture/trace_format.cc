@@ -82,6 +82,7 @@ nlohmann::json legJsonValue(const ObservedLeg& leg) {
                      {"out_link", h.out_link}, {"out_if", h.out_if}};
     if (!h.in_link.empty()) j["arrived"] = hopJson(h.arrived);
     if (!h.out_link.empty()) j["left"] = hopJson(h.left);
+    if (h.relayed) j["relayed"] = true;
     a.push_back(j);
   }
   return a;
@@ -91,7 +92,8 @@ nlohmann::json predictedJson(const std::vector<analysis::Hop>& hops) {
   auto a = nlohmann::json::array();
   for (const auto& h : physicalHops(hops)) {
     a.push_back({{"node", h.node}, {"kind", analysis::hopKindName(h.kind)}, {"in_link", h.in_link},
-                 {"src", h.src.address.str()}, {"dst", h.dst.address.str()}, {"dport", h.dst.port}});
+                 {"src", h.src.address.str()}, {"dst", h.dst.address.str()}, {"dport", h.dst.port},
+                 {"relay", h.relay}});
   }
   return a;
 }
@@ -134,6 +136,17 @@ std::string formatTraceText(const TraceResult& t) {
   if (!t.observation.forward.lost_on.empty()) {
     out += "  (left " + t.observation.forward.hops.back().node + " on " + t.observation.forward.lost_on +
            " and arrived nowhere)\n";
+  }
+  for (const auto& h : t.observation.forward.hops) {
+    if (!h.relayed) continue;
+    out += "  (" + h.node + " relays: it ended the probe's connection and opened its own, " +
+           describeAddresses(h.left) + ", followed as the next leg)\n";
+  }
+  for (const auto& r : t.identity.relays) {
+    if (t.observation.relays_followed < t.identity.relays.size() && r.node == t.observation.forward.hops.back().node) {
+      out += "  (" + r.node + " was predicted to relay to " + r.destination.str() + ":" + std::to_string(r.port) +
+             " from " + r.source.str() + "; no such connection was captured)\n";
+    }
   }
   out += "forward: " + verdict(t.forward, t.observation.forward.hops.size()) + "\n";
   if (!t.prediction.reply_hops.empty() || !t.observation.reply.hops.empty()) {

@@ -34,11 +34,13 @@ common::Status applyTuningEnvironment(ApplianceConfig& config) {
     out = v;
     return {};
   };
-  long busy = config.busy_poll.count(), version = config.tpacket_version;
+  long busy = config.busy_poll.count(), version = config.tpacket_version, bypass = config.qdisc_bypass;
   if (auto st = number("NETSIM_APPLIANCE_BUSY_POLL_US", 0, 1'000'000, busy); !st) return st;
   if (auto st = number("NETSIM_APPLIANCE_TPACKET", 2, 3, version); !st) return st;
+  if (auto st = number("NETSIM_APPLIANCE_QDISC_BYPASS", 0, 1, bypass); !st) return st;
   config.busy_poll = std::chrono::microseconds(busy);
   config.tpacket_version = static_cast<int>(version);
+  config.qdisc_bypass = bypass != 0;
   return {};
 }
 

@@ -50,11 +50,17 @@ struct ApplianceConfig {
   // queue for the CPUs (SpareCpu), so a busy machine sees the plain blocking loop.
   std::chrono::microseconds busy_poll{50};
   int tpacket_version = 2;  // AF_PACKET RX ring: 2 (a frame per slot) or 3 (packed blocks)
+  // Transmit through the interface's queueing layer (dev_queue_xmit), whose packet taps let every
+  // capture on the interface (`netsim capture`, `check --pcap`, a tcpdump by hand) see what the
+  // appliance sends. true = PACKET_QDISC_BYPASS: the driver is called directly and no capture
+  // sees the appliance's own transmissions (docs/benchmarks.md measures the difference).
+  bool qdisc_bypass = false;
 };
 
 const char* roleName(Role role);
 
-// Overrides the tuning from NETSIM_APPLIANCE_BUSY_POLL_US and NETSIM_APPLIANCE_TPACKET (the
+// Overrides the tuning from NETSIM_APPLIANCE_BUSY_POLL_US, NETSIM_APPLIANCE_TPACKET and
+// NETSIM_APPLIANCE_QDISC_BYPASS=0|1 (the
 // benchmark compares settings with them; `netsim up` passes its environment on).
 common::Status applyTuningEnvironment(ApplianceConfig& config);
 common::Result<Role> parseRole(const std::string& text);

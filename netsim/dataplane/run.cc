@@ -41,6 +41,7 @@ common::Status openPorts(const ApplianceConfig& config, std::vector<std::unique_
                          std::vector<PortSetup>& ports) {
   io::AfPacketOptions io_options;
   io_options.tpacket_version = config.tpacket_version;
+  io_options.qdisc_bypass = config.qdisc_bypass;
   for (const auto& i : config.interfaces) {
     auto io = io::AfPacketIo::open(i.name, io_options);
     if (!io) return io.error();
@@ -70,8 +71,9 @@ common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConf
 void logRunning(const ApplianceConfig& config) {
   std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
   for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
-  std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count()
-            << " us, capabilities dropped)" << std::endl;
+  std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count() << " us, "
+            << (config.qdisc_bypass ? "qdisc bypass: captures see received frames only" : "sent through the qdisc layer")
+            << ", capabilities dropped)" << std::endl;
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ std::string describePrediction(const analysis::PathResult& r) {
   for (const auto& h : r.hops) {
     using analysis::HopKind;
     if (h.kind == HopKind::kNatGateway || h.kind == HopKind::kNatInstance || h.kind == HopKind::kInternetGateway ||
-        h.kind == HopKind::kGatewayEndpoint) {
+        h.kind == HopKind::kGatewayEndpoint || h.relay) {
       via += (via.empty() ? "" : ", ") + h.node;
     }
   }
@@ -105,7 +105,12 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
   std::string capture_error;
   if (options.capture) {
     std::vector<std::pair<model::Protocol, uint16_t>> probes;
-    for (const auto& e : m.expectations) probes.push_back({e.protocol, e.port});
+    for (const auto& e : m.expectations) {
+      probes.push_back({e.protocol, e.port});
+      if (auto r = analysis::analysePath(m, queryOf(e))) {
+        for (const auto& p : capture::probesOf(*r)) probes.push_back(p);
+      }
+    }
     capture::CaptureOptions co;
     co.filter = capture::probeFilter(probes);
     co.files = options.files;

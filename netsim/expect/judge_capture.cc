@@ -52,8 +52,9 @@ std::string captureSummary(const model::Model& m, const model::Expectation& e, c
   const auto& obs = t.observation;
   const auto& r = t.prediction;
   std::string via;
-  for (const auto& n : nodes) {
-    if (notable(m, n)) via += (via.empty() ? "" : ", ") + n;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const bool relayed = i < obs.forward.hops.size() && obs.forward.hops[i].relayed;
+    if (notable(m, nodes[i]) || relayed) via += std::string(via.empty() ? "" : ", ") + (relayed ? "relay " : "") + nodes[i];
   }
   const std::string& last = nodes.back();
   std::string summary = "captured ";

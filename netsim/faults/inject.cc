@@ -151,7 +151,7 @@ Result<Fault> failLink(const plan::Wiring& planned, const std::string& node_arg,
     for (const auto& [end, way] : ends) {
       if (ownedByPacketSockets(w, end.ns)) {
         f.notes.push_back(std::string("traffic ") + way + " " + node + " on " + leg.own.ifname +
-                          " is not shaped: " + end.node + " sends through packet sockets that bypass qdiscs");
+                          " is not shaped: " + end.node + " is a userspace gateway, only the far ends of its links are shaped");
         continue;
       }
       f.shaped.push_back(end);

@@ -56,7 +56,8 @@ std::vector<Leg> legsOf(const plan::Wiring& w, const std::string& node) {
 
 // A userspace gateway owns its namespace's interfaces through AF_PACKET sockets: setting one
 // of them down leaves ENETDOWN pending on the socket (its poll loop would never sleep again),
-// and its packets bypass qdiscs (PACKET_QDISC_BYPASS). Faults act on the other end instead.
+// and with NETSIM_APPLIANCE_QDISC_BYPASS=1 its packets would bypass a qdisc there. Faults act on
+// the other end instead.
 bool ownedByPacketSockets(const plan::Wiring& w, const std::string& ns) {
   return std::any_of(w.processes.begin(), w.processes.end(), [&](const plan::ProcessSpec& p) {
     return p.ns == ns && p.argv.size() > 1 && p.argv[0] == "netsim" && p.argv[1] == "appliance";

@@ -86,7 +86,9 @@ common::Result<std::unique_ptr<AfPacketIo>> AfPacketIo::open(const std::string& 
   }
   const int version = options.tpacket_version == 3 ? TPACKET_V3 : TPACKET_V2;
   if (auto st = opt(SOL_PACKET, PACKET_VERSION, version, "PACKET_VERSION"); !st) return st.error();
-  // Our own transmissions are not wanted back (saves a copy per sent frame).
+  // Transmissions on the interface are not wanted back: neither our own (the kernel skips the
+  // sending socket anyway) nor another sender's, such as a second appliance socket or a probe on
+  // the same interface. Only what arrives is forwarded, so nothing sent can loop back in.
   if (auto st = opt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING"); !st)
     return st.error();
   if (options.qdisc_bypass) {

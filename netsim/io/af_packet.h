@@ -1,7 +1,10 @@
 #pragma once
 // AF_PACKET backend: an mmap RX ring (zero-copy receive) and sendmmsg() for transmission, both
 // with PACKET_VNET_HDR so TCP super-packets (GSO/GRO on veth) pass whole with their
-// CHECKSUM_PARTIAL state, and PACKET_QDISC_BYPASS on the send side.
+// CHECKSUM_PARTIAL state. The send side goes through the interface's queueing layer by default,
+// whose packet taps show every capture what was sent; PACKET_QDISC_BYPASS (`qdisc_bypass`) calls
+// the driver directly and so hides the sent frames from captures. The socket never reads back
+// its own transmissions (PACKET_IGNORE_OUTGOING), so nothing loops either way.
 //
 // The ring is TPACKET_V2 (one fixed-size slot per frame, handed over at once) by default, or
 // TPACKET_V3 (frames packed into blocks; a block reaches user space when it is full or its
@@ -36,7 +39,7 @@ struct AfPacketOptions {
   uint32_t block_count = 32;
   uint32_t block_retire_ms = 1;  // the kernel's minimum
   bool vnet_hdr = true;
-  bool qdisc_bypass = true;
+  bool qdisc_bypass = false;  // true: skip the qdisc layer and with it the capture taps
   int sndbuf = 4 << 20;
 };
 

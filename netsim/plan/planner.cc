@@ -493,9 +493,11 @@ class Planner {
       const auto* s = m_.findSubnet(e.subnets[k]);
       std::string ifname = "eth" + std::to_string(k);
       attach(e.name, ifname, s->name, common::Cidr(e.eni_ips[k], s->cidr.prefixLength()));
-      // Each ENI answers through its own subnet's router.
+      // Each ENI answers through its own subnet's router, and its own subnet at L2 (as any
+      // instance there: traffic inside a subnet never reaches the router).
       uint32_t table = kFirstRouteTable + static_cast<uint32_t>(k);
       route(e.name, table, common::Cidr(), s->router(), ifname, 0, "ENI in " + s->name);
+      route(e.name, table, s->cidr, std::nullopt, ifname, 0, "the ENI's own subnet " + s->name);
       RuleSpec rule;
       rule.ns = ns(e.name);
       rule.priority = static_cast<uint32_t>(1000 + k);

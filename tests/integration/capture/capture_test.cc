@@ -162,9 +162,8 @@ TEST_F(CaptureDefaultLab, PcapFilesReadByTsharkShowTheTranslatedAddresses) {
   EXPECT_EQ(internet.find("10.0.0.4"), std::string::npos) << internet;   // nor the NAT's
   const auto inside = fields("app-a", "eth0");
   EXPECT_NE(inside.find("10.0.10.4\t198.51.100.10"), std::string::npos) << inside;
-  // The router's leg on public-a sees the packet go to nat-a and come back translated. (A
-  // userspace NAT gateway sends with PACKET_QDISC_BYPASS, which capture taps on its own
-  // interface do not see; its peer does.)
+  // The router's leg on public-a sees the packet go to nat-a and come back translated (nat-a's
+  // own interface shows the same: tests/integration/capture/two_way_test.cc).
   const auto leg = fields("vpc-router", "public-a");
   EXPECT_NE(leg.find("10.0.10.4\t198.51.100.10"), std::string::npos) << leg;
   EXPECT_NE(leg.find("10.0.0.4\t198.51.100.10"), std::string::npos) << leg;

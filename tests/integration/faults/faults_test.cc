@@ -201,7 +201,7 @@ TEST_F(FaultsTest, LinkFaultFailsCleanly) {
   netsim("fail " + lab() + " link app-a --delay 10ms --jitter 20ms", &code);
   EXPECT_EQ(code, 2);
   netsim("fail " + lab() + " link nat-a --rate 1mbit --direction out", &code);
-  EXPECT_EQ(code, 2) << "a userspace gateway's packets bypass its own qdisc";
+  EXPECT_EQ(code, 2) << "a userspace gateway's own end is not shaped";
 }
 
 TEST_F(FaultsTest, AzOutageKeepsTheOtherAzRunning) {

@@ -181,6 +181,33 @@ TEST(Path, EipInstanceIsReachableFromTheInternet) {
   EXPECT_FALSE(crosses(out.hops, "nat-a"));
 }
 
+// The bastion's port forward relays 2222 to app-b:22 from the bastion's own address (a relay:
+// the capture follows the relayed connection as the probe's second leg), and the answer back.
+TEST(Path, BastionPortForwardIsARelay) {
+  auto m = loadDefault();
+  const auto bastion = m.findInstance("bastion")->private_ip;
+  auto r = path(m, "admin", "bastion", Protocol::kTcp, 2222);
+  ASSERT_TRUE(r.reachable()) << r.explanation << r.reply_explanation;
+  EXPECT_TRUE(inOrder(r.hops, {"admin", "igw", "bastion", "vpc-router", "app-b"})) << show(r.hops);
+  const auto& relay = r.hops[4];
+  EXPECT_EQ(relay.node, "bastion");
+  EXPECT_TRUE(relay.relay);
+  EXPECT_EQ(relay.src.address, bastion);
+  EXPECT_EQ(relay.dst.address, m.findInstance("app-b")->private_ip);
+  EXPECT_EQ(relay.dst.port, 22);
+  EXPECT_EQ(r.source_seen, bastion);
+  EXPECT_TRUE(inOrder(r.reply_hops, {"app-b", "vpc-router", "bastion", "vpc-router", "igw", "internet", "admin"}))
+      << show(r.reply_hops);
+  EXPECT_EQ(r.reply_hops.back().src.port, 2222);
+  // Its own port 22 and ICMP are not forwarded: the bastion is where they end.
+  auto ssh = path(m, "admin", "bastion", Protocol::kTcp, 22);
+  EXPECT_EQ(ssh.hops.back().node, "bastion");
+  EXPECT_FALSE(ssh.hops.back().relay);
+  // The forward is still behind the bastion's security group (admin only).
+  auto client = path(m, "client", "bastion", Protocol::kTcp, 2222);
+  EXPECT_EQ(client.blocked, Blocked::kSecurityGroup);
+}
+
 TEST(Path, UnsolicitedInboundToANatGatewayEip) {
   auto m = loadDefault();
   auto r = path(m, "client", "nat-a", Protocol::kTcp, 80);

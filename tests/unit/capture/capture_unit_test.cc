@@ -11,6 +11,7 @@
 #include "netsim/capture/matcher.h"
 #include "netsim/capture/sighting.h"
 #include "netsim/capture/trace.h"
+#include "netsim/packet/headers.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
 
@@ -98,6 +99,10 @@ class MatchTest : public ::testing::Test {
     add("internet", "inet", 9);
     add("internet", "host", 10);
     add("internet", "other", 11);
+    add("private", "relay", 12);  // an interface endpoint's ENI, say
+    add("ep-svc", "relay", 13);
+    add("ep-svc", "svc", 14);
+    add("ep-svc", "elsewhere", 15);
   }
   void add(const std::string& link, const std::string& node, uint8_t mac) {
     CapturePoint p;
@@ -143,6 +148,29 @@ class MatchTest : public ::testing::Test {
       sightings.push_back(s);
     }
   }
+  // A TCP segment crossing a link at `t`: seen leaving `from` and arriving at `to`.
+  void tcp(const std::string& link, const std::string& from, const std::string& to, const char* src, uint16_t sport,
+           const char* dst, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack, int64_t t) {
+    Sighting s;
+    s.proto = IPPROTO_TCP;
+    s.src = ip(src);
+    s.dst = ip(dst);
+    s.sport = sport;
+    s.dport = dport;
+    s.tcp_flags = flags;
+    s.seq = seq;
+    s.ack = ack;
+    s.time_ns = t;
+    const size_t a = point(link, from), b = point(link, to);
+    s.src_mac = points[a].mac;
+    s.dst_mac = points[b].mac;
+    s.point = a;
+    s.direction = Direction::kOut;
+    sightings.push_back(s);
+    s.point = b;
+    s.direction = Direction::kIn;
+    sightings.push_back(s);
+  }
   std::vector<CapturePoint> points;
   std::vector<Sighting> sightings;
 };
@@ -164,7 +192,7 @@ TEST_F(MatchTest, FollowsTheProbeThroughTranslationsAndBack) {
   hop("public", "nat", "router", "198.51.100.10", 5001, "10.0.10.4", 40000, answer, true);
   hop("private", "router", "app", "198.51.100.10", 5001, "10.0.10.4", 40000, answer);
 
-  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m};
+  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m, {}};
   auto o = observe(points, sightings, id);
   ASSERT_TRUE(o.sent);
   EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "nat", "router", "igw", "inet", "host"}));
@@ -209,7 +237,7 @@ TEST_F(MatchTest, BlockedProbeStopsAndAnUnsentProbeIsNotSent) {
   const std::string m = "netsim-probe-4567";
   hop("private", "app", "router", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
   hop("vpc-igw", "router", "igw", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
-  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m};
+  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m, {}};
   auto o = observe(points, sightings, id);
   ASSERT_TRUE(o.sent);
   EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "igw"}));
@@ -230,6 +258,63 @@ TEST_F(MatchTest, BlockedProbeStopsAndAnUnsentProbeIsNotSent) {
   // Another marker: nothing of this probe was captured, so it was not sent.
   id.marker = "netsim-probe-other";
   EXPECT_FALSE(observe(points, sightings, id).sent);
+}
+
+// A relay (interface endpoint, bastion forward) ends the probe's connection and opens its own:
+// the second leg is found by the relay's addresses and followed by its own ISN; the answers are
+// joined at the relay the same way.
+TEST_F(MatchTest, FollowsARelayAsTheSecondLeg) {
+  using namespace packet::tcp_flags;
+  const uint8_t syn = kSyn, synack = kSyn | kAck;
+  tcp("private", "app", "relay", "10.0.10.4", 40000, "10.0.10.5", 443, syn, 1000, 0, 1'000'000);
+  // The relay accepts at once (its SYN-ACK before it connects), then opens its own connection.
+  tcp("private", "relay", "app", "10.0.10.5", 443, "10.0.10.4", 40000, synack, 7000, 1001, 1'100'000);
+  // An unrelated connection of the relay's (another port) comes first: not the second leg.
+  tcp("ep-svc", "relay", "svc", "10.0.10.5", 50000, "198.18.2.10", 80, syn, 3000, 0, 1'150'000);
+  tcp("ep-svc", "relay", "svc", "10.0.10.5", 50001, "198.18.2.10", 443, syn, 5000, 0, 1'200'000);
+  tcp("ep-svc", "svc", "relay", "198.18.2.10", 443, "10.0.10.5", 50001, synack, 9000, 5001, 1'300'000);
+
+  ProbeIdentity id{model::Protocol::kTcp, "app", ip("10.0.10.5"), 443, 40000, "", {}};
+  // Without the relay hint, the probe stops at the relay.
+  auto o = observe(points, sightings, id);
+  EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "relay"}));
+  EXPECT_EQ(nodesOf(o.reply), (std::vector<std::string>{"relay", "app"}));
+
+  id.relays = {{"relay", ip("10.0.10.5"), ip("198.18.2.10"), 443}};
+  o = observe(points, sightings, id);
+  EXPECT_EQ(o.relays_followed, 1u);
+  ASSERT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "relay", "svc"}));
+  EXPECT_TRUE(o.forward.hops[1].relayed);
+  EXPECT_EQ(o.forward.hops[1].out_link, "ep-svc");
+  EXPECT_EQ(o.forward.hops[2].arrived.seq, 5000u);
+  EXPECT_EQ(o.forward.hops[2].arrived.sport, 50001);
+  EXPECT_EQ(nodesOf(o.reply), (std::vector<std::string>{"svc", "relay", "app"}));
+  EXPECT_EQ(o.reply.hops[1].in_link, "ep-svc");
+  EXPECT_EQ(o.reply.hops[1].out_link, "private");
+
+  std::vector<analysis::Hop> predicted(3);
+  predicted[0] = {"app", analysis::HopKind::kInstance, "", "", "", "", false, {ip("10.0.10.4"), 0}, {ip("10.0.10.5"), 443}};
+  predicted[1] = {"relay", analysis::HopKind::kInterfaceEndpoint, "private", "", "", "", true, {ip("10.0.10.5"), 0},
+                  {ip("198.18.2.10"), 443}};
+  predicted[2] = {"svc", analysis::HopKind::kService, "ep-svc", "", "", "", false, {ip("10.0.10.5"), 0},
+                  {ip("198.18.2.10"), 443}};
+  EXPECT_TRUE(compareLeg(predicted, o.forward).agree) << compareLeg(predicted, o.forward).text;
+
+  // Strict: a relayed connection that reaches another node than predicted still parts.
+  for (auto& s : sightings) {
+    if (s.seq == 5000 && s.direction == Direction::kIn) s.point = point("ep-svc", "elsewhere");
+    if (s.seq == 5000) s.dst_mac = points[point("ep-svc", "elsewhere")].mac;
+  }
+  o = observe(points, sightings, id);
+  auto d = compareLeg(predicted, o.forward, "forward paths");
+  EXPECT_FALSE(d.agree);
+  EXPECT_EQ(d.text, "forward paths part at hop 2: predicted svc on ep-svc, observed elsewhere on ep-svc");
+  // And one to another address than predicted is not the second leg at all.
+  id.relays[0].destination = ip("198.18.2.11");
+  o = observe(points, sightings, id);
+  EXPECT_EQ(o.relays_followed, 0u);
+  EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "relay"}));
+  EXPECT_FALSE(compareLeg(predicted, o.forward).agree);
 }
 
 TEST(ProbeFilter, KeepsTheProbeItsAnswerAndIcmpErrors) {

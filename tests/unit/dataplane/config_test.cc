@@ -88,6 +88,17 @@ TEST(ApplianceConfig, TuningComesFromTheEnvironment) {
   ASSERT_TRUE(applyTuningEnvironment(d));
   EXPECT_EQ(d.busy_poll.count(), 0);
   ::unsetenv("NETSIM_APPLIANCE_BUSY_POLL_US");
+  // Sent frames go through the qdisc layer (and its capture taps) unless asked otherwise.
+  EXPECT_FALSE(d.qdisc_bypass);
+  ::setenv("NETSIM_APPLIANCE_QDISC_BYPASS", "1", 1);
+  ASSERT_TRUE(applyTuningEnvironment(d));
+  EXPECT_TRUE(d.qdisc_bypass);
+  ::setenv("NETSIM_APPLIANCE_QDISC_BYPASS", "yes", 1);
+  EXPECT_FALSE(applyTuningEnvironment(d));
+  ::setenv("NETSIM_APPLIANCE_QDISC_BYPASS", "0", 1);
+  ASSERT_TRUE(applyTuningEnvironment(d));
+  EXPECT_FALSE(d.qdisc_bypass);
+  ::unsetenv("NETSIM_APPLIANCE_QDISC_BYPASS");
 }
 
 TEST(StatsText, ShowsTheAppliancesDocument) {
