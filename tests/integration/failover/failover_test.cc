@@ -244,14 +244,22 @@ TEST_F(FailoverTest, ZonalShiftWithdrawsTheNodeAndKeepsItsTrafficOutOfTheAz) {
 // Requests already on their way to a target in the shifted AZ finish there: a shift drains,
 // it does not cut. (Each takes 0.5 s: under the ALB's idle timeout, 60 s x 0.01.)
 TEST_F(FailoverTest, ZonalShiftLetsRequestsInFlightFinish) {
-  const std::string url = "http://" + lb("web-alb").node_public_ips[0].str() + "/?delay_ms=500";
+  // The answers take 0.5 s (under the node's scaled 0.6 s idle timeout, which would answer 504).
+  const std::string node_ip = lb("web-alb").node_public_ips[0].str();
+  const std::string url = "http://" + node_ip + "/?delay_ms=500";
   // Three at once through one node: round robin gives each target one, two of them in AZ a.
   std::string out;
   const auto start = Clock::now();
   std::thread clients([&] {
     out = in("client", "sh -c 'for i in 1 2 3; do curl -s -m 6 \"" + url + "\" | head -1 & done; wait'");
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Shift as soon as all three are connected (so they are in flight), not after a guessed sleep:
+  // on a loaded machine starting the clients alone can take longer than the answers do.
+  const std::string count_established =
+      "sh -c 'ss -Htn state established dst " + node_ip + " dport = :80 | wc -l'";
+  while (since(start) < 3.0 && std::stoi("0" + in("client", count_established)) < 3) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   ok("shift " + lab() + " web-alb az a --duration 60");
   const double shifted_at = since(start);
   clients.join();
