@@ -1,7 +1,6 @@
 #include "netsim/autoscaler/controller.h"
 
 #include <chrono>
-#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -37,13 +36,6 @@ std::string asgControllerSocket(const std::string& lab) { return plan::controlSo
 std::string eventLogPath(const std::string& lab) { return lab::eventsPath(lab); }
 
 namespace {
-
-std::string isoNow() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 int indexOf(const std::string& group, const std::string& name) {
   const std::string prefix = group + "-";
@@ -141,7 +133,7 @@ class Controller {
 
   void activity(Group& g, const std::string& event, const std::string& instance, const std::string& az,
                 const std::string& cause) {
-    const control::AsgActivity e{isoNow(), g.g->name, event, instance, az, cause, g.desired};
+    const control::AsgActivity e{lab::isoNowMillis(), g.g->name, event, instance, az, cause, g.desired};
     g.activities.push_back(e);
     while (g.activities.size() > 50) g.activities.pop_front();
     const std::string line = json(e).dump();

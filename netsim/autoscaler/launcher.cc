@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "netsim/autoscaler/live_model.h"
 #include "netsim/common/log.h"
 #include "netsim/lab/cgroup_cpu.h"
 #include "netsim/lab/lifecycle.h"
@@ -20,16 +21,9 @@ Launcher::Launcher(std::string lab, std::string netsim_binary, model::Model mode
 namespace {
 
 model::Instance instanceOf(const model::AutoScalingGroup& g, const model::Model& m, int& next_index, const std::string& subnet) {
-  model::Instance inst;
-  inst.name = g.name + "-" + std::to_string(next_index++);
-  while (m.findInstance(inst.name)) inst.name = g.name + "-" + std::to_string(next_index++);
-  inst.subnet = subnet;
-  inst.role = model::InstanceRole::kWeb;
-  inst.security_groups = g.security_groups;
-  inst.listen_tcp = g.listen_tcp;
-  inst.command = g.launch_command;
-  inst.asg = g.name;
-  return inst;
+  std::string name = g.name + "-" + std::to_string(next_index++);
+  while (m.findInstance(name)) name = g.name + "-" + std::to_string(next_index++);
+  return groupInstance(g, name, subnet, {});
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "netsim/autoscaler/live_model.h"
 #include "netsim/lab/state.h"
 
 #include "netsim/topology/loader.h"
@@ -43,7 +44,16 @@ std::optional<model::Model> loadLabTopologyOrReport(const std::string& lab) {
     return std::nullopt;
   }
   const std::string label = lab::stateDir(lab) + "/topology.yaml";
-  return report(topology::loadTopologyText(text, label), label);
+  auto m = report(topology::loadTopologyText(text, label), label);
+  if (!m) return m;
+  // The auto scaling groups' instances as they are now, not as the lab started.
+  auto live = autoscaler::liveModel(*m, lab);
+  if (!live) {
+    std::cerr << "netsim: warning: the auto scaling controller of lab '" << lab << "' did not answer ("
+              << live.error().message << "); using the instances the topology started with\n";
+    return m;
+  }
+  return std::move(*live);
 }
 
 }  // namespace netsim::cli

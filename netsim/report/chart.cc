@@ -137,6 +137,9 @@ std::vector<ChartMark> marksWithin(const ProbeRecord& probe, const std::vector<L
   if (!start) return out;
   const double seconds = probe.timeline.empty() ? probe.duration_s : probe.timeline.back().second + 1.0;
   for (const auto& e : events) {
+    // Faults and shifts are what a reader looks for on the chart; auto scaling activities (their
+    // consequences, logged to the second) stay in the events table, where they do not crowd it.
+    if (e.kind.rfind("asg ", 0) == 0) continue;
     const auto at = parseIsoUtcMs(e.at);
     if (!at) continue;
     const double offset = static_cast<double>(*at - *start) / 1000.0;

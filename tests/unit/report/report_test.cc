@@ -111,6 +111,7 @@ TEST(ReportChartTest, MarksOnlyEventsInsideTheRun) {
   const std::vector<LabEvent> events = {{"2026-12-04T17:30:03.500Z", "fail", "az us-east-1a", ""},
                                         {"2026-12-04T17:29:00.000Z", "shift", "web-alb az us-east-1b", ""},
                                         {"2026-12-04T17:30:07.000Z", "recover", "az us-east-1a", ""},
+                                        {"2026-12-04T17:30:04Z", "asg autoscaling:EC2_INSTANCE_LAUNCH", "group web", ""},
                                         {"yesterday", "fail", "node x", ""}};
   auto marks = marksWithin(probe(), events);
   ASSERT_EQ(marks.size(), 2u);
