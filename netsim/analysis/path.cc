@@ -168,6 +168,7 @@ common::Result<PathResult> analysePath(const Model& m, const PathQuery& q) {
   r.explanation = fwd.why;
   if (fwd.blocked != Blocked::kNone) return r;
   r.source_seen = fwd.last.src.address;
+  r.lb_candidates = detail::lbCandidates(m, q.protocol, q.port, fwd.hops.back().node, fwd.last.src);
 
   auto rev = walkReply(m, w, fwd, src_addr);
   r.reply_hops = rev.hops;

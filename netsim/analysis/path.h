@@ -71,6 +71,25 @@ struct Hop {
   Endpoint4 dst;
 };
 
+// A target a load balancer node may hand the connection to, and the predicted way there. Which
+// one it takes is the balancer's choice (round robin, flow hash, stickiness, health), so a path
+// that ends at a load balancer node lists every target the node may use: the registered targets
+// of the listener's target groups (the default action and, for an application LB, its rules'),
+// only those in the node's own AZ when cross-zone load balancing is off.
+struct LbCandidate {
+  std::string target;        // instance name
+  std::string target_group;
+  Endpoint4 dst;             // the target's address and port
+  // A proxying node (application, classic) ends the client's connection and opens its own from
+  // the node's address: a relay. A network LB node rewrites only the destination (DNAT): the
+  // client's own flow continues with the client's address.
+  bool relay = true;
+  std::vector<Hop> hops;     // hop 0: the node, with the packet as it leaves it; then to the target
+  Blocked blocked = Blocked::kNone;
+  std::string blocked_at;
+  std::string explanation;
+};
+
 struct PathQuery {
   std::string from;  // instance or internet host name
   std::string to;    // node, service, load balancer name, or an IPv4 address
@@ -90,6 +109,9 @@ struct PathResult {
   Blocked reply_blocked = Blocked::kNone;
   std::string reply_blocked_at;
   std::string reply_explanation;
+  // The forward path ends at a load balancer node with a listener for the probe: the targets
+  // the node may send it on to (empty otherwise). The verdict above stops at the node.
+  std::vector<LbCandidate> lb_candidates;
   bool reachable() const { return blocked == Blocked::kNone && reply_blocked == Blocked::kNone; }
 };
 

@@ -54,6 +54,44 @@ nlohmann::json hopsJson(const std::vector<Hop>& hops) {
   return arr;
 }
 
+// "web-alb-1 relays the connection to one of its targets (the balancer picks):" and a line per
+// target with the nodes on the way and the verdict.
+std::string candidatesText(const PathResult& r, bool ported) {
+  if (r.lb_candidates.empty()) return "";
+  const auto& node = r.hops.back().node;
+  std::string out = node + (r.lb_candidates.front().relay ? " relays the connection to" : " forwards the flow (DNAT) to") +
+                    " one of " + std::to_string(r.lb_candidates.size()) + " target" +
+                    (r.lb_candidates.size() == 1 ? "" : "s") + " (the balancer picks):\n";
+  for (const auto& c : r.lb_candidates) {
+    std::string nodes;
+    for (const auto& h : c.hops) {
+      if (h.kind != HopKind::kSubnet) nodes += (nodes.empty() ? "" : " > ") + h.node;
+    }
+    out += "  " + c.target + " " + ep(c.dst, ported) + " (" + c.target_group + "): " + nodes +
+           (c.blocked == Blocked::kNone ? std::string(", reached")
+                                        : ", BLOCKED " + std::string(blockedName(c.blocked)) + " at " + c.blocked_at +
+                                              ": " + c.explanation) +
+           "\n";
+  }
+  return out;
+}
+
+nlohmann::json candidatesJson(const std::vector<LbCandidate>& cs) {
+  auto arr = nlohmann::json::array();
+  for (const auto& c : cs) {
+    arr.push_back({{"target", c.target},
+                   {"target_group", c.target_group},
+                   {"dst", c.dst.address.str()},
+                   {"dst_port", c.dst.port},
+                   {"relay", c.relay},
+                   {"verdict", blockedName(c.blocked)},
+                   {"blocked_at", c.blocked_at},
+                   {"explanation", c.explanation},
+                   {"hops", hopsJson(c.hops)}});
+  }
+  return arr;
+}
+
 }  // namespace
 
 std::string formatPathText(const PathResult& r) {
@@ -73,7 +111,7 @@ std::string formatPathText(const PathResult& r) {
     return out;
   }
   out += "REACHABLE; the destination sees source " + (r.source_seen ? r.source_seen->str() : "?") + "\n";
-  return out;
+  return out + candidatesText(r, ported);
 }
 
 std::string formatPathJson(const PathResult& r) {
@@ -91,6 +129,7 @@ std::string formatPathJson(const PathResult& r) {
   j["source_seen"] = r.source_seen ? r.source_seen->str() : "";
   j["hops"] = hopsJson(r.hops);
   j["reply_hops"] = hopsJson(r.reply_hops);
+  j["lb_candidates"] = candidatesJson(r.lb_candidates);
   return j.dump(2) + "\n";
 }
 

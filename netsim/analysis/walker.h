@@ -58,6 +58,11 @@ class Walker {
     Packet last;
   };
 
+  // Follows the connection a load balancer node opens to a target (`relay`: from its own
+  // address, through its outbound security groups) or, for a network LB, the client's flow it
+  // forwards with only the destination rewritten. Hop 0 is the node.
+  Outcome walkFromLbNode(const model::LoadBalancer& lb, size_t node, Packet p, bool relay);
+
   // Follows `p` from `pos` until it arrives, is blocked, or loops. `reply`: the packet answers
   // a request of the forward walk (stateful checks pass it; NATs translate it back).
   Outcome walk(Position pos, Packet p, Ipv4Address final_dst, bool reply);
@@ -128,5 +133,11 @@ class Walker {
   Blocked blocked_ = Blocked::kNone;
   std::string why_;
 };
+
+// The targets load balancer node `at` may send a `protocol`/`port` connection to, arriving with
+// `client` as its source, each walked from the node (walk_lb.cc). Empty when `at` is not a load
+// balancer node or has no such listener.
+std::vector<LbCandidate> lbCandidates(const model::Model& m, model::Protocol protocol, uint16_t port,
+                                      const std::string& at, const Endpoint4& client);
 
 }  // namespace netsim::analysis::detail

@@ -15,7 +15,9 @@ Outcome runPath(const Args& args) {
                "(longest prefix match; static beats prefix list), every translation (NAT gateway SNAT,\n"
                "IGW 1:1), and when blocked an explanation code (NO_ROUTE, NO_PUBLIC_IP,\n"
                "UNSOLICITED_INBOUND, BLACKHOLE, ...). FROM is an instance or internet host; TO is a\n"
-               "node, service, load balancer or an address. Without FILE the built-in default is used.\n"
+               "node, service, load balancer or an address. A path ending at a load balancer node is\n"
+               "followed by the targets the node may use (cross-zone on or off) and the route to each.\n"
+               "Without FILE the built-in default is used.\n"
                "Exit code 0 when reachable, 1 when blocked, 2 on bad input.",
                "netsim path topologies/default.yaml app-a client --proto tcp --port 80");
   addProtocolOptions(p);
