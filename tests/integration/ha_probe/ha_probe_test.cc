@@ -29,17 +29,8 @@ constexpr double kRate = 20;
 constexpr double kDuration = 10;  // seconds of probing
 constexpr double kFaultAfter = 3;  // seconds into the probe
 
-std::string run(const std::string& cmd, int* rc = nullptr) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = ::pclose(p);
-  if (rc) *rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  return out;
-}
+// Standard output only (progress lines go to stderr).
+std::string run(const std::string& cmd, int* rc = nullptr) { return runCommand(cmd + " 2>/dev/null", rc); }
 
 std::string netsim(const std::string& args, int* rc = nullptr) { return run(std::string(NETSIM_BINARY) + " " + args, rc); }
 

@@ -21,17 +21,7 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string run(const std::string& cmd, int* rc = nullptr) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = ::pclose(p);
-  if (rc) *rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  return out;
-}
+std::string run(const std::string& cmd, int* rc = nullptr) { return runCommand(cmd, rc); }
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
