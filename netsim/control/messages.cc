@@ -1,5 +1,7 @@
 #include "netsim/control/messages.h"
 
+#include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <utility>
 
@@ -19,11 +21,29 @@ common::Ipv4Address addressFrom(const json& j) {
   return *a;
 }
 
-// A target's port: 1-65535 (a JSON number converts to uint16_t without a range check).
-uint16_t portFrom(const json& j) {
+// An integer field of a request, within [lo, hi]. Requests come from a socket: a JSON float
+// (1e30, or an integer too long for 64 bits, which the parser keeps as a float) must be refused
+// here, because nlohmann converts floats to integers with an unchecked cast.
+int64_t integerFrom(const json& j, const char* field, int64_t lo, int64_t hi) {
+  const std::string range = std::to_string(lo) + "-" + std::to_string(hi);
+  if (!j.is_number_integer()) throw std::invalid_argument(std::string(field) + " must be an integer " + range);
+  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(hi)) {
+    throw std::invalid_argument(std::string(field) + " " + j.dump() + " is not " + range);
+  }
   const auto v = j.get<int64_t>();
-  if (v < 1 || v > 65535) throw std::invalid_argument("port " + std::to_string(v) + " is not 1-65535");
-  return static_cast<uint16_t>(v);
+  if (v < lo || v > hi) throw std::invalid_argument(std::string(field) + " " + std::to_string(v) + " is not " + range);
+  return v;
+}
+
+uint16_t portFrom(const json& j) { return static_cast<uint16_t>(integerFrom(j, "port", 1, 65535)); }
+
+// A time in seconds since the epoch: finite (an overflowing literal parses as infinity, which
+// JSON cannot carry back).
+double secondsFrom(const json& j, const char* field) {
+  if (!j.is_number()) throw std::invalid_argument(std::string(field) + " must be a number");
+  const auto v = j.get<double>();
+  if (!std::isfinite(v) || v < 0) throw std::invalid_argument(std::string(field) + " must be a finite time in seconds");
+  return v;
 }
 
 // ErrorCode lives in common/, where nlohmann's lookup would not find a serializer from here.
@@ -87,7 +107,11 @@ void from_json(const json& j, TargetState& s) {
 void to_json(json& j, const StatsRequest& r) { j = {{"sessions", r.sessions}, {"session_limit", r.session_limit}}; }
 void from_json(const json& j, StatsRequest& r) {
   r.sessions = j.value("sessions", false);
-  r.session_limit = j.value("session_limit", uint64_t{1000});
+  if (j.contains("session_limit")) {
+    r.session_limit = static_cast<uint64_t>(integerFrom(j["session_limit"], "session_limit", 0, INT64_MAX));
+  } else {
+    r.session_limit = 1000;
+  }
 }
 
 void to_json(json& j, const RegisterTarget& r) {
@@ -111,7 +135,7 @@ void from_json(const json& j, DeregisterTarget& r) {
 void to_json(json& j, const SetDesiredCapacity& r) { j = {{"group", r.group}, {"desired", r.desired}}; }
 void from_json(const json& j, SetDesiredCapacity& r) {
   j.at("group").get_to(r.group);
-  j.at("desired").get_to(r.desired);
+  r.desired = static_cast<int>(integerFrom(j.at("desired"), "desired", 0, INT32_MAX));
 }
 
 void to_json(json& j, const SetZonalShifts& r) {
@@ -120,7 +144,7 @@ void to_json(json& j, const SetZonalShifts& r) {
 }
 void from_json(const json& j, SetZonalShifts& r) {
   r.shifts.clear();
-  for (const auto& s : j.at("shifts")) r.shifts.push_back({s.at("az").get<std::string>(), s.at("expires_at").get<double>()});
+  for (const auto& s : j.at("shifts")) r.shifts.push_back({s.at("az").get<std::string>(), secondsFrom(s.at("expires_at"), "expires_at")});
 }
 
 // ---- replies -----------------------------------------------------------------------------

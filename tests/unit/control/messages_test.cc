@@ -110,6 +110,20 @@ TEST(ControlMessages, BadRequestsAreRefusedWithAReason) {
     EXPECT_EQ(r.error().code, common::ErrorCode::kInvalidArgument) << line;
     EXPECT_FALSE(r.error().message.empty());
   }
+  // Numbers a float-to-integer cast would get wrong (undefined behaviour in nlohmann's get<>)
+  // are refused before any conversion: the fuzzer found the first one.
+  for (const char* line :
+       {"{\"request\":\"stats\",\"session_limit\":1222222222222222222222222222222222000}",
+        "{\"request\":\"stats\",\"session_limit\":1e30}", "{\"request\":\"stats\",\"session_limit\":-1}",
+        "{\"request\":\"register_target\",\"group\":\"g\",\"name\":\"n\",\"ip\":\"10.0.0.1\",\"port\":1e300}",
+        "{\"request\":\"register_target\",\"group\":\"g\",\"name\":\"n\",\"ip\":\"10.0.0.1\",\"port\":80.5}",
+        "{\"request\":\"set_desired_capacity\",\"group\":\"web\",\"desired\":1e20}",
+        "{\"request\":\"set_desired_capacity\",\"group\":\"web\",\"desired\":99999999999}",
+        "{\"request\":\"set_zonal_shifts\",\"shifts\":[{\"az\":\"a\",\"expires_at\":1e999}]}"}) {
+    auto r = decodeRequest(line);
+    ASSERT_FALSE(r) << line;
+    EXPECT_EQ(r.error().code, common::ErrorCode::kInvalidArgument) << line;
+  }
   // A stats request may leave its options out.
   auto bare = decodeRequest("{\"request\":\"stats\"}");
   ASSERT_TRUE(bare);
