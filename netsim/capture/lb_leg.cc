@@ -104,22 +104,25 @@ void judgeLbLeg(const analysis::PathResult& r, const ProbeIdentity& id, const Ob
                 const ExpectedLegs& legs, Divergence& forward) {
   if (!id.lb || !obs.sent) return;
   const size_t at = physicalHops(r.hops).size();
-  const std::string candidates = std::to_string(r.lb_candidates.size()) + " candidate targets (" + candidateNames(r) + ")";
+  const std::string candidates =
+      (r.lb_candidates.size() == 1 ? std::string("its only candidate target (")
+                                   : "one of its " + std::to_string(r.lb_candidates.size()) + " candidate targets (") +
+      candidateNames(r) + ")";
   if (!obs.lb) {
     // Only when the probe got as far as the node: else the forward comparison already says where it stopped.
     if (!forward.agree || obs.forward.hops.empty() || obs.forward.hops.back().node != id.lb->node) return;
     forward = {false, at, "a target of " + id.lb->node, "(dropped at " + id.lb->node + ")",
                "forward paths part at hop " + std::to_string(at) + ": " + id.lb->node +
-                   " was predicted to forward the probe to one of its " + candidates +
+                   " was predicted to forward the probe to " + candidates +
                    "; no connection of the node carried the probe's marker"};
     return;
   }
   if (legs.lb && !legs.lb->candidate) {
     const auto& lb = *legs.lb;
     const std::string target = (lb.target.empty() ? "" : lb.target + " ") + "(" + ep(lb.address, lb.port) + ")";
-    forward = {false, at, "one of " + candidates, target,
+    forward = {false, at, candidates, target,
                "forward paths part at hop " + std::to_string(at) + ": " + lb.node + " sent the probe to " + target +
-                   ", not one of its " + candidates};
+                   ", not " + candidates};
   }
 }
 

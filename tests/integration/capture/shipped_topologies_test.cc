@@ -60,7 +60,9 @@ TEST_P(ShippedTopology, PassesEveryExpectationWithCaptures) {
     passed += c.pass;
   }
   // These two have expectations through an ALB (and a classic LB): their second leg must be followed.
-  if (GetParam() == "default" || GetParam() == "load-balancers") EXPECT_GE(followed, 1u) << GetParam();
+  if (GetParam() == "default" || GetParam() == "load-balancers") {
+    EXPECT_GE(followed, 1u) << GetParam();
+  }
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << GetParam() << ".yaml: " << passed << " of " << results.size() << " expectations passed (" << followed
             << " through a load balancer node to its target); up, check "
