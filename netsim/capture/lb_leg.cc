@@ -37,10 +37,14 @@ std::vector<Hop> answerToNode(const analysis::LbCandidate& c) {
   return out;
 }
 
-std::string candidateNames(const analysis::PathResult& r) {
-  std::string s;
-  for (const auto& c : r.lb_candidates) s += (s.empty() ? "" : ", ") + c.target;
-  return s;
+// The candidates' instance names, each once (an instance in several of the listener's groups is
+// one candidate per group).
+std::vector<std::string> candidateNames(const analysis::PathResult& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.lb_candidates) {
+    if (std::find(out.begin(), out.end(), c.target) == out.end()) out.push_back(c.target);
+  }
+  return out;
 }
 
 }  // namespace
@@ -104,10 +108,12 @@ void judgeLbLeg(const analysis::PathResult& r, const ProbeIdentity& id, const Ob
                 const ExpectedLegs& legs, Divergence& forward) {
   if (!id.lb || !obs.sent) return;
   const size_t at = physicalHops(r.hops).size();
-  const std::string candidates =
-      (r.lb_candidates.size() == 1 ? std::string("its only candidate target (")
-                                   : "one of its " + std::to_string(r.lb_candidates.size()) + " candidate targets (") +
-      candidateNames(r) + ")";
+  const auto names = candidateNames(r);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  const std::string candidates = (names.size() == 1 ? std::string("its only candidate target (")
+                                                    : "one of its " + std::to_string(names.size()) + " candidate targets (") +
+                                 list + ")";
   if (!obs.lb) {
     // Only when the probe got as far as the node: else the forward comparison already says where it stopped.
     if (!forward.agree || obs.forward.hops.empty() || obs.forward.hops.back().node != id.lb->node) return;
