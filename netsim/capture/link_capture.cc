@@ -22,7 +22,12 @@ namespace {
 using common::ErrorCode;
 using common::makeError;
 
-constexpr int kSnapLen = 65535;
+// Enough for any header and the payload bytes matching reads (kMaxPayload), with room to spare.
+// Not 65535: on an interface with offloads (the lab's veths) libpcap sizes every slot of the
+// ring to the snapshot length, so 65535 left about 15 slots in the 1 MiB ring, and a burst of
+// health checks between two reads overflowed it (hundreds of kernel drops per trace on the
+// load-balancers lab, and a load balancer's second leg missing hops).
+constexpr int kSnapLen = 2048;
 constexpr const char* kNotUp = "not up";
 
 // The MAC of `ifname` in the calling thread's namespace.

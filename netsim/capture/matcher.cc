@@ -320,6 +320,79 @@ void followRelays(const std::vector<CapturePoint>& points, const std::vector<Sig
   }
 }
 
+bool sameFlow(const Sighting& s, const Sighting& f) {
+  return s.proto == packet::kProtoTcp && s.src == f.src && s.sport == f.sport && s.dst == f.dst && s.dport == f.dport;
+}
+bool reverseFlow(const Sighting& s, const Sighting& f) {
+  return s.proto == packet::kProtoTcp && s.src == f.dst && s.sport == f.dport && s.dst == f.src && s.dport == f.sport;
+}
+
+// The load balancer node's forwarded request: the earliest TCP segment the node sends from its
+// own address carrying the probe's marker. The client's request carries it too, but arrives at
+// the node from another sender; a health check never carries it.
+const Sighting* lbForwarded(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                            const LbHint& hint, const std::string& marker, int64_t reached_ns) {
+  Chainer any(points, sightings, [](const Sighting&) { return true; });
+  const Sighting* best = nullptr;
+  for (const auto& s : sightings) {
+    if (s.point >= points.size() || s.proto != packet::kProtoTcp || s.src != hint.source ||
+        !contains(s.payload, marker) || s.time_ns + kSlackNs < reached_ns) {
+      continue;
+    }
+    if ((any.leaves(s, hint.node) || any.arrivesFrom(s, hint.node)) && (!best || s.time_ns < best->time_ns)) best = &s;
+  }
+  return best;
+}
+
+// The first segment with data going back on `flow` (as it was sent), not before `after_ns`;
+// `from` (when set) must be the node sending it.
+const Sighting* firstAnswer(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                            const Sighting& flow, const std::string& from, int64_t after_ns) {
+  Chainer any(points, sightings, [](const Sighting&) { return true; });
+  const Sighting* best = nullptr;
+  for (const auto& s : sightings) {
+    if (s.point >= points.size() || s.payload.empty() || !reverseFlow(s, flow) || s.time_ns < after_ns) continue;
+    if (!from.empty() && !any.leaves(s, from) && !any.arrivesFrom(s, from)) continue;
+    if (!best || s.time_ns < best->time_ns) best = &s;
+  }
+  return best;
+}
+
+// A data segment recognised on every link by its sequence number (the node and the target
+// answer from their own sockets; only the IGW's address translation lies between).
+Pred dataSegment(const Sighting& a) {
+  return [seq = a.seq](const Sighting& s) { return s.proto == packet::kProtoTcp && !s.payload.empty() && s.seq == seq; };
+}
+
+// Follows the load balancer node's forwarded connection as the probe's second leg: joins it to
+// the forward leg, and makes the answers target > node > client the reply segments.
+void followLbLeg(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
+                 const ProbeIdentity& id, Observation& obs, std::vector<Segment>& segments) {
+  if (id.protocol != model::Protocol::kTcp || !id.lb || id.marker.empty()) return;
+  const LbHint& hint = *id.lb;
+  const ObservedHop reached = obs.forward.hops.back();
+  if (reached.node != hint.node || reached.in_link.empty()) return;
+  const Sighting* fwd = lbForwarded(points, sightings, hint, id.marker, reached.arrived.time_ns);
+  if (!fwd) return;
+  LbLegSeen seen{hint.node, fwd->dst, fwd->dport, fwd->sport, "", true, false};
+  for (const auto& s : sightings) {
+    if (isSynOnly(s) && sameFlow(s, *fwd)) seen.pooled = false;
+  }
+  Chainer next(points, sightings,
+               [f = *fwd, m = id.marker](const Sighting& s) { return sameFlow(s, f) && contains(s.payload, m); });
+  ObservedLeg leg = next.follow(hint.node, fwd->time_ns);
+  if (leg.hops.size() > 1) seen.reached = leg.hops.back().node;
+  joinAtRelay(obs.forward, leg);
+  const Sighting* answer = firstAnswer(points, sightings, *fwd, "", hint.target_speaks_first ? 0 : fwd->time_ns);
+  seen.target_answered = answer != nullptr;
+  // The node's answer to the client: its first data on the client's connection after the
+  // target's (no answer from a target, no answer through the node).
+  const Sighting* back = answer ? firstAnswer(points, sightings, reached.arrived, hint.node, answer->time_ns) : nullptr;
+  segments.back().reply = back ? dataSegment(*back) : Pred([](const Sighting&) { return false; });
+  segments.push_back({obs.forward.hops.back(), answer ? dataSegment(*answer) : Pred()});
+  obs.lb = seen;
+}
+
 // The answers of all segments, deepest first, joined at each relay. A segment whose answer did
 // not reach its relay ends the chain there (the reply then parts from the prediction).
 ObservedLeg followReplies(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
@@ -358,6 +431,7 @@ Observation observe(const std::vector<CapturePoint>& points, const std::vector<S
   }
   std::vector<Segment> segments{{last, reply}};
   followRelays(points, sightings, id, obs, segments);
+  followLbLeg(points, sightings, id, obs, segments);
   obs.reply = followReplies(points, sightings, segments, origin->time_ns);
   const uint32_t isn = id.protocol == model::Protocol::kTcp ? origin->seq : 0;
   obs.icmp_errors = icmpErrors(points, sightings, id, isn);

@@ -16,10 +16,19 @@
 // comes back the same way, the destination's SYN-ACK to the relay, then the relay's to the
 // sender. Both legs are joined into one hop list at the relay node, so a relayed connection
 // that goes anywhere but where predicted still parts from the prediction.
+// A load balancer node (application, classic) is a relay too, but which target it picks is its
+// own choice and it may reuse a pooled connection (no SYN at all), so its second leg is found by
+// the probe's marker instead: the earliest TCP segment the node sends from its own address that
+// carries the marker (the probe's HTTP request, or its line on a classic TCP listener). That
+// segment's 4-tuple is the forwarded connection; health checks send look-alike connections but
+// never the marker. Its answer is the target's first data on that connection after the marker
+// (or at all, when the target speaks first), and the node's answer to the client is its first
+// data on the client's connection after that: the reply leg is target > node > client.
 // Hops are chained link by link, not merely sorted by time: a packet that leaves node N on link L
 // (source MAC = N's interface) arrives at the node on L whose interface is the destination MAC;
 // from there the next departure of the same packet from that node, and so on. Timestamps only
 // pick the first transmission among retransmissions.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +47,13 @@ struct RelayHint {
   uint16_t port = 0;
 };
 
+// A load balancer node the prediction ends at, whose forwarded connection is followed (TCP).
+struct LbHint {
+  std::string node;            // "web-alb-1"
+  common::Ipv4Address source;  // the node's own address, which its connections to targets come from
+  bool target_speaks_first = false;  // a plain TCP relay: the target's banner may precede the marker
+};
+
 struct ProbeIdentity {
   model::Protocol protocol = model::Protocol::kIcmp;
   std::string sender;               // node the probe starts from
@@ -46,6 +62,7 @@ struct ProbeIdentity {
   uint16_t local_port = 0;          // the probe's own source port (TCP/UDP; 0 = unknown)
   std::string marker;               // payload marker (UDP datagram, ICMP echo data)
   std::vector<RelayHint> relays;    // TCP: relays on the predicted path, in order
+  std::optional<LbHint> lb;         // TCP: the load balancer node the path ends at (marker set)
 };
 
 struct ObservedHop {
@@ -70,6 +87,17 @@ struct IcmpErrorSeen {
   uint8_t type = 0, code = 0;
 };
 
+// The connection a load balancer node used to carry the probe's marker to a target.
+struct LbLegSeen {
+  std::string node;                 // the load balancer node
+  common::Ipv4Address target;       // where it sent the marker
+  uint16_t port = 0;
+  uint16_t source_port = 0;
+  std::string reached;              // the node that received it ("" = not seen arriving)
+  bool pooled = false;              // no SYN of it in the probe's window: a kept-open connection
+  bool target_answered = false;     // the target's answer was captured on that connection
+};
+
 struct Observation {
   bool sent = false;       // the probe was captured leaving the sender
   ObservedLeg forward;
@@ -77,6 +105,7 @@ struct Observation {
   std::vector<IcmpErrorSeen> icmp_errors;  // ICMP errors about this probe
   size_t sightings = 0;    // packets captured in the window (all of them)
   size_t relays_followed = 0;  // second legs found (of identity.relays)
+  std::optional<LbLegSeen> lb; // the load balancer node's second leg, when found
 };
 
 Observation observe(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,

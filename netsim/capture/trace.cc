@@ -53,6 +53,11 @@ std::vector<RelayHint> relaysOf(const analysis::PathResult& prediction) {
 std::vector<std::pair<model::Protocol, uint16_t>> probesOf(const analysis::PathResult& prediction) {
   std::vector<std::pair<model::Protocol, uint16_t>> out{{prediction.query.protocol, prediction.query.port}};
   for (const auto& r : relaysOf(prediction)) out.push_back({model::Protocol::kTcp, r.port});
+  if (prediction.query.protocol == model::Protocol::kTcp) {
+    for (const auto& c : prediction.lb_candidates) {
+      if (c.relay) out.push_back({model::Protocol::kTcp, c.dst.port});
+    }
+  }
   return out;
 }
 
@@ -95,6 +100,8 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   req.port = query.port;
   req.timeout = options.timeout;
   req.payload = newMarker();
+  const auto lb = lbFollowOf(m, *r);
+  if (lb) req.tcp_send = lb->send;
   auto p = probe::sendProbe(*ns, req);
   std::this_thread::sleep_for(options.settle);
   auto sightings = own ? own->stop() : cap->collect();
@@ -111,10 +118,13 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   t.identity.local_port = p->local_port;
   t.identity.marker = req.payload;
   t.identity.relays = relaysOf(t.prediction);
+  if (lb) t.identity.lb = lb->hint;
   t.observation = observe(t.points, sightings, t.identity);
-  t.forward = compareLeg(t.prediction.hops, t.observation.forward, "forward paths");
+  t.expected = expectedLegs(t.prediction, t.observation);
+  t.forward = compareLeg(t.expected.forward, t.observation.forward, "forward paths");
+  judgeLbLeg(t.prediction, t.identity, t.observation, t.expected, t.forward);
   if (t.prediction.blocked == analysis::Blocked::kNone) {
-    t.reply = compareLeg(t.prediction.reply_hops, t.observation.reply, "reply paths");
+    t.reply = compareLeg(t.expected.reply, t.observation.reply, "reply paths");
   } else if (!t.observation.reply.hops.empty()) {
     t.reply = {false, 0, "(no reply)", t.observation.reply.hops[0].node,
                "reply paths part at hop 0: predicted no reply, observed a reply from " +

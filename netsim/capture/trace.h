@@ -7,6 +7,7 @@
 
 #include "netsim/analysis/path.h"
 #include "netsim/capture/compare.h"
+#include "netsim/capture/lb_leg.h"
 #include "netsim/capture/link_capture.h"
 #include "netsim/capture/matcher.h"
 #include "netsim/common/result.h"
@@ -29,6 +30,9 @@ struct TraceResult {
   probe::ProbeResult probe;
   ProbeIdentity identity;
   Observation observation;
+  // What the legs are compared with: the prediction, continued past a load balancer node to the
+  // target it was seen to pick (when that is a candidate); `expected.lb` names that target.
+  ExpectedLegs expected;
   Divergence forward;  // prediction vs capture, forward leg
   Divergence reply;    // and the reply leg
   std::vector<CapturePoint> points;
@@ -46,7 +50,8 @@ std::string probeFilter(const std::vector<std::pair<model::Protocol, uint16_t>>&
 // The relays the predicted forward path crosses (TCP): each one's second leg is followed.
 std::vector<RelayHint> relaysOf(const analysis::PathResult& prediction);
 
-// What a capture of this probe must keep: its own protocol and port, and each relay's.
+// What a capture of this probe must keep: its own protocol and port, each relay's, and the
+// ports of the targets a proxying load balancer node may forward it to.
 std::vector<std::pair<model::Protocol, uint16_t>> probesOf(const analysis::PathResult& prediction);
 
 // A fresh payload marker ("netsim-probe-<16 hex>"), unique per probe.

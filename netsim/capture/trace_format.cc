@@ -132,13 +132,22 @@ std::string formatTraceText(const TraceResult& t) {
     out += "\nthe probe was not seen leaving " + q.from + "\n";
     return out;
   }
-  out += "\n" + legTable("forward", t.prediction.hops, t.observation.forward, t.forward);
+  out += "\n" + legTable("forward", t.expected.forward, t.observation.forward, t.forward);
   if (!t.observation.forward.lost_on.empty()) {
     out += "  (left " + t.observation.forward.hops.back().node + " on " + t.observation.forward.lost_on +
            " and arrived nowhere)\n";
   }
   for (const auto& h : t.observation.forward.hops) {
     if (!h.relayed) continue;
+    if (t.expected.lb && t.expected.lb->node == h.node) {
+      out += "  (" + h.node + " relays: the probe's request went on " + describeAddresses(h.left) + ", " +
+             (t.expected.lb->pooled ? "a connection the node kept open" : "a connection opened for it") +
+             "; the node picked " + (t.expected.lb->target.empty() ? std::string("?") : t.expected.lb->target) +
+             (t.expected.lb->candidate ? ", one of the " + std::to_string(t.prediction.lb_candidates.size()) +
+                                             " predicted candidates)\n"
+                                       : ", NOT a predicted candidate)\n");
+      continue;
+    }
     out += "  (" + h.node + " relays: it ended the probe's connection and opened its own, " +
            describeAddresses(h.left) + ", followed as the next leg)\n";
   }
@@ -149,8 +158,12 @@ std::string formatTraceText(const TraceResult& t) {
     }
   }
   out += "forward: " + verdict(t.forward, t.observation.forward.hops.size()) + "\n";
-  if (!t.prediction.reply_hops.empty() || !t.observation.reply.hops.empty()) {
-    out += "\n" + legTable("reply", t.prediction.reply_hops, t.observation.reply, t.reply);
+  if (t.identity.lb && !t.observation.lb) {
+    out += "  (" + t.identity.lb->node + " was predicted to forward the probe's request to a target; no connection"
+           " of the node carried its marker)\n";
+  }
+  if (!t.expected.reply.empty() || !t.observation.reply.hops.empty()) {
+    out += "\n" + legTable("reply", t.expected.reply, t.observation.reply, t.reply);
     out += "reply: " + verdict(t.reply, t.observation.reply.hops.size()) + "\n";
   }
   for (const auto& e : t.observation.icmp_errors) {
@@ -173,8 +186,16 @@ std::string formatTraceJson(const TraceResult& t) {
                     {"blocked_at", t.prediction.blocked_at},
                     {"reply_blocked", analysis::blockedName(t.prediction.reply_blocked)},
                     {"reply_blocked_at", t.prediction.reply_blocked_at},
-                    {"forward", predictedJson(t.prediction.hops)},
-                    {"reply", predictedJson(t.prediction.reply_hops)}};
+                    {"forward", predictedJson(t.expected.forward)},
+                    {"reply", predictedJson(t.expected.reply)}};
+  if (t.expected.lb) {
+    const auto& lb = *t.expected.lb;
+    j["load_balancer"] = {{"relay", lb.node}, {"target", lb.target}, {"target_group", lb.target_group},
+                          {"address", lb.address.str()}, {"port", lb.port}, {"candidate", lb.candidate},
+                          {"pooled", lb.pooled}, {"text", describeLbReached(lb)}};
+  } else if (t.identity.lb) {
+    j["load_balancer"] = {{"relay", t.identity.lb->node}, {"target", ""}, {"candidate", false}};
+  }
   j["observed"] = {{"sent", t.observation.sent}, {"forward", legJsonValue(t.observation.forward)},
                    {"forward_lost_on", t.observation.forward.lost_on},
                    {"reply", legJsonValue(t.observation.reply)}, {"packets", t.observation.sightings},

@@ -155,6 +155,8 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
       req.destination = r->destination;
       req.port = e.port;
       req.timeout = timeout;
+      // A load balancer's HTTP listener answers a request, not a bare connection.
+      if (auto lb = capture::lbFollowOf(m, *r)) req.tcp_send = lb->send;
       auto p = probe::sendProbe(*ns, req);
       c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (!p) {

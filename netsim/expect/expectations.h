@@ -33,6 +33,8 @@ struct CheckResult {
   std::vector<std::string> observed_reply_hops;
   std::string divergence;        // first hop where prediction and capture part ("" = agree)
   std::string internet_source;   // source address seen on the internet side of the IGW, if crossed
+  std::string lb_relay;          // the load balancer node whose second leg was followed ("" = none)
+  std::string lb_target;         // the target it was captured forwarding the probe to ("" = none seen)
   std::string trace_json;        // the full trace (netsim trace --json), for --json output
 };
 

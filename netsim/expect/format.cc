@@ -46,6 +46,7 @@ std::string formatChecksJson(const std::string& lab, const std::vector<CheckResu
       j_c["observed_reply_hops"] = c.observed_reply_hops;
       j_c["divergence"] = c.divergence;
       j_c["internet_source"] = c.internet_source;
+      if (!c.lb_relay.empty()) j_c["load_balancer"] = {{"relay", c.lb_relay}, {"target", c.lb_target}};
       if (!c.trace_json.empty()) j_c["trace"] = nlohmann::json::parse(c.trace_json);
     }
     passed += c.pass;

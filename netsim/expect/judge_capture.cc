@@ -54,7 +54,13 @@ std::string captureSummary(const model::Model& m, const model::Expectation& e, c
   std::string via;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const bool relayed = i < obs.forward.hops.size() && obs.forward.hops[i].relayed;
-    if (notable(m, nodes[i]) || relayed) via += std::string(via.empty() ? "" : ", ") + (relayed ? "relay " : "") + nodes[i];
+    if (!notable(m, nodes[i]) && !relayed) continue;
+    via += std::string(via.empty() ? "" : ", ") + (relayed ? "relay " : "") + nodes[i];
+    // A load balancer node names the target it picked ("relay web-alb-1 -> web-2").
+    if (relayed && t.expected.lb && t.expected.lb->node == nodes[i] && i + 1 < nodes.size()) {
+      via += " -> " + (t.expected.lb->target.empty() ? nodes.back() : t.expected.lb->target);
+      break;
+    }
   }
   const std::string& last = nodes.back();
   std::string summary = "captured ";
@@ -143,12 +149,14 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
                          CheckResult& c) {
   const auto& obs = t.observation;
   c.captured = true;
-  for (const auto& h : capture::physicalHops(t.prediction.hops)) {
+  for (const auto& h : capture::physicalHops(t.expected.forward)) {
     c.predicted_hops.push_back(h.in_link.empty() ? h.node : h.node + "@" + h.in_link);
   }
   c.observed_hops = hopLabels(obs.forward);
   c.observed_reply_hops = hopLabels(obs.reply);
   c.trace_json = capture::formatTraceJson(t);
+  if (t.identity.lb) c.lb_relay = t.identity.lb->node;
+  if (t.expected.lb) c.lb_target = t.expected.lb->target;
   if (!t.forward.agree) c.divergence = t.forward.text;
   else if (!t.reply.agree) c.divergence = t.reply.text;
   for (const auto& h : obs.forward.hops) {

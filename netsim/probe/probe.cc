@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "netsim/common/unique_fd.h"
@@ -58,6 +59,17 @@ uint16_t icmpChecksum(const uint8_t* data, size_t len) {
   return static_cast<uint16_t>(~sum);
 }
 
+// The probe's request, carrying its marker so that captures can tell the connection a load
+// balancer node forwards it on from the node's health checks. Sent whole or not at all: it is a
+// few dozen bytes on a fresh connection.
+void sendRequest(int fd, const ProbeRequest& r) {
+  const std::string text = r.tcp_send == TcpSend::kHttpGet
+                               ? "GET /" + r.payload + " HTTP/1.1\r\nHost: " + r.destination.str() +
+                                     "\r\nUser-Agent: netsim-probe\r\nConnection: close\r\n\r\n"
+                               : r.payload + "\n";
+  (void)::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+}
+
 common::Result<ProbeResult> tcpProbe(UniqueFd fd, const ProbeRequest& r) {
   ProbeResult out;
   const auto start = Clock::now(), deadline = start + r.timeout;
@@ -80,16 +92,23 @@ common::Result<ProbeResult> tcpProbe(UniqueFd fd, const ProbeRequest& r) {
     return out;
   }
   out.rtt_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  if (r.tcp_send != TcpSend::kNothing) sendRequest(fd.get(), r);
   std::string text;
   char buf[512];
-  while (text.find('\n') == std::string::npos && waitFor(fd.get(), POLLIN, deadline)) {
+  // A banner is one line; an HTTP answer is read to the end (the request asked to close).
+  auto done = [&] { return r.tcp_send != TcpSend::kHttpGet ? text.find('\n') != std::string::npos : false; };
+  while (!done() && text.size() < 16384 && waitFor(fd.get(), POLLIN, deadline)) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n <= 0) break;
     text.append(buf, static_cast<size_t>(n));
   }
   out.answered = true;
   out.detail = "connected";
-  parseBanner(text, out);
+  if (r.tcp_send == TcpSend::kHttpGet) {
+    parseHttpAnswer(text, out);
+  } else {
+    parseBanner(text, out);
+  }
   return out;
 }
 
@@ -188,6 +207,33 @@ bool parseBanner(const std::string& text, ProbeResult& result) {
     return false;
   }
   return result.source_seen.has_value();
+}
+
+void parseHttpAnswer(const std::string& text, ProbeResult& result) {
+  const auto eol = text.find("\r\n");
+  const std::string status = text.substr(0, eol);
+  if (text.rfind("HTTP/1.", 0) != 0 || status.size() < 12) {
+    result.answered = false;
+    result.detail = text.empty() ? "connected, no HTTP answer" : "connected, not an HTTP answer";
+    return;
+  }
+  const int code = std::atoi(status.c_str() + 9);
+  result.detail = "HTTP " + std::to_string(code);
+  const auto head_end = text.find("\r\n\r\n");
+  const std::string head = text.substr(0, head_end);
+  static const std::string kNode = "\r\nX-Netsim-Node: ";
+  if (auto at = head.find(kNode); at != std::string::npos) {
+    const auto from = at + kNode.size();
+    result.responder = head.substr(from, head.find("\r\n", from) - from);
+  }
+  if (head_end != std::string::npos) {
+    const auto body = text.substr(head_end + 4);
+    if (auto at = body.find("netsim-responder "); at != std::string::npos) parseBanner(body.substr(at), result);
+  }
+  if (code >= 500 && result.responder.empty()) {
+    result.answered = false;
+    result.detail += " from the load balancer (no target answered)";
+  }
 }
 
 common::Result<ProbeResult> sendProbe(const netns::Namespace& ns, const ProbeRequest& request) {

@@ -13,12 +13,21 @@
 
 namespace netsim::probe {
 
+// What a TCP probe sends once connected. A load balancer node forwards nothing to a target until
+// it has something to forward: a whole HTTP request on an HTTP listener, bytes on a TCP one.
+enum class TcpSend {
+  kNothing,  // connect and read the responder's banner line
+  kHttpGet,  // `GET /<payload> HTTP/1.1` (Connection: close), then read the whole response
+  kLine,     // `<payload>\n`, then read the banner line (the responder echoes the line after it)
+};
+
 struct ProbeRequest {
   model::Protocol protocol = model::Protocol::kIcmp;
   common::Ipv4Address destination;
   uint16_t port = 0;
   std::chrono::milliseconds timeout{1000};
   std::string payload = "netsim-probe";  // UDP payload / TCP bytes (a marker to find in captures)
+  TcpSend tcp_send = TcpSend::kNothing;
 };
 
 struct ProbeResult {
@@ -33,6 +42,10 @@ struct ProbeResult {
 
 // Sends the probe from inside `ns` (the calling thread enters it only while opening sockets).
 common::Result<ProbeResult> sendProbe(const netns::Namespace& ns, const ProbeRequest& request);
+
+// Reads an HTTP response (status line, X-Netsim-Node header, a responder banner in the body)
+// into `result`: answered unless it is a 5xx the load balancer made itself (no target answered).
+void parseHttpAnswer(const std::string& text, ProbeResult& result);
 
 // Parses "netsim-responder node=<n> peer=<ip>:<port> local=..." into `result`.
 bool parseBanner(const std::string& text, ProbeResult& result);

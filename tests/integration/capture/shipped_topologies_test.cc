@@ -46,16 +46,26 @@ TEST_P(ShippedTopology, PassesEveryExpectationWithCaptures) {
   ASSERT_FALSE(lab->model.expectations.empty()) << path << " has no expect: entries";
   auto results = expect::checkLab(lab->model, lab->lab);
   ASSERT_EQ(results.size(), lab->model.expectations.size());
-  size_t passed = 0;
+  size_t passed = 0, followed = 0;
   for (const auto& c : results) {
     EXPECT_TRUE(c.pass) << GetParam() << ": " << c.label << ": " << c.reason;
     EXPECT_TRUE(c.captured) << c.label;
     EXPECT_EQ(c.divergence, "") << c.label;
     EXPECT_EQ(c.observed_hops, c.predicted_hops) << c.label;
+    // A load balancer node whose second leg is followed names the target it picked (issue #17).
+    if (!c.lb_relay.empty()) {
+      EXPECT_NE(c.lb_target, "") << c.label << ": " << c.lb_relay << " forwarded the probe to no target seen";
+      ++followed;
+    }
     passed += c.pass;
   }
+  // These two have expectations through an ALB (and a classic LB): their second leg must be followed.
+  if (GetParam() == "default" || GetParam() == "load-balancers") {
+    EXPECT_GE(followed, 1u) << GetParam();
+  }
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << GetParam() << ".yaml: " << passed << " of " << results.size() << " expectations passed; up, check "
+  std::cout << GetParam() << ".yaml: " << passed << " of " << results.size() << " expectations passed (" << followed
+            << " through a load balancer node to its target); up, check "
             << "and down in " << s << " s\n";
 }
 

@@ -192,7 +192,7 @@ TEST_F(MatchTest, FollowsTheProbeThroughTranslationsAndBack) {
   hop("public", "nat", "router", "198.51.100.10", 5001, "10.0.10.4", 40000, answer, true);
   hop("private", "router", "app", "198.51.100.10", 5001, "10.0.10.4", 40000, answer);
 
-  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m, {}};
+  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m, {}, std::nullopt};
   auto o = observe(points, sightings, id);
   ASSERT_TRUE(o.sent);
   EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "nat", "router", "igw", "inet", "host"}));
@@ -237,7 +237,7 @@ TEST_F(MatchTest, BlockedProbeStopsAndAnUnsentProbeIsNotSent) {
   const std::string m = "netsim-probe-4567";
   hop("private", "app", "router", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
   hop("vpc-igw", "router", "igw", "10.0.10.4", 40000, "198.51.100.10", 5001, m);
-  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m, {}};
+  ProbeIdentity id{model::Protocol::kUdp, "app", ip("198.51.100.10"), 5001, 40000, m, {}, std::nullopt};
   auto o = observe(points, sightings, id);
   ASSERT_TRUE(o.sent);
   EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "igw"}));
@@ -274,7 +274,7 @@ TEST_F(MatchTest, FollowsARelayAsTheSecondLeg) {
   tcp("ep-svc", "relay", "svc", "10.0.10.5", 50001, "198.18.2.10", 443, syn, 5000, 0, 1'200'000);
   tcp("ep-svc", "svc", "relay", "198.18.2.10", 443, "10.0.10.5", 50001, synack, 9000, 5001, 1'300'000);
 
-  ProbeIdentity id{model::Protocol::kTcp, "app", ip("10.0.10.5"), 443, 40000, "", {}};
+  ProbeIdentity id{model::Protocol::kTcp, "app", ip("10.0.10.5"), 443, 40000, "", {}, std::nullopt};
   // Without the relay hint, the probe stops at the relay.
   auto o = observe(points, sightings, id);
   EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "relay"}));
