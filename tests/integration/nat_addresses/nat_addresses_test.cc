@@ -4,6 +4,7 @@
 //   carries exactly 50, and a real connection leaves through one of the 8 elastic IPs;
 // - nat-p is a private NAT gateway: S3 (through the gateway endpoint) sees its private
 //   address, and what it sends to the internet gateway is dropped there and counted.
+#include <iostream>
 #include <thread>
 
 #include "tests/integration/lab/lab_fixture.h"

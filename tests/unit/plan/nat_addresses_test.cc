@@ -39,7 +39,7 @@ TEST(NatAddressesPlanTest, SecondaryAddressesAreAllocatedInOrderAfterThePrimary)
   ASSERT_NE(nat, nullptr);
   auto addresses = nat->privateAddresses();
   ASSERT_EQ(addresses.size(), 8u);
-  for (size_t k = 0; k < 8; ++k) EXPECT_EQ(addresses[k].str(), "10.40.0." + std::to_string(10 + k));
+  for (size_t k = 0; k < 8; ++k) EXPECT_EQ(addresses[k].str(), "10.40.0." + std::to_string(4 + k));
   EXPECT_TRUE(m.findNatGateway("nat-p")->isPrivate());
   EXPECT_EQ(m.findNatGateway("nat-p")->privateAddresses().size(), 1u);
 }
@@ -49,9 +49,9 @@ TEST(NatAddressesPlanTest, TheApplianceOwnsEveryAddress) {
   auto w = planLab(m, "x");
   const auto* p = process(w, "nat-a", "nat-gateway");
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(valuesOf(*p, "--if"), std::vector<std::string>{"eth0=10.40.0.10/24"});
+  EXPECT_EQ(valuesOf(*p, "--if"), std::vector<std::string>{"eth0=10.40.0.4/24"});
   std::vector<std::string> secondary;
-  for (int k = 11; k <= 17; ++k) secondary.push_back("10.40.0." + std::to_string(k));
+  for (int k = 5; k <= 11; ++k) secondary.push_back("10.40.0." + std::to_string(k));
   EXPECT_EQ(valuesOf(*p, "--secondary"), secondary);
   const auto* priv = process(w, "nat-p", "nat-gateway");
   ASSERT_NE(priv, nullptr);
@@ -65,7 +65,7 @@ TEST(NatAddressesPlanTest, TheInternetGatewayMapsEachAddressToItsElasticIpAndNot
   ASSERT_NE(igw, nullptr);
   auto maps = valuesOf(*igw, "--map");
   for (int k = 0; k < 8; ++k) {
-    const std::string want = "10.40.0." + std::to_string(10 + k) + "=203.0.113." + std::to_string(10 + k);
+    const std::string want = "10.40.0." + std::to_string(4 + k) + "=203.0.113." + std::to_string(10 + k);
     EXPECT_NE(std::find(maps.begin(), maps.end(), want), maps.end()) << want;
   }
   for (const auto& mp : maps) EXPECT_NE(mp.rfind("10.40.1.10=", 0), 0u) << "private NAT gateway mapped: " << mp;
