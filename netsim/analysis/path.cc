@@ -54,12 +54,13 @@ const char* blockedName(Blocked b) {
     case Blocked::kSecurityGroup: return "SECURITY_GROUP";
     case Blocked::kNacl: return "NACL";
     case Blocked::kLoop: return "ROUTING_LOOP";
+    case Blocked::kPrivateNatGateway: return "PRIVATE_NAT_GATEWAY_TO_IGW";
   }
   return "?";
 }
 
 std::optional<Blocked> blockedFromName(const std::string& name) {
-  for (int i = 0; i <= static_cast<int>(Blocked::kLoop); ++i) {
+  for (int i = 0; i <= static_cast<int>(Blocked::kPrivateNatGateway); ++i) {
     if (name == blockedName(static_cast<Blocked>(i))) return static_cast<Blocked>(i);
   }
   return std::nullopt;

@@ -29,6 +29,7 @@ enum class Blocked {
   kSecurityGroup,       // a security group of the sender (outbound) or receiver (inbound) has no rule for it
   kNacl,                // a subnet's network ACL denies it where it leaves or enters the subnet
   kLoop,                // the route tables send it in circles (hop limit reached)
+  kPrivateNatGateway,   // a private NAT gateway's traffic reached the IGW, which drops it
 };
 const char* blockedName(Blocked b);
 std::optional<Blocked> blockedFromName(const std::string& name);

@@ -11,7 +11,11 @@ std::optional<std::pair<Ipv4Address, std::string>> Walker::privateFor(Ipv4Addres
     if (auto a = i.publicAddress(m_.elastic_ips); a && *a == pub) return {{i.private_ip, i.name}};
   }
   for (const auto& n : m_.nat_gateways) {
-    if (const auto* e = m_.findEip(n.eip); e && e->address == pub) return {{n.private_ip, n.name}};
+    const auto addresses = n.privateAddresses();
+    const auto eips = n.eipNames();
+    for (size_t k = 0; k < eips.size() && k < addresses.size(); ++k) {
+      if (const auto* e = m_.findEip(eips[k]); e && e->address == pub) return {{addresses[k], n.name}};
+    }
   }
   for (const auto& lb : m_.load_balancers) {
     for (size_t i = 0; i < lb.node_public_ips.size(); ++i) {
@@ -29,8 +33,11 @@ std::optional<std::pair<Ipv4Address, std::string>> Walker::publicFor(Ipv4Address
     }
   }
   for (const auto& n : m_.nat_gateways) {
-    if (n.private_ip == priv) {
-      if (const auto* e = m_.findEip(n.eip)) return {{e->address, e->name}};
+    const auto addresses = n.privateAddresses();
+    const auto eips = n.eipNames();
+    for (size_t k = 0; k < eips.size() && k < addresses.size(); ++k) {
+      if (addresses[k] != priv) continue;
+      if (const auto* e = m_.findEip(eips[k])) return {{e->address, e->name}};
     }
   }
   for (const auto& lb : m_.load_balancers) {
@@ -44,6 +51,12 @@ std::optional<std::pair<Ipv4Address, std::string>> Walker::publicFor(Ipv4Address
 std::optional<Position> Walker::igwEgress(Packet& p, Hop& h) {
   h.kind = HopKind::kInternetGateway;
   auto pub = publicFor(p.src.address);
+  for (const auto& n : m_.nat_gateways) {
+    const auto addresses = n.privateAddresses();
+    if (!n.isPrivate() || std::find(addresses.begin(), addresses.end(), p.src.address) == addresses.end()) continue;
+    return stop(Blocked::kPrivateNatGateway, p.src.address.str() + " is private NAT gateway '" + n.name +
+                                                 "': an internet gateway drops the traffic it sends");
+  }
   if (!pub) {
     return stop(Blocked::kNoPublicIp, p.src.address.str() +
                                           " has no public IP or elastic IP, so the internet "

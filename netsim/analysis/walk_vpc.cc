@@ -226,7 +226,8 @@ std::optional<Position> Walker::deliverInSubnet(const Position& pos, Packet& p, 
     return std::nullopt;
   }
   for (const auto& nat : m_.nat_gateways) {
-    if (nat.private_ip == a && nat.subnet == pos.node) {
+    const auto addresses = nat.privateAddresses();
+    if (std::find(addresses.begin(), addresses.end(), a) != addresses.end() && nat.subnet == pos.node) {
       h.node = nat.name;
       h.kind = HopKind::kNatGateway;
       return natReturn(nat.name, p, h, *m_.findSubnet(nat.subnet));
@@ -292,9 +293,17 @@ std::optional<Position> Walker::natGateway(const Position& pos, Packet& p, Hop& 
   }
   Endpoint4 outside{nat->private_ip, 0};
   h.translation = "SNAT " + ep(p.src) + " -> " + nat->private_ip.str() + (p.src.port ? ":*" : "");
+  // With secondary addresses the gateway picks one per connection; the walk follows the primary.
+  const auto addresses = nat->privateAddresses();
+  if (addresses.size() > 1) {
+    h.translation += " (or a secondary address:";
+    for (size_t k = 1; k < addresses.size(); ++k) h.translation += " " + addresses[k].str();
+    h.translation += "; chosen per connection)";
+  }
   sessions[nat->name] = {p.src, outside};
   p.src = outside;
-  h.decision = std::string("translated (") + model::natProfileName(nat->profile) + ")";
+  h.decision = std::string("translated (") + (nat->isPrivate() ? "private, " : "") +
+               model::natProfileName(nat->profile) + ")";
   return routerFrom(*m_.findSubnet(nat->subnet));
 }
 

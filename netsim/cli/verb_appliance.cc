@@ -23,13 +23,15 @@ Outcome runAppliance(const Args& args) {
                "ARP, ICMP echo, forwarding with TTL and \"fragmentation needed\", and the NAT engine.\n"
                "`netsim up` starts one per gateway whose dataplane is userspace. Runs until SIGTERM.",
                "netsim appliance --node nat-a --role nat-gateway --if eth0=10.0.1.10/24 \\\n"
-               "    --route 0.0.0.0/0=10.0.1.1@eth0 --inside 10.0.0.0/16");
+               "    --route 0.0.0.0/0=10.0.1.1@eth0 --inside 10.0.0.0/16 --secondary 10.0.1.11");
   p.options()("node", po::value<std::string>()->required(), "node name")(
       "lab", po::value<std::string>()->default_value(""), "lab name")(
       "role", po::value<std::string>()->required(), "nat-gateway or internet-gateway")(
       "if", po::value<std::vector<std::string>>()->required(), "interface and its address (repeat)")(
       "route", po::value<std::vector<std::string>>()->default_value({}, ""), "route DST[=GW]@IF (repeat)")(
       "inside", po::value<std::string>()->default_value("0.0.0.0/0"), "NAT gateway: sources it translates")(
+      "secondary", po::value<std::vector<std::string>>()->default_value({}, ""),
+      "NAT gateway: a secondary address on the first interface (repeat, up to 7)")(
       "profile", po::value<std::string>()->default_value("aws-nat-gateway"), "NAT gateway: aws-nat-gateway or rfc")(
       "max-sessions", po::value<uint32_t>(), "NAT gateway: table entries (live + port cooldown), 1..2^30")(
       "per-destination", po::value<uint32_t>(), "NAT gateway: connections per destination per address (0: no limit)")(
@@ -65,6 +67,11 @@ Outcome runAppliance(const Args& args) {
     auto m = dataplane::parseMapping(s);
     if (!m) return bad(m.error().message);
     c.mappings.push_back(*m);
+  }
+  for (const auto& s : (*vm)["secondary"].as<std::vector<std::string>>()) {
+    auto a = common::Ipv4Address::parse(s);
+    if (!a) return bad("bad --secondary address '" + s + "'");
+    c.secondary.push_back(*a);
   }
   auto inside = common::Cidr::parse((*vm)["inside"].as<std::string>());
   if (!inside) return bad("bad --inside");

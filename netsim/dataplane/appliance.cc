@@ -61,6 +61,9 @@ Appliance::Appliance(const ApplianceConfig& config, std::vector<PortSetup> ports
     p.mac = ports[i].mac;
     p.ip = config.interfaces[i].address.address().value();
     p.mask = config.interfaces[i].address.mask();
+    if (i == 0) {
+      for (auto a : config.secondary) p.secondary.push_back(a.value());
+    }
     p.mtu = ports[i].mtu;
     p.tx.reserve(kBurst * 4);
     ports_.push_back(std::move(p));
@@ -131,9 +134,13 @@ std::vector<NeighbourInfo> Appliance::neighbours() const {
   return out;
 }
 
+bool Appliance::owns(const Port& p, uint32_t addr) {
+  return p.ip == addr || std::find(p.secondary.begin(), p.secondary.end(), addr) != p.secondary.end();
+}
+
 int Appliance::localPort(uint32_t addr) const {
   for (size_t i = 0; i < ports_.size(); ++i) {
-    if (ports_[i].ip == addr) return static_cast<int>(i);
+    if (owns(ports_[i], addr)) return static_cast<int>(i);
   }
   return -1;
 }
@@ -231,7 +238,7 @@ void Appliance::handleArp(Port& in, io::Frame& f, Nanos now) {
   const uint8_t* sha = a + 8;
   const uint32_t spa = load32(a + 14);
   const uint32_t tpa = load32(a + 24);
-  const bool for_us = tpa == in.ip;
+  const bool for_us = owns(in, tpa);
   // Like Linux: learn the sender when the request is for us, or refresh an entry we have.
   if (spa != 0 && (for_us || in.neighbours.count(spa))) learn(in, spa, sha, now);
   if (op == 2) {
@@ -247,7 +254,7 @@ void Appliance::handleArp(Port& in, io::Frame& f, Nanos now) {
   std::memcpy(a + 18, requester, 6);
   store32(a + 24, spa);
   std::memcpy(a + 8, in.mac.data(), 6);
-  store32(a + 14, in.ip);
+  store32(a + 14, tpa);
   std::memcpy(f.data, requester, 6);
   std::memcpy(f.data + 6, in.mac.data(), 6);
   counters_.inc(Counter::kArpRepliesOut);

@@ -89,6 +89,7 @@ class Appliance {
     io::PacketIo* io = nullptr;
     Mac mac{};
     uint32_t ip = 0;
+    std::vector<uint32_t> secondary;  // a NAT gateway's secondary addresses (first port only)
     uint32_t mask = 0;
     uint32_t mtu = 1500;
     std::vector<io::Frame> tx;
@@ -118,6 +119,7 @@ class Appliance {
   void learn(Port& p, uint32_t ip, const uint8_t* mac, Nanos now);
   bool lookupRoute(uint32_t dst, size_t& port, uint32_t& next_hop) const;
   int localPort(uint32_t addr) const;
+  static bool owns(const Port& p, uint32_t addr);
   uint8_t* slot();
   void queue(Port& p, const io::Frame& f);
   void flush(Port& p);

@@ -52,6 +52,7 @@ common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
     if (c.interfaces.empty())
       return makeError(ErrorCode::kInvalidArgument, "a NAT gateway needs an interface");
     std::vector<common::Ipv4Address> pool{c.interfaces.front().address.address()};
+    pool.insert(pool.end(), c.secondary.begin(), c.secondary.end());
     if (c.profile == "aws-nat-gateway") {
       cfg = nat::profiles::awsNatGateway(pool);
     } else if (c.profile == "rfc") {

@@ -34,6 +34,9 @@ struct ApplianceConfig {
   std::vector<RouteConfig> routes;
   // NAT gateway: sources it translates (the VPC), and the engine profile.
   common::Cidr inside;
+  // NAT gateway: secondary addresses on its first interface (AWS: up to 7). The engine's pool is
+  // the interface address then these; it picks one per connection (nat/engine_sessions.cc).
+  std::vector<common::Ipv4Address> secondary;
   std::string profile = "aws-nat-gateway";  // or "rfc"
   // Overrides of the profile's table limits (unset = keep the profile's).
   std::optional<uint32_t> max_sessions;

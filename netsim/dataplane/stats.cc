@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 #include "netsim/common/ipv4.h"
 
@@ -48,6 +49,19 @@ std::string capabilities() {
   return "?";
 }
 
+// With several public addresses: "ActiveConnectionCount.<address>" for each (live sessions whose
+// outside address it is), so `stats` shows how the gateway spreads connections over them.
+void addPerAddressCounters(const nat::Engine& e, Nanos now, std::map<std::string, uint64_t>& out) {
+  const auto& pool = e.config().public_addresses;
+  if (e.config().mode != nat::Mode::kNapt || pool.size() < 2) return;
+  std::map<uint32_t, uint64_t> active;
+  for (auto a : pool) active[a.value()] = 0;
+  e.forEachSession(now, [&](const nat::SessionInfo& s) {
+    if (s.phase != nat::SessionInfo::Phase::kCooldown) ++active[s.outside.address.value()];
+  });
+  for (const auto& [a, n] : active) out["ActiveConnectionCount." + common::Ipv4Address(a).str()] = n;
+}
+
 }  // namespace
 
 control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
@@ -70,6 +84,7 @@ control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const cont
   out.nat["MemoryBytes"] = a.engine().memoryBytes();
   out.nat["TableEntries"] = a.engine().tableEntries();
   const auto& nc = a.engine().config();
+  addPerAddressCounters(a.engine(), now, out.nat);
   if (nc.mode == nat::Mode::kNapt) {
     out.limits = control::NatLimits{nc.max_sessions, nc.max_connections_per_destination, nc.port_min, nc.port_max};
   }

@@ -69,6 +69,23 @@ const char* natProfileName(NatProfile p) {
   return "?";
 }
 
+const char* natConnectivityName(NatConnectivity c) {
+  return c == NatConnectivity::kPrivate ? "private" : "public";
+}
+
+std::vector<Ipv4Address> NatGateway::privateAddresses() const {
+  std::vector<Ipv4Address> out{private_ip};
+  out.insert(out.end(), secondary_private_ips.begin(), secondary_private_ips.end());
+  return out;
+}
+
+std::vector<std::string> NatGateway::eipNames() const {
+  if (isPrivate()) return {};
+  std::vector<std::string> out{eip};
+  out.insert(out.end(), secondary_eips.begin(), secondary_eips.end());
+  return out;
+}
+
 const char* lbProtocolName(LbProtocol p) {
   switch (p) {
     case LbProtocol::kHttp: return "http";

@@ -116,15 +116,35 @@ struct NatLimits {
 enum class NatProfile { kAwsNatGateway, kRfc };
 const char* natProfileName(NatProfile p);  // "aws-nat-gateway", "rfc"
 
+// Public: translates to its addresses, and the IGW maps each to its elastic IP. Private: no
+// elastic IP; translates to its private addresses only, and an IGW drops what it sends there.
+enum class NatConnectivity { kPublic, kPrivate };
+const char* natConnectivityName(NatConnectivity c);  // "public", "private"
+
+// AWS: a primary and up to 7 secondary private addresses (each with an elastic IP when public).
+inline constexpr size_t kMaxNatGatewayAddresses = 8;
+
 struct NatGateway {
   std::string name;
   std::string subnet;
   std::string eip;               // ElasticIp name
   Ipv4Address private_ip;        // allocated in the subnet if not given
+  NatConnectivity connectivity = NatConnectivity::kPublic;
+  // Secondary addresses: the elastic IPs of a public gateway, one per secondary private
+  // address (index k pairs with secondary_private_ips[k]); the private ones are allocated in the
+  // subnet when not given. `secondary_private_ip_count` asks for that many (private gateways).
+  std::vector<std::string> secondary_eips;
+  std::vector<Ipv4Address> secondary_private_ips;
+  size_t secondary_private_ip_count = 0;
   NatProfile profile = NatProfile::kAwsNatGateway;
   Dataplane dataplane = Dataplane::kUserspace;
   NatLimits limits;
   SourceLocation where;
+  bool isPrivate() const { return connectivity == NatConnectivity::kPrivate; }
+  // The primary private address first, then the secondary ones (after loading).
+  std::vector<Ipv4Address> privateAddresses() const;
+  // Elastic IP names in the same order as privateAddresses() (empty for a private gateway).
+  std::vector<std::string> eipNames() const;
 };
 
 enum class InstanceRole { kGeneric, kBastion, kNatInstance, kWeb, kCache };

@@ -135,7 +135,9 @@ class DotWriter {
     for (const auto& n : m_.nat_gateways) {
       if (n.subnet != s.name) continue;
       const auto* eip = m_.findEip(n.eip);
-      line(ind, q(n.name) + " [label=" + q(n.name + "\nNAT gateway\n" + n.private_ip.str() +
+      const size_t more = n.secondary_private_ips.size();
+      line(ind, q(n.name) + " [label=" + q(n.name + (n.isPrivate() ? "\nprivate NAT gateway\n" : "\nNAT gateway\n") +
+                                           n.private_ip.str() + (more ? " (+" + std::to_string(more) + ")" : "") +
                                            (eip ? "\nEIP " + eip->address.str() : "")) +
                     ", fillcolor=\"#fdf2d0\"]");
     }

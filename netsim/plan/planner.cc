@@ -350,7 +350,12 @@ class Planner {
       if (auto pub = i.publicAddress(m_.elastic_ips)) out.push_back({i.private_ip, *pub, i.name});
     }
     for (const auto& n : m_.nat_gateways) {
-      if (const auto* e = m_.findEip(n.eip)) out.push_back({n.private_ip, e->address, n.name});
+      // Each address of a public gateway has its elastic IP; a private gateway has none.
+      const auto addresses = n.privateAddresses();
+      const auto eips = n.eipNames();
+      for (size_t k = 0; k < eips.size() && k < addresses.size(); ++k) {
+        if (const auto* e = m_.findEip(eips[k])) out.push_back({addresses[k], e->address, n.name});
+      }
     }
     for (const auto& lb : m_.load_balancers) {
       for (size_t k = 0; k < lb.node_public_ips.size(); ++k) {
@@ -407,6 +412,7 @@ class Planner {
       std::vector<std::string> args{"--if", "eth0=" + address.str(), "--route",
                                     "0.0.0.0/0=" + s->router().str() + "@eth0", "--inside",
                                     m_.vpc.cidr.str(), "--profile", model::natProfileName(n.profile)};
+      for (auto a : n.secondary_private_ips) args.insert(args.end(), {"--secondary", a.str()});
       if (n.limits.max_sessions) {
         args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
       }

@@ -15,7 +15,7 @@ class CompletedChecker {
   void run() {
     for (const auto& n : m_.nat_gateways) {
       const auto* s = m_.findSubnet(n.subnet);
-      if (s && !isPublic(*s)) {
+      if (s && !n.isPrivate() && !isPublic(*s)) {
         error(n.where, "subnet", "NAT gateway '" + n.name + "' is in subnet '" + s->name +
                                      "', which has no route to the internet gateway",
               "a public NAT gateway must sit in a public subnet (route table with 0.0.0.0/0 -> igw)");
@@ -113,6 +113,12 @@ class CompletedChecker {
       } else if (const auto* nat = m_.findNatGateway(ref)) {
         const auto* eip2 = m_.findEip(nat->eip);
         e.source_seen = eip2 ? eip2->address : nat->private_ip;
+        if (!nat->secondary_private_ips.empty()) {
+          error(e.where, "source_seen", "NAT gateway '" + ref + "' has " +
+                                            std::to_string(nat->privateAddresses().size()) +
+                                            " addresses and picks one per connection",
+                "leave source_seen out, or use a NAT gateway with one address");
+        }
       } else if (const auto* host = m_.findHost(ref)) {
         e.source_seen = host->address;
       } else {

@@ -63,6 +63,7 @@ class Checker : public ModelChecker {
     checkForwards();
     checkSecurity();
     checkLoadBalancing(m_, loc_, d_);
+    checkNatGatewayAddresses(m_, loc_, d_);
   }
 
  private:
@@ -336,19 +337,25 @@ class Checker : public ModelChecker {
     }
     // Each EIP is associated with at most one thing.
     std::map<std::string, std::string> users;
-    auto use = [&](const std::string& eip, const std::string& user, const model::SourceLocation& w) {
+    auto use = [&](const std::string& eip, const std::string& user, const model::SourceLocation& w,
+                   const std::string& field = "eip") {
       if (eip.empty()) return;
       if (!m_.findEip(eip)) {
-        error(w, "eip", "elastic IP '" + eip + "' is not defined",
+        error(w, field, "elastic IP '" + eip + "' is not defined",
               suggest(eip, namesOf(m_.elastic_ips), "elastic IP"));
         return;
       }
       if (auto [it, ok] = users.emplace(eip, user); !ok) {
-        error(w, "eip", "elastic IP '" + eip + "' is already associated with '" + it->second + "'",
+        error(w, field, "elastic IP '" + eip + "' is already associated with '" + it->second + "'",
               "an elastic IP can be associated with one instance or NAT gateway at a time");
       }
     };
-    for (const auto& n : m_.nat_gateways) use(n.eip, n.name, n.where);
+    for (const auto& n : m_.nat_gateways) {
+      use(n.eip, n.name, n.where);
+      for (size_t k = 0; k < n.secondary_eips.size(); ++k) {
+        use(n.secondary_eips[k], n.name, n.where, "secondary_eips[" + std::to_string(k) + "]");
+      }
+    }
     for (const auto& i : m_.instances) use(i.eip, i.name, i.where);
   }
 
@@ -371,6 +378,7 @@ class Checker : public ModelChecker {
     for (const auto& n : m_.nat_gateways) {
       const auto* s = subnetRef(n.where, "subnet", n.subnet);
       if (s) checkAddressInSubnet(n.where, "private_ip", n.private_ip, *s);
+      if (n.isPrivate()) continue;  // check_nat_gateways.cc
       if (n.eip.empty()) {
         error(n.where, "eip", "a public NAT gateway needs an elastic IP",
               "add eip: <name of an entry in elastic_ips>");
@@ -413,7 +421,10 @@ class Checker : public ModelChecker {
         error(w, field, a.str() + " is already used by '" + it->second + "'");
       }
     };
-    for (const auto& n : m_.nat_gateways) claim(n.private_ip, n.name, n.where, "private_ip");
+    for (const auto& n : m_.nat_gateways) {
+      claim(n.private_ip, n.name, n.where, "private_ip");
+      for (auto a : n.secondary_private_ips) claim(a, n.name, n.where, "secondary_private_ips");
+    }
     std::map<uint32_t, std::string> public_ips;
     for (const auto& i : m_.instances) {
       const auto* s = subnetRef(i.where, "subnet", i.subnet);

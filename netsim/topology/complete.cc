@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "netsim/topology/model_checker.h"
 #include "netsim/topology/parse.h"
 
 namespace netsim::topology::detail {
@@ -172,7 +173,10 @@ class Completer {
       return it == pools.end() ? nullptr : &it->second;
     };
     for (const auto& n : m_.nat_gateways) {
-      if (auto* p = pool(n.subnet); p && n.private_ip.value()) p->reserve(n.private_ip);
+      auto* p = pool(n.subnet);
+      if (!p) continue;
+      if (n.private_ip.value()) p->reserve(n.private_ip);
+      for (auto a : n.secondary_private_ips) p->reserve(a);
     }
     for (const auto& i : m_.instances) {
       if (auto* p = pool(i.subnet); p && i.private_ip.value()) p->reserve(i.private_ip);
@@ -191,6 +195,10 @@ class Completer {
     };
     for (auto& n : m_.nat_gateways) {
       if (!n.private_ip.value()) n.private_ip = take(n.subnet, n.where, "NAT gateway '" + n.name + "'");
+      // Secondary addresses not written in the file (a public gateway's elastic IPs, or a count).
+      while (n.secondary_private_ips.size() < natSecondaryAddressCount(n)) {
+        n.secondary_private_ips.push_back(take(n.subnet, n.where, "NAT gateway '" + n.name + "'"));
+      }
     }
     for (auto& i : m_.instances) {
       if (!i.private_ip.value()) i.private_ip = take(i.subnet, i.where, "instance '" + i.name + "'");

@@ -45,4 +45,9 @@ class ModelChecker {
 // Load balancers, listeners, target groups and auto scaling groups (check_load_balancing.cc).
 void checkLoadBalancing(model::Model& m, const LocationMap& loc, Diagnostics& d);
 
+// NAT gateway connectivity and secondary addresses (check_nat_gateways.cc).
+void checkNatGatewayAddresses(model::Model& m, const LocationMap& loc, Diagnostics& d);
+// How many secondary private addresses the gateway gets (complete.cc allocates the missing ones).
+size_t natSecondaryAddressCount(const model::NatGateway& n);
+
 }  // namespace netsim::topology::detail

@@ -42,6 +42,26 @@ std::optional<model::PortRange> portRange(const MapReader& r, const std::string&
   return model::PortRange{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
 }
 
+// connectivity and the secondary addresses (check_nat_addresses.cc checks how they combine).
+void parseNatAddresses(const MapReader& r, model::NatGateway& n) {
+  n.connectivity = enumChoice(r, "connectivity",
+                              {model::NatConnectivity::kPublic, model::NatConnectivity::kPrivate},
+                              model::natConnectivityName)
+                       .value_or(model::NatConnectivity::kPublic);
+  n.secondary_eips = r.strList("secondary_eips");
+  for (const auto& text : r.strList("secondary_private_ips")) {
+    auto a = common::Ipv4Address::parse(text);
+    if (!a) {
+      r.error("secondary_private_ips", "'" + text + "' is not an IPv4 address");
+      continue;
+    }
+    n.secondary_private_ips.push_back(*a);
+  }
+  if (auto v = r.integer("secondary_private_ip_count", 1, 31)) {
+    n.secondary_private_ip_count = static_cast<size_t>(*v);
+  }
+}
+
 model::NatLimits natLimits(const MapReader& r) {
   model::NatLimits l;
   if (!r.valid()) return l;
@@ -159,13 +179,15 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto nats = top.seq("nat_gateways");
   for (size_t i = 0; i < nats.size(); ++i) {
     MapReader r(nats[i], indexed("nat_gateways", i), ctx,
-                {"name", "subnet", "eip", "private_ip", "profile", "dataplane", "limits"});
+                {"name", "subnet", "eip", "private_ip", "profile", "dataplane", "limits", "connectivity",
+                 "secondary_eips", "secondary_private_ips", "secondary_private_ip_count"});
     if (!r.valid()) continue;
     model::NatGateway n;
     n.name = r.str("name", true).value_or("");
     n.subnet = r.str("subnet", true).value_or("");
     n.eip = r.str("eip").value_or("");
     if (auto a = r.address("private_ip")) n.private_ip = *a;
+    parseNatAddresses(r, n);
     n.profile = enumChoice(r, "profile", {model::NatProfile::kAwsNatGateway, model::NatProfile::kRfc},
                            model::natProfileName)
                     .value_or(model::NatProfile::kAwsNatGateway);

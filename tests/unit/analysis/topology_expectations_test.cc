@@ -91,7 +91,8 @@ INSTANTIATE_TEST_SUITE_P(Files, ShippedTopology, ::testing::ValuesIn(shipped()),
                          [](const ::testing::TestParamInfo<fs::path>& p) { return caseName(p.param); });
 
 TEST(ShippedTopologies, TheExpectedOnesExist) {
-  for (const char* name : {"default.yaml", "single-nat.yaml", "nat-instance.yaml", "endpoints-only.yaml"}) {
+  for (const char* name : {"default.yaml", "single-nat.yaml", "nat-instance.yaml", "endpoints-only.yaml",
+                           "nat-addresses.yaml"}) {
     EXPECT_TRUE(fs::exists(fs::path(NETSIM_TOPOLOGIES_DIR) / name)) << name;
   }
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <set>
 
 #include "netsim/io/fake_io.h"
 #include "netsim/packet/build.h"
@@ -200,6 +201,46 @@ TEST_F(NatGatewayTest, ArpGivesUpAfterRetries) {
   EXPECT_EQ(app_->counters().get(Counter::kDropNeighbourFailed), 1u);
   EXPECT_GE(app_->counters().get(Counter::kArpRequestsOut), 5u);
   EXPECT_TRUE(app_->neighbours().empty());
+}
+
+// A NAT gateway with secondary addresses answers ARP for each (with that address), and a
+// connection translated to a secondary address gets its replies back.
+TEST(NatGatewaySecondary, OwnsEverySecondaryAddress) {
+  io::FakeIo io;
+  ApplianceConfig c;
+  c.role = Role::kNatGateway;
+  c.interfaces = {{"eth0", common::Cidr(common::Ipv4Address(kNatIp), 24)}};
+  c.secondary = {common::Ipv4Address(kNatIp + 1), common::Ipv4Address(kNatIp + 2)};
+  c.routes = {{common::Cidr(), common::Ipv4Address(kRouterIp), "eth0"}};
+  c.inside = *common::Cidr::parse("10.0.0.0/16");
+  c.per_destination = 1;  // one connection per address towards a destination
+  auto created = Appliance::create(c, {{&io, kNatMac, 1500}}, nat::SplitMix64(1));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  auto& app = *created;
+  auto run = [&](std::vector<uint8_t> frame) {
+    io.push(std::move(frame));
+    app->pollPort(0, Nanos(0));
+    return io.takeSent();
+  };
+  const Mac bcast{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  auto out = run(arp(1, kRouterMac, kRouterIp, kNatIp + 2, bcast));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(load32(out[0].bytes.data() + 14 + 14), kNatIp + 2) << "answers as the secondary address";
+  EXPECT_TRUE(run(arp(1, kRouterMac, kRouterIp, kNatIp + 3, bcast)).empty());
+  // Three connections to one destination take the three addresses; the fourth fails.
+  std::set<uint32_t> sources;
+  for (uint16_t i = 0; i < 3; ++i) {
+    out = run(udpFrame(kApp + i, 5000, kRemote, 53));
+    ASSERT_EQ(out.size(), 1u) << i;
+    const auto& f = out[0].bytes;
+    sources.insert(load32(f.data() + 14 + 12));
+    auto back = run(udpFrame(kRemote, 53, load32(f.data() + 14 + 12), load16(f.data() + 34)));
+    ASSERT_EQ(back.size(), 1u) << "reply to " << common::Ipv4Address(load32(f.data() + 14 + 12)).str();
+    EXPECT_EQ(load32(back[0].bytes.data() + 14 + 16), kApp + i);
+  }
+  EXPECT_EQ(sources, (std::set<uint32_t>{kNatIp, kNatIp + 1, kNatIp + 2}));
+  EXPECT_TRUE(run(udpFrame(kApp + 3, 5000, kRemote, 53)).empty());
+  EXPECT_EQ(app->engine().counters().error_port_allocation, 1u);
 }
 
 TEST(InternetGateway, MapsOneToOneByLegAndDropsUnmapped) {
