@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 extern char** environ;
@@ -271,6 +272,31 @@ Result<std::vector<pid_t>> pidsInNamespace(const Namespace& ns) {
     const std::string path = std::string("/proc/") + e->d_name + "/ns/net";
     if (::stat(path.c_str(), &st) != 0) continue;  // gone, or a kernel thread
     if (st.st_ino == ns.inode() && st.st_dev == ns.device()) pids.push_back(pid);
+  }
+  ::closedir(dir);
+  return pids;
+}
+
+Result<std::vector<pid_t>> pidsInNamespaces(const std::vector<std::string>& names) {
+  std::set<std::pair<dev_t, ino_t>> wanted;
+  for (const auto& n : names) {
+    if (!validateNamespaceName(n)) continue;
+    struct stat st {};  // of the nsfs inode bind-mounted there (a bare file matches no process)
+    if (::stat((std::string(kNetnsRunDir) + "/" + n).c_str(), &st) == 0) wanted.insert({st.st_dev, st.st_ino});
+  }
+  std::vector<pid_t> pids;
+  if (wanted.empty()) return pids;
+  DIR* dir = ::opendir("/proc");
+  if (dir == nullptr) return sysError("open /proc", errno);
+  const pid_t self = ::getpid();
+  while (const dirent* e = ::readdir(dir)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (end == e->d_name || *end != '\0' || pid <= 0 || pid == self) continue;
+    struct stat st {};
+    const std::string path = std::string("/proc/") + e->d_name + "/ns/net";
+    if (::stat(path.c_str(), &st) != 0) continue;  // gone, or a kernel thread
+    if (wanted.count({st.st_dev, st.st_ino})) pids.push_back(static_cast<pid_t>(pid));
   }
   ::closedir(dir);
   return pids;
