@@ -327,7 +327,12 @@ Status killPids(const std::vector<pid_t>& pids, std::chrono::milliseconds grace)
   auto left = waitGone(pids, Clock::now() + grace);
   if (left.empty()) return common::Ok{};
   for (pid_t p : left) ::kill(p, SIGKILL);
-  left = waitGone(left, Clock::now() + std::chrono::seconds(1));
+  // Thousands of processes (a large lab) take a while to exit on a busy machine: keep waiting
+  // while they keep going, give up after a second in which none did.
+  for (size_t before = left.size() + 1; !left.empty() && left.size() < before;) {
+    before = left.size();
+    left = waitGone(left, Clock::now() + std::chrono::seconds(1));
+  }
   if (left.empty()) return common::Ok{};
   std::string list;
   for (pid_t p : left) list += " " + std::to_string(p);

@@ -50,7 +50,7 @@ Result<std::vector<pid_t>> pidsInNamespace(const Namespace& ns);
 Result<std::vector<pid_t>> pidsInNamespaces(const std::vector<std::string>& names);
 
 // SIGTERM to every pid, then SIGKILL to those still alive after `grace`; waits until all are
-// gone (reaping those that are our children). Error if some survive SIGKILL for a second.
+// gone (reaping those that are our children). Error if some survive SIGKILL and a whole second passes in which none exits.
 Status killPids(const std::vector<pid_t>& pids,
                 std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 

@@ -12,7 +12,7 @@ namespace {
 
 // Counts live handles, as fds would be counted.
 struct Counted {
-  explicit Counted(std::string k, int* live) : key(std::move(k)), live(live) { ++*live; }
+  explicit Counted(std::string k, int* counter) : key(std::move(k)), live(counter) { ++*live; }
   Counted(Counted&& o) noexcept : key(std::move(o.key)), live(o.live) { o.live = nullptr; }
   Counted(const Counted&) = delete;
   ~Counted() {
