@@ -21,7 +21,9 @@
 #include "netsim/common/unique_fd.h"
 #include "netsim/control/client.h"
 #include "netsim/lab/cgroup_cpu.h"
+#include "netsim/lab/limits.h"
 #include "netsim/lab/state.h"
+#include "netsim/netns/handle_cache.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/netns/netlink.h"
 #include "netsim/netns/nftables.h"
@@ -44,6 +46,25 @@ std::string nowIso() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
 }
+
+// An open namespace and a netlink socket inside it: what building one node needs.
+struct NsHandle {
+  netns::Namespace ns;
+  netns::Netlink nl;
+};
+
+common::Result<NsHandle> openHandle(const std::string& name) {
+  auto ns = netns::openNamespace(name);
+  if (!ns) return ns.error();
+  auto nl = netns::Netlink::open(*ns);
+  if (!nl) return nl.error();
+  return NsHandle{std::move(*ns), std::move(*nl)};
+}
+
+// How many namespaces `up` keeps open at once (2 fds each). Small enough that every fd stays far
+// below FD_SETSIZE, which libnftables' select() needs; large enough that the steps, which visit
+// the namespaces in wiring order, mostly hit.
+constexpr size_t kOpenNamespaces = 64;
 
 netns::RouteType routeType(plan::RouteType t) {
   return t == plan::RouteType::kBlackhole ? netns::RouteType::kBlackhole : netns::RouteType::kUnicast;
@@ -102,15 +123,16 @@ class Builder {
     return {};
   }
 
+  // The handle of a namespace of the lab, opened when not cached (when extending, most of the
+  // namespaces already exist).
+  common::Result<std::shared_ptr<NsHandle>> handle(const std::string& name) { return handles_.get(name, openHandle); }
+
   Status createNamespaces() {
     for (const auto& n : w_.namespaces) {
-      auto ns = netns::createAndOpenNamespace(n.name);
-      if (!ns) return ns.error();
-      auto nl = netns::Netlink::open(*ns);
-      if (!nl) return nl.error();
-      if (auto st = nl->setUp("lo"); !st) return st;
-      nl_.emplace(n.name, std::move(*nl));
-      ns_.emplace(n.name, std::move(*ns));
+      if (auto st = netns::createNamespace(n.name); !st) return st;
+      auto h = handle(n.name);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.setUp("lo"); !st) return st;
     }
     detail_ = std::to_string(w_.namespaces.size()) + " namespaces";
     return {};
@@ -120,7 +142,9 @@ class Builder {
     int count = 0;
     for (const auto& n : w_.namespaces) {
       for (const auto& [key, value] : n.sysctls) {
-        if (auto st = netns::setSysctl(ns_.at(n.name), key, value); !st) return st;
+        auto h = handle(n.name);
+        if (!h) return h.error();
+        if (auto st = netns::setSysctl((*h)->ns, key, value); !st) return st;
         ++count;
       }
     }
@@ -128,32 +152,21 @@ class Builder {
     return {};
   }
 
-  // A namespace of the lab, opened on first use (when extending, most already exist).
-  Status openExisting(const std::string& name) {
-    if (ns_.count(name)) return {};
-    auto ns = netns::openNamespace(name);
-    if (!ns) return ns.error();
-    auto nl = netns::Netlink::open(*ns);
-    if (!nl) return nl.error();
-    nl_.emplace(name, std::move(*nl));
-    ns_.emplace(name, std::move(*ns));
-    return {};
-  }
-
   Status createLinks() {
-    for (const auto& v : w_.veths) {
-      if (auto st = openExisting(v.b_ns); !st) return st;
-      if (auto st = openExisting(v.a_ns); !st) return st;
-    }
     for (const auto& b : w_.bridges) {
-      auto& nl = nl_.at(b.ns);
-      if (auto st = nl.createBridge(b.name, b.mac); !st) return st;
-      if (auto st = nl.setUp(b.name); !st) return st;
+      auto h = handle(b.ns);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.createBridge(b.name, b.mac); !st) return st;
+      if (auto st = (*h)->nl.setUp(b.name); !st) return st;
     }
     for (const auto& v : w_.veths) {
-      auto& a = nl_.at(v.a_ns);
-      auto& b = nl_.at(v.b_ns);
-      if (auto st = a.createVeth(v.a_if, v.a_mac, v.b_if, v.b_mac, ns_.at(v.b_ns).fd()); !st) return st;
+      auto ha = handle(v.a_ns);
+      if (!ha) return ha.error();
+      auto hb = handle(v.b_ns);
+      if (!hb) return hb.error();
+      auto& a = (*ha)->nl;
+      auto& b = (*hb)->nl;
+      if (auto st = a.createVeth(v.a_if, v.a_mac, v.b_if, v.b_mac, (*hb)->ns.fd()); !st) return st;
       if (!v.b_bridge.empty()) {
         if (auto st = b.setMaster(v.b_if, v.b_bridge); !st) return st;
       }
@@ -166,7 +179,9 @@ class Builder {
 
   Status addAddresses() {
     for (const auto& a : w_.addresses) {
-      if (auto st = nl_.at(a.ns).addAddress(a.ifname, a.address); !st) return st;
+      auto h = handle(a.ns);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.addAddress(a.ifname, a.address); !st) return st;
     }
     detail_ = std::to_string(w_.addresses.size()) + " addresses";
     return {};
@@ -181,7 +196,9 @@ class Builder {
       if (!r.dev.empty()) spec.dev = r.dev;
       spec.metric = r.metric;
       spec.type = routeType(r.type);
-      if (auto st = nl_.at(r.ns).addRoute(spec); !st) {
+      auto h = handle(r.ns);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.addRoute(spec); !st) {
         return makeError(st.error().code, st.error().message + " (" + r.comment + ")");
       }
     }
@@ -192,7 +209,9 @@ class Builder {
       spec.from = r.from;
       spec.fwmark = r.fwmark;
       spec.table = r.table;
-      if (auto st = nl_.at(r.ns).addRule(spec); !st) return st;
+      auto h = handle(r.ns);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.addRule(spec); !st) return st;
     }
     detail_ = std::to_string(w_.routes.size()) + " routes, " + std::to_string(w_.rules.size()) + " rules";
     return {};
@@ -202,7 +221,9 @@ class Builder {
     int count = 0;
     for (const auto& n : w_.namespaces) {
       if (n.nftables.empty()) continue;
-      if (auto st = netns::applyNftables(ns_.at(n.name), n.nftables); !st) {
+      auto h = handle(n.name);
+      if (!h) return h.error();
+      if (auto st = netns::applyNftables((*h)->ns, n.nftables); !st) {
         return makeError(st.error().code, "in " + n.name + ": " + st.error().message);
       }
       ++count;
@@ -247,7 +268,9 @@ class Builder {
       opts.stdin_null = true;
       opts.stdout_path = logDir(w_.lab) + "/setup.log";
       opts.stderr_path = opts.stdout_path;
-      auto pid = netns::spawnInNamespace(ns_.at(plan::namespaceName(w_.lab, plan::kFabricNode)), argv, opts);
+      auto fabric = handle(plan::namespaceName(w_.lab, plan::kFabricNode));
+      if (!fabric) return fabric.error();
+      auto pid = netns::spawnInNamespace((*fabric)->ns, argv, opts);
       if (!pid) return pid.error();
       auto rc = netns::waitForExit(*pid, std::chrono::seconds(20));
       if (!rc) return rc.error();
@@ -266,6 +289,7 @@ class Builder {
     const size_t n = w_.processes.size();
     std::vector<common::Result<pid_t>> pids(n, common::Result<pid_t>(pid_t{0}));
     std::vector<std::vector<std::string>> argvs(n);
+    std::vector<uint64_t> inodes(n, 0);
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t i = next++; i < n; i = next++) {
@@ -282,7 +306,14 @@ class Builder {
         opts.env = {{"NETSIM_LAB", w_.lab}, {"NETSIM_NODE", p.node}};  // who am I, for lab programs
         opts.stdout_path = logDir(w_.lab) + "/" + p.node + "." + p.role + ".log";
         opts.stderr_path = opts.stdout_path;
-        pids[i] = netns::spawnInNamespace(ns_.at(p.ns), argv, opts);
+        // Each worker opens the namespace it spawns in and closes it again: no fd per node.
+        auto ns = netns::openNamespace(p.ns);
+        if (!ns) {
+          pids[i] = ns.error();
+          continue;
+        }
+        inodes[i] = static_cast<uint64_t>(ns->inode());
+        pids[i] = netns::spawnInNamespace(*ns, argv, opts);
         argvs[i] = std::move(argv);
       }
     };
@@ -297,7 +328,7 @@ class Builder {
         continue;
       }
       state_.processes.push_back({p.node, p.ns, p.role, static_cast<int>(*pids[i]), argvs[i],
-                                  static_cast<uint64_t>(ns_.at(p.ns).inode())});
+                                  inodes[i]});
     }
     // Recorded before judging: `down` after a failure here finds them by namespace anyway.
     if (auto st = writeState(state_); !st) return st;
@@ -322,8 +353,10 @@ class Builder {
                                             : INADDR_LOOPBACK;
       if (p.ready_port) port = p.ready_port;
       if (port == 0) continue;
+      auto h = handle(p.ns);
+      if (!h) return h.error();
       while (true) {
-        auto ok = netns::runIn(ns_.at(p.ns), [&] {
+        auto ok = netns::runIn((*h)->ns, [&] {
           common::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
           sockaddr_in a{};
           a.sin_family = AF_INET;
@@ -363,8 +396,7 @@ class Builder {
   bool extend_ = false;
   LabState state_;
   std::string detail_;
-  std::map<std::string, netns::Namespace> ns_;
-  std::map<std::string, netns::Netlink> nl_;
+  netns::HandleCache<NsHandle> handles_{kOpenNamespaces};
 };
 
 // True when `pid` still lives in the network namespace with this inode: the pid and the
@@ -389,9 +421,7 @@ common::Result<int> stopProcesses(const std::function<std::vector<std::string>()
   for (int round = 0; round < 6; ++round) {
     std::vector<pid_t> pids;
     names = namespaces();
-    for (const auto& n : names) {
-      if (auto p = netns::pidsInNamespace(n); p) pids.insert(pids.end(), p->begin(), p->end());
-    }
+    if (auto p = netns::pidsInNamespaces(names); p) pids = std::move(*p);
     if (state) {
       for (const auto& p : state->processes) {
         if (p.pid > 0 && mine(p) && std::find(pids.begin(), pids.end(), p.pid) == pids.end() &&
@@ -416,6 +446,7 @@ common::Result<int> stopProcesses(const std::function<std::vector<std::string>()
 common::Status up(const plan::Wiring& wiring, const UpOptions& options) {
   if (auto st = validateLabName(wiring.lab); !st) return st;
   if (::geteuid() != 0) return makeError(ErrorCode::kSystem, "netsim up needs root (network namespaces)");
+  if (auto st = checkKernelLimits(wiring); !st) return st;
   bool exists = fs::exists(stateDir(wiring.lab));
   if (auto names = netns::listNamespaces(); names) {
     for (const auto& n : *names) exists = exists || n.rfind(plan::labNamespacePrefix(wiring.lab), 0) == 0;

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 extern char** environ;
@@ -276,6 +277,31 @@ Result<std::vector<pid_t>> pidsInNamespace(const Namespace& ns) {
   return pids;
 }
 
+Result<std::vector<pid_t>> pidsInNamespaces(const std::vector<std::string>& names) {
+  std::set<std::pair<dev_t, ino_t>> wanted;
+  for (const auto& n : names) {
+    if (!validateNamespaceName(n)) continue;
+    struct stat st {};  // of the nsfs inode bind-mounted there (a bare file matches no process)
+    if (::stat((std::string(kNetnsRunDir) + "/" + n).c_str(), &st) == 0) wanted.insert({st.st_dev, st.st_ino});
+  }
+  std::vector<pid_t> pids;
+  if (wanted.empty()) return pids;
+  DIR* dir = ::opendir("/proc");
+  if (dir == nullptr) return sysError("open /proc", errno);
+  const pid_t self = ::getpid();
+  while (const dirent* e = ::readdir(dir)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (end == e->d_name || *end != '\0' || pid <= 0 || pid == self) continue;
+    struct stat st {};
+    const std::string path = std::string("/proc/") + e->d_name + "/ns/net";
+    if (::stat(path.c_str(), &st) != 0) continue;  // gone, or a kernel thread
+    if (wanted.count({st.st_dev, st.st_ino})) pids.push_back(static_cast<pid_t>(pid));
+  }
+  ::closedir(dir);
+  return pids;
+}
+
 Result<std::vector<pid_t>> pidsInNamespace(const std::string& name) {
   auto ns = openNamespace(name);
   if (!ns) return ns.error();
@@ -301,7 +327,12 @@ Status killPids(const std::vector<pid_t>& pids, std::chrono::milliseconds grace)
   auto left = waitGone(pids, Clock::now() + grace);
   if (left.empty()) return common::Ok{};
   for (pid_t p : left) ::kill(p, SIGKILL);
-  left = waitGone(left, Clock::now() + std::chrono::seconds(1));
+  // Thousands of processes (a large lab) take a while to exit on a busy machine: keep waiting
+  // while they keep going, give up after a second in which none did.
+  for (size_t before = left.size() + 1; !left.empty() && left.size() < before;) {
+    before = left.size();
+    left = waitGone(left, Clock::now() + std::chrono::seconds(1));
+  }
   if (left.empty()) return common::Ok{};
   std::string list;
   for (pid_t p : left) list += " " + std::to_string(p);

@@ -44,9 +44,13 @@ Result<int> waitForExit(pid_t pid,
 // Pids of all processes whose network namespace is the named one (this process excluded).
 Result<std::vector<pid_t>> pidsInNamespace(const std::string& name);
 Result<std::vector<pid_t>> pidsInNamespace(const Namespace& ns);
+// Pids of all processes in any of the named namespaces, from one pass over /proc (a lab of
+// thousands of nodes would otherwise scan /proc once per node). Names that do not exist are
+// skipped; no namespace fd is opened.
+Result<std::vector<pid_t>> pidsInNamespaces(const std::vector<std::string>& names);
 
 // SIGTERM to every pid, then SIGKILL to those still alive after `grace`; waits until all are
-// gone (reaping those that are our children). Error if some survive SIGKILL for a second.
+// gone (reaping those that are our children). Error if some survive SIGKILL and a whole second passes in which none exits.
 Status killPids(const std::vector<pid_t>& pids,
                 std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
