@@ -55,12 +55,14 @@ const char* blockedName(Blocked b) {
     case Blocked::kNacl: return "NACL";
     case Blocked::kLoop: return "ROUTING_LOOP";
     case Blocked::kPrivateNatGateway: return "PRIVATE_NAT_GATEWAY_TO_IGW";
+    case Blocked::kPeeringNotTransitive: return "PEERING_NOT_TRANSITIVE";
+    case Blocked::kEdgeToEdge: return "EDGE_TO_EDGE";
   }
   return "?";
 }
 
 std::optional<Blocked> blockedFromName(const std::string& name) {
-  for (int i = 0; i <= static_cast<int>(Blocked::kPrivateNatGateway); ++i) {
+  for (int i = 0; i <= static_cast<int>(Blocked::kEdgeToEdge); ++i) {
     if (name == blockedName(static_cast<Blocked>(i))) return static_cast<Blocked>(i);
   }
   return std::nullopt;
@@ -131,7 +133,8 @@ Walker::Outcome walkReply(const Model& m, Walker& w, const Walker::Outcome& fwd,
   }
   // An ENI or LB node: its subnet's router, like any instance there.
   const auto* s = m.subnetContaining(reply.src.address);
-  Position router{Position::Kind::kVpcRouter, "vpc-router", s->name, m.routeTableOf(*s).name};
+  Position router{Position::Kind::kVpcRouter, m.findVpc(s->vpc)->routerNode(), s->name, m.routeTableOf(*s).name,
+                  s->vpc};
   Hop first;
   first.node = last.node;
   first.kind = last.kind;

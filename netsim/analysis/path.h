@@ -30,6 +30,8 @@ enum class Blocked {
   kNacl,                // a subnet's network ACL denies it where it leaves or enters the subnet
   kLoop,                // the route tables send it in circles (hop limit reached)
   kPrivateNatGateway,   // a private NAT gateway's traffic reached the IGW, which drops it
+  kPeeringNotTransitive,  // over a peering toward another VPC: peerings are not transitive
+  kEdgeToEdge,          // over a peering toward the peer's IGW, NAT or gateway endpoint (AWS drops it)
 };
 const char* blockedName(Blocked b);
 std::optional<Blocked> blockedFromName(const std::string& name);

@@ -65,10 +65,10 @@ std::optional<Position> Walker::igwEgress(Packet& p, Hop& h) {
   h.translation = "1:1 " + p.src.address.str() + " -> " + pub->first.str() + " (" + pub->second + ")";
   p.src.address = pub->first;
   h.decision = "to the internet";
-  return Position{Position::Kind::kInternet, "internet", "igw-inet", ""};
+  return Position{Position::Kind::kInternet, "internet", m_.igwInternetLink(*m_.findInternetGateway(h.node)), ""};
 }
 
-std::optional<Position> Walker::igwIngress(Packet& p, Hop& h) {
+std::optional<Position> Walker::igwIngress(const Position& pos, Packet& p, Hop& h) {
   h.kind = HopKind::kInternetGateway;
   auto priv = privateFor(p.dst.address);
   if (!priv) {
@@ -77,7 +77,8 @@ std::optional<Position> Walker::igwIngress(Packet& p, Hop& h) {
   h.translation = "1:1 " + p.dst.address.str() + " -> " + priv->first.str() + " (" + priv->second + ")";
   p.dst.address = priv->first;
   h.decision = "into the VPC";
-  return Position{Position::Kind::kVpcRouter, "vpc-router", "vpc-igw", ""};
+  const auto& vpc = m_.findInternetGateway(pos.node)->vpc;
+  return routerIngress(vpc, m_.findVpc(vpc)->igwLink());
 }
 
 std::optional<Position> Walker::internetRouter(Packet& p, Hop& h) {
@@ -99,12 +100,17 @@ std::optional<Position> Walker::internetRouter(Packet& p, Hop& h) {
       return Position{Position::Kind::kService, s.name, "inet-" + s.name, ""};
     }
   }
-  if (inet.public_pool.prefixLength() && inet.public_pool.contains(a) && m_.internet_gateway) {
-    h.decision = inet.public_pool.str() + " via " + m_.internet_gateway->name;
-    return Position{Position::Kind::kIgwIngress, m_.internet_gateway->name, "igw-inet", ""};
+  if (inet.public_pool.prefixLength() && inet.public_pool.contains(a) && !m_.internet_gateways.empty()) {
+    // Each public address is routed to the IGW of its VPC; unassigned ones to the first IGW.
+    const auto* igw = &m_.internet_gateways.front();
+    if (auto priv = privateFor(a); priv && m_.vpcContaining(priv->first)) {
+      if (const auto* own = m_.internetGatewayOf(m_.vpcContaining(priv->first)->name)) igw = own;
+    }
+    h.decision = (m_.singleVpc() ? inet.public_pool.str() : a.str()) + " via " + igw->name;
+    return Position{Position::Kind::kIgwIngress, igw->name, m_.igwInternetLink(*igw), ""};
   }
   return stop(Blocked::kNoRoute, "the internet has no route to " + a.str() +
-                                     (m_.vpc.cidr.contains(a) ? " (a private VPC address)" : ""));
+                                     (m_.vpcContaining(a) ? " (a private VPC address)" : ""));
 }
 
 bool Walker::policyAllows(const model::Endpoint& e, const Packet& p, std::string& rule) {
@@ -133,7 +139,7 @@ std::optional<Position> Walker::gatewayEndpoint(const Position& pos, Packet& p, 
   h.kind = HopKind::kGatewayEndpoint;
   if (reply_) {
     h.decision = "back into the VPC";
-    return Position{Position::Kind::kVpcRouter, "vpc-router", "vpc-" + e->name, ""};
+    return routerIngress(e->vpc, "vpc-" + e->name);
   }
   std::string rule;
   if (!policyAllows(*e, p, rule)) {

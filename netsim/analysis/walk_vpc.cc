@@ -99,7 +99,7 @@ std::optional<Position> Walker::step(const Position& pos, Packet& p, Hop& h, Ipv
     case K::kNatInstance: return natInstance(pos, p, h);
     case K::kMiddlebox: return middlebox(pos, p, h);
     case K::kIgwEgress: return igwEgress(p, h);
-    case K::kIgwIngress: return igwIngress(p, h);
+    case K::kIgwIngress: return igwIngress(pos, p, h);
     case K::kInternet: return internetRouter(p, h);
     case K::kEndpoint: return gatewayEndpoint(pos, p, h);
     case K::kInterfaceEndpoint: return interfaceEndpointReply(pos, p, h);
@@ -166,21 +166,29 @@ std::optional<Position> Walker::vpcRouter(const Position& pos, Packet& p, Hop& h
   h.route_table = pos.table.empty() ? "(local routes)" : pos.table;
   std::vector<model::Route> routes;
   if (pos.table.empty()) {
-    model::Route local;
-    local.destination = m_.vpc.cidr;
-    local.kind = model::TargetKind::kLocal;
-    local.target = "local";
-    routes.push_back(local);
+    for (const auto& block : m_.findVpc(pos.vpc)->cidrs()) {
+      model::Route local;
+      local.destination = block;
+      local.kind = model::TargetKind::kLocal;
+      local.target = "local";
+      routes.push_back(local);
+    }
   } else {
     routes = m_.findRouteTable(pos.table)->routes;
   }
   const auto* r = longestPrefixMatch(routes, p.dst.address);
+  if (!r && m_.findPeering(pos.in_link)) return droppedFromPeering(pos, p, h);
   if (!r) {
     return stop(Blocked::kNoRoute, "route table " + h.route_table + " has no route to " +
                                        p.dst.address.str());
   }
   h.decision = describeRoute(*r);
   if (!naclsAllow(pos.in_link, subnetReached(*r, p.dst.address), p)) return std::nullopt;
+  return followRoute(pos, *r, p, h);
+}
+
+std::optional<Position> Walker::followRoute(const Position& pos, const model::Route& route, Packet& p, Hop& h) {
+  const auto* r = &route;
   switch (r->kind) {
     case model::TargetKind::kLocal: {
       const auto* s = m_.subnetContaining(p.dst.address);
@@ -190,7 +198,9 @@ std::optional<Position> Walker::vpcRouter(const Position& pos, Packet& p, Hop& h
     case model::TargetKind::kBlackhole:
       return stop(Blocked::kBlackhole, "blackhole route " + r->destination.str());
     case model::TargetKind::kInternetGateway:
-      return Position{Position::Kind::kIgwEgress, m_.internet_gateway->name, "vpc-igw", ""};
+      return Position{Position::Kind::kIgwEgress, r->target, m_.findVpc(pos.vpc)->igwLink(), ""};
+    case model::TargetKind::kPeeringConnection:
+      return crossPeering(pos, *r, p, h);
     case model::TargetKind::kNatGateway: {
       const auto* nat = m_.findNatGateway(r->target);
       return Position{Position::Kind::kNatGateway, nat->name, nat->subnet, ""};

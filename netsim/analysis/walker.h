@@ -28,6 +28,7 @@ struct Position {
   std::string node;
   std::string in_link;
   std::string table;  // VPC router: route table name ("" = local routes only)
+  std::string vpc = {};  // VPC router: whose router it is
 };
 
 class Walker {
@@ -77,7 +78,13 @@ class Walker {
   const model::Subnet& subnetOf(const model::Instance& i) { return *m_.findSubnet(i.subnet); }
 
   Position routerFrom(const model::Subnet& s) {
-    return {Position::Kind::kVpcRouter, "vpc-router", s.name, m_.routeTableOf(s).name};
+    return {Position::Kind::kVpcRouter, m_.findVpc(s.vpc)->routerNode(), s.name, m_.routeTableOf(s).name, s.vpc};
+  }
+
+  // The router of `vpc`, entered from `link` (an IGW, a gateway endpoint, a peering): only the
+  // VPC's local routes apply to what arrives there.
+  Position routerIngress(const std::string& vpc, const std::string& link) {
+    return {Position::Kind::kVpcRouter, m_.findVpc(vpc)->routerNode(), link, "", vpc};
   }
 
   // --- walk_vpc.cc ---
@@ -101,6 +108,13 @@ class Walker {
   // nullopt when the instance is where it ends.
   std::optional<Position> forwardAt(const model::Instance& inst, Packet& p, Hop& h);
   std::optional<Position> vpcRouter(const Position& pos, Packet& p, Hop& h);
+  // Where a route of the router at `pos` sends the packet.
+  std::optional<Position> followRoute(const Position& pos, const model::Route& r, Packet& p, Hop& h);
+  // A packet arriving over a peering connection (walk_peering.cc): only the peer VPC's own
+  // addresses are reachable (not transitive, no edge-to-edge routing).
+  std::optional<Position> crossPeering(const Position& pos, const model::Route& r, Packet& p, Hop& h);
+  // No local route of the peer VPC at `pos` (entered from a peering) covers the destination.
+  std::optional<Position> droppedFromPeering(const Position& pos, const Packet& p, Hop& h);
   // The packet is on a subnet's segment, addressed to something there.
   std::optional<Position> deliverInSubnet(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
   // A packet addressed to a NAT's own address: a reply to translate back, or unsolicited.
@@ -114,7 +128,7 @@ class Walker {
   std::optional<std::pair<Ipv4Address, std::string>> privateFor(Ipv4Address pub);
   std::optional<std::pair<Ipv4Address, std::string>> publicFor(Ipv4Address priv);
   std::optional<Position> igwEgress(Packet& p, Hop& h);
-  std::optional<Position> igwIngress(Packet& p, Hop& h);
+  std::optional<Position> igwIngress(const Position& pos, Packet& p, Hop& h);
   std::optional<Position> internetRouter(Packet& p, Hop& h);
   bool policyAllows(const model::Endpoint& e, const Packet& p, std::string& rule);
   std::optional<Position> gatewayEndpoint(const Position& pos, Packet& p, Hop& h);

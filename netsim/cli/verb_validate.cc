@@ -50,8 +50,13 @@ Outcome runValidate(const Args& args) {
     return Outcome::kBadInput;
   }
   const auto& m = *result.model;
-  std::cout << label << ": valid topology '" << m.name << "' (" << m.region << ", VPC " << m.vpc.cidr.str()
-            << "): " << m.subnets.size() << " subnets, " << m.route_tables.size() << " route tables, "
+  std::string vpcs;
+  for (const auto& v : m.vpcs) {
+    vpcs += (vpcs.empty() ? "" : ", ") + std::string(m.singleVpc() ? "VPC " : "VPC " + v.name + " ") + v.cidr.str();
+    if (v.region != m.region) vpcs += " in " + v.region;
+  }
+  if (!m.peering_connections.empty()) vpcs += ", " + std::to_string(m.peering_connections.size()) + " peering connections";
+  std::cout << label << ": valid topology '" << m.name << "' (" << m.region << ", " << vpcs << "): " << m.subnets.size() << " subnets, " << m.route_tables.size() << " route tables, "
             << m.instances.size() << " instances, " << m.nat_gateways.size() << " NAT gateways, "
             << m.endpoints.size() << " endpoints, " << m.load_balancers.size() << " load balancers, "
             << m.expectations.size() << " expectations\n";

@@ -8,7 +8,7 @@ namespace {
 // Nodes worth naming in a one-line summary: the gateways a path goes through.
 bool notable(const model::Model& m, const std::string& node) {
   if (m.findNatGateway(node) || m.findEndpoint(node)) return true;
-  if (m.internet_gateway && m.internet_gateway->name == node) return true;
+  if (m.findInternetGateway(node)) return true;
   const auto* i = m.findInstance(node);
   return i && i->role == model::InstanceRole::kNatInstance;
 }
@@ -159,8 +159,13 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
   if (t.expected.lb) c.lb_target = t.expected.lb->target;
   if (!t.forward.agree) c.divergence = t.forward.text;
   else if (!t.reply.agree) c.divergence = t.reply.text;
+  std::string internet_link;  // "igw-inet" in a lab of one VPC
   for (const auto& h : obs.forward.hops) {
-    if (h.in_link == "igw-inet") c.internet_source = h.arrived.src.str();
+    const bool from_igw = std::any_of(m.internet_gateways.begin(), m.internet_gateways.end(),
+                                      [&](const model::InternetGateway& g) { return h.in_link == m.igwInternetLink(g); });
+    if (!from_igw) continue;
+    c.internet_source = h.arrived.src.str();
+    internet_link = h.in_link;
   }
   if (!obs.sent) {
     c.observed += "; captured: never left " + e.from;
@@ -168,7 +173,7 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
   }
   const auto nodes = capture::nodesOf(obs.forward);
   std::string summary = captureSummary(m, e, t, nodes);
-  if (!c.internet_source.empty()) summary += "; " + c.internet_source + " on igw-inet";
+  if (!c.internet_source.empty()) summary += "; " + c.internet_source + " on " + internet_link;
   c.observed += "; " + summary;
 
   std::vector<std::string> why;

@@ -101,7 +101,8 @@ class Checker {
         n.cross_zone = lb.cross_zone;
         // The public side is what a client of an internet-facing LB reaches.
         const bool from_internet = lb.internet_facing && have_internet;
-        n.check = {from_internet ? inet_ns : plan::namespaceName(lab_, plan::kVpcRouterNode),
+        const auto router = s && m_.vpcOf(*s) ? m_.vpcOf(*s)->routerNode() : std::string(plan::kVpcRouterNode);
+        n.check = {from_internet ? inet_ns : plan::namespaceName(lab_, router),
                    from_internet ? lb.node_public_ips[k] : lb.node_ips[k], port};
         e.nodes.push_back(n);
       }

@@ -66,9 +66,11 @@ Result<Fault> cutOff(const plan::Wiring& w, Fault f, const std::vector<Leg>& leg
 
 Result<std::string> resolveAz(const model::Model& m, const std::string& az) {
   std::string names;
-  for (const auto& a : m.vpc.azs) {
-    if (a == az || (!a.empty() && a == m.region + az)) return a;
-    names += " " + a;
+  for (const auto& v : m.vpcs) {
+    for (const auto& a : v.azs) {
+      if (a == az || (!a.empty() && a == v.region + az)) return a;
+      if (names.find(" " + a) == std::string::npos) names += " " + a;
+    }
   }
   return makeError(ErrorCode::kInvalidArgument, "no availability zone '" + az + "' in the lab (it has:" + names + ")");
 }
@@ -87,7 +89,7 @@ Result<Fault> failAz(const model::Model& m, const plan::Wiring& planned, const s
   std::vector<Leg> legs;
   std::set<std::string> kill_nodes;
   for (const auto& n : w.namespaces) {
-    if (n.node == plan::kFabricNode || n.node == plan::kVpcRouterNode) continue;
+    if (n.node == plan::kFabricNode || n.kind == "vpc-router") continue;
     bool here = false, elsewhere = false;
     for (const auto& leg : legsOf(w, n.node)) {
       if (subnets.count(leg.own.link)) {

@@ -32,6 +32,7 @@ const char* targetKindName(TargetKind k) {
     case TargetKind::kInstance: return "instance";
     case TargetKind::kGatewayEndpoint: return "gateway-endpoint";
     case TargetKind::kBlackhole: return "blackhole";
+    case TargetKind::kPeeringConnection: return "peering-connection";
   }
   return "?";
 }
@@ -182,9 +183,9 @@ const TargetGroup* Model::findTargetGroup(const std::string& n) const {
   return byName(target_groups, n);
 }
 
-const RouteTable* Model::mainRouteTable() const {
+const RouteTable* Model::mainRouteTable(const std::string& vpc) const {
   for (const auto& t : route_tables) {
-    if (t.main) return &t;
+    if (t.main && t.vpc == vpc) return &t;
   }
   return nullptr;
 }
@@ -193,7 +194,88 @@ const RouteTable& Model::routeTableOf(const Subnet& s) const {
   if (!s.route_table.empty()) {
     if (const auto* t = findRouteTable(s.route_table)) return *t;
   }
-  return *mainRouteTable();  // the loader always creates a main table
+  return *mainRouteTable(s.vpc);  // the loader always creates a main table per VPC
+}
+
+std::vector<Cidr> Vpc::cidrs() const {
+  std::vector<Cidr> out{cidr};
+  out.insert(out.end(), secondary_cidrs.begin(), secondary_cidrs.end());
+  return out;
+}
+
+bool Vpc::contains(Ipv4Address a) const {
+  for (const auto& c : cidrs()) {
+    if (c.contains(a)) return true;
+  }
+  return false;
+}
+
+bool Vpc::contains(const Cidr& block) const {
+  for (const auto& c : cidrs()) {
+    if (c.contains(block)) return true;
+  }
+  return false;
+}
+
+bool Vpc::overlaps(const Cidr& block) const {
+  for (const auto& c : cidrs()) {
+    if (c.overlaps(block)) return true;
+  }
+  return false;
+}
+
+bool Vpc::overlaps(const Vpc& other) const {
+  for (const auto& c : other.cidrs()) {
+    if (overlaps(c)) return true;
+  }
+  return false;
+}
+
+const Vpc* Model::findVpc(const std::string& n) const {
+  for (const auto& v : vpcs) {
+    if (v.name == n) return &v;
+  }
+  return nullptr;
+}
+
+const Vpc* Model::vpcOfInstance(const Instance& i) const {
+  const auto* s = findSubnet(i.subnet);
+  return s ? vpcOf(*s) : nullptr;
+}
+
+const Vpc* Model::vpcContaining(Ipv4Address a) const {
+  for (const auto& v : vpcs) {
+    if (v.contains(a)) return &v;
+  }
+  return nullptr;
+}
+
+const InternetGateway* Model::findInternetGateway(const std::string& n) const {
+  for (const auto& g : internet_gateways) {
+    if (g.name == n) return &g;
+  }
+  return nullptr;
+}
+
+const InternetGateway* Model::internetGatewayOf(const std::string& vpc) const {
+  for (const auto& g : internet_gateways) {
+    if (g.vpc == vpc) return &g;
+  }
+  return nullptr;
+}
+
+const PeeringConnection* Model::findPeering(const std::string& n) const {
+  for (const auto& p : peering_connections) {
+    if (p.name == n) return &p;
+  }
+  return nullptr;
+}
+
+const PeeringConnection* Model::peeringBetween(const std::string& a, const std::string& b) const {
+  for (const auto& p : peering_connections) {
+    if (p.joins(a) && p.joins(b) && a != b) return &p;
+  }
+  return nullptr;
 }
 
 const Instance* Model::findInstanceByIp(Ipv4Address a) const {

@@ -49,6 +49,7 @@ struct PortRange {
 
 struct Subnet {
   std::string name;
+  std::string vpc;         // the VPC it belongs to (Model::vpcs)
   std::string az;          // full AZ name, e.g. "us-east-1a"
   Cidr cidr;
   std::string route_table;  // empty: the VPC's main route table
@@ -69,6 +70,7 @@ enum class TargetKind {
   kInstance,      // any instance/ENI (appliance routing)
   kGatewayEndpoint,
   kBlackhole,
+  kPeeringConnection,  // a VPC peering connection whose one end is the table's VPC
 };
 const char* targetKindName(TargetKind k);
 
@@ -76,13 +78,14 @@ struct Route {
   Cidr destination;
   std::string prefix_list;  // set for a gateway endpoint's prefix-list route (destination = its CIDR)
   TargetKind kind = TargetKind::kLocal;
-  std::string target;  // name of the igw / nat gateway / instance / endpoint
+  std::string target;  // name of the igw / nat gateway / instance / endpoint / peering connection
   bool implicit = false;  // the local route or an endpoint-added route
   SourceLocation where;
 };
 
 struct RouteTable {
   std::string name;
+  std::string vpc;
   bool main = false;
   std::vector<Route> routes;  // after loading: includes local routes and endpoint routes
   SourceLocation where;
@@ -100,6 +103,7 @@ struct ElasticIp {
 
 struct InternetGateway {
   std::string name = "igw";
+  std::string vpc;  // one per VPC at most
   Dataplane dataplane = Dataplane::kUserspace;
   SourceLocation where;
 };
@@ -195,6 +199,7 @@ struct EndpointPolicyRule {
 
 struct Endpoint {
   std::string name;
+  std::string vpc;
   EndpointType type = EndpointType::kGateway;
   std::string service;                      // InternetService name, e.g. "s3"
   std::vector<std::string> route_tables;    // gateway endpoints
@@ -249,6 +254,7 @@ struct SecurityGroupRule {
 
 struct SecurityGroup {
   std::string name;
+  std::string vpc;  // its rules may name groups of this VPC or of a peered one
   std::vector<SecurityGroupRule> inbound;
   std::vector<SecurityGroupRule> outbound;  // default: allow all
   SourceLocation where;
@@ -265,6 +271,7 @@ struct NaclRule {
 
 struct NetworkAcl {
   std::string name;
+  std::string vpc;
   std::vector<std::string> subnets;
   std::vector<NaclRule> inbound;   // sorted by number
   std::vector<NaclRule> outbound;
@@ -424,9 +431,37 @@ struct Expectation {
 
 // --- The whole topology ------------------------------------------------------------------------
 
+// The name the single `vpc:` form gives its VPC (its router node stays "vpc-router").
+inline constexpr const char* kDefaultVpcName = "vpc";
+
 struct Vpc {
+  std::string name = kDefaultVpcName;
+  std::string region;             // a label the tools show; the lab's region unless written
   Cidr cidr;
+  std::vector<Cidr> secondary_cidrs;
   std::vector<std::string> azs;  // full names
+  SourceLocation where;
+  std::vector<Cidr> cidrs() const;  // the primary block first
+  bool contains(Ipv4Address a) const;
+  bool contains(const Cidr& c) const;  // inside one of its blocks
+  bool overlaps(const Cidr& c) const;
+  bool overlaps(const Vpc& other) const;
+  // Its router node ("vpc-router" for the single `vpc:` form) and the link to its IGW.
+  std::string routerNode() const { return name + "-router"; }
+  std::string igwLink() const { return name + "-igw"; }
+};
+
+// A VPC peering connection. Routes name it as a target; traffic crossing it may only reach
+// addresses of the peer VPC itself (not transitive, no edge-to-edge routing).
+// A Transit Gateway attachment would join VPCs the same way (a link between two routers).
+struct PeeringConnection {
+  std::string name;       // pcx-...
+  std::string requester;  // VPC names
+  std::string accepter;
+  SourceLocation where;
+  bool joins(const std::string& vpc) const { return vpc == requester || vpc == accepter; }
+  // The other end as seen from `vpc` (one of the two ends).
+  const std::string& peerOf(const std::string& vpc) const { return vpc == requester ? accepter : requester; }
 };
 
 struct Model {
@@ -436,10 +471,13 @@ struct Model {
   double time_factor = 1.0;  // all AWS timers are multiplied by this
   std::string source_file;
   std::string source_text;  // the YAML it was loaded from (the ASG controller re-plans from it)
-  Vpc vpc;
+  // Every VPC-scoped object names its VPC; names are unique across the lab so the flat lists
+  // below are searched by name alone. The single `vpc:` form makes one VPC named "vpc".
+  std::vector<Vpc> vpcs;
+  std::vector<PeeringConnection> peering_connections;
   std::vector<Subnet> subnets;
   std::vector<RouteTable> route_tables;
-  std::optional<InternetGateway> internet_gateway;
+  std::vector<InternetGateway> internet_gateways;
   std::vector<ElasticIp> elastic_ips;
   std::vector<NatGateway> nat_gateways;
   std::vector<Instance> instances;  // includes NAT instances and bastions
@@ -452,9 +490,21 @@ struct Model {
   std::vector<AutoScalingGroup> auto_scaling_groups;
   std::vector<Expectation> expectations;
 
+  const Vpc* findVpc(const std::string& n) const;
+  // The VPC of a subnet / of the subnet an instance sits in (nullptr before validation passed).
+  const Vpc* vpcOf(const Subnet& s) const { return findVpc(s.vpc); }
+  const Vpc* vpcOfInstance(const Instance& i) const;
+  const Vpc* vpcContaining(Ipv4Address a) const;
+  const InternetGateway* findInternetGateway(const std::string& n) const;
+  const InternetGateway* internetGatewayOf(const std::string& vpc) const;
+  const PeeringConnection* findPeering(const std::string& n) const;
+  const PeeringConnection* peeringBetween(const std::string& a, const std::string& b) const;
+  bool singleVpc() const { return vpcs.size() == 1; }
+  // The link between an IGW and the internet router ("igw-inet" in a lab of one VPC).
+  std::string igwInternetLink(const InternetGateway& g) const { return singleVpc() ? "igw-inet" : g.name + "-inet"; }
   const Subnet* findSubnet(const std::string& n) const;
   const RouteTable* findRouteTable(const std::string& n) const;
-  const RouteTable* mainRouteTable() const;
+  const RouteTable* mainRouteTable(const std::string& vpc) const;
   const RouteTable& routeTableOf(const Subnet& s) const;
   const NatGateway* findNatGateway(const std::string& n) const;
   const Instance* findInstance(const std::string& n) const;

@@ -37,7 +37,8 @@ std::vector<std::string> securityGroupsOf(const Model& m, Ipv4Address a) {
 }
 
 std::vector<Ipv4Address> securityGroupExemptAddresses(const Model& m) {
-  std::vector<Ipv4Address> out{m.vpc.cidr.at(2)};
+  std::vector<Ipv4Address> out;
+  for (const auto& v : m.vpcs) out.push_back(v.cidr.at(2));  // each VPC's resolver
   for (const auto& s : m.subnets) {
     for (uint32_t k : {1u, 2u, 3u}) {
       if (std::find(out.begin(), out.end(), s.cidr.at(k)) == out.end()) out.push_back(s.cidr.at(k));

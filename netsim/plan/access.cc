@@ -217,22 +217,26 @@ std::vector<std::pair<std::string, std::vector<Ipv4Address>>> internetResolverRe
 }
 
 void planResolver(const model::Model& m, Wiring& w) {
-  const Ipv4Address resolver = m.vpc.cidr.at(2);
-  // The VPC router owns the .2 of the VPC base: every subnet already routes to the router, and
-  // its own replies leave by the main table's connected routes.
-  std::string leg = "lo";
-  for (const auto& s : m.subnets) {
-    if (s.cidr.contains(resolver)) leg = interfaceName(s.name);
-  }
-  const std::string router_ns = namespaceName(w.lab, kVpcRouterNode);
-  w.addresses.push_back({router_ns, leg, Cidr(resolver, 32)});
-  addDnsmasq(m, w, kVpcRouterNode, "dnsmasq.conf", "the VPC resolver", resolver, resolverRecords(m), ResolverView::kVpc);
-  for (const auto& i : m.instances) {
-    if (auto* n = findNamespace(w, i.name)) n->resolv_conf = {"nameserver " + resolver.str()};
-  }
-  for (const auto& lb : m.load_balancers) {
-    for (size_t k = 0; k < lb.subnets.size(); ++k) {
-      if (auto* n = findNamespace(w, model::loadBalancerNodeName(lb, k))) n->resolv_conf = {"nameserver " + resolver.str()};
+  for (const auto& v : m.vpcs) {
+    const Ipv4Address resolver = v.cidr.at(2);
+    // Each VPC router owns the .2 of its VPC base: every subnet already routes to the router,
+    // and its own replies leave by the main table's connected routes.
+    std::string leg = "lo";
+    for (const auto& s : m.subnets) {
+      if (s.vpc == v.name && s.cidr.contains(resolver)) leg = interfaceName(s.name);
+    }
+    w.addresses.push_back({namespaceName(w.lab, v.routerNode()), leg, Cidr(resolver, 32)});
+    const std::string conf = m.singleVpc() ? "dnsmasq.conf" : "dnsmasq-" + v.name + ".conf";
+    addDnsmasq(m, w, v.routerNode(), conf, "the VPC resolver", resolver, resolverRecords(m), ResolverView::kVpc);
+    auto inVpc = [&](const std::string& subnet) { return m.findSubnet(subnet)->vpc == v.name; };
+    for (const auto& i : m.instances) {
+      if (auto* n = findNamespace(w, i.name); n && inVpc(i.subnet)) n->resolv_conf = {"nameserver " + resolver.str()};
+    }
+    for (const auto& lb : m.load_balancers) {
+      for (size_t k = 0; k < lb.subnets.size(); ++k) {
+        auto* n = findNamespace(w, model::loadBalancerNodeName(lb, k));
+        if (n && inVpc(lb.subnets[k])) n->resolv_conf = {"nameserver " + resolver.str()};
+      }
     }
   }
 }

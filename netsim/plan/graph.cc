@@ -66,11 +66,11 @@ class DotWriter {
            "  nodesep=0.25;\n  ranksep=0.6;\n  fontname=Helvetica;\n"
            "  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=10];\n"
            "  edge [fontname=Helvetica, fontsize=9, color=\"#555555\"];\n";
-    out_ += "  subgraph cluster_vpc {\n    label=" + q("VPC " + m_.vpc.cidr.str() + " (" + m_.region + ")") +
-            ";\n    fontsize=14;\n    style=rounded;\n    color=\"#232f3e\";\n    penwidth=2;\n";
-    for (const auto& az : m_.vpc.azs) availabilityZone(az);
-    vpcObjects();
-    out_ += "  }\n";
+    for (const auto& v : m_.vpcs) vpc(v);
+    for (const auto& p : m_.peering_connections) {
+      line("  ", q(p.name) + " [label=" + q(p.name + "\npeering " + p.requester + " ↔ " + p.accepter) +
+                     ", shape=diamond, fillcolor=\"#fdebd0\"]");
+    }
     internet();
     legend();
     routeEdges();
@@ -104,11 +104,25 @@ class DotWriter {
     return false;
   }
 
-  void availabilityZone(const std::string& az) {
-    out_ += "    subgraph " + q("cluster_" + az) + " {\n      label=" + q("AZ " + az) +
+  // One VPC: its zones with their subnets, and the objects that span zones. A lab of one VPC
+  // keeps the cluster names it always had.
+  void vpc(const model::Vpc& v) {
+    std::string label = "VPC " + (m_.singleVpc() ? "" : v.name + " ") + v.cidr.str();
+    for (const auto& c : v.secondary_cidrs) label += " + " + c.str();
+    out_ += "  subgraph " + q(m_.singleVpc() ? "cluster_vpc" : "cluster_vpc_" + v.name) + " {\n    label=" +
+            q(label + " (" + v.region + ")") +
+            ";\n    fontsize=14;\n    style=rounded;\n    color=\"#232f3e\";\n    penwidth=2;\n";
+    for (const auto& az : v.azs) availabilityZone(v, az);
+    vpcObjects(v);
+    out_ += "  }\n";
+  }
+
+  void availabilityZone(const model::Vpc& v, const std::string& az) {
+    const std::string cluster = m_.singleVpc() ? "cluster_" + az : "cluster_" + v.name + "_" + az;
+    out_ += "    subgraph " + q(cluster) + " {\n      label=" + q("AZ " + az) +
             ";\n      style=dashed;\n      color=\"#7f8c8d\";\n";
     for (const auto& s : m_.subnets) {
-      if (s.az == az) subnet(s);
+      if (s.az == az && s.vpc == v.name) subnet(s);
     }
     out_ += "    }\n";
   }
@@ -178,10 +192,11 @@ class DotWriter {
   }
 
   // Objects of the VPC that span AZs: the router, endpoints, load balancers, auto scaling groups.
-  void vpcObjects() {
+  void vpcObjects(const model::Vpc& v) {
     const std::string ind = "    ";
-    line(ind, "\"vpc-router\" [label=\"VPC router\\n(local route to every subnet)\", shape=ellipse, fillcolor=\"#f2f3f4\"]");
+    line(ind, q(v.routerNode()) + " [label=\"VPC router\\n(local route to every subnet)\", shape=ellipse, fillcolor=\"#f2f3f4\"]");
     for (const auto& e : m_.endpoints) {
+      if (e.vpc != v.name) continue;
       const bool gw = e.type == model::EndpointType::kGateway;
       std::string label = e.name + "\n" + (gw ? "gateway" : "interface") + " endpoint (" + e.service + ")";
       if (!gw && e.private_dns) label += "\nprivate DNS";
@@ -189,6 +204,7 @@ class DotWriter {
       line(ind, q(e.name) + " [label=" + q(label) + ", shape=hexagon, fillcolor=\"#f4ecf7\", color=" +
                     q(kEndpointColour) + "]");
     }
+    if (&v != &m_.vpcs.front()) return;  // load balancing: only in a lab of one VPC (check_vpcs.cc)
     for (const auto& lb : m_.load_balancers) loadBalancer(lb, ind);
     for (const auto& tg : m_.target_groups) {
       std::string label = tg.name + "\ntarget group " + model::lbProtocolName(tg.protocol) + ":" + std::to_string(tg.port);
@@ -239,8 +255,9 @@ class DotWriter {
       line("    ", q(s.name) + " [label=" + q(label) + ", shape=cylinder, fillcolor=\"#fef9e7\"]");
     }
     out_ += "  }\n";
-    if (m_.internet_gateway) {
-      line("  ", q(m_.internet_gateway->name) + " [label=" + q(m_.internet_gateway->name + "\ninternet gateway") +
+    for (const auto& g : m_.internet_gateways) {
+      const std::string of = m_.singleVpc() ? "" : " of " + g.vpc;
+      line("  ", q(g.name) + " [label=" + q(g.name + "\ninternet gateway" + of) +
                      ", shape=doubleoctagon, fillcolor=\"#eaf5e4\"]");
     }
   }
@@ -267,23 +284,24 @@ class DotWriter {
 
   // One edge per route target, labelled with every table and destination that uses it.
   void routeEdges() {
-    std::map<std::string, std::map<std::string, std::vector<std::string>>> by_target;  // target → dest → tables
+    // (router, target) → dest → tables
+    std::map<std::pair<std::string, std::string>, std::map<std::string, std::vector<std::string>>> by_target;
     for (const auto& t : m_.route_tables) {
       for (const auto& r : t.routes) {
         if (r.kind == model::TargetKind::kLocal || r.kind == model::TargetKind::kBlackhole) continue;
         const std::string dest = r.prefix_list.empty() ? r.destination.str() : r.prefix_list;
-        by_target[r.target][dest].push_back(t.name);
+        by_target[{m_.findVpc(t.vpc)->routerNode(), r.target}][dest].push_back(t.name);
       }
     }
-    for (const auto& [target, dests] : by_target) {
+    for (const auto& [edge, dests] : by_target) {
       std::string label;
       for (const auto& [dest, tables] : dests) label += (label.empty() ? "" : "\n") + joined(tables, ", ") + ": " + dest;
-      line("  ", "\"vpc-router\" -> " + q(target) + " [label=" + q(label) + "]");
+      line("  ", q(edge.first) + " -> " + q(edge.second) + " [label=" + q(label) + "]");
     }
   }
 
   void objectEdges() {
-    if (m_.internet_gateway) line("  ", q(m_.internet_gateway->name) + " -> internet [dir=both]");
+    for (const auto& g : m_.internet_gateways) line("  ", q(g.name) + " -> internet [dir=both]");
     for (const auto& h : m_.internet.hosts) line("  ", "internet -> " + q(h.name) + " [dir=none, color=\"#aab7b8\"]");
     for (const auto& s : m_.internet.services) line("  ", "internet -> " + q(s.name) + " [dir=none, color=\"#aab7b8\"]");
     for (const auto& e : m_.endpoints) {

@@ -14,11 +14,13 @@
 #include "netsim/common/hash.h"
 #include "netsim/plan/access.h"
 #include "netsim/plan/auto_scaling.h"
+#include "netsim/plan/builder.h"
 #include "netsim/plan/cache_instances.h"
 #include "netsim/plan/lb_dns.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
+#include "netsim/plan/peering.h"
 #include "netsim/plan/security_rules.h"
 
 namespace netsim::plan {
@@ -32,15 +34,17 @@ constexpr uint32_t kStaticMetric = 100;
 constexpr uint32_t kPrefixListMetric = 200;   // static beats prefix list on equal length
 constexpr uint32_t kCatchAllMetric = 9999;
 
-class Planner {
+class Planner : detail::Builder {
  public:
-  Planner(const Model& m, const std::string& lab) : m_(m) { w_.lab = lab; }
+  Planner(const Model& m, const std::string& lab) : Builder(m, lab) {}
 
   Wiring run() {
     addNamespace(kFabricNode, "fabric", {});
     for (const auto& s : m_.subnets) addBridge(s.name, "br-" + s.name);
-    planVpcRouter();
-    if (m_.internet_gateway) planInternetGateway();
+    for (const auto& v : m_.vpcs) planRouterLegs(v);
+    peering_sides_ = planPeeringLinks(*this);  // peering.cc
+    for (const auto& v : m_.vpcs) planRouterTables(v);
+    for (const auto& g : m_.internet_gateways) planInternetGateway(g);
     if (hasInternet()) planInternet();
     for (const auto& n : m_.nat_gateways) planNatGateway(n);
     for (const auto& i : m_.instances) planInstance(i);
@@ -54,210 +58,73 @@ class Planner {
 
  private:
   bool hasInternet() const {
-    return m_.internet.hosts_cidr.prefixLength() != 0 || m_.internet_gateway.has_value();
-  }
-
-  std::string ns(const std::string& node) { return namespaceName(w_.lab, node); }
-
-  Mac mac(const std::string& nsname, const std::string& ifname) {
-    return common::deterministicMac(nsname + "/" + ifname);
-  }
-
-  NamespaceSpec& addNamespace(const std::string& node, const std::string& kind, bool router) {
-    NamespaceSpec spec;
-    spec.name = ns(node);
-    spec.node = node;
-    spec.kind = kind;
-    // No IPv6 inside a lab: it would only add router solicitations to every capture.
-    spec.sysctls = {{"net/ipv6/conf/all/disable_ipv6", "1"},
-                    {"net/ipv6/conf/default/disable_ipv6", "1"},
-                    {"net/ipv4/conf/all/rp_filter", "0"},
-                    {"net/ipv4/conf/default/rp_filter", "0"}};
-    if (router) {
-      spec.sysctls.push_back({"net/ipv4/ip_forward", "1"});
-      // Routers that send a packet back out of the leg it came in on must not redirect hosts
-      // around themselves: AWS route tables would not.
-      spec.sysctls.push_back({"net/ipv4/conf/all/send_redirects", "0"});
-      spec.sysctls.push_back({"net/ipv4/conf/default/send_redirects", "0"});
-      // A router's own ICMP errors can come back to it translated by a one-armed NAT (traceroute
-      // through a NAT gateway: the VPC router's time-exceeded to the gateway, translated back
-      // toward the instance). Without accept_local it drops them as martians from itself.
-      spec.sysctls.push_back({"net/ipv4/conf/all/accept_local", "1"});
-    }
-    w_.node_namespace[node] = spec.name;
-    w_.namespaces.push_back(spec);
-    return w_.namespaces.back();
-  }
-
-  NamespaceSpec& nsSpec(const std::string& node) {
-    for (auto& n : w_.namespaces) {
-      if (n.node == node) return n;
-    }
-    return w_.namespaces.front();
-  }
-
-  void addBridge(const std::string& link, const std::string& wanted) {
-    BridgeSpec b;
-    b.ns = ns(kFabricNode);
-    b.name = interfaceName(wanted);
-    b.link = link;
-    b.mac = mac(b.ns, b.name);
-    bridges_[link] = b.name;
-    w_.bridges.push_back(b);
-  }
-
-  // A node's leg on a segment (subnet or internet): veth from the node to the fabric bridge.
-  // `kernel_address` false: the leg stays unaddressed (a userspace appliance owns it).
-  void attach(const std::string& node, const std::string& ifname, const std::string& link,
-              common::Cidr address, bool kernel_address = true) {
-    VethSpec v;
-    v.link = link;
-    v.a_ns = ns(node);
-    v.a_if = interfaceName(ifname);
-    v.a_mac = mac(v.a_ns, v.a_if);
-    v.b_ns = ns(kFabricNode);
-    v.b_if = interfaceName(node + "-" + ifname);
-    v.b_mac = mac(v.b_ns, v.b_if);
-    v.b_bridge = bridges_.at(link);
-    w_.veths.push_back(v);
-    if (kernel_address) w_.addresses.push_back({v.a_ns, v.a_if, address});
-  }
-
-  // A point-to-point link; returns the two addresses (a side .1, b side .2 of a /30).
-  std::pair<common::Ipv4Address, common::Ipv4Address> p2p(const std::string& link,
-                                                           const std::string& a_node,
-                                                           const std::string& a_if,
-                                                           const std::string& b_node,
-                                                           const std::string& b_if) {
-    const uint32_t base = (169u << 24) | (254u << 16);
-    common::Ipv4Address a(base + 4 * p2p_count_ + 1), b(base + 4 * p2p_count_ + 2);
-    ++p2p_count_;
-    VethSpec v;
-    v.link = link;
-    v.a_ns = ns(a_node);
-    v.a_if = interfaceName(a_if);
-    v.a_mac = mac(v.a_ns, v.a_if);
-    v.b_ns = ns(b_node);
-    v.b_if = interfaceName(b_if);
-    v.b_mac = mac(v.b_ns, v.b_if);
-    w_.veths.push_back(v);
-    w_.addresses.push_back({v.a_ns, v.a_if, common::Cidr(a, 30)});
-    w_.addresses.push_back({v.b_ns, v.b_if, common::Cidr(b, 30)});
-    return {a, b};
-  }
-
-  void route(const std::string& node, uint32_t table, common::Cidr dst,
-             std::optional<common::Ipv4Address> via, const std::string& dev, uint32_t metric,
-             const std::string& comment, RouteType type = RouteType::kUnicast) {
-    RouteSpec r;
-    r.ns = ns(node);
-    r.table = table;
-    r.destination = dst;
-    r.gateway = via;
-    r.dev = dev.empty() ? dev : interfaceName(dev);
-    r.metric = metric;
-    r.type = type;
-    r.comment = comment;
-    w_.routes.push_back(r);
-  }
-
-  void defaultVia(const std::string& node, common::Ipv4Address gw, const std::string& dev) {
-    route(node, 254, common::Cidr(), gw, dev, 0, "default route");
-  }
-
-  void responder(const std::string& node, const std::vector<uint16_t>& tcp,
-                 const std::vector<uint16_t>& udp, const std::vector<uint16_t>& http = {}) {
-    auto join = [](const std::vector<uint16_t>& ports) {
-      std::string s;
-      for (auto p : ports) s += (s.empty() ? "" : ",") + std::to_string(p);
-      return s;
-    };
-    ProcessSpec p;
-    p.ns = ns(node);
-    p.node = node;
-    p.role = "responder";
-    p.argv = {"netsim-responder", "--lab", w_.lab, "--node", node};
-    if (!tcp.empty()) p.argv.insert(p.argv.end(), {"--tcp", join(tcp)});
-    if (!udp.empty()) p.argv.insert(p.argv.end(), {"--udp", join(udp)});
-    if (!http.empty()) p.argv.insert(p.argv.end(), {"--http", join(http)});
-    if (tcp.empty() && !http.empty()) p.ready_port = http.front();  // readiness: first HTTP port
-    w_.processes.push_back(p);
-  }
-
-  // A userspace appliance (netsim appliance, netsim/dataplane) owning the node's interfaces.
-  // Its control socket lives in the lab's state directory (lab::stateDir) and tells `up` it is
-  // ready.
-  void appliance(const std::string& node, const std::string& role, const std::vector<std::string>& args) {
-    ProcessSpec p;
-    p.ns = ns(node);
-    p.node = node;
-    p.role = role;
-    p.ready_socket = controlSocketPath(w_.lab, node);
-    char factor[32];
-    std::snprintf(factor, sizeof factor, "%g", m_.time_factor);
-    p.argv = {"netsim", "appliance", "--lab", w_.lab, "--node", node, "--role", role};
-    p.argv.insert(p.argv.end(), args.begin(), args.end());
-    p.argv.insert(p.argv.end(), {"--time-factor", factor, "--control", p.ready_socket});
-    w_.processes.push_back(p);
-  }
-
-  // The kernel of an appliance's namespace drops every frame on the appliance's legs after the
-  // AF_PACKET taps have seen it: it never answers, resets or forwards anything there.
-  static std::string applianceIngressDrop(const std::vector<std::string>& ifnames) {
-    std::string out = "table netdev netsim_workload {\n";
-    for (const auto& i : ifnames) {
-      out += "  chain ingress_" + i + " {\n    type filter hook ingress device \"" + i +
-             "\" priority 0; policy drop;\n  }\n";
-    }
-    return out + "}\n";
+    return m_.internet.hosts_cidr.prefixLength() != 0 || !m_.internet_gateways.empty();
   }
 
   std::string legOf(const std::string& subnet) { return interfaceName(subnet); }
 
-  void planVpcRouter() {
-    addNamespace(kVpcRouterNode, "vpc-router", true);
+  // The primary block of the VPC a subnet belongs to (what a NAT treats as inside).
+  common::Cidr vpcCidrOf(const std::string& subnet) const { return m_.vpcOf(*m_.findSubnet(subnet))->cidr; }
+
+  // The router of VPC `v`: a leg on each of its subnets, and point-to-point legs to its IGW and
+  // gateway endpoints so that its tables can name them.
+  void planRouterLegs(const model::Vpc& v) {
+    const auto router = v.routerNode();
+    addNamespace(router, "vpc-router", true);
     for (const auto& s : m_.subnets) {
-      attach(kVpcRouterNode, s.name, s.name, common::Cidr(s.router(), s.cidr.prefixLength()));
+      if (s.vpc == v.name) attach(router, s.name, s.name, common::Cidr(s.router(), s.cidr.prefixLength()));
     }
-    // Gateway endpoints and the IGW get their legs here so the tables below can name them.
-    if (m_.internet_gateway) {
-      auto [router_ip, igw_ip] = p2p("vpc-igw", kVpcRouterNode, "igw", m_.internet_gateway->name, "vpc");
-      igw_vpc_side_ = igw_ip;
-      router_igw_side_ = router_ip;
+    if (const auto* igw = m_.internetGatewayOf(v.name)) {
+      auto [router_ip, igw_ip] = p2p(v.igwLink(), router, "igw", igw->name, "vpc");
+      igw_vpc_side_[v.name] = igw_ip;
+      router_igw_side_[v.name] = router_ip;
     }
     for (const auto& e : m_.endpoints) {
-      if (e.type != model::EndpointType::kGateway) continue;
-      auto [router_ip, ep_ip] = p2p("vpc-" + e.name, kVpcRouterNode, "ep-" + e.name, e.name, "vpc");
+      if (e.type != model::EndpointType::kGateway || e.vpc != v.name) continue;
+      auto [router_ip, ep_ip] = p2p("vpc-" + e.name, router, "ep-" + e.name, e.name, "vpc");
       endpoint_ip_[e.name] = ep_ip;
       router_endpoint_side_[e.name] = router_ip;
     }
-    uint32_t id = kFirstRouteTable;
+  }
+
+  // One Linux table per route table of the VPC, chosen by the leg traffic enters on; what enters
+  // from the IGW, a gateway endpoint or a peering uses the ingress table (local routes only).
+  void planRouterTables(const model::Vpc& v) {
+    const auto router = v.routerNode();
+    uint32_t id = kFirstRouteTable + static_cast<uint32_t>(w_.tables.size());
     for (const auto& t : m_.route_tables) {
+      if (t.vpc != v.name) continue;
       w_.tables.push_back({t.name, id});
-      planRouteTable(t, id++);
+      planRouteTable(v, t, id++);
     }
     w_.tables.push_back({"(ingress: local routes only)", kIngressTable});
-    addLocalRoutes(kIngressTable, "local (ingress)");
-    route(kVpcRouterNode, kIngressTable, common::Cidr(), std::nullopt, "", kCatchAllMetric,
-          "no route: drop", RouteType::kBlackhole);
+    for (const auto& block : v.cidrs()) addLocalRoutes(v, block, kIngressTable, "local (ingress)");
+    route(router, kIngressTable, common::Cidr(), std::nullopt, "", kCatchAllMetric, "no route: drop",
+          RouteType::kBlackhole);
     uint32_t prio = 1000;
     for (const auto& s : m_.subnets) {
+      if (s.vpc != v.name) continue;
       uint32_t table = tableId(m_.routeTableOf(s).name);
-      rule(prio++, legOf(s.name), table, "subnet " + s.name + " uses route table " + m_.routeTableOf(s).name);
+      rule(router, prio++, legOf(s.name), table, "subnet " + s.name + " uses route table " + m_.routeTableOf(s).name);
     }
-    if (m_.internet_gateway) {
-      rule(prio++, "igw", kIngressTable, "from the internet gateway");
-    }
+    if (m_.internetGatewayOf(v.name)) rule(router, prio++, "igw", kIngressTable, "from the internet gateway");
     for (const auto& e : m_.endpoints) {
-      if (e.type != model::EndpointType::kGateway) continue;
-      rule(prio++, interfaceName("ep-" + e.name), kIngressTable, "from gateway endpoint " + e.name);
+      if (e.type != model::EndpointType::kGateway || e.vpc != v.name) continue;
+      rule(router, prio++, interfaceName("ep-" + e.name), kIngressTable, "from gateway endpoint " + e.name);
+    }
+    for (const auto& p : m_.peering_connections) {
+      if (!p.joins(v.name)) continue;
+      // AWS: over a peering only the peer VPC's own addresses are reachable (not transitive,
+      // no edge-to-edge routing): exactly the local routes (analysis/walk_peering.cc).
+      rule(router, prio++, peeringLeg(p), kIngressTable, "from peering connection " + p.name);
     }
   }
 
   // A VPC router policy rule: traffic entering on `iif` is routed by `table`.
-  void rule(uint32_t priority, const std::string& iif, uint32_t table, const std::string& comment) {
+  void rule(const std::string& router, uint32_t priority, const std::string& iif, uint32_t table,
+            const std::string& comment) {
     RuleSpec r;
-    r.ns = ns(kVpcRouterNode);
+    r.ns = ns(router);
     r.priority = priority;
     r.iif = iif;
     r.table = table;
@@ -272,94 +139,113 @@ class Planner {
     return kIngressTable;
   }
 
-  void addLocalRoutes(uint32_t table, const std::string& comment) {
+  // The local route for `block`: its subnets on their legs; addresses of the block in no
+  // subnet go nowhere, never to a default.
+  void addLocalRoutes(const model::Vpc& v, const common::Cidr& block, uint32_t table, const std::string& comment) {
     for (const auto& s : m_.subnets) {
-      route(kVpcRouterNode, table, s.cidr, std::nullopt, s.name, kStaticMetric, comment);
+      if (s.vpc == v.name && block.contains(s.cidr)) {
+        route(v.routerNode(), table, s.cidr, std::nullopt, s.name, kStaticMetric, comment);
+      }
     }
-    // The local route covers the whole VPC: addresses in no subnet go nowhere, never to a default.
-    route(kVpcRouterNode, table, m_.vpc.cidr, std::nullopt, "", kStaticMetric, comment,
-          RouteType::kBlackhole);
+    route(v.routerNode(), table, block, std::nullopt, "", kStaticMetric, comment, RouteType::kBlackhole);
   }
 
-  void planRouteTable(const model::RouteTable& t, uint32_t id) {
+  void planRouteTable(const model::Vpc& v, const model::RouteTable& t, uint32_t id) {
+    const auto router = v.routerNode();
     for (const auto& r : t.routes) {
       std::string c = "rt " + t.name + ": " + r.destination.str() + " -> " + r.target;
       switch (r.kind) {
         case model::TargetKind::kLocal:
-          addLocalRoutes(id, c);
+          addLocalRoutes(v, r.destination, id, c);
           break;
         case model::TargetKind::kInternetGateway:
-          route(kVpcRouterNode, id, r.destination, igw_vpc_side_, "igw", kStaticMetric, c);
+          route(router, id, r.destination, igw_vpc_side_.at(v.name), "igw", kStaticMetric, c);
           break;
         case model::TargetKind::kNatGateway: {
           const auto* n = m_.findNatGateway(r.target);
-          route(kVpcRouterNode, id, r.destination, n->private_ip, n->subnet, kStaticMetric, c);
+          route(router, id, r.destination, n->private_ip, n->subnet, kStaticMetric, c);
           break;
         }
         case model::TargetKind::kNatInstance:
         case model::TargetKind::kInstance: {
           const auto* i = m_.findInstance(r.target);
-          route(kVpcRouterNode, id, r.destination, i->private_ip, i->subnet, kStaticMetric, c);
+          route(router, id, r.destination, i->private_ip, i->subnet, kStaticMetric, c);
           break;
         }
         case model::TargetKind::kGatewayEndpoint:
-          route(kVpcRouterNode, id, r.destination, endpoint_ip_.at(r.target), "ep-" + r.target,
-                kPrefixListMetric, "rt " + t.name + ": " + r.prefix_list + " -> " + r.target);
+          route(router, id, r.destination, endpoint_ip_.at(r.target), "ep-" + r.target, kPrefixListMetric,
+                "rt " + t.name + ": " + r.prefix_list + " -> " + r.target);
           break;
+        case model::TargetKind::kPeeringConnection: {
+          const auto* p = m_.findPeering(r.target);
+          route(router, id, r.destination, peerSide(*p, v.name), peeringLeg(*p), kStaticMetric, c);
+          break;
+        }
         case model::TargetKind::kBlackhole:
-          route(kVpcRouterNode, id, r.destination, std::nullopt, "", kStaticMetric, c, RouteType::kBlackhole);
+          route(router, id, r.destination, std::nullopt, "", kStaticMetric, c, RouteType::kBlackhole);
           break;
       }
     }
     // Without this a packet with no matching route would fall through to the main table.
-    route(kVpcRouterNode, id, common::Cidr(), std::nullopt, "", kCatchAllMetric, "no route: drop",
-          RouteType::kBlackhole);
+    route(router, id, common::Cidr(), std::nullopt, "", kCatchAllMetric, "no route: drop", RouteType::kBlackhole);
   }
 
-  void planInternetGateway() {
-    const auto& igw = m_.internet_gateway->name;
-    const bool userspace = m_.internet_gateway->dataplane == model::Dataplane::kUserspace;
-    auto& spec = addNamespace(igw, "internet-gateway", !userspace);
-    (void)spec;
-    auto [igw_inet, inet_igw] = p2p("igw-inet", igw, "inet", kInternetNode, "igw");
-    igw_inet_side_ = igw_inet;
-    internet_igw_side_ = inet_igw;
+  // The address of the other end of peering `p`, seen from VPC `vpc`.
+  common::Ipv4Address peerSide(const model::PeeringConnection& p, const std::string& vpc) const {
+    const auto& sides = peering_sides_.at(p.name);
+    return vpc == p.requester ? sides.accepter : sides.requester;
+  }
+
+  void planInternetGateway(const model::InternetGateway& g) {
+    const auto& igw = g.name;
+    const auto& vpc = *m_.findVpc(g.vpc);
+    const bool userspace = g.dataplane == model::Dataplane::kUserspace;
+    addNamespace(igw, "internet-gateway", !userspace);
+    auto [igw_inet, inet_igw] = p2p(m_.igwInternetLink(g), igw, "inet", kInternetNode, internetLegOf(g));
+    igw_inet_side_[igw] = igw_inet;
+    const auto router_side = router_igw_side_.at(g.vpc);
     if (userspace) {
       // The appliance owns both legs: the kernel of the namespace has no address on them.
       std::erase_if(w_.addresses, [&](const AddressSpec& a) { return a.ns == ns(igw); });
-      std::vector<std::string> args = {"--if", "vpc=" + common::Cidr(igw_vpc_side_, 30).str(),
-                                       "--if", "inet=" + common::Cidr(igw_inet, 30).str(),
-                                       "--route", m_.vpc.cidr.str() + "=" + router_igw_side_.str() + "@vpc",
-                                       "--route", "0.0.0.0/0=" + inet_igw.str() + "@inet",
-                                       "--outside", "inet"};
-      for (const auto& mp : oneToOneMappings()) {
+      std::vector<std::string> args = {"--if", "vpc=" + common::Cidr(igw_vpc_side_.at(g.vpc), 30).str(),
+                                       "--if", "inet=" + common::Cidr(igw_inet, 30).str()};
+      for (const auto& block : vpc.cidrs()) {
+        args.insert(args.end(), {"--route", block.str() + "=" + router_side.str() + "@vpc"});
+      }
+      args.insert(args.end(), {"--route", "0.0.0.0/0=" + inet_igw.str() + "@inet", "--outside", "inet"});
+      for (const auto& mp : oneToOneMappings(g.vpc)) {
         args.insert(args.end(), {"--map", mp.private_ip.str() + "=" + mp.public_ip.str()});
       }
       nsSpec(igw).nftables = applianceIngressDrop({"vpc", "inet"});
       appliance(igw, "internet-gateway", args);
       return;
     }
-    route(igw, 254, m_.vpc.cidr, router_igw_side_, "vpc", 0, "the VPC");
+    for (const auto& block : vpc.cidrs()) route(igw, 254, block, router_side, "vpc", 0, "the VPC");
     route(igw, 254, common::Cidr(), inet_igw, "inet", 0, "the internet");
-    nsSpec(igw).nftables = internetGatewayRules(oneToOneMappings());
+    nsSpec(igw).nftables = internetGatewayRules(oneToOneMappings(g.vpc));
   }
 
-  std::vector<StaticMapping> oneToOneMappings() {
+  // The internet router's leg toward an IGW ("igw" in a lab of one VPC).
+  std::string internetLegOf(const model::InternetGateway& g) const { return m_.singleVpc() ? "igw" : g.name; }
+
+  // The public addresses the IGW of `vpc` translates 1:1.
+  std::vector<StaticMapping> oneToOneMappings(const std::string& vpc) {
+    auto inVpc = [&](const std::string& subnet) { return m_.findSubnet(subnet)->vpc == vpc; };
     std::vector<StaticMapping> out;
     for (const auto& i : m_.instances) {
-      if (auto pub = i.publicAddress(m_.elastic_ips)) out.push_back({i.private_ip, *pub, i.name});
+      if (auto pub = i.publicAddress(m_.elastic_ips); pub && inVpc(i.subnet)) out.push_back({i.private_ip, *pub, i.name});
     }
     for (const auto& n : m_.nat_gateways) {
       // Each address of a public gateway has its elastic IP; a private gateway has none.
       const auto addresses = n.privateAddresses();
       const auto eips = n.eipNames();
-      for (size_t k = 0; k < eips.size() && k < addresses.size(); ++k) {
+      for (size_t k = 0; k < eips.size() && k < addresses.size() && inVpc(n.subnet); ++k) {
         if (const auto* e = m_.findEip(eips[k])) out.push_back({addresses[k], e->address, n.name});
       }
     }
     for (const auto& lb : m_.load_balancers) {
       for (size_t k = 0; k < lb.node_public_ips.size(); ++k) {
-        out.push_back({lb.node_ips[k], lb.node_public_ips[k], model::loadBalancerNodeName(lb, k)});
+        if (inVpc(lb.subnets[k])) out.push_back({lb.node_ips[k], lb.node_public_ips[k], model::loadBalancerNodeName(lb, k)});
       }
     }
     return out;
@@ -373,8 +259,19 @@ class Planner {
       attach(kInternetNode, "hosts", "internet",
              common::Cidr(inet.hosts_cidr.at(1), inet.hosts_cidr.prefixLength()));
     }
-    if (m_.internet_gateway && inet.public_pool.prefixLength() != 0) {
-      route(kInternetNode, 254, inet.public_pool, igw_inet_side_, "igw", 0, "public IPs via the IGW");
+    if (!m_.internet_gateways.empty() && inet.public_pool.prefixLength() != 0) {
+      const auto& first = m_.internet_gateways.front();
+      route(kInternetNode, 254, inet.public_pool, igw_inet_side_.at(first.name), internetLegOf(first), 0,
+            "public IPs via the IGW");
+    }
+    if (!m_.singleVpc()) {
+      // Each public address goes to the IGW of its VPC (analysis/walk_edge.cc does the same).
+      for (const auto& g : m_.internet_gateways) {
+        for (const auto& mp : oneToOneMappings(g.vpc)) {
+          route(kInternetNode, 254, common::Cidr(mp.public_ip, 32), igw_inet_side_.at(g.name), internetLegOf(g), 0,
+                mp.owner + " via " + g.name);
+        }
+      }
     }
     for (const auto& h : inet.hosts) {
       addNamespace(h.name, "internet-host", false);
@@ -411,7 +308,7 @@ class Planner {
       attach(n.name, "eth0", n.subnet, address, false);
       std::vector<std::string> args{"--if", "eth0=" + address.str(), "--route",
                                     "0.0.0.0/0=" + s->router().str() + "@eth0", "--inside",
-                                    m_.vpc.cidr.str(), "--profile", model::natProfileName(n.profile)};
+                                    vpcCidrOf(n.subnet).str(), "--profile", model::natProfileName(n.profile)};
       for (auto a : n.secondary_private_ips) args.insert(args.end(), {"--secondary", a.str()});
       if (n.limits.max_sessions) {
         args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
@@ -427,7 +324,7 @@ class Planner {
       return;
     }
     auto& spec = addNamespace(n.name, "nat-gateway", true);
-    spec.nftables = natGatewayRules(n.private_ip, m_.vpc.cidr);
+    spec.nftables = natGatewayRules(n.private_ip, vpcCidrOf(n.subnet));
     const auto* s = m_.findSubnet(n.subnet);
     attach(n.name, "eth0", n.subnet, common::Cidr(n.private_ip, s->cidr.prefixLength()));
     defaultVia(n.name, s->router(), "eth0");
@@ -480,7 +377,9 @@ class Planner {
     if (e.type == model::EndpointType::kGateway) {
       addNamespace(e.name, "gateway-endpoint", true);
       const auto* svc = m_.findService(e.service);
-      route(e.name, 254, m_.vpc.cidr, router_endpoint_side_.at(e.name), "vpc", 0, "the VPC");
+      for (const auto& block : m_.findVpc(e.vpc)->cidrs()) {
+        route(e.name, 254, block, router_endpoint_side_.at(e.name), "vpc", 0, "the VPC");
+      }
       auto [ep_ip, svc_ip] = p2p(e.name + "-" + svc->name, e.name, "svc", svc->name, "ep-" + e.name);
       route(e.name, 254, svc->cidr, svc_ip, "svc", 0, "service " + svc->name);
       nsSpec(e.name).nftables = endpointPolicyRules(m_, e, interfaceName("vpc"));
@@ -555,13 +454,12 @@ class Planner {
     if (std::find(v.begin(), v.end(), p) == v.end()) v.push_back(p);
   }
 
-  const Model& m_;
-  Wiring w_;
   std::map<std::string, TargetPorts> target_ports_ = targetPortsByInstance(m_);
-  std::map<std::string, std::string> bridges_;
-  uint32_t p2p_count_ = 0;
-  common::Ipv4Address igw_vpc_side_, router_igw_side_, igw_inet_side_, internet_igw_side_;
+  // By VPC: its IGW's and its router's address on the link between them; by IGW: its address
+  // toward the internet router.
+  std::map<std::string, common::Ipv4Address> igw_vpc_side_, router_igw_side_, igw_inet_side_;
   std::map<std::string, common::Ipv4Address> endpoint_ip_, router_endpoint_side_;
+  std::map<std::string, PeeringSides> peering_sides_;
 };
 
 }  // namespace

@@ -136,7 +136,10 @@ void addSecurityRules(const model::Model& m, Wiring& w) {
     for (size_t k = 0; k < lb.node_ips.size(); ++k) add(model::loadBalancerNodeName(lb, k), lb.security_groups);
   }
   if (auto rules = networkAclRules(m); !rules.empty()) {
-    if (auto* ns = findNamespace(w, kVpcRouterNode)) ns->nftables += rules;
+    // Every VPC router gets the rules (each matches on its own subnet legs only).
+    for (const auto& v : m.vpcs) {
+      if (auto* ns = findNamespace(w, v.routerNode())) ns->nftables += rules;
+    }
   }
 }
 

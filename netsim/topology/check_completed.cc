@@ -76,8 +76,10 @@ class CompletedChecker {
            m_.findNatGateway(name) || common::Ipv4Address::parse(name).has_value();
   }
   bool isHop(const std::string& name) {
-    return isDestination(name) || m_.findEndpoint(name) || name == "vpc-router" ||
-           name == "internet" || (m_.internet_gateway && m_.internet_gateway->name == name);
+    const bool router = std::any_of(m_.vpcs.begin(), m_.vpcs.end(),
+                                    [&](const model::Vpc& v) { return name == v.name + "-router"; });
+    return isDestination(name) || m_.findEndpoint(name) || router ||
+           name == "internet" || m_.findInternetGateway(name);
   }
 
   void checkExpectation(model::Expectation& e) {

@@ -52,7 +52,8 @@ class Checker : public ModelChecker {
 
   void run() {
     checkNames();
-    checkVpc();
+    checkTimeFactor();
+    checkVpcs(m_, loc_, d_);
     checkInternet();
     checkSubnets();
     checkRouteTables();
@@ -93,7 +94,7 @@ class Checker : public ModelChecker {
               "use 1-16 lowercase letters, digits and '-' (it becomes part of namespace names)");
       }
     }
-    if (m_.internet_gateway) checkName(m_.internet_gateway->name, m_.internet_gateway->where, "gateway", nodes);
+    for (const auto& x : m_.internet_gateways) checkName(x.name, x.where, "gateway", nodes);
     for (const auto& x : m_.nat_gateways) checkName(x.name, x.where, "NAT gateway", nodes);
     for (const auto& x : m_.instances) checkName(x.name, x.where, "instance", nodes);
     for (const auto& x : m_.endpoints) checkName(x.name, x.where, "endpoint", nodes);
@@ -107,9 +108,13 @@ class Checker : public ModelChecker {
     for (const auto& x : m_.target_groups) checkName(x.name, x.where, "target group", tgs);
     for (const auto& x : m_.auto_scaling_groups) checkName(x.name, x.where, "auto scaling group", asgs);
     for (const auto& x : m_.network_acls) checkName(x.name, x.where, "network ACL", acls);
+    std::map<std::string, model::SourceLocation> peerings;
+    for (const auto& x : m_.peering_connections) checkName(x.name, x.where, "peering connection", peerings);
     // The lab's own nodes (plan/naming.h) cannot be taken by the file.
-    for (const char* reserved : {"vpc-router", "internet"}) {
-      if (auto it = nodes.find(reserved); it != nodes.end()) {
+    std::vector<std::string> reserved = {"internet"};
+    for (const auto& v : m_.vpcs) reserved.push_back(v.name + "-router");
+    for (const auto& name : reserved) {
+      if (auto it = nodes.find(name); it != nodes.end()) {
         error(it->second, "name", "'" + it->first + "' is reserved for the lab's own " +
                                       (it->first == "internet" ? "internet router" : "VPC router"),
               "pick another name");
@@ -127,48 +132,30 @@ class Checker : public ModelChecker {
     }
   }
 
-  void checkVpc() {
-    model::SourceLocation vpc{m_.source_file, 0, 0, "vpc"};
-    if (m_.vpc.cidr.prefixLength() != 0 || m_.vpc.cidr.address().value() != 0) {
-      int len = m_.vpc.cidr.prefixLength();
-      if (len < 16 || len > 28) {
-        error(vpc, "cidr", "a VPC CIDR block must be between /16 and /28, not /" + std::to_string(len),
-              "AWS allows netmasks from /16 to /28");
-      }
-    }
+  void checkTimeFactor() {
     if (m_.time_factor <= 0 || m_.time_factor > 10) {
       error({m_.source_file, 0, 0, ""}, "time_factor",
             "time_factor must be greater than 0 and at most 10", "0.01 runs AWS timers 100x faster");
     }
-    std::set<std::string> seen;
-    for (size_t i = 0; i < m_.vpc.azs.size(); ++i) {
-      auto& az = m_.vpc.azs[i];
-      model::SourceLocation w{m_.source_file, 0, 0, "vpc.azs[" + std::to_string(i) + "]"};
-      // "a" is short for "<region>a".
-      if (az.size() == 1 && az[0] >= 'a' && az[0] <= 'z') az = m_.region + az;
-      if (az.rfind(m_.region, 0) != 0 || az.size() != m_.region.size() + 1) {
-        error(w, "", "availability zone '" + az + "' is not in region " + m_.region,
-              "write a zone letter (a) or a full name (" + m_.region + "a)");
-      }
-      if (!seen.insert(az).second) error(w, "", "availability zone '" + az + "' is listed twice");
-    }
   }
 
-  bool inVpcSpace(const Cidr& c) { return m_.vpc.cidr.overlaps(c); }
+  bool inVpcSpace(const Cidr& c) {
+    return std::any_of(m_.vpcs.begin(), m_.vpcs.end(), [&](const model::Vpc& v) { return v.overlaps(c); });
+  }
 
   void checkInternet() {
     auto& inet = m_.internet;
     model::SourceLocation w{m_.source_file, 0, 0, "internet"};
-    bool needed = m_.internet_gateway || !inet.hosts.empty() || !inet.services.empty();
+    bool needed = !m_.internet_gateways.empty() || !inet.hosts.empty() || !inet.services.empty();
     if (!needed) return;
     if (inet.hosts_cidr.prefixLength() == 0) {
       error(w, "cidr", "the internet needs a 'cidr' for its hosts' segment",
             "e.g. internet: {cidr: 198.51.100.0/24, public_pool: 203.0.113.0/24}");
     } else if (inVpcSpace(inet.hosts_cidr)) {
-      error(w, "cidr", "internet segment " + inet.hosts_cidr.str() + " overlaps the VPC " +
-                           m_.vpc.cidr.str(), "internet addresses must lie outside the VPC");
+      error(w, "cidr", "internet segment " + inet.hosts_cidr.str() + " overlaps a VPC",
+            "internet addresses must lie outside the VPC");
     }
-    if (m_.internet_gateway && inet.public_pool.prefixLength() == 0) {
+    if (!m_.internet_gateways.empty() && inet.public_pool.prefixLength() == 0) {
       error(w, "public_pool", "the internet needs a 'public_pool' for public and elastic IPs");
     } else if (inet.public_pool.prefixLength() != 0) {
       if (inVpcSpace(inet.public_pool)) {
@@ -212,27 +199,30 @@ class Checker : public ModelChecker {
   }
 
   void checkSubnets() {
-    auto azs = m_.vpc.azs;
     auto tables = namesOf(m_.route_tables);
     for (size_t i = 0; i < m_.subnets.size(); ++i) {
       auto& s = m_.subnets[i];
+      const auto* vpc = m_.vpcOf(s);
       if (s.cidr.prefixLength() != 0) {
         int len = s.cidr.prefixLength();
         if (len < 16 || len > 28) {
           error(s.where, "cidr", "a subnet CIDR block must be between /16 and /28, not /" +
                                      std::to_string(len));
-        } else if (!m_.vpc.cidr.contains(s.cidr)) {
-          error(s.where, "cidr", "subnet " + s.cidr.str() + " is not inside the VPC " + m_.vpc.cidr.str());
+        } else if (vpc && !vpc->contains(s.cidr)) {
+          error(s.where, "cidr", "subnet " + s.cidr.str() + " is not inside the VPC " +
+                                     (m_.singleVpc() ? "" : "'" + vpc->name + "' ") + vpc->cidr.str());
         }
         for (size_t j = 0; j < i; ++j) {
-          if (m_.subnets[j].cidr.prefixLength() && m_.subnets[j].cidr.overlaps(s.cidr)) {
+          if (m_.subnets[j].vpc == s.vpc && m_.subnets[j].cidr.prefixLength() &&
+              m_.subnets[j].cidr.overlaps(s.cidr)) {
             error(s.where, "cidr", "subnet " + s.cidr.str() + " overlaps subnet '" +
                                        m_.subnets[j].name + "' (" + m_.subnets[j].cidr.str() + ")");
           }
         }
       }
       if (!s.az.empty()) {
-        if (s.az.size() == 1) s.az = m_.region + s.az;
+        const auto azs = vpc ? vpc->azs : std::vector<std::string>{};
+        if (s.az.size() == 1) s.az = (vpc ? vpc->region : m_.region) + s.az;
         if (std::find(azs.begin(), azs.end(), s.az) == azs.end()) {
           error(s.where, "az", "availability zone '" + s.az + "' is not one of the VPC's zones",
                 suggest(s.az, azs, "zone"));
@@ -248,72 +238,96 @@ class Checker : public ModelChecker {
   // Which kinds of thing a route target name can be.
   std::vector<std::string> routeTargetNames() {
     std::vector<std::string> out = {"local", "blackhole"};
-    if (m_.internet_gateway) out.push_back(m_.internet_gateway->name);
+    for (const auto& g : m_.internet_gateways) out.push_back(g.name);
+    for (const auto& p : m_.peering_connections) out.push_back(p.name);
     for (const auto& n : m_.nat_gateways) out.push_back(n.name);
     for (const auto& i : m_.instances) out.push_back(i.name);
     return out;
   }
 
   void checkRouteTables() {
-    int mains = 0;
+    std::map<std::string, int> mains;  // per VPC
     auto targets = routeTargetNames();
     for (auto& t : m_.route_tables) {
-      if (t.main && ++mains > 1) error(t.where, "main", "only one route table can be the main one");
+      if (t.main && ++mains[t.vpc] > 1) error(t.where, "main", "only one route table can be the main one");
+      const auto* vpc = m_.findVpc(t.vpc);
       std::set<Cidr> seen;
-      for (size_t i = 0; i < t.routes.size(); ++i) {
-        auto& r = t.routes[i];
-        model::SourceLocation w = r.where;
+      for (auto& r : t.routes) {
         if (!seen.insert(r.destination).second) {
-          error(w, "destination", "route table '" + t.name + "' already has a route to " +
-                                      r.destination.str(), "one route per destination");
+          error(r.where, "destination", "route table '" + t.name + "' already has a route to " +
+                                            r.destination.str(), "one route per destination");
         }
-        if (r.target.empty()) continue;
+        if (r.target.empty() || !vpc) continue;
         if (r.target == "local") {
-          if (r.destination != m_.vpc.cidr) {
-            error(w, "target", "a 'local' route must have the VPC CIDR " + m_.vpc.cidr.str() +
-                                   " as destination", "the local route is added for you; remove this one");
+          const auto blocks = vpc->cidrs();
+          if (std::find(blocks.begin(), blocks.end(), r.destination) == blocks.end()) {
+            error(r.where, "target", "a 'local' route must have a CIDR block of the VPC (" + vpc->cidr.str() +
+                                         ") as destination", "the local route is added for you; remove this one");
           }
           r.kind = model::TargetKind::kLocal;
           continue;
         }
-        if (r.destination == m_.vpc.cidr) {
-          error(w, "destination", "the local route for " + m_.vpc.cidr.str() +
-                                      " cannot be replaced", "AWS adds it to every route table");
-        } else if (m_.vpc.cidr.contains(r.destination.network()) &&
-                   m_.vpc.cidr.contains(r.destination) && r.target != "blackhole") {
-          // More specific routes inside the VPC (middlebox routing) are allowed only toward
-          // an instance/ENI, as in AWS.
-          const auto* inst = m_.findInstance(r.target);
-          if (!inst) {
-            error(w, "destination", "a route more specific than the local route must point at an "
-                                    "instance (middlebox routing), not at '" + r.target + "'");
-          }
-        }
-        if (r.target == "blackhole") {
-          r.kind = model::TargetKind::kBlackhole;
-        } else if (m_.internet_gateway && r.target == m_.internet_gateway->name) {
-          r.kind = model::TargetKind::kInternetGateway;
-        } else if (m_.findNatGateway(r.target)) {
-          r.kind = model::TargetKind::kNatGateway;
-        } else if (const auto* inst = m_.findInstance(r.target)) {
-          r.kind = inst->role == model::InstanceRole::kNatInstance ? model::TargetKind::kNatInstance
-                                                                   : model::TargetKind::kInstance;
-          if (inst->source_dest_check) {
-            error(w, "target", "instance '" + r.target + "' has the source/destination check on, so "
-                               "it would drop traffic routed through it",
-                  "set source_dest_check: false on it (as for a NAT instance)");
-          }
-        } else if (m_.findEndpoint(r.target)) {
-          error(w, "target", "endpoint routes are added by the endpoint itself",
-                "list this route table in the endpoint's route_tables instead");
-        } else if (r.target == "igw" || r.target.rfind("igw", 0) == 0) {
-          error(w, "target", "route target '" + r.target + "' is not defined",
-                "this topology has no internet_gateway; add one");
-        } else {
-          error(w, "target", "route target '" + r.target + "' is not defined",
-                suggest(r.target, targets, "target"));
-        }
+        checkRouteDestination(*vpc, r);
+        resolveTarget(t, r, targets);
       }
+    }
+  }
+
+  void checkRouteDestination(const model::Vpc& vpc, const model::Route& r) {
+    const auto blocks = vpc.cidrs();
+    if (std::find(blocks.begin(), blocks.end(), r.destination) != blocks.end()) {
+      error(r.where, "destination", "the local route for " + r.destination.str() + " cannot be replaced",
+            "AWS adds it to every route table");
+    } else if (vpc.contains(r.destination) && r.target != "blackhole") {
+      // More specific routes inside the VPC (middlebox routing) are allowed only toward
+      // an instance/ENI, as in AWS.
+      if (!m_.findInstance(r.target)) {
+        error(r.where, "destination", "a route more specific than the local route must point at an "
+                                      "instance (middlebox routing), not at '" + r.target + "'");
+      }
+    }
+  }
+
+  // The kind of `r`'s target, which must lie in (or, for a peering, join) the table's VPC.
+  void resolveTarget(const model::RouteTable& t, model::Route& r, const std::vector<std::string>& targets) {
+    const model::SourceLocation& w = r.where;
+    auto ownedBy = [&](const std::string& vpc, const std::string& what) {
+      if (vpc != t.vpc) {
+        error(w, "target", what + " '" + r.target + "' belongs to VPC '" + vpc + "', not to the table's VPC '" +
+                               t.vpc + "'", "a route table can only target gateways and instances of its own VPC");
+      }
+    };
+    if (r.target == "blackhole") {
+      r.kind = model::TargetKind::kBlackhole;
+    } else if (const auto* igw = m_.findInternetGateway(r.target)) {
+      r.kind = model::TargetKind::kInternetGateway;
+      ownedBy(igw->vpc, "internet gateway");
+    } else if (const auto* pcx = m_.findPeering(r.target)) {
+      r.kind = model::TargetKind::kPeeringConnection;
+      if (!pcx->joins(t.vpc)) {
+        error(w, "target", "peering connection '" + pcx->name + "' joins VPCs '" + pcx->requester + "' and '" +
+                               pcx->accepter + "', not the table's VPC '" + t.vpc + "'");
+      }
+    } else if (const auto* nat = m_.findNatGateway(r.target)) {
+      r.kind = model::TargetKind::kNatGateway;
+      if (const auto* s = m_.findSubnet(nat->subnet)) ownedBy(s->vpc, "NAT gateway");
+    } else if (const auto* inst = m_.findInstance(r.target)) {
+      r.kind = inst->role == model::InstanceRole::kNatInstance ? model::TargetKind::kNatInstance
+                                                               : model::TargetKind::kInstance;
+      if (const auto* s = m_.findSubnet(inst->subnet)) ownedBy(s->vpc, "instance");
+      if (inst->source_dest_check) {
+        error(w, "target", "instance '" + r.target + "' has the source/destination check on, so "
+                           "it would drop traffic routed through it",
+              "set source_dest_check: false on it (as for a NAT instance)");
+      }
+    } else if (m_.findEndpoint(r.target)) {
+      error(w, "target", "endpoint routes are added by the endpoint itself",
+            "list this route table in the endpoint's route_tables instead");
+    } else if (r.target == "igw" || r.target.rfind("igw", 0) == 0) {
+      error(w, "target", "route target '" + r.target + "' is not defined",
+            "this topology has no internet_gateway; add one");
+    } else {
+      error(w, "target", "route target '" + r.target + "' is not defined", suggest(r.target, targets, "target"));
     }
   }
 
@@ -383,7 +397,7 @@ class Checker : public ModelChecker {
         error(n.where, "eip", "a public NAT gateway needs an elastic IP",
               "add eip: <name of an entry in elastic_ips>");
       }
-      if (!m_.internet_gateway) {
+      if (s && !m_.internetGatewayOf(s->vpc)) {
         error(n.where, "", "a public NAT gateway needs the VPC's internet gateway", "add internet_gateway");
       }
     }
@@ -446,7 +460,7 @@ class Checker : public ModelChecker {
           if (e.address == *i.public_ip) error(i.where, "public_ip", i.public_ip->str() + " is elastic IP '" + e.name + "'", "use eip: " + e.name);
         }
       }
-      if ((i.public_ip || !i.eip.empty()) && !m_.internet_gateway) {
+      if ((i.public_ip || !i.eip.empty()) && s && !m_.internetGatewayOf(s->vpc)) {
         error(i.where, i.eip.empty() ? "public_ip" : "eip",
               "a public address needs the VPC's internet gateway", "add internet_gateway");
       }

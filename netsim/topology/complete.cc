@@ -55,32 +55,42 @@ class Completer {
   }
 
   void addMainRouteTable() {
-    for (const auto& t : m_.route_tables) {
-      if (t.main) return;
+    for (const auto& v : m_.vpcs) {
+      if (m_.mainRouteTable(v.name)) continue;
+      // AWS: every VPC has a main route table holding only the local route; subnets without an
+      // explicit association use it. A lab of one VPC calls it "main", of several "<vpc>-main".
+      model::RouteTable main;
+      main.name = m_.singleVpc() ? "main" : v.name + "-main";
+      main.vpc = v.name;
+      main.main = true;
+      const std::string base = main.name;
+      int suffix = 1;
+      while (m_.findRouteTable(main.name)) main.name = base + "-" + std::to_string(suffix++);
+      m_.route_tables.push_back(main);
     }
-    // AWS: every VPC has a main route table holding only the local route; subnets without an
-    // explicit association use it.
-    model::RouteTable main;
-    main.name = "main";
-    main.main = true;
-    int suffix = 1;
-    while (m_.findRouteTable(main.name)) main.name = "main-" + std::to_string(suffix++);
-    m_.route_tables.push_back(main);
   }
 
   void addLocalAndEndpointRoutes() {
     for (auto& t : m_.route_tables) {
-      model::Route local;
-      local.destination = m_.vpc.cidr;
-      local.kind = model::TargetKind::kLocal;
-      local.target = "local";
-      local.implicit = true;
-      local.where = t.where;
-      // A written-out local route is kept where it is written; otherwise add one first.
-      bool has_local = std::any_of(t.routes.begin(), t.routes.end(), [](const model::Route& r) {
-        return r.kind == model::TargetKind::kLocal;
-      });
-      if (!has_local) t.routes.insert(t.routes.begin(), local);
+      const auto* vpc = m_.findVpc(t.vpc);
+      if (!vpc) continue;
+      // One local route per CIDR block of the VPC. A written-out local route is kept where it
+      // is written; the others come first.
+      std::vector<model::Route> missing;
+      for (const auto& block : vpc->cidrs()) {
+        bool written = std::any_of(t.routes.begin(), t.routes.end(), [&](const model::Route& r) {
+          return r.kind == model::TargetKind::kLocal && r.destination == block;
+        });
+        if (written) continue;
+        model::Route local;
+        local.destination = block;
+        local.kind = model::TargetKind::kLocal;
+        local.target = "local";
+        local.implicit = true;
+        local.where = t.where;
+        missing.push_back(local);
+      }
+      t.routes.insert(t.routes.begin(), missing.begin(), missing.end());
     }
     for (const auto& e : m_.endpoints) {
       if (e.type != model::EndpointType::kGateway) continue;

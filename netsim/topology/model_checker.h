@@ -42,6 +42,10 @@ class ModelChecker {
   Diagnostics& d_;
 };
 
+// VPCs, their blocks and zones, peering connections, and that references stay inside one VPC
+// (check_vpcs.cc).
+void checkVpcs(model::Model& m, const LocationMap& loc, Diagnostics& d);
+
 // Load balancers, listeners, target groups and auto scaling groups (check_load_balancing.cc).
 void checkLoadBalancing(model::Model& m, const LocationMap& loc, Diagnostics& d);
 

@@ -39,6 +39,14 @@ std::optional<E> enumChoice(const MapReader& r, const std::string& key, std::ini
 void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
                 std::vector<uint16_t>& udp);
 
+// The CIDR blocks and zones of a VPC (`vpc:` or one entry of `vpcs:`).
+void readVpcBlocks(const MapReader& v, model::Vpc& vpc);
+// The resources one VPC holds (subnets, route tables, gateways, instances, endpoints, security,
+// load balancing), read from `r` and tagged with `vpc`.
+void parseVpcResources(const MapReader& r, const ReadContext& ctx, model::Model& m, const std::string& vpc);
+// `vpcs:` and `peering_connections:` (parse_vpcs.cc).
+void parseVpcs(const MapReader& top, const ReadContext& ctx, model::Model& m);
+
 // The top-level sections of elastic load balancing and auto scaling (parse_load_balancing.cc).
 void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, model::Model& m);
 void parseTargetGroups(const MapReader& top, const ReadContext& ctx, model::Model& m);

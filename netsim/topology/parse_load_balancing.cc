@@ -42,7 +42,7 @@ model::Listener parseListener(const MapReader& l, const ReadContext& ctx) {
 void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto lbs = top.seq("load_balancers");
   for (size_t i = 0; i < lbs.size(); ++i) {
-    MapReader r(lbs[i], indexed("load_balancers", i), ctx,
+    MapReader r(lbs[i], indexed(top.fieldPath("load_balancers"), i), ctx,
                 {"name", "type", "scheme", "subnets", "cross_zone", "listeners", "security_groups",
                  "idle_timeout"});
     if (!r.valid()) continue;
@@ -94,7 +94,7 @@ void parseHealthCheck(const MapReader& h, model::HealthCheck& hc) {
 void parseTargetGroups(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto tgs = top.seq("target_groups");
   for (size_t i = 0; i < tgs.size(); ++i) {
-    MapReader r(tgs[i], indexed("target_groups", i), ctx,
+    MapReader r(tgs[i], indexed(top.fieldPath("target_groups"), i), ctx,
                 {"name", "protocol", "port", "health_check", "stickiness", "deregistration_delay",
                  "targets"});
     if (!r.valid()) continue;
@@ -168,7 +168,7 @@ model::ScalingPolicy parseScalingPolicy(const MapReader& p) {
 void parseAutoScalingGroups(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto asgs = top.seq("auto_scaling_groups");
   for (size_t i = 0; i < asgs.size(); ++i) {
-    MapReader r(asgs[i], indexed("auto_scaling_groups", i), ctx,
+    MapReader r(asgs[i], indexed(top.fieldPath("auto_scaling_groups"), i), ctx,
                 {"name", "subnets", "min", "desired", "max", "target_groups", "launch_template",
                  "health_check_type", "health_check_grace_period", "cooldown", "policies", "security_groups",
                  "notifications"});

@@ -118,7 +118,7 @@ void parseInternet(const MapReader& top, const ReadContext& ctx, Model& m) {
 void parseSubnets(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("subnets", true);
   for (size_t i = 0; i < items.size(); ++i) {
-    MapReader r(items[i], indexed("subnets", i), ctx,
+    MapReader r(items[i], indexed(top.fieldPath("subnets"), i), ctx,
                 {"name", "az", "cidr", "route_table", "public_ip_on_launch"});
     if (!r.valid()) continue;
     model::Subnet s;
@@ -135,7 +135,7 @@ void parseSubnets(const MapReader& top, const ReadContext& ctx, Model& m) {
 void parseRouteTables(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("route_tables");
   for (size_t i = 0; i < items.size(); ++i) {
-    MapReader r(items[i], indexed("route_tables", i), ctx, {"name", "main", "routes"});
+    MapReader r(items[i], indexed(top.fieldPath("route_tables"), i), ctx, {"name", "main", "routes"});
     if (!r.valid()) continue;
     model::RouteTable t;
     t.name = r.str("name", true).value_or("");
@@ -155,20 +155,10 @@ void parseRouteTables(const MapReader& top, const ReadContext& ctx, Model& m) {
   }
 }
 
-void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
-  if (top.has("internet_gateway")) {
-    MapReader r(top.node("internet_gateway"), "internet_gateway", ctx, {"name", "dataplane"});
-    if (r.valid()) {
-      model::InternetGateway igw;
-      igw.name = r.str("name").value_or("igw");
-      igw.dataplane = dataplaneOf(r.choice("dataplane", {"kernel", "userspace"}));
-      igw.where = r.where();
-      m.internet_gateway = igw;
-    }
-  }
+void parseElasticIps(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto eips = top.seq("elastic_ips");
   for (size_t i = 0; i < eips.size(); ++i) {
-    MapReader r(eips[i], indexed("elastic_ips", i), ctx, {"name", "address"});
+    MapReader r(eips[i], indexed(top.fieldPath("elastic_ips"), i), ctx, {"name", "address"});
     if (!r.valid()) continue;
     model::ElasticIp e;
     e.name = r.str("name", true).value_or("");
@@ -176,9 +166,22 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
     e.where = r.where();
     m.elastic_ips.push_back(std::move(e));
   }
+}
+
+void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
+  if (top.has("internet_gateway")) {
+    MapReader r(top.node("internet_gateway"), top.fieldPath("internet_gateway"), ctx, {"name", "dataplane"});
+    if (r.valid()) {
+      model::InternetGateway igw;
+      igw.name = r.str("name").value_or("igw");
+      igw.dataplane = dataplaneOf(r.choice("dataplane", {"kernel", "userspace"}));
+      igw.where = r.where();
+      m.internet_gateways.push_back(igw);
+    }
+  }
   auto nats = top.seq("nat_gateways");
   for (size_t i = 0; i < nats.size(); ++i) {
-    MapReader r(nats[i], indexed("nat_gateways", i), ctx,
+    MapReader r(nats[i], indexed(top.fieldPath("nat_gateways"), i), ctx,
                 {"name", "subnet", "eip", "private_ip", "profile", "dataplane", "limits", "connectivity",
                  "secondary_eips", "secondary_private_ips", "secondary_private_ip_count"});
     if (!r.valid()) continue;
@@ -210,7 +213,7 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
 void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("instances");
   for (size_t i = 0; i < items.size(); ++i) {
-    MapReader r(items[i], indexed("instances", i), ctx,
+    MapReader r(items[i], indexed(top.fieldPath("instances"), i), ctx,
                 {"name", "subnet", "private_ip", "public_ip", "eip", "role", "source_dest_check",
                  "security_groups", "listen", "ssh", "forwards", "command"});
     if (!r.valid()) continue;
@@ -260,7 +263,7 @@ void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
 void parseEndpoints(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("endpoints");
   for (size_t i = 0; i < items.size(); ++i) {
-    MapReader r(items[i], indexed("endpoints", i), ctx,
+    MapReader r(items[i], indexed(top.fieldPath("endpoints"), i), ctx,
                 {"name", "type", "service", "route_tables", "subnets", "private_dns",
                  "security_groups", "policy"});
     if (!r.valid()) continue;
@@ -305,7 +308,7 @@ model::SecurityGroupRule sgRule(const MapReader& r) {
 void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto groups = top.seq("security_groups");
   for (size_t i = 0; i < groups.size(); ++i) {
-    MapReader r(groups[i], indexed("security_groups", i), ctx, {"name", "inbound", "outbound"});
+    MapReader r(groups[i], indexed(top.fieldPath("security_groups"), i), ctx, {"name", "inbound", "outbound"});
     if (!r.valid()) continue;
     model::SecurityGroup g;
     g.name = r.str("name", true).value_or("");
@@ -325,7 +328,7 @@ void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
   }
   auto acls = top.seq("network_acls");
   for (size_t i = 0; i < acls.size(); ++i) {
-    MapReader r(acls[i], indexed("network_acls", i), ctx, {"name", "subnets", "inbound", "outbound"});
+    MapReader r(acls[i], indexed(top.fieldPath("network_acls"), i), ctx, {"name", "subnets", "inbound", "outbound"});
     if (!r.valid()) continue;
     model::NetworkAcl acl;
     acl.name = r.str("name", true).value_or("");
@@ -377,6 +380,19 @@ void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
 
 }  // namespace
 
+void readVpcBlocks(const MapReader& v, model::Vpc& vpc) {
+  if (auto c = v.cidr("cidr", true)) vpc.cidr = *c;
+  auto secondary = v.strList("secondary_cidrs");
+  for (size_t i = 0; i < secondary.size(); ++i) {
+    if (auto c = common::Cidr::parse(secondary[i])) {
+      vpc.secondary_cidrs.push_back(*c);
+    } else {
+      v.error("secondary_cidrs", "'" + secondary[i] + "' is not a CIDR block", "e.g. 100.64.0.0/16");
+    }
+  }
+  vpc.azs = v.strList("azs", true);
+}
+
 void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
                 std::vector<uint16_t>& udp) {
   if (!r.has("listen")) return;
@@ -385,36 +401,61 @@ void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t
   udp = l.portList("udp");
 }
 
+// What one VPC holds, read from `r` (the top level in the single `vpc:` form, or one entry of
+// `vpcs:`); every object read here belongs to `vpc`.
+void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, const std::string& vpc) {
+  const size_t subnets = m.subnets.size(), tables = m.route_tables.size(), igws = m.internet_gateways.size(),
+               endpoints = m.endpoints.size(), sgs = m.security_groups.size(), acls = m.network_acls.size();
+  parseSubnets(r, ctx, m);
+  parseRouteTables(r, ctx, m);
+  parseGateways(r, ctx, m);
+  parseInstances(r, ctx, m);
+  parseEndpoints(r, ctx, m);
+  parseSecurity(r, ctx, m);
+  parseLoadBalancers(r, ctx, m);
+  parseTargetGroups(r, ctx, m);
+  parseAutoScalingGroups(r, ctx, m);
+  auto own = [&vpc](auto& list, size_t from) {
+    for (size_t i = from; i < list.size(); ++i) list[i].vpc = vpc;
+  };
+  own(m.subnets, subnets);
+  own(m.route_tables, tables);
+  own(m.internet_gateways, igws);
+  own(m.endpoints, endpoints);
+  own(m.security_groups, sgs);
+  own(m.network_acls, acls);
+}
+
 void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   MapReader top(root, "", ctx,
-                {"name", "region", "eip_quota", "time_factor", "vpc", "internet", "subnets",
-                 "route_tables", "internet_gateway", "elastic_ips", "nat_gateways", "instances",
-                 "endpoints", "security_groups", "network_acls", "load_balancers", "target_groups",
-                 "auto_scaling_groups", "expect"});
+                {"name", "region", "eip_quota", "time_factor", "vpc", "vpcs", "peering_connections",
+                 "internet", "subnets", "route_tables", "internet_gateway", "elastic_ips", "nat_gateways",
+                 "instances", "endpoints", "security_groups", "network_acls", "load_balancers",
+                 "target_groups", "auto_scaling_groups", "expect"});
   if (!top.valid()) return;
   m.name = top.str("name", true).value_or("");
   m.region = top.str("region").value_or("us-east-1");
   m.eip_quota = static_cast<int>(top.integer("eip_quota", 0, 1000).value_or(5));
   m.time_factor = top.number("time_factor").value_or(1.0);
-  if (!top.has("vpc")) {
+  if (top.has("vpcs")) {
+    parseVpcs(top, ctx, m);  // parse_vpcs.cc: each VPC with its own resources, and the peerings
+  } else if (!top.has("vpc")) {
     top.error("", "required field 'vpc' is missing", "add vpc: {cidr: 10.0.0.0/16, azs: [a, b]}");
   } else {
-    MapReader v(top.node("vpc"), "vpc", ctx, {"cidr", "azs"});
-    if (v.valid()) {
-      if (auto c = v.cidr("cidr", true)) m.vpc.cidr = *c;
-      m.vpc.azs = v.strList("azs", true);
+    MapReader v(top.node("vpc"), "vpc", ctx, {"cidr", "secondary_cidrs", "azs"});
+    model::Vpc vpc;
+    if (v.valid()) readVpcBlocks(v, vpc);
+    vpc.region = m.region;
+    vpc.where = v.where();
+    m.vpcs.push_back(vpc);
+    parseVpcResources(top, ctx, m, vpc.name);
+    if (top.has("peering_connections")) {
+      top.error("peering_connections", "peering connections join the VPCs of a `vpcs:` list",
+                "write vpcs: [{name: a, ...}, {name: b, ...}]");
     }
   }
   parseInternet(top, ctx, m);
-  parseSubnets(top, ctx, m);
-  parseRouteTables(top, ctx, m);
-  parseGateways(top, ctx, m);
-  parseInstances(top, ctx, m);
-  parseEndpoints(top, ctx, m);
-  parseSecurity(top, ctx, m);
-  parseLoadBalancers(top, ctx, m);
-  parseTargetGroups(top, ctx, m);
-  parseAutoScalingGroups(top, ctx, m);
+  parseElasticIps(top, ctx, m);
   parseExpectations(top, ctx, m);
 }
 

@@ -31,7 +31,7 @@ inline model::Model loadDefault() {
 inline model::Model loadDefaultUserspace() {
   auto m = loadDefault();
   for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
-  if (m.internet_gateway) m.internet_gateway->dataplane = model::Dataplane::kUserspace;
+  for (auto& g : m.internet_gateways) g.dataplane = model::Dataplane::kUserspace;
   return m;
 }
 

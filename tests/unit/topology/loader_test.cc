@@ -170,7 +170,7 @@ auto_scaling_groups:
 
 TEST(Loader, MainRouteTableIsCreatedWithOnlyTheLocalRoute) {
   auto m = loadDefault();
-  const auto* main = m.mainRouteTable();
+  const auto* main = m.mainRouteTable("vpc");
   ASSERT_NE(main, nullptr);
   EXPECT_EQ(main->name, "main");
   ASSERT_EQ(main->routes.size(), 1u);
@@ -197,8 +197,8 @@ subnets:
 route_tables:
   - name: main
 )");
-  ASSERT_NE(m.mainRouteTable(), nullptr);
-  EXPECT_EQ(m.mainRouteTable()->name, "main-1");
+  ASSERT_NE(m.mainRouteTable("vpc"), nullptr);
+  EXPECT_EQ(m.mainRouteTable("vpc")->name, "main-1");
   EXPECT_FALSE(m.findRouteTable("main")->main);
 }
 
@@ -298,7 +298,7 @@ subnets:
   - {name: s-a, az: a, cidr: 10.0.1.0/24}
   - {name: s-b, az: eu-west-1b, cidr: 10.0.2.0/24}
 )");
-  EXPECT_EQ(m.vpc.azs, (std::vector<std::string>{"eu-west-1a", "eu-west-1b"}));
+  EXPECT_EQ(m.vpcs.front().azs, (std::vector<std::string>{"eu-west-1a", "eu-west-1b"}));
   EXPECT_EQ(m.findSubnet("s-a")->az, "eu-west-1a");
   EXPECT_EQ(m.findSubnet("s-b")->az, "eu-west-1b");
   auto d = loadDefault();
@@ -470,6 +470,61 @@ TEST(LoaderTest, TargetsAreResolvedOnce) {
       EXPECT_NE(t.port, 0) << tg.name << ": " << t.instance;
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Several VPCs (issue #18): topologies/peering.yaml, three VPCs peered in a line.
+TEST(Loader, VpcsListGivesEachObjectItsVpc) {
+  auto r = loadTopologyFile(std::string(NETSIM_TOPOLOGIES_DIR) + "/peering.yaml");
+  ASSERT_TRUE(r.ok()) << r.diagnostics.format();
+  const auto& m = *r.model;
+  ASSERT_EQ(m.vpcs.size(), 3u);
+  EXPECT_EQ(m.vpcs[0].routerNode(), "a-router");
+  EXPECT_EQ(m.vpcs[2].region, "us-west-2");
+  EXPECT_EQ(m.vpcs[2].azs, (std::vector<std::string>{"us-west-2a"}));
+  EXPECT_EQ(m.findSubnet("b-app")->vpc, "b");
+  EXPECT_EQ(m.findSecurityGroup("sg-a-app")->vpc, "a");
+  EXPECT_EQ(m.internetGatewayOf("a")->name, "igw-a");
+  EXPECT_EQ(m.internetGatewayOf("b"), nullptr);
+  // Each VPC gets its own main route table, holding only its own local route.
+  ASSERT_NE(m.mainRouteTable("c"), nullptr);
+  EXPECT_EQ(m.mainRouteTable("c")->name, "c-main");
+  EXPECT_EQ(m.mainRouteTable("c")->routes.size(), 1u);
+  EXPECT_EQ(m.mainRouteTable("c")->routes[0].destination, cidr("10.3.0.0/16"));
+  const auto* t = m.findRouteTable("b-app");
+  ASSERT_NE(t, nullptr);
+  const auto peering = std::count_if(t->routes.begin(), t->routes.end(),
+                                     [](const netsim::model::Route& x) { return x.kind == TargetKind::kPeeringConnection; });
+  EXPECT_EQ(peering, 3);
+  EXPECT_EQ(m.peeringBetween("c", "b")->name, "pcx-bc");
+  EXPECT_EQ(m.peeringBetween("a", "c"), nullptr);
+  EXPECT_EQ(m.vpcContaining(ip("10.2.10.4"))->name, "b");
+}
+
+TEST(Loader, SingleVpcFormIsOneVpcNamedVpc) {
+  const auto m = loadDefault();
+  ASSERT_EQ(m.vpcs.size(), 1u);
+  EXPECT_EQ(m.vpcs[0].name, "vpc");
+  EXPECT_EQ(m.vpcs[0].routerNode(), "vpc-router");
+  EXPECT_EQ(m.mainRouteTable("vpc")->name, "main");
+  for (const auto& s : m.subnets) EXPECT_EQ(s.vpc, "vpc") << s.name;
+}
+
+TEST(Loader, SecondaryCidrsGetTheirOwnLocalRoutes) {
+  const auto m = load(R"(
+name: t
+vpc: {cidr: 10.0.0.0/16, secondary_cidrs: [100.64.0.0/16], azs: [a]}
+subnets:
+  - {name: app, az: a, cidr: 100.64.1.0/24}
+)");
+  const auto* main = m.mainRouteTable("vpc");
+  ASSERT_NE(main, nullptr);
+  ASSERT_EQ(main->routes.size(), 2u);
+  EXPECT_EQ(main->routes[1].destination, cidr("100.64.0.0/16"));
+  EXPECT_EQ(main->routes[1].kind, TargetKind::kLocal);
 }
 
 }  // namespace
