@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <map>
 #include <optional>
 
 #include "netsim/common/log.h"
@@ -35,6 +36,10 @@ common::Result<WebhookTarget> resolveWebhook(const model::Model& m, const std::s
   }
   if (!ip) return makeError(ErrorCode::kInvalidArgument, "host must be an address or an instance of the lab");
   t.ip = *ip;
+  // An address outside every VPC (the internet) is reached from the first VPC's router.
+  const auto* vpc = m.vpcContaining(t.ip);
+  if (!vpc && !m.vpcs.empty()) vpc = &m.vpcs.front();
+  t.router = vpc ? vpc->routerNode() : model::Vpc().routerNode();
   return t;
 }
 
@@ -101,7 +106,7 @@ void WebhookSender::post(WebhookTarget target, std::string body) {
 }
 
 void WebhookSender::run() {
-  auto ns = netns::openNamespace(plan::namespaceName(lab_, plan::kVpcRouterNode));
+  std::map<std::string, common::Result<netns::Namespace>> routers;  // opened once each
   while (true) {
     std::unique_lock lock(mu_);
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -110,6 +115,11 @@ void WebhookSender::run() {
     queue_.pop_front();
     lock.unlock();
     const WebhookTarget& target = next.first;
+    auto it = routers.find(target.router);
+    if (it == routers.end()) {
+      it = routers.emplace(target.router, netns::openNamespace(plan::namespaceName(lab_, target.router))).first;
+    }
+    const auto& ns = it->second;
     common::Status sent = ns ? netns::runIn(*ns, [&] { return postOnce(target, next.second); }) : common::Status(ns.error());
     if (!sent) common::logWarn("webhook " + target.url + " not reached: " + sent.error().message);
   }

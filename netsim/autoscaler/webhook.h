@@ -21,12 +21,13 @@ struct WebhookTarget {
   common::Ipv4Address ip;
   uint16_t port = 80;
   std::string path = "/";
+  std::string router;  // the router node of the VPC holding `ip` (it routes to every subnet there)
 };
 
 // http://HOST[:PORT][/PATH], HOST an address or an instance of the lab.
 common::Result<WebhookTarget> resolveWebhook(const model::Model& m, const std::string& url);
 
-// POSTs from the VPC router's namespace (which routes to every subnet) on its own thread, in
+// POSTs from the namespace of the target's VPC router on its own thread, in
 // order, each waiting at most a second for the reply; failures are warnings in the log.
 class WebhookSender {
  public:

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/model/load_balancer_vpc.h"
 
 namespace netsim::plan {
 namespace {
@@ -204,9 +205,13 @@ class DotWriter {
       line(ind, q(e.name) + " [label=" + q(label) + ", shape=hexagon, fillcolor=\"#f4ecf7\", color=" +
                     q(kEndpointColour) + "]");
     }
-    if (&v != &m_.vpcs.front()) return;  // load balancing: only in a lab of one VPC (check_vpcs.cc)
-    for (const auto& lb : m_.load_balancers) loadBalancer(lb, ind);
+    // Load balancing objects sit in the VPC they serve.
+    for (const auto& lb : m_.load_balancers) {
+      if (model::vpcOfLoadBalancer(m_, lb) == &v) loadBalancer(lb, ind);
+    }
     for (const auto& tg : m_.target_groups) {
+      const auto* own = model::vpcOfTargetGroup(m_, tg);
+      if (own != &v && (own || &v != &m_.vpcs.front())) continue;  // an unused, empty group: the first VPC
       std::string label = tg.name + "\ntarget group " + model::lbProtocolName(tg.protocol) + ":" + std::to_string(tg.port);
       if (tg.health_check.given) {
         const auto hc = tg.health_check.protocol;
@@ -217,6 +222,7 @@ class DotWriter {
       line(ind, q("tg:" + tg.name) + " [label=" + q(label) + ", shape=note, fillcolor=\"#eaf2f8\", color=" + q(kLbColour) + "]");
     }
     for (const auto& g : m_.auto_scaling_groups) {
+      if (model::vpcOfAutoScalingGroup(m_, g) != &v) continue;
       std::string label = g.name + "\nauto scaling group\nmin " + std::to_string(g.min) + " / desired " +
                           std::to_string(g.desired) + " / max " + std::to_string(g.max) + "\nsubnets " +
                           joined(g.subnets, ", ") + "\nhealth check " + model::healthCheckTypeName(g.health_check_type);

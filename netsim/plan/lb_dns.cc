@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/plan/naming.h"
 
 namespace netsim::plan {
@@ -90,7 +91,9 @@ void planLbDns(const model::Model& m, Wiring& w) {
   // may be absent when a program built the lab from a model.
   w.files.push_back({lbDnsTopologyPath(w.lab), m.source_text, 0600, 0755});
   ProcessSpec p;
-  p.ns = namespaceName(w.lab, kVpcRouterNode);
+  // It checks each node from the namespace it would be reached from (failover/health_checker.cc);
+  // its own is the router of the first load balancer's VPC.
+  p.ns = namespaceName(w.lab, model::routerOfLoadBalancer(m, m.load_balancers.front()));
   p.node = kLbDnsNode;
   p.role = "dns-health-checker";
   p.ready_socket = controlSocketPath(w.lab, kLbDnsNode);  // opened after its first round

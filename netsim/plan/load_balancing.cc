@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "netsim/common/hash.h"
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/lb_config.h"
 
@@ -128,7 +129,8 @@ LbNodeConfig nodeConfig(const model::Model& m, const Wiring& w, const model::Loa
 // An NLB node forwards flows with their client address: it routes (and must not redirect), and
 // the VPC router sends the replies of the flows it forwarded back to it. Returns the router's
 // nftables rule that marks those flows.
-std::string planNlbReturnPath(const model::LoadBalancer& lb, size_t k, uint32_t nlb_index, Wiring& w) {
+std::string planNlbReturnPath(const model::Model& m, const model::LoadBalancer& lb, size_t k, uint32_t nlb_index,
+                              Wiring& w) {
   const std::string node = model::loadBalancerNodeName(lb, k);
   const std::string node_ns = namespaceName(w.lab, node);
   if (auto* spec = findNamespace(w, node)) {
@@ -145,7 +147,7 @@ std::string planNlbReturnPath(const model::LoadBalancer& lb, size_t k, uint32_t 
   char mark_hex[16];
   std::snprintf(mark_hex, sizeof mark_hex, "0x%08x", mark);
   RuleSpec rule;
-  rule.ns = namespaceName(w.lab, kVpcRouterNode);
+  rule.ns = namespaceName(w.lab, model::routerOfLoadBalancer(m, lb));
   rule.priority = kNlbRulePriority + nlb_index;
   rule.fwmark = mark;
   rule.table = table;
@@ -168,7 +170,7 @@ std::string planNlbReturnPath(const model::LoadBalancer& lb, size_t k, uint32_t 
 
 void planLoadBalancing(const model::Model& m, Wiring& w) {
   uint32_t nlb_index = 0;
-  std::string router_rules;
+  std::map<std::string, std::string> router_rules;  // by the router node of the NLB's VPC
   for (const auto& lb : m.load_balancers) {
     const bool https = std::any_of(lb.listeners.begin(), lb.listeners.end(),
                                    [](const auto& l) { return l.protocol == model::LbProtocol::kHttps; });
@@ -193,15 +195,16 @@ void planLoadBalancing(const model::Model& m, Wiring& w) {
       w.processes.push_back(p);
 
       if (lb.type != model::LoadBalancerType::kNetwork) continue;
-      router_rules += planNlbReturnPath(lb, k, nlb_index, w);
+      router_rules[model::routerOfLoadBalancer(m, lb)] += planNlbReturnPath(m, lb, k, nlb_index, w);
       ++nlb_index;
     }
   }
-  if (router_rules.empty()) return;
-  if (auto* router = findNamespace(w, kVpcRouterNode)) {
+  for (const auto& [router_node, rules] : router_rules) {
+    auto* router = findNamespace(w, router_node);
+    if (!router) continue;
     router->nftables += "table ip netsim_nlb_return {\n  chain prerouting {\n"
                         "    type filter hook prerouting priority mangle; policy accept;\n" +
-                        router_rules +
+                        rules +
                         "    ct direction reply ct mark & 0xffff0000 == " + std::to_string(kNlbMarkBase) +
                         " meta mark set ct mark\n  }\n}\n";
   }

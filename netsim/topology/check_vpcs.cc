@@ -24,7 +24,7 @@ class VpcChecker : public ModelChecker {
     checkOverlaps();
     checkPeerings();
     checkMembership();
-    checkNotYetSupported();
+    checkLoadBalancingVpcs();
   }
 
  private:
@@ -181,13 +181,40 @@ class VpcChecker : public ModelChecker {
     }
   }
 
-  // Load balancing runs its DNS health checker and notifications from the router "vpc-router":
-  // not planned yet for a lab written with `vpcs:`.
-  void checkNotYetSupported() {
-    if (m_.vpcs.size() == 1 && m_.vpcs.front().name == model::kDefaultVpcName) return;
-    const std::string hint = "write this lab with a single `vpc:` (load balancing across several VPCs is not done yet)";
-    for (const auto& lb : m_.load_balancers) error(lb.where, "", "load balancers need the single `vpc:` form for now", hint);
-    for (const auto& g : m_.auto_scaling_groups) error(g.where, "", "auto scaling groups need the single `vpc:` form for now", hint);
+  // An instance target and an auto scaling group serve load balancers of their own VPC only.
+  void checkLoadBalancingVpcs() {
+    std::map<std::string, std::string> lb_vpc_of_group;  // target group -> VPC of an LB using it
+    for (const auto& lb : m_.load_balancers) {
+      const std::string vpc = lb.subnets.empty() ? "" : vpcOfSubnet(lb.subnets.front());
+      for (const auto& l : lb.listeners) {
+        lb_vpc_of_group.emplace(l.target_group, vpc);
+        for (const auto& r : l.rules) lb_vpc_of_group.emplace(r.target_group, vpc);
+      }
+    }
+    for (const auto& tg : m_.target_groups) {
+      const auto it = lb_vpc_of_group.find(tg.name);
+      if (it == lb_vpc_of_group.end()) continue;
+      for (size_t k = 0; k < tg.targets.size(); ++k) {
+        const auto* i = m_.findInstance(tg.targets[k].instance);
+        const std::string own = i ? vpcOfSubnet(i->subnet) : "";
+        if (own.empty() || it->second.empty() || own == it->second) continue;
+        error(tg.where, "targets[" + std::to_string(k) + "]",
+              "target '" + i->name + "' is in VPC '" + own + "', but target group '" + tg.name +
+                  "' serves a load balancer in VPC '" + it->second + "'",
+              "a load balancer's instance targets lie in its own VPC");
+      }
+    }
+    for (const auto& g : m_.auto_scaling_groups) {
+      const std::string vpc = g.subnets.empty() ? "" : vpcOfSubnet(g.subnets.front());
+      for (size_t k = 0; k < g.target_groups.size(); ++k) {
+        const auto it = lb_vpc_of_group.find(g.target_groups[k]);
+        if (it == lb_vpc_of_group.end() || vpc.empty() || it->second.empty() || it->second == vpc) continue;
+        error(g.where, "target_groups[" + std::to_string(k) + "]",
+              "target group '" + g.target_groups[k] + "' serves a load balancer in VPC '" + it->second +
+                  "', but group '" + g.name + "' launches into VPC '" + vpc + "'",
+              "an auto scaling group registers with load balancers of its own VPC");
+      }
+    }
   }
 
   // A rule may reference a group of its own VPC or of a VPC peered with it.
