@@ -1,5 +1,7 @@
 #include "netsim/capture/compare.h"
 
+#include <map>
+
 #include "netsim/packet/headers.h"
 
 namespace netsim::capture {
@@ -26,12 +28,43 @@ const Sighting* observedPacket(const ObservedLeg& leg, size_t i) {
   return &h.arrived;
 }
 
+// The gateways of several addresses a leg crossed and the address slot each used.
+class ChoiceTracker {
+ public:
+  explicit ChoiceTracker(const std::vector<NatAddressChoice>& choices) : choices_(choices) {}
+
+  // Does `observed` stand for `predicted` (equal, or the same gateway's slot this leg uses)?
+  bool same(common::Ipv4Address predicted, common::Ipv4Address observed) {
+    const auto alt = alternativeOf(choices_, predicted, observed);  // index 0 when equal to a primary
+    if (!alt) return predicted == observed;
+    const auto [it, first] = used_.emplace(alt->gateway->gateway, alt->index);
+    if (!first && it->second != alt->index) {  // a leg keeps the address it was given
+      conflict_ = " (" + alt->gateway->gateway + " used its address " + alt->gateway->private_addresses[it->second].str() +
+                  " earlier on this leg)";
+      return false;
+    }
+    if (first && alt->index != 0) notes_.push_back(describeChoice(*alt));
+    return true;
+  }
+  std::vector<std::string> notes() const { return notes_; }
+  const std::string& conflict() const { return conflict_; }  // why the last `same` said no, if a slot
+
+ private:
+  const std::vector<NatAddressChoice>& choices_;
+  std::map<std::string, size_t> used_;
+  std::vector<std::string> notes_;
+  std::string conflict_;
+};
+
 // "" when the captured addresses match the predicted ones, else what differs.
-std::string addressMismatch(const analysis::Hop& p, const Sighting& s) {
+std::string addressMismatch(const analysis::Hop& p, const Sighting& s, ChoiceTracker& choices) {
   const bool ported = s.proto == packet::kProtoTcp || s.proto == packet::kProtoUdp;
   std::string why;
-  if (p.src.address != s.src) why = "source " + s.src.str() + ", predicted " + p.src.address.str();
-  else if (p.dst.address != s.dst) why = "destination " + s.dst.str() + ", predicted " + p.dst.address.str();
+  if (!choices.same(p.src.address, s.src)) {
+    why = "source " + s.src.str() + ", predicted " + p.src.address.str() + choices.conflict();
+  } else if (!choices.same(p.dst.address, s.dst)) {
+    why = "destination " + s.dst.str() + ", predicted " + p.dst.address.str() + choices.conflict();
+  }
   else if (ported && p.dst.port && p.dst.port != s.dport) {
     why = "destination port " + std::to_string(s.dport) + ", predicted " + std::to_string(p.dst.port);
   } else if (ported && p.src.port && p.src.port != s.sport) {
@@ -62,9 +95,10 @@ std::string observedAddresses(const ObservedLeg& leg, size_t i) {
 }
 
 Divergence compareLeg(const std::vector<analysis::Hop>& predicted, const ObservedLeg& observed,
-                      const std::string& leg_name) {
+                      const std::string& leg_name, const std::vector<NatAddressChoice>& choices) {
   const auto phys = physicalHops(predicted);
   Divergence d;
+  ChoiceTracker tracker(choices);
   const size_t n = std::max(phys.size(), observed.hops.size());
   for (size_t i = 0; i < n; ++i) {
     const bool has_p = i < phys.size(), has_o = i < observed.hops.size();
@@ -75,7 +109,7 @@ Divergence compareLeg(const std::vector<analysis::Hop>& predicted, const Observe
       if (p.node != o.node || (i > 0 && p.in_link != o.in_link)) {
         why = "different node";
       } else if (const auto* s = observedPacket(observed, i)) {
-        why = addressMismatch(predictedPacketHop(phys, i), *s);
+        why = addressMismatch(predictedPacketHop(phys, i), *s, tracker);
       }
       if (why.empty()) continue;
     }
@@ -89,8 +123,10 @@ Divergence compareLeg(const std::vector<analysis::Hop>& predicted, const Observe
     d.text = leg_name + " part at hop " + std::to_string(i) + ": predicted " + d.predicted + ", observed " +
              d.observed;
     if (has_p && has_o && why != "different node") d.text += " (" + why + ")";
+    d.nat_choices = tracker.notes();
     return d;
   }
+  d.nat_choices = tracker.notes();
   return d;
 }
 

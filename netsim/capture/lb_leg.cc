@@ -120,7 +120,8 @@ void judgeLbLeg(const analysis::PathResult& r, const ProbeIdentity& id, const Ob
     forward = {false, at, "a target of " + id.lb->node, "(dropped at " + id.lb->node + ")",
                "forward paths part at hop " + std::to_string(at) + ": " + id.lb->node +
                    " was predicted to forward the probe to " + candidates +
-                   "; no connection of the node carried the probe's marker"};
+                   "; no connection of the node carried the probe's marker",
+               forward.nat_choices};
     return;
   }
   if (legs.lb && !legs.lb->candidate) {
@@ -128,7 +129,8 @@ void judgeLbLeg(const analysis::PathResult& r, const ProbeIdentity& id, const Ob
     const std::string target = (lb.target.empty() ? "" : lb.target + " ") + "(" + ep(lb.address, lb.port) + ")";
     forward = {false, at, candidates, target,
                "forward paths part at hop " + std::to_string(at) + ": " + lb.node + " sent the probe to " + target +
-                   ", not " + candidates};
+                   ", not " + candidates,
+               forward.nat_choices};
   }
 }
 

@@ -121,14 +121,16 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   if (lb) t.identity.lb = lb->hint;
   t.observation = observe(t.points, sightings, t.identity);
   t.expected = expectedLegs(t.prediction, t.observation);
-  t.forward = compareLeg(t.expected.forward, t.observation.forward, "forward paths");
+  const auto choices = natAddressChoices(m);  // gateways of several addresses pick one per connection
+  t.forward = compareLeg(t.expected.forward, t.observation.forward, "forward paths", choices);
   judgeLbLeg(t.prediction, t.identity, t.observation, t.expected, t.forward);
   if (t.prediction.blocked == analysis::Blocked::kNone) {
-    t.reply = compareLeg(t.expected.reply, t.observation.reply, "reply paths");
+    t.reply = compareLeg(t.expected.reply, t.observation.reply, "reply paths", choices);
   } else if (!t.observation.reply.hops.empty()) {
     t.reply = {false, 0, "(no reply)", t.observation.reply.hops[0].node,
                "reply paths part at hop 0: predicted no reply, observed a reply from " +
-                   t.observation.reply.hops[0].node};
+                   t.observation.reply.hops[0].node,
+               {}};
   }
   return t;
 }

@@ -29,7 +29,17 @@ std::vector<std::string> hopNames(const analysis::PathResult& r) {
   return out;
 }
 
-std::string describePrediction(const analysis::PathResult& r) {
+// The source a destination may see: a gateway of several addresses picks one per connection.
+std::string describeSource(const model::Model& m, common::Ipv4Address a) {
+  const auto choices = capture::natAddressChoices(m);
+  const auto all = capture::addressesLike(choices, a);
+  if (all.size() == 1) return a.str();
+  std::string out = "one of";
+  for (size_t k = 0; k < all.size(); ++k) out += (k ? ", " : " ") + all[k].str();
+  return out;
+}
+
+std::string describePrediction(const model::Model& m, const analysis::PathResult& r) {
   if (!r.reachable()) {
     bool fwd = r.blocked != analysis::Blocked::kNone;
     return std::string(analysis::blockedName(fwd ? r.blocked : r.reply_blocked)) + " at " +
@@ -44,11 +54,11 @@ std::string describePrediction(const analysis::PathResult& r) {
     }
   }
   return "REACHABLE" + (via.empty() ? std::string(" (local)") : " via " + via) +
-         (r.source_seen ? "; source " + r.source_seen->str() : "");
+         (r.source_seen ? "; source " + describeSource(m, *r.source_seen) : "");
 }
 
 // Does the prediction meet the expectation? Returns the reason it does not ("" when it does).
-std::string judgePrediction(const model::Expectation& e, const analysis::PathResult& r) {
+std::string judgePrediction(const model::Model& m, const model::Expectation& e, const analysis::PathResult& r) {
   if (e.blocked) {
     if (r.reachable()) return "expected blocked, but the route tables let it through";
     if (!e.reason.empty()) {
@@ -68,8 +78,9 @@ std::string judgePrediction(const model::Expectation& e, const analysis::PathRes
   for (const auto& avoid : e.not_via) {
     if (std::find(hops.begin(), hops.end(), avoid) != hops.end()) return "predicted path crosses " + avoid;
   }
-  if (e.source_seen && r.source_seen && *e.source_seen != *r.source_seen) {
-    return "predicted source " + r.source_seen->str() + ", expected " + e.source_seen->str();
+  const auto sources = detail::acceptedSources(m, e);
+  if (r.source_seen && !sources.empty() && std::find(sources.begin(), sources.end(), *r.source_seen) == sources.end()) {
+    return "predicted source " + r.source_seen->str() + ", expected " + detail::describeAccepted(m, e);
   }
   return "";
 }
@@ -88,8 +99,8 @@ std::vector<CheckResult> checkPredictions(const model::Model& m) {
       out.push_back(c);
       continue;
     }
-    c.predicted = describePrediction(*r);
-    c.reason = judgePrediction(e, *r);
+    c.predicted = describePrediction(m, *r);
+    c.reason = judgePrediction(m, e, *r);
     c.pass = c.reason.empty();
     out.push_back(c);
   }
@@ -139,7 +150,7 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
         continue;
       }
       c.observed = detail::describeProbe(t->probe);
-      reason = detail::judgeProbe(e, t->probe);
+      reason = detail::judgeProbe(m, e, t->probe);
       auto cap = detail::judgeCapture(m, e, *t, c);
       if (!cap.empty()) reason = reason.empty() ? cap : reason + "; " + cap;
     } else {
@@ -166,7 +177,7 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
         continue;
       }
       c.observed = detail::describeProbe(*p);
-      reason = detail::judgeProbe(e, *p);
+      reason = detail::judgeProbe(m, e, *p);
     }
     if (!reason.empty()) {
       c.reason = c.reason.empty() ? reason : c.reason + "; " + reason;

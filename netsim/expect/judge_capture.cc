@@ -35,11 +35,42 @@ std::string describeProbe(const probe::ProbeResult& p) {
   return "no answer (" + p.detail + ")";
 }
 
-std::string judgeProbe(const model::Expectation& e, const probe::ProbeResult& p) {
+std::vector<common::Ipv4Address> acceptedSources(const model::Model& m, const model::Expectation& e) {
+  if (!e.source_seen) return {};
+  if (const auto* nat = m.findNatGateway(e.source_seen_ref); nat && !nat->isPrivate()) {
+    std::vector<common::Ipv4Address> out;
+    for (const auto& name : nat->eipNames()) {
+      if (const auto* eip = m.findEip(name)) out.push_back(eip->address);
+    }
+    if (!out.empty()) return out;
+  } else if (nat) {
+    return nat->privateAddresses();
+  }
+  return {*e.source_seen};
+}
+
+std::string describeAccepted(const model::Model& m, const model::Expectation& e) {
+  const auto all = acceptedSources(m, e);
+  if (all.size() == 1) return all.front().str();
+  std::string out = "one of";
+  for (size_t k = 0; k < all.size(); ++k) out += (k ? ", " : " ") + all[k].str();
+  return out + " (" + e.source_seen_ref + ")";
+}
+
+namespace {
+
+bool accepted(const model::Model& m, const model::Expectation& e, common::Ipv4Address seen) {
+  const auto all = acceptedSources(m, e);
+  return all.empty() || std::find(all.begin(), all.end(), seen) != all.end();
+}
+
+}  // namespace
+
+std::string judgeProbe(const model::Model& m, const model::Expectation& e, const probe::ProbeResult& p) {
   if (e.blocked && p.answered) return "expected blocked, but the probe was answered";
   if (!e.blocked && !p.answered) return "the probe got no answer: " + p.detail;
-  if (!e.blocked && e.source_seen && p.source_seen && *p.source_seen != *e.source_seen) {
-    return "the destination saw source " + p.source_seen->str() + ", expected " + e.source_seen->str();
+  if (!e.blocked && p.source_seen && !accepted(m, e, *p.source_seen)) {
+    return "the destination saw source " + p.source_seen->str() + ", expected " + describeAccepted(m, e);
   }
   return "";
 }
@@ -106,8 +137,8 @@ void judgeBlocked(const capture::TraceResult& t, const std::vector<std::string>&
 
 // A reachable expectation: the captured path crosses every `via` in order, no `not_via`, and
 // arrives with the expected source.
-void judgeReached(const model::Expectation& e, const capture::TraceResult& t, const std::vector<std::string>& nodes,
-                  std::vector<std::string>& why) {
+void judgeReached(const model::Model& m, const model::Expectation& e, const capture::TraceResult& t,
+                  const std::vector<std::string>& nodes, std::vector<std::string>& why) {
   const auto& obs = t.observation;
   auto hopOf = [&](const std::string& node) {
     auto it = std::find(nodes.begin(), nodes.end(), node);
@@ -136,9 +167,9 @@ void judgeReached(const model::Expectation& e, const capture::TraceResult& t, co
     }
   }
   const auto& arrived = obs.forward.hops.back();
-  if (obs.forward.hops.size() > 1 && e.source_seen && arrived.arrived.src != *e.source_seen) {
+  if (obs.forward.hops.size() > 1 && !accepted(m, e, arrived.arrived.src)) {
     why.push_back("captured arriving at " + arrived.node + " with source " + arrived.arrived.src.str() +
-                  ", expected " + e.source_seen->str());
+                  ", expected " + describeAccepted(m, e));
   }
   if (t.forward.agree && !t.reply.agree) why.push_back("capture: " + t.reply.text);
 }
@@ -174,13 +205,15 @@ std::string judgeCapture(const model::Model& m, const model::Expectation& e, con
   const auto nodes = capture::nodesOf(obs.forward);
   std::string summary = captureSummary(m, e, t, nodes);
   if (!c.internet_source.empty()) summary += "; " + c.internet_source + " on " + internet_link;
+  // A gateway of several addresses: the one this connection was given (prediction: its primary).
+  for (const auto& n : t.forward.nat_choices) summary += "; " + n;
   c.observed += "; " + summary;
 
   std::vector<std::string> why;
   if (e.blocked) {
     judgeBlocked(t, nodes, why);
   } else {
-    judgeReached(e, t, nodes, why);
+    judgeReached(m, e, t, nodes, why);
   }
   std::string out;
   for (const auto& w : why) out += (out.empty() ? "" : "; ") + w;

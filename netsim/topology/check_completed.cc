@@ -114,13 +114,8 @@ class CompletedChecker {
         e.source_seen = inst->publicAddress(m_.elastic_ips).value_or(inst->private_ip);
       } else if (const auto* nat = m_.findNatGateway(ref)) {
         const auto* eip2 = m_.findEip(nat->eip);
+        // With secondary addresses any of them is accepted (expect/judge_capture.cc).
         e.source_seen = eip2 ? eip2->address : nat->private_ip;
-        if (!nat->secondary_private_ips.empty()) {
-          error(e.where, "source_seen", "NAT gateway '" + ref + "' has " +
-                                            std::to_string(nat->privateAddresses().size()) +
-                                            " addresses and picks one per connection",
-                "leave source_seen out, or use a NAT gateway with one address");
-        }
       } else if (const auto* host = m_.findHost(ref)) {
         e.source_seen = host->address;
       } else {
