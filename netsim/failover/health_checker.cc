@@ -18,6 +18,7 @@
 #include "netsim/io/capabilities.h"
 #include "netsim/faults/zonal_shift.h"
 #include "netsim/lab/events.h"
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/plan/lb_dns.h"
 #include "netsim/plan/naming.h"
@@ -89,7 +90,7 @@ class Checker {
     const std::string inet_ns = plan::namespaceName(lab_, plan::kInternetNode);
     const bool have_internet = netns::openNamespace(inet_ns).ok();
     for (const auto& lb : m_.load_balancers) {
-      LbEntry e{lb.name, model::loadBalancerDnsName(lb, m_.region), lb.internet_facing, {}, plan::lbNodeAddresses(lb), false, {}};
+      LbEntry e{lb.name, model::loadBalancerDnsName(m_, lb), lb.internet_facing, {}, plan::lbNodeAddresses(lb), false, {}};
       const uint16_t port = checkPort(lb);
       for (size_t k = 0; k < lb.subnets.size(); ++k) {
         NodeEntry n;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netsim/control/client.h"
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/plan/naming.h"
 #include "netsim/topology/loader.h"
 
@@ -54,7 +55,7 @@ common::Result<std::vector<LoadBalancerReport>> loadBalancerReport(const model::
   std::vector<LoadBalancerReport> out;
   for (const auto& lb : m.load_balancers) {
     if (!only.empty() && lb.name != only) continue;
-    LoadBalancerReport r{lb.name, lb.type, lb.internet_facing, model::loadBalancerDnsName(lb, m.region), lb.cross_zone,
+    LoadBalancerReport r{lb.name, lb.type, lb.internet_facing, model::loadBalancerDnsName(m, lb), lb.cross_zone,
                          {}, {}};
     for (size_t k = 0; k < lb.subnets.size(); ++k) {
       LbNodeReport n;

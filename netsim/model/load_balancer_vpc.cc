@@ -34,6 +34,15 @@ const Vpc* vpcOfTargetGroup(const Model& m, const TargetGroup& tg) {
   return i ? m.vpcOfInstance(*i) : nullptr;
 }
 
+std::string regionOfLoadBalancer(const Model& m, const LoadBalancer& lb) {
+  const auto* v = vpcOfLoadBalancer(m, lb);
+  return v && !v->region.empty() ? v->region : m.region;
+}
+
+std::string loadBalancerDnsName(const Model& m, const LoadBalancer& lb) {
+  return loadBalancerDnsName(lb, regionOfLoadBalancer(m, lb));
+}
+
 std::string routerOfLoadBalancer(const Model& m, const LoadBalancer& lb) {
   const auto* v = vpcOfLoadBalancer(m, lb);
   return v ? v->routerNode() : Vpc().routerNode();

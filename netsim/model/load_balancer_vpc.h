@@ -14,6 +14,10 @@ const Vpc* vpcOfAutoScalingGroup(const Model& m, const AutoScalingGroup& g);
 // target.
 const Vpc* vpcOfTargetGroup(const Model& m, const TargetGroup& tg);
 
+// The region of the VPC of `lb` (the lab's when unknown), and its DNS name in that region.
+std::string regionOfLoadBalancer(const Model& m, const LoadBalancer& lb);
+std::string loadBalancerDnsName(const Model& m, const LoadBalancer& lb);
+
 // The router node of the VPC of `lb` ("vpc-router" in a lab of one `vpc:`).
 std::string routerOfLoadBalancer(const Model& m, const LoadBalancer& lb);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/plan/lb_dns.h"
 #include "netsim/plan/naming.h"
 
@@ -19,7 +20,7 @@ constexpr int kStaticRecordTtl = 5;
 
 bool isLoadBalancerName(const model::Model& m, const std::string& name) {
   return std::any_of(m.load_balancers.begin(), m.load_balancers.end(),
-                     [&](const auto& lb) { return model::loadBalancerDnsName(lb, m.region) == name; });
+                     [&](const auto& lb) { return model::loadBalancerDnsName(m, lb) == name; });
 }
 
 // dnsmasq answering only `records` on `address` inside `node`'s namespace, plus the load
@@ -200,7 +201,7 @@ std::vector<std::pair<std::string, std::vector<Ipv4Address>>> resolverRecords(co
   // AWS: an internet-facing load balancer's name resolves to its public addresses everywhere,
   // an internal one's to its private addresses.
   for (const auto& lb : m.load_balancers) {
-    out.push_back({model::loadBalancerDnsName(lb, m.region), lb.internet_facing ? lb.node_public_ips : lb.node_ips});
+    out.push_back({model::loadBalancerDnsName(m, lb), lb.internet_facing ? lb.node_public_ips : lb.node_ips});
   }
   return out;
 }
@@ -211,7 +212,7 @@ std::vector<std::pair<std::string, std::vector<Ipv4Address>>> internetResolverRe
     if (!s.dns_name.empty()) out.push_back({s.dns_name, {s.address}});
   }
   for (const auto& lb : m.load_balancers) {
-    if (lb.internet_facing) out.push_back({model::loadBalancerDnsName(lb, m.region), lb.node_public_ips});
+    if (lb.internet_facing) out.push_back({model::loadBalancerDnsName(m, lb), lb.node_public_ips});
   }
   return out;
 }

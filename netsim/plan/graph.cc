@@ -234,7 +234,7 @@ class DotWriter {
   void loadBalancer(const model::LoadBalancer& lb, const std::string& ind) {
     std::string label = lb.name + "\n" + model::loadBalancerTypeName(lb.type) + " load balancer, " +
                         (lb.internet_facing ? "internet-facing" : "internal") + "\n" +
-                        model::loadBalancerDnsName(lb, m_.region);
+                        model::loadBalancerDnsName(m_, lb);
     for (const auto& l : lb.listeners) {
       label += "\n" + std::string(model::lbProtocolName(l.protocol)) + ":" + std::to_string(l.port) + " → " +
                l.target_group;

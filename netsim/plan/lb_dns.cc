@@ -80,7 +80,7 @@ std::vector<common::Ipv4Address> lbNodeAddresses(const model::LoadBalancer& lb) 
 void planLbDns(const model::Model& m, Wiring& w) {
   if (m.load_balancers.empty()) return;
   for (const auto& lb : m.load_balancers) {
-    const std::string text = lbHostsText(model::loadBalancerDnsName(lb, m.region), lbNodeAddresses(lb));
+    const std::string text = lbHostsText(model::loadBalancerDnsName(m, lb), lbNodeAddresses(lb));
     w.files.push_back({lbDnsHostsFile(w.lab, ResolverView::kVpc, lb.name), text, 0644, 0755});
     if (lb.internet_facing) w.files.push_back({lbDnsHostsFile(w.lab, ResolverView::kInternet, lb.name), text, 0644, 0755});
   }

@@ -174,7 +174,7 @@ void planLoadBalancing(const model::Model& m, Wiring& w) {
   for (const auto& lb : m.load_balancers) {
     const bool https = std::any_of(lb.listeners.begin(), lb.listeners.end(),
                                    [](const auto& l) { return l.protocol == model::LbProtocol::kHttps; });
-    const std::string dns = model::loadBalancerDnsName(lb, m.region);
+    const std::string dns = model::loadBalancerDnsName(m, lb);
     if (https) {
       // A self-signed lab certificate for the LB's DNS name, made at `up` (never committed).
       w.setup.push_back({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30", "-subj",

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "netsim/io/dns_query.h"
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/probe/steady_probe.h"
 
 namespace netsim::probe {
@@ -48,7 +49,7 @@ common::Result<Resolution> resolveInLab(const netns::Namespace& ns, const std::s
   else if (const auto* h = m.findHost(name)) r.addresses = {h->address};
   else if (const auto* s = m.findService(name)) r.addresses = {s->address};
   for (const auto& lb : m.load_balancers) {
-    if (r.addresses.empty() && (lb.name == name || model::loadBalancerDnsName(lb, m.region) == name)) {
+    if (r.addresses.empty() && (lb.name == name || model::loadBalancerDnsName(m, lb) == name)) {
       r.addresses = lb.internet_facing ? lb.node_public_ips : lb.node_ips;
     }
   }

@@ -10,6 +10,7 @@
 
 #include "netsim/autoscaler/controller.h"
 #include "netsim/control/client.h"
+#include "netsim/model/load_balancer_vpc.h"
 #include "tests/integration/capture/capture_fixture.h"
 
 namespace netsim::testing {
@@ -41,7 +42,7 @@ class VpcsLbLab : public ::testing::Test {
     ASSERT_EQ(lab_->up_error, "") << "netsim up failed";
   }
   static std::string dnsName(const std::string& lb) {
-    return model::loadBalancerDnsName(*lab_->model.findLoadBalancer(lb), lab_->model.region);
+    return model::loadBalancerDnsName(lab_->model, *lab_->model.findLoadBalancer(lb));  // svc's region
   }
   // The demo app's answer ("demo-app node=web-2 ...") to an HTTP GET from `node`, by name.
   static std::string get(const std::string& node, const std::string& lb) {
@@ -79,8 +80,8 @@ TEST_F(VpcsLbLab, TheGroupLaunchesIntoTheSecondVpcsPrivateSubnets) {
 }
 
 TEST_F(VpcsLbLab, InternalAlbServesThePeeredVpcAndTheInternetFacingOneTheInternet) {
-  // caller is in VPC front: its resolver (front's router) answers the internal ALB's name with
-  // svc's private node addresses, reached over pcx-fs.
+  // caller is in VPC front: its resolver (front's router) answers the internal ALB's name
+  // (...us-west-2.elb.amazonaws.com) with svc's private node addresses, reached over pcx-fs.
   EXPECT_TRUE(servedBy("caller", "svc-int-alb", "web-1")) << get("caller", "svc-int-alb");
   EXPECT_TRUE(servedBy("caller", "svc-int-alb", "web-2")) << get("caller", "svc-int-alb");
   EXPECT_TRUE(servedBy("client", "svc-alb", "web-1")) << get("client", "svc-alb");
