@@ -65,8 +65,9 @@ std::string legTable(const std::string& title, const std::vector<analysis::Hop>&
 }
 
 std::string verdict(const Divergence& d, size_t hops) {
-  if (d.agree) return "prediction and capture agree (" + std::to_string(hops) + " hops)";
-  return d.text;
+  std::string out = d.agree ? "prediction and capture agree (" + std::to_string(hops) + " hops)" : d.text;
+  for (const auto& n : d.nat_choices) out += "; " + n;  // a gateway of several addresses picked this one
+  return out;
 }
 
 nlohmann::json hopJson(const Sighting& s) {
@@ -99,8 +100,10 @@ nlohmann::json predictedJson(const std::vector<analysis::Hop>& hops) {
 }
 
 nlohmann::json divergenceJson(const Divergence& d) {
-  if (d.agree) return {{"agree", true}};
-  return {{"agree", false}, {"hop", d.hop}, {"predicted", d.predicted}, {"observed", d.observed}, {"text", d.text}};
+  nlohmann::json j = {{"agree", d.agree}};
+  if (!d.agree) j.update({{"hop", d.hop}, {"predicted", d.predicted}, {"observed", d.observed}, {"text", d.text}});
+  if (!d.nat_choices.empty()) j["nat_choices"] = d.nat_choices;
+  return j;
 }
 
 }  // namespace
