@@ -1,8 +1,8 @@
 // Load balancing in the second VPC of a `vpcs:` lab (topologies/vpcs-load-balancers.yaml): the
 // auto scaling group launches into svc's private subnets and registers with both ALBs; the
 // internal ALB serves front's instance over the peering (its name resolved by front's own
-// resolver), the internet-facing one serves the internet through svc's IGW, and an instance the
-// group adds later serves through both.
+// resolver), the internet-facing one serves the internet through svc's IGW, an instance the
+// group adds later serves through both, and an AZ failure in svc is served around and replaced.
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -98,6 +98,25 @@ TEST_F(VpcsLbLab, AnInstanceTheGroupAddsServesThroughBothLoadBalancers) {
   }, 10)) << runCommand(std::string(NETSIM_BINARY) + " asg " + lab_->lab);
   EXPECT_TRUE(servedBy("caller", "svc-int-alb", "web-3"));
   EXPECT_TRUE(servedBy("client", "svc-alb", "web-3"));
+}
+
+TEST_F(VpcsLbLab, AnAzFailureInTheSecondVpcIsServedAroundAndReplaced) {
+  // Runs last: us-west-2a stays failed until the lab goes down.
+  const std::string out = runCommand(std::string(NETSIM_BINARY) + " fail " + lab_->lab + " az us-west-2a 2>&1");
+  ASSERT_NE(out.find("svc-int-alb-1"), std::string::npos) << out;
+  // The group replaces what it had in us-west-2a in us-west-2b; the DNS checker withdraws the
+  // nodes in us-west-2a, so the peered VPC is still served by name.
+  ASSERT_TRUE(waitFor([] {
+    size_t in_b = 0;
+    for (const auto& i : group().instances) in_b += i.az == "us-west-2b" && i.lifecycle == "InService";
+    return in_b >= 2;
+  }, 10)) << runCommand(std::string(NETSIM_BINARY) + " asg " + lab_->lab);
+  EXPECT_TRUE(waitFor([] {
+    for (int k = 0; k < 4; ++k) {
+      if (get("caller", "svc-int-alb").find("demo-app node=web-") == std::string::npos) return false;
+    }
+    return true;
+  }, 10)) << get("caller", "svc-int-alb");
 }
 
 }  // namespace
