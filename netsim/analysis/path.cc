@@ -36,6 +36,7 @@ const char* hopKindName(HopKind k) {
     case HopKind::kGatewayEndpoint: return "gateway-endpoint";
     case HopKind::kInterfaceEndpoint: return "interface-endpoint";
     case HopKind::kLoadBalancerNode: return "load-balancer-node";
+    case HopKind::kTransitGateway: return "transit-gateway";
   }
   return "?";
 }
@@ -57,12 +58,15 @@ const char* blockedName(Blocked b) {
     case Blocked::kPrivateNatGateway: return "PRIVATE_NAT_GATEWAY_TO_IGW";
     case Blocked::kPeeringNotTransitive: return "PEERING_NOT_TRANSITIVE";
     case Blocked::kEdgeToEdge: return "EDGE_TO_EDGE";
+    case Blocked::kTgwNoAttachmentInAz: return "TGW_NO_ATTACHMENT_IN_AZ";
+    case Blocked::kTgwNoRoute: return "TGW_NO_ROUTE";
+    case Blocked::kTgwBlackhole: return "TGW_BLACKHOLE_ROUTE";
   }
   return "?";
 }
 
 std::optional<Blocked> blockedFromName(const std::string& name) {
-  for (int i = 0; i <= static_cast<int>(Blocked::kEdgeToEdge); ++i) {
+  for (int i = 0; i <= static_cast<int>(Blocked::kTgwBlackhole); ++i) {
     if (name == blockedName(static_cast<Blocked>(i))) return static_cast<Blocked>(i);
   }
   return std::nullopt;
@@ -165,6 +169,7 @@ common::Result<PathResult> analysePath(const Model& m, const PathQuery& q) {
   Packet p{{src_addr, 0}, {*dst, ported ? q.port : uint16_t{0}}};
 
   Walker w(m, q.protocol);
+  w.flow_hash_az = q.flow_hash_az;
   auto fwd = w.walk(startAt(m, q.from), p, *dst, false);
   r.hops = fwd.hops;
   r.blocked = fwd.blocked;

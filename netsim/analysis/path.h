@@ -3,6 +3,7 @@
 // model's route tables and translations, hop by hop, and say where and why it stops.
 // Pure: no root, no I/O. The node and link names are those `netsim plan` gives the lab, so a
 // captured trace can be compared with this prediction hop by hop.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ enum class Blocked {
   kPrivateNatGateway,   // a private NAT gateway's traffic reached the IGW, which drops it
   kPeeringNotTransitive,  // over a peering toward another VPC: peerings are not transitive
   kEdgeToEdge,          // over a peering toward the peer's IGW, NAT or gateway endpoint (AWS drops it)
+  kTgwNoAttachmentInAz, // routed to a transit gateway with no attachment ENI in the sender's AZ
+  kTgwNoRoute,          // the transit gateway route table (of the attachment it entered on) has no route
+  kTgwBlackhole,        // a transit gateway blackhole route matched
 };
 const char* blockedName(Blocked b);
 std::optional<Blocked> blockedFromName(const std::string& name);
@@ -56,6 +60,7 @@ enum class HopKind {
   kGatewayEndpoint,    // "gateway-endpoint"
   kInterfaceEndpoint,  // "interface-endpoint"
   kLoadBalancerNode,   // "load-balancer-node"
+  kTransitGateway,     // "transit-gateway"
 };
 const char* hopKindName(HopKind k);
 
@@ -72,6 +77,9 @@ struct Hop {
   bool relay = false;
   Endpoint4 src;           // the packet as it leaves this hop
   Endpoint4 dst;
+  // A transit gateway hop that chose the exit ENI of this appliance-mode attachment by flow
+  // hash: the prediction took one AZ, the capture shows which the flow got.
+  std::string flow_hash_attachment = {};
 };
 
 // A target a load balancer node may hand the connection to, and the predicted way there. Which
@@ -98,6 +106,10 @@ struct PathQuery {
   std::string to;    // node, service, load balancer name, or an IPv4 address
   model::Protocol protocol = model::Protocol::kIcmp;
   uint16_t port = 0;
+  // The AZ whose ENI an appliance-mode transit gateway attachment uses for this flow, by
+  // attachment name (what a capture showed); unset: the AZ the traffic entered in, else the
+  // attachment's first.
+  std::map<std::string, std::string> flow_hash_az = {};
 };
 
 struct PathResult {

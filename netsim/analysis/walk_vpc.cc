@@ -105,6 +105,7 @@ std::optional<Position> Walker::step(const Position& pos, Packet& p, Hop& h, Ipv
     case K::kInterfaceEndpoint: return interfaceEndpointReply(pos, p, h);
     case K::kService: return service(pos, p, h, final_dst);
     case K::kHost: return host(pos, p, h, final_dst);
+    case K::kTransitGateway: return transitGateway(pos, p, h);
   }
   return std::nullopt;
 }
@@ -183,7 +184,9 @@ std::optional<Position> Walker::vpcRouter(const Position& pos, Packet& p, Hop& h
                                        p.dst.address.str());
   }
   h.decision = describeRoute(*r);
-  if (!naclsAllow(pos.in_link, subnetReached(*r, p.dst.address), p)) return std::nullopt;
+  const auto out_subnet = r->kind == model::TargetKind::kTransitGateway ? tgwEntrySubnet(pos, r->target)
+                                                                         : subnetReached(*r, p.dst.address);
+  if (!naclsAllow(pos.in_link, out_subnet, p)) return std::nullopt;
   return followRoute(pos, *r, p, h);
 }
 
@@ -215,6 +218,8 @@ std::optional<Position> Walker::followRoute(const Position& pos, const model::Ro
     }
     case model::TargetKind::kGatewayEndpoint:
       return Position{Position::Kind::kEndpoint, r->target, "vpc-" + r->target, ""};
+    case model::TargetKind::kTransitGateway:
+      return enterTransitGateway(pos, *r, p, h);
   }
   return std::nullopt;
 }

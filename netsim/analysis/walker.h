@@ -23,7 +23,7 @@ struct Packet {
 struct Position {
   enum class Kind { kInstance, kVpcRouter, kNatGateway, kNatInstance, kMiddlebox, kIgwEgress,
                     kIgwIngress, kInternet, kEndpoint, kService, kHost, kDeliverInSubnet,
-                    kInterfaceEndpoint };
+                    kInterfaceEndpoint, kTransitGateway };
   Kind kind;
   std::string node;
   std::string in_link;
@@ -50,6 +50,9 @@ class Walker {
     Endpoint4 own;
   };
   std::map<std::string, Relay> relays;
+  // The AZ each appliance-mode transit gateway attachment uses for this flow, by attachment:
+  // given by the query, else chosen on the forward walk; the reply uses the same (symmetric hash).
+  std::map<std::string, std::string> flow_hash_az;
 
   struct Outcome {
     std::vector<Hop> hops;
@@ -115,6 +118,15 @@ class Walker {
   std::optional<Position> crossPeering(const Position& pos, const model::Route& r, Packet& p, Hop& h);
   // No local route of the peer VPC at `pos` (entered from a peering) covers the destination.
   std::optional<Position> droppedFromPeering(const Position& pos, const Packet& p, Hop& h);
+  // --- walk_tgw.cc ---
+  // The subnet whose leg the VPC router at `pos` sends a packet routed to transit gateway `tgw`
+  // out of: the attachment's subnet in the sender's AZ ("" when there is none).
+  std::string tgwEntrySubnet(const Position& pos, const std::string& tgw);
+  // A VPC route to a transit gateway: to its attachment ENI in the sender's AZ.
+  std::optional<Position> enterTransitGateway(const Position& pos, const model::Route& r, Packet& p, Hop& h);
+  // The transit gateway routes by the table associated with the attachment it entered on and
+  // leaves by the destination attachment's ENI in the same AZ (or by flow hash, appliance mode).
+  std::optional<Position> transitGateway(const Position& pos, Packet& p, Hop& h);
   // The packet is on a subnet's segment, addressed to something there.
   std::optional<Position> deliverInSubnet(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst);
   // A packet addressed to a NAT's own address: a reply to translate back, or unsolicited.

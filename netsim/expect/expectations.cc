@@ -20,7 +20,7 @@ std::string labelOf(const model::Expectation& e) {
 }
 
 analysis::PathQuery queryOf(const model::Expectation& e) {
-  return {e.from, e.to, e.protocol, e.port};
+  return {e.from, e.to, e.protocol, e.port, {}};
 }
 
 std::vector<std::string> hopNames(const analysis::PathResult& r) {

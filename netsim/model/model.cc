@@ -1,8 +1,8 @@
 #include "netsim/model/model.h"
 
-#include "netsim/common/hash.h"
-
 #include <algorithm>
+
+#include "netsim/common/hash.h"
 
 namespace netsim::model {
 
@@ -33,6 +33,7 @@ const char* targetKindName(TargetKind k) {
     case TargetKind::kGatewayEndpoint: return "gateway-endpoint";
     case TargetKind::kBlackhole: return "blackhole";
     case TargetKind::kPeeringConnection: return "peering-connection";
+    case TargetKind::kTransitGateway: return "transit-gateway";
   }
   return "?";
 }
@@ -276,6 +277,37 @@ const PeeringConnection* Model::peeringBetween(const std::string& a, const std::
     if (p.joins(a) && p.joins(b) && a != b) return &p;
   }
   return nullptr;
+}
+
+const TransitGateway* Model::findTransitGateway(const std::string& n) const { return byName(transit_gateways, n); }
+const TgwRouteTable* Model::findTgwRouteTable(const std::string& n) const { return byName(tgw_route_tables, n); }
+const TgwAttachment* Model::findTgwAttachment(const std::string& n) const { return byName(tgw_attachments, n); }
+
+const TgwAttachment* Model::tgwAttachmentOf(const std::string& tgw, const std::string& vpc) const {
+  for (const auto& a : tgw_attachments) {
+    if (a.transit_gateway == tgw && a.vpc == vpc) return &a;
+  }
+  return nullptr;
+}
+
+const TgwAttachment* Model::tgwAttachmentInSubnet(const std::string& subnet) const {
+  for (const auto& a : tgw_attachments) {
+    if (std::find(a.subnets.begin(), a.subnets.end(), subnet) != a.subnets.end()) return &a;
+  }
+  return nullptr;
+}
+
+const Subnet* Model::tgwSubnetInAz(const TgwAttachment& a, const std::string& az) const {
+  for (const auto& subnet : a.subnets) {
+    const auto* s = findSubnet(subnet);
+    if (s && s->az == az) return s;
+  }
+  return nullptr;
+}
+
+const Subnet* Model::tgwExitSubnet(const TgwAttachment& a, const std::string& az) const {
+  if (const auto* s = tgwSubnetInAz(a, az)) return s;
+  return a.subnets.empty() ? nullptr : findSubnet(a.subnets.front());
 }
 
 const Instance* Model::findInstanceByIp(Ipv4Address a) const {

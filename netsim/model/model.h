@@ -10,18 +10,14 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/model/source_location.h"
+#include "netsim/model/transit_gateway.h"
 
 namespace netsim::model {
 
 using common::Cidr;
 using common::Ipv4Address;
 
-struct SourceLocation {
-  std::string file;
-  int line = 0;    // 1-based; 0 = unknown (built-in default or generated)
-  int column = 0;  // 1-based
-  std::string path;  // field path of the definition, e.g. "subnets[2]"
-};
 
 // The value among `values` whose name (`nameOf`) is `name`: how text from a file, the command
 // line or a configuration becomes one of the model's enums.
@@ -71,6 +67,7 @@ enum class TargetKind {
   kGatewayEndpoint,
   kBlackhole,
   kPeeringConnection,  // a VPC peering connection whose one end is the table's VPC
+  kTransitGateway,     // a transit gateway the table's VPC is attached to
 };
 const char* targetKindName(TargetKind k);
 
@@ -453,7 +450,6 @@ struct Vpc {
 
 // A VPC peering connection. Routes name it as a target; traffic crossing it may only reach
 // addresses of the peer VPC itself (not transitive, no edge-to-edge routing).
-// A Transit Gateway attachment would join VPCs the same way (a link between two routers).
 struct PeeringConnection {
   std::string name;       // pcx-...
   std::string requester;  // VPC names
@@ -475,6 +471,9 @@ struct Model {
   // below are searched by name alone. The single `vpc:` form makes one VPC named "vpc".
   std::vector<Vpc> vpcs;
   std::vector<PeeringConnection> peering_connections;
+  std::vector<TransitGateway> transit_gateways;
+  std::vector<TgwRouteTable> tgw_route_tables;  // of every transit gateway
+  std::vector<TgwAttachment> tgw_attachments;   // of every transit gateway
   std::vector<Subnet> subnets;
   std::vector<RouteTable> route_tables;
   std::vector<InternetGateway> internet_gateways;
@@ -499,6 +498,18 @@ struct Model {
   const InternetGateway* internetGatewayOf(const std::string& vpc) const;
   const PeeringConnection* findPeering(const std::string& n) const;
   const PeeringConnection* peeringBetween(const std::string& a, const std::string& b) const;
+  const TransitGateway* findTransitGateway(const std::string& n) const;
+  const TgwRouteTable* findTgwRouteTable(const std::string& n) const;
+  const TgwAttachment* findTgwAttachment(const std::string& n) const;
+  // The attachment of transit gateway `tgw` to VPC `vpc` (AWS: at most one).
+  const TgwAttachment* tgwAttachmentOf(const std::string& tgw, const std::string& vpc) const;
+  // The attachment that has an ENI in `subnet`, if any.
+  const TgwAttachment* tgwAttachmentInSubnet(const std::string& subnet) const;
+  // The subnet of attachment `a` whose ENI carries traffic that entered the transit gateway in
+  // `az` (AZ affinity): the one in that zone, else the attachment's first (nullptr: no subnet).
+  const Subnet* tgwExitSubnet(const TgwAttachment& a, const std::string& az) const;
+  // The subnet of attachment `a` in `az` (nullptr: no ENI there).
+  const Subnet* tgwSubnetInAz(const TgwAttachment& a, const std::string& az) const;
   bool singleVpc() const { return vpcs.size() == 1; }
   // The link between an IGW and the internet router ("igw-inet" in a lab of one VPC).
   std::string igwInternetLink(const InternetGateway& g) const { return singleVpc() ? "igw-inet" : g.name + "-inet"; }

@@ -22,6 +22,7 @@
 #include "netsim/plan/nft_rules.h"
 #include "netsim/plan/peering.h"
 #include "netsim/plan/security_rules.h"
+#include "netsim/plan/transit_gateway.h"
 
 namespace netsim::plan {
 namespace {
@@ -43,6 +44,7 @@ class Planner : detail::Builder {
     for (const auto& s : m_.subnets) addBridge(s.name, "br-" + s.name);
     for (const auto& v : m_.vpcs) planRouterLegs(v);
     peering_sides_ = planPeeringLinks(*this);  // peering.cc
+    planTransitGateways(*this);                // transit_gateway.cc
     for (const auto& v : m_.vpcs) planRouterTables(v);
     for (const auto& g : m_.internet_gateways) planInternetGateway(g);
     if (hasInternet()) planInternet();
@@ -94,8 +96,18 @@ class Planner : detail::Builder {
     uint32_t id = kFirstRouteTable + static_cast<uint32_t>(w_.tables.size());
     for (const auto& t : m_.route_tables) {
       if (t.vpc != v.name) continue;
-      w_.tables.push_back({t.name, id});
-      planRouteTable(v, t, id++);
+      if (!dependsOnAz(t)) {
+        w_.tables.push_back({t.name, id});
+        planRouteTable(v, t, id++, "");
+        continue;
+      }
+      // A transit gateway route leaves by the attachment ENI of the sender's AZ: one Linux table
+      // per AZ the route table serves.
+      for (const auto& az : v.azs) {
+        if (!servesAz(t, az)) continue;
+        w_.tables.push_back({t.name + " (" + az + ")", id});
+        planRouteTable(v, t, id++, az);
+      }
     }
     w_.tables.push_back({"(ingress: local routes only)", kIngressTable});
     for (const auto& block : v.cidrs()) addLocalRoutes(v, block, kIngressTable, "local (ingress)");
@@ -104,7 +116,8 @@ class Planner : detail::Builder {
     uint32_t prio = 1000;
     for (const auto& s : m_.subnets) {
       if (s.vpc != v.name) continue;
-      uint32_t table = tableId(m_.routeTableOf(s).name);
+      const auto& rt = m_.routeTableOf(s);
+      uint32_t table = tableId(dependsOnAz(rt) ? rt.name + " (" + s.az + ")" : rt.name);
       rule(router, prio++, legOf(s.name), table, "subnet " + s.name + " uses route table " + m_.routeTableOf(s).name);
     }
     if (m_.internetGatewayOf(v.name)) rule(router, prio++, "igw", kIngressTable, "from the internet gateway");
@@ -118,6 +131,17 @@ class Planner : detail::Builder {
       // no edge-to-edge routing): exactly the local routes (analysis/walk_peering.cc).
       rule(router, prio++, peeringLeg(p), kIngressTable, "from peering connection " + p.name);
     }
+  }
+
+  static bool dependsOnAz(const model::RouteTable& t) {
+    return std::any_of(t.routes.begin(), t.routes.end(),
+                       [](const model::Route& r) { return r.kind == model::TargetKind::kTransitGateway; });
+  }
+
+  bool servesAz(const model::RouteTable& t, const std::string& az) const {
+    return std::any_of(m_.subnets.begin(), m_.subnets.end(), [&](const model::Subnet& s) {
+      return s.vpc == t.vpc && s.az == az && m_.routeTableOf(s).name == t.name;
+    });
   }
 
   // A VPC router policy rule: traffic entering on `iif` is routed by `table`.
@@ -150,7 +174,8 @@ class Planner : detail::Builder {
     route(v.routerNode(), table, block, std::nullopt, "", kStaticMetric, comment, RouteType::kBlackhole);
   }
 
-  void planRouteTable(const model::Vpc& v, const model::RouteTable& t, uint32_t id) {
+  // `az`: the AZ of the subnets this copy of the table serves ("" when no route depends on it).
+  void planRouteTable(const model::Vpc& v, const model::RouteTable& t, uint32_t id, const std::string& az) {
     const auto router = v.routerNode();
     for (const auto& r : t.routes) {
       std::string c = "rt " + t.name + ": " + r.destination.str() + " -> " + r.target;
@@ -184,6 +209,16 @@ class Planner : detail::Builder {
         case model::TargetKind::kBlackhole:
           route(router, id, r.destination, std::nullopt, "", kStaticMetric, c, RouteType::kBlackhole);
           break;
+        case model::TargetKind::kTransitGateway: {
+          const auto* a = m_.tgwAttachmentOf(r.target, v.name);
+          if (const auto* s = m_.tgwSubnetInAz(*a, az)) {
+            route(router, id, r.destination, a->eniIn(s->name), s->name, kStaticMetric, c + " (ENI in " + s->name + ")");
+          } else {
+            route(router, id, r.destination, std::nullopt, "", kStaticMetric, c + " (no attachment ENI in " + az + ")",
+                  RouteType::kBlackhole);
+          }
+          break;
+        }
       }
     }
     // Without this a packet with no matching route would fall through to the main table.

@@ -35,6 +35,7 @@ class Checker : public ModelChecker {
     checkSecurity();
     checkLoadBalancing(m_, loc_, d_);
     checkNatGatewayAddresses(m_, loc_, d_);
+    checkTransitGateways(m_, loc_, d_);  // check_transit_gateways.cc
   }
 
  private:
@@ -65,6 +66,7 @@ class Checker : public ModelChecker {
       }
     }
     for (const auto& x : m_.internet_gateways) checkName(x.name, x.where, "gateway", nodes);
+    for (const auto& x : m_.transit_gateways) checkName(x.name, x.where, "transit gateway", nodes);
     for (const auto& x : m_.nat_gateways) checkName(x.name, x.where, "NAT gateway", nodes);
     for (const auto& x : m_.instances) checkName(x.name, x.where, "instance", nodes);
     for (const auto& x : m_.endpoints) checkName(x.name, x.where, "endpoint", nodes);
@@ -210,6 +212,7 @@ class Checker : public ModelChecker {
     std::vector<std::string> out = {"local", "blackhole"};
     for (const auto& g : m_.internet_gateways) out.push_back(g.name);
     for (const auto& p : m_.peering_connections) out.push_back(p.name);
+    for (const auto& g : m_.transit_gateways) out.push_back(g.name);
     for (const auto& n : m_.nat_gateways) out.push_back(n.name);
     for (const auto& i : m_.instances) out.push_back(i.name);
     return out;
@@ -277,6 +280,12 @@ class Checker : public ModelChecker {
       if (!pcx->joins(t.vpc)) {
         error(w, "target", "peering connection '" + pcx->name + "' joins VPCs '" + pcx->requester + "' and '" +
                                pcx->accepter + "', not the table's VPC '" + t.vpc + "'");
+      }
+    } else if (const auto* tgw = m_.findTransitGateway(r.target)) {
+      r.kind = model::TargetKind::kTransitGateway;
+      if (!m_.tgwAttachmentOf(tgw->name, t.vpc)) {
+        error(w, "target", "transit gateway '" + tgw->name + "' has no attachment to the table's VPC '" + t.vpc + "'",
+              "add an attachment {vpc: " + t.vpc + ", subnets: [...]} to the transit gateway");
       }
     } else if (const auto* nat = m_.findNatGateway(r.target)) {
       r.kind = model::TargetKind::kNatGateway;

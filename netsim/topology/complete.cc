@@ -218,6 +218,10 @@ class Completer {
       e.eni_ips.clear();
       for (const auto& s : e.subnets) e.eni_ips.push_back(take(s, e.where, "endpoint '" + e.name + "'"));
     }
+    for (auto& a : m_.tgw_attachments) {
+      a.eni_ips.clear();
+      for (const auto& s : a.subnets) a.eni_ips.push_back(take(s, a.where, "transit gateway attachment '" + a.name + "'"));
+    }
     for (auto& lb : m_.load_balancers) {
       lb.node_ips.clear();
       for (const auto& s : lb.subnets) lb.node_ips.push_back(take(s, lb.where, "load balancer '" + lb.name + "'"));

@@ -46,6 +46,8 @@ void readVpcBlocks(const MapReader& v, model::Vpc& vpc);
 void parseVpcResources(const MapReader& r, const ReadContext& ctx, model::Model& m, const std::string& vpc);
 // `vpcs:` and `peering_connections:` (parse_vpcs.cc).
 void parseVpcs(const MapReader& top, const ReadContext& ctx, model::Model& m);
+// `transit_gateways:` with their route tables and VPC attachments (parse_transit_gateways.cc).
+void parseTransitGateways(const MapReader& top, const ReadContext& ctx, model::Model& m);
 
 // The top-level sections of elastic load balancing and auto scaling (parse_load_balancing.cc).
 void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, model::Model& m);
@@ -53,6 +55,9 @@ void parseTargetGroups(const MapReader& top, const ReadContext& ctx, model::Mode
 void parseAutoScalingGroups(const MapReader& top, const ReadContext& ctx, model::Model& m);
 // AWS rules that need no addresses allocated yet: CIDRs, references, uniqueness.
 void checkStructure(model::Model& m, const LocationMap& loc, Diagnostics& d);
+// Transit gateway rules (check_transit_gateways.cc): attachments, associations, propagations,
+// static routes; resolves the default route table and fills in the propagated routes.
+void checkTransitGateways(model::Model& m, const LocationMap& loc, Diagnostics& d);
 // Defaults and derived parts: main route table, local routes, endpoint routes, AZ names,
 // auto scaling instances, load balancer nodes, address allocation.
 void complete(model::Model& m, const LocationMap& loc, Diagnostics& d);

@@ -429,7 +429,7 @@ void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, con
 void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   MapReader top(root, "", ctx,
                 {"name", "region", "eip_quota", "time_factor", "vpc", "vpcs", "peering_connections",
-                 "internet", "subnets", "route_tables", "internet_gateway", "elastic_ips", "nat_gateways",
+                 "transit_gateways", "internet", "subnets", "route_tables", "internet_gateway", "elastic_ips", "nat_gateways",
                  "instances", "endpoints", "security_groups", "network_acls", "load_balancers",
                  "target_groups", "auto_scaling_groups", "expect"});
   if (!top.valid()) return;
@@ -449,9 +449,11 @@ void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
     vpc.where = v.where();
     m.vpcs.push_back(vpc);
     parseVpcResources(top, ctx, m, vpc.name);
-    if (top.has("peering_connections")) {
-      top.error("peering_connections", "peering connections join the VPCs of a `vpcs:` list",
-                "write vpcs: [{name: a, ...}, {name: b, ...}]");
+    for (const char* key : {"peering_connections", "transit_gateways"}) {
+      if (top.has(key)) {
+        top.error(key, std::string(key) + " join the VPCs of a `vpcs:` list",
+                  "write vpcs: [{name: a, ...}, {name: b, ...}]");
+      }
     }
   }
   parseInternet(top, ctx, m);

@@ -1,6 +1,6 @@
 // The `vpcs:` form: a list of VPCs, each with its own subnets, route tables, gateways,
 // instances, endpoints, security groups, network ACLs and load balancing, and the peering
-// connections between them. AWS rules on them live in check_vpcs.cc.
+// connections and transit gateways between them. AWS rules on them live in check_vpcs.cc.
 #include "netsim/topology/parse.h"
 
 namespace netsim::topology::detail {
@@ -57,6 +57,7 @@ void parseVpcs(const MapReader& top, const ReadContext& ctx, Model& m) {
     parseVpcResources(v, ctx, m, vpc.name);
   }
   parsePeerings(top, ctx, m);
+  parseTransitGateways(top, ctx, m);  // parse_transit_gateways.cc
 }
 
 }  // namespace netsim::topology::detail

@@ -110,7 +110,7 @@ TEST_F(DefaultLabTest, ConnectivityMatrixMatchesPathPrediction) {
       if (!to.tcp.empty()) probes.push_back({model::Protocol::kTcp, to.tcp.front()});
       if (!to.udp.empty()) probes.push_back({model::Protocol::kUdp, to.udp.front()});
       for (auto [proto, port] : probes) {
-        analysis::PathQuery q{from, to.name, proto, port};
+        analysis::PathQuery q{from, to.name, proto, port, {}};
         auto predicted = analysis::analysePath(m, q);
         ASSERT_TRUE(predicted.ok()) << predicted.error().message;
         auto observed = probeFrom(*lab_, from, proto, predicted->destination, port,

@@ -33,7 +33,7 @@ Model loadFile(const std::string& name) {
 }
 
 PathResult path(const Model& m, const std::string& from, const std::string& to, Protocol proto, uint16_t port) {
-  auto r = analysePath(m, PathQuery{from, to, proto, port});
+  auto r = analysePath(m, PathQuery{from, to, proto, port, {}});
   EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
   return r ? *r : PathResult{};
 }

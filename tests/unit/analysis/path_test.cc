@@ -33,7 +33,7 @@ Model loadDefault() { return load(netsim::topology::defaultTopologyText()); }
 
 PathResult path(const Model& m, const std::string& from, const std::string& to,
                 Protocol proto = Protocol::kTcp, uint16_t port = 80) {
-  PathQuery q{from, to, proto, proto == Protocol::kIcmp ? uint16_t{0} : port};
+  PathQuery q{from, to, proto, proto == Protocol::kIcmp ? uint16_t{0} : port, {}};
   auto r = analysePath(m, q);
   EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
   return r ? *r : PathResult{};
@@ -428,7 +428,7 @@ endpoints:
 
 TEST(Path, NatGatewayDropsOtherProtocols) {
   auto m = loadDefault();
-  PathQuery q{"app-a", "client", Protocol::kAll, 0};
+  PathQuery q{"app-a", "client", Protocol::kAll, 0, {}};
   auto r = analysePath(m, q);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->blocked, Blocked::kUnsupportedProtocol);
@@ -472,9 +472,9 @@ instances:
 
 TEST(Path, BadQueriesAreErrors) {
   auto m = loadDefault();
-  EXPECT_FALSE(analysePath(m, PathQuery{"nobody", "client", Protocol::kIcmp, 0}).ok());
-  EXPECT_FALSE(analysePath(m, PathQuery{"app-a", "nowhere", Protocol::kIcmp, 0}).ok());
-  EXPECT_FALSE(analysePath(m, PathQuery{"s3", "app-a", Protocol::kIcmp, 0}).ok());
+  EXPECT_FALSE(analysePath(m, PathQuery{"nobody", "client", Protocol::kIcmp, 0, {}}).ok());
+  EXPECT_FALSE(analysePath(m, PathQuery{"app-a", "nowhere", Protocol::kIcmp, 0, {}}).ok());
+  EXPECT_FALSE(analysePath(m, PathQuery{"s3", "app-a", Protocol::kIcmp, 0, {}}).ok());
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ Model load(const std::string& text) {
 
 PathResult path(const Model& m, const std::string& from, const std::string& to, Protocol proto,
                 uint16_t port = 0) {
-  auto r = analysePath(m, PathQuery{from, to, proto, port});
+  auto r = analysePath(m, PathQuery{from, to, proto, port, {}});
   EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
   return r ? *r : PathResult{};
 }
