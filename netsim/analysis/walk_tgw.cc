@@ -62,6 +62,7 @@ std::optional<Position> Walker::transitGateway(const Position& pos, Packet& p, H
   h.route_table = table->name;
   const auto* r = tgwLookup(table->routes, p.dst.address);
   if (!r) {
+    h.decision = "no route to " + p.dst.address.str();
     return stop(Blocked::kTgwNoRoute, "transit gateway route table " + table->name + " (associated with " +
                                           in->name + ") has no route to " + p.dst.address.str());
   }

@@ -49,8 +49,10 @@ std::string describePrediction(const model::Model& m, const analysis::PathResult
   for (const auto& h : r.hops) {
     using analysis::HopKind;
     if (h.kind == HopKind::kNatGateway || h.kind == HopKind::kNatInstance || h.kind == HopKind::kInternetGateway ||
-        h.kind == HopKind::kGatewayEndpoint || h.relay) {
+        h.kind == HopKind::kGatewayEndpoint || h.kind == HopKind::kTransitGateway || h.relay) {
       via += (via.empty() ? "" : ", ") + h.node;
+    } else if (h.kind == HopKind::kVpcRouter && m.findPeering(h.in_link)) {
+      via += (via.empty() ? "" : ", ") + h.in_link;  // entered from a peering connection
     }
   }
   return "REACHABLE" + (via.empty() ? std::string(" (local)") : " via " + via) +

@@ -8,7 +8,7 @@ namespace {
 // Nodes worth naming in a one-line summary: the gateways a path goes through.
 bool notable(const model::Model& m, const std::string& node) {
   if (m.findNatGateway(node) || m.findEndpoint(node)) return true;
-  if (m.findInternetGateway(node)) return true;
+  if (m.findInternetGateway(node) || m.findTransitGateway(node)) return true;
   const auto* i = m.findInstance(node);
   return i && i->role == model::InstanceRole::kNatInstance;
 }
@@ -85,6 +85,10 @@ std::string captureSummary(const model::Model& m, const model::Expectation& e, c
   std::string via;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const bool relayed = i < obs.forward.hops.size() && obs.forward.hops[i].relayed;
+    // A router entered from a peering connection: name the connection crossed.
+    if (i < obs.forward.hops.size() && m.findPeering(obs.forward.hops[i].in_link)) {
+      via += std::string(via.empty() ? "" : ", ") + obs.forward.hops[i].in_link;
+    }
     if (!notable(m, nodes[i]) && !relayed) continue;
     via += std::string(via.empty() ? "" : ", ") + (relayed ? "relay " : "") + nodes[i];
     // A load balancer node names the target it picked ("relay web-alb-1 -> web-2").

@@ -65,8 +65,15 @@ class Planner : detail::Builder {
 
   std::string legOf(const std::string& subnet) { return interfaceName(subnet); }
 
-  // The primary block of the VPC a subnet belongs to (what a NAT treats as inside).
-  common::Cidr vpcCidrOf(const std::string& subnet) const { return m_.vpcOf(*m_.findSubnet(subnet))->cidr; }
+  // What a NAT gateway in `subnet` translates: its VPC's primary block, or every source when the
+  // VPC is attached to a transit gateway (AWS translates whatever is routed to it: centralized
+  // egress sends it the spoke VPCs' traffic).
+  common::Cidr natInsideOf(const std::string& subnet) const {
+    const auto* vpc = m_.vpcOf(*m_.findSubnet(subnet));
+    const bool attached = std::any_of(m_.tgw_attachments.begin(), m_.tgw_attachments.end(),
+                                      [&](const model::TgwAttachment& a) { return a.vpc == vpc->name; });
+    return attached ? common::Cidr() : vpc->cidr;
+  }
 
   // The router of VPC `v`: a leg on each of its subnets, and point-to-point legs to its IGW and
   // gateway endpoints so that its tables can name them.
@@ -343,7 +350,7 @@ class Planner : detail::Builder {
       attach(n.name, "eth0", n.subnet, address, false);
       std::vector<std::string> args{"--if", "eth0=" + address.str(), "--route",
                                     "0.0.0.0/0=" + s->router().str() + "@eth0", "--inside",
-                                    vpcCidrOf(n.subnet).str(), "--profile", model::natProfileName(n.profile)};
+                                    natInsideOf(n.subnet).str(), "--profile", model::natProfileName(n.profile)};
       for (auto a : n.secondary_private_ips) args.insert(args.end(), {"--secondary", a.str()});
       if (n.limits.max_sessions) {
         args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
@@ -359,7 +366,7 @@ class Planner : detail::Builder {
       return;
     }
     auto& spec = addNamespace(n.name, "nat-gateway", true);
-    spec.nftables = natGatewayRules(n.private_ip, vpcCidrOf(n.subnet));
+    spec.nftables = natGatewayRules(n.private_ip, natInsideOf(n.subnet));
     const auto* s = m_.findSubnet(n.subnet);
     attach(n.name, "eth0", n.subnet, common::Cidr(n.private_ip, s->cidr.prefixLength()));
     defaultVia(n.name, s->router(), "eth0");
