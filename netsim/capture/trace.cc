@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "netsim/capture/flow_hash.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
@@ -120,6 +121,7 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   t.identity.relays = relaysOf(t.prediction);
   if (lb) t.identity.lb = lb->hint;
   t.observation = observe(t.points, sightings, t.identity);
+  t.prediction = withObservedFlowHash(m, t.prediction, t.observation.forward);  // flow_hash.cc
   t.expected = expectedLegs(t.prediction, t.observation);
   const auto choices = natAddressChoices(m);  // gateways of several addresses pick one per connection
   t.forward = compareLeg(t.expected.forward, t.observation.forward, "forward paths", choices);

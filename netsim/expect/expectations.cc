@@ -50,6 +50,7 @@ std::string describePrediction(const model::Model& m, const analysis::PathResult
     using analysis::HopKind;
     if (h.kind == HopKind::kNatGateway || h.kind == HopKind::kNatInstance || h.kind == HopKind::kInternetGateway ||
         h.kind == HopKind::kGatewayEndpoint || h.kind == HopKind::kTransitGateway || h.relay) {
+      if (via.size() >= h.node.size() && via.compare(via.size() - h.node.size(), h.node.size(), h.node) == 0) continue;
       via += (via.empty() ? "" : ", ") + h.node;
     } else if (h.kind == HopKind::kVpcRouter && m.findPeering(h.in_link)) {
       via += (via.empty() ? "" : ", ") + h.in_link;  // entered from a peering connection

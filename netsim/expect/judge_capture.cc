@@ -90,6 +90,10 @@ std::string captureSummary(const model::Model& m, const model::Expectation& e, c
       via += std::string(via.empty() ? "" : ", ") + obs.forward.hops[i].in_link;
     }
     if (!notable(m, nodes[i]) && !relayed) continue;
+    if (!relayed && i > 0 && via.size() >= nodes[i].size() &&
+        via.compare(via.size() - nodes[i].size(), nodes[i].size(), nodes[i]) == 0) {
+      continue;  // through the same gateway again (an inspection VPC): named once in a row
+    }
     via += std::string(via.empty() ? "" : ", ") + (relayed ? "relay " : "") + nodes[i];
     // A load balancer node names the target it picked ("relay web-alb-1 -> web-2").
     if (relayed && t.expected.lb && t.expected.lb->node == nodes[i] && i + 1 < nodes.size()) {
