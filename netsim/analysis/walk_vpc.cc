@@ -56,10 +56,10 @@ bool Walker::admitted(const std::vector<std::string>& groups, const Packet& p) {
   return false;
 }
 
-std::string Walker::subnetReached(const model::Route& r, Ipv4Address dst) {
+std::string Walker::subnetReached(const model::Route& r, Ipv4Address dst, const std::string& vpc) {
   switch (r.kind) {
     case model::TargetKind::kLocal: {
-      const auto* s = m_.subnetContaining(dst);
+      const auto* s = m_.subnetContaining(dst, vpc);
       return s ? s->name : "";
     }
     case model::TargetKind::kNatGateway: return m_.findNatGateway(r.target)->subnet;
@@ -185,7 +185,7 @@ std::optional<Position> Walker::vpcRouter(const Position& pos, Packet& p, Hop& h
   }
   h.decision = describeRoute(*r);
   const auto out_subnet = r->kind == model::TargetKind::kTransitGateway ? tgwEntrySubnet(pos, r->target)
-                                                                         : subnetReached(*r, p.dst.address);
+                                                                         : subnetReached(*r, p.dst.address, pos.vpc);
   if (!naclsAllow(pos.in_link, out_subnet, p)) return std::nullopt;
   return followRoute(pos, *r, p, h);
 }
@@ -194,7 +194,7 @@ std::optional<Position> Walker::followRoute(const Position& pos, const model::Ro
   const auto* r = &route;
   switch (r->kind) {
     case model::TargetKind::kLocal: {
-      const auto* s = m_.subnetContaining(p.dst.address);
+      const auto* s = m_.subnetContaining(p.dst.address, pos.vpc);
       if (!s) return stop(Blocked::kNoHost, p.dst.address.str() + " is in the VPC but in no subnet");
       return Position{Position::Kind::kDeliverInSubnet, s->name, s->name, ""};
     }
@@ -227,7 +227,7 @@ std::optional<Position> Walker::followRoute(const Position& pos, const model::Ro
 std::optional<Position> Walker::deliverInSubnet(const Position& pos, Packet& p, Hop& h, Ipv4Address final_dst) {
   h.kind = HopKind::kSubnet;
   const auto a = p.dst.address;
-  if (const auto* inst = m_.findInstanceByIp(a); inst && inst->subnet == pos.node) {
+  if (const auto* inst = m_.findInstanceInSubnet(a, pos.node)) {
     h.node = inst->name;
     h.kind = HopKind::kInstance;
     if (reply_ && sessions.count(inst->name) && sessions[inst->name].outside.address == a) {

@@ -96,7 +96,7 @@ class Walker {
   bool admitted(const std::vector<std::string>& groups, const Packet& p);
   // The subnet whose leg the VPC router sends a packet out of for route `r` ("" for the
   // internet gateway and gateway endpoints).
-  std::string subnetReached(const model::Route& r, Ipv4Address dst);
+  std::string subnetReached(const model::Route& r, Ipv4Address dst, const std::string& vpc);
   // Network ACLs where the router moves a packet from one leg to another: the outbound rules of
   // the subnet it leaves, then the inbound rules of the subnet it enters (stateless: replies
   // too). Traffic that stays in one subnet crosses no ACL. False after stop() on a deny.

@@ -317,9 +317,16 @@ const Instance* Model::findInstanceByIp(Ipv4Address a) const {
   return nullptr;
 }
 
-const Subnet* Model::subnetContaining(Ipv4Address a) const {
+const Subnet* Model::subnetContaining(Ipv4Address a, const std::string& vpc) const {
   for (const auto& s : subnets) {
-    if (s.cidr.contains(a)) return &s;
+    if (s.cidr.contains(a) && (vpc.empty() || s.vpc == vpc)) return &s;
+  }
+  return nullptr;
+}
+
+const Instance* Model::findInstanceInSubnet(Ipv4Address a, const std::string& subnet) const {
+  for (const auto& i : instances) {
+    if (i.private_ip == a && i.subnet == subnet) return &i;
   }
   return nullptr;
 }

@@ -527,7 +527,10 @@ struct Model {
   const SecurityGroup* findSecurityGroup(const std::string& n) const;
   const LoadBalancer* findLoadBalancer(const std::string& n) const;
   const TargetGroup* findTargetGroup(const std::string& n) const;
-  const Subnet* subnetContaining(Ipv4Address a) const;
+  // The subnet holding `a`, in VPC `vpc` when given: VPCs that are not peered may overlap, so
+  // whoever knows the VPC (a VPC router) says it.
+  const Subnet* subnetContaining(Ipv4Address a, const std::string& vpc = "") const;
+  const Instance* findInstanceInSubnet(Ipv4Address a, const std::string& subnet) const;
 };
 
 }  // namespace netsim::model

@@ -406,23 +406,25 @@ class Checker : public ModelChecker {
   }
 
   void checkInstances() {
-    std::map<uint32_t, std::string> ips;
+    // Private addresses are unique within a VPC (VPCs that are not peered may overlap).
+    std::map<std::pair<std::string, uint32_t>, std::string> ips;
     auto claim = [&](Ipv4Address a, const std::string& who, const model::SourceLocation& w,
-                     const std::string& field) {
+                     const std::string& field, const std::string& subnet) {
       if (a.value() == 0) return;
-      if (auto [it, ok] = ips.emplace(a.value(), who); !ok) {
+      const auto* s = m_.findSubnet(subnet);
+      if (auto [it, ok] = ips.emplace(std::make_pair(s ? s->vpc : "", a.value()), who); !ok) {
         error(w, field, a.str() + " is already used by '" + it->second + "'");
       }
     };
     for (const auto& n : m_.nat_gateways) {
-      claim(n.private_ip, n.name, n.where, "private_ip");
-      for (auto a : n.secondary_private_ips) claim(a, n.name, n.where, "secondary_private_ips");
+      claim(n.private_ip, n.name, n.where, "private_ip", n.subnet);
+      for (auto a : n.secondary_private_ips) claim(a, n.name, n.where, "secondary_private_ips", n.subnet);
     }
     std::map<uint32_t, std::string> public_ips;
     for (const auto& i : m_.instances) {
       const auto* s = subnetRef(i.where, "subnet", i.subnet);
       if (s) checkAddressInSubnet(i.where, "private_ip", i.private_ip, *s);
-      claim(i.private_ip, i.name, i.where, "private_ip");
+      claim(i.private_ip, i.name, i.where, "private_ip", i.subnet);
       if (!i.eip.empty() && i.public_ip) {
         error(i.where, "public_ip", "an instance has either a public IP or an elastic IP, not both",
               "drop public_ip; the elastic IP is its public address");

@@ -3,6 +3,7 @@
 // propagations and static routes (to an attachment of the same gateway, or a blackhole). Then
 // what AWS does for you: the default route table, default association and propagation, and the
 // propagated routes (every CIDR block of the attached VPC).
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -151,6 +152,12 @@ class TgwChecker : public ModelChecker {
       for (const auto& table : a.propagations) {
         auto* t = mutableTable(table);
         for (const auto& block : vpc->cidrs()) {
+          // AWS does not propagate a CIDR identical to one another attachment already
+          // propagated to the table (overlapping VPCs): the first attachment keeps it.
+          const bool taken = std::any_of(t->routes.begin(), t->routes.end(), [&](const model::TgwRoute& r) {
+            return r.propagated && r.destination == block;
+          });
+          if (taken) continue;
           model::TgwRoute r;
           r.destination = block;
           r.attachment = a.name;

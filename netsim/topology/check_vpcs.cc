@@ -21,7 +21,6 @@ class VpcChecker : public ModelChecker {
   void run() {
     std::map<std::string, model::SourceLocation> names;
     for (auto& v : m_.vpcs) checkVpc(v, names);
-    checkOverlaps();
     checkPeerings();
     checkMembership();
     checkLoadBalancingVpcs();
@@ -68,19 +67,6 @@ class VpcChecker : public ModelChecker {
               "write a zone letter (a) or a full name (" + v.region + "a)");
       }
       if (!seen.insert(az).second) error(v.where, field, "availability zone '" + az + "' is listed twice");
-    }
-  }
-
-  // Two VPCs of one lab with overlapping blocks: AWS allows it, but this lab finds a VPC by
-  // address (analysis, captures), so they are refused until private NAT gateways need them.
-  void checkOverlaps() {
-    for (size_t i = 0; i < m_.vpcs.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        const auto &a = m_.vpcs[i], &b = m_.vpcs[j];
-        if (!a.overlaps(b) || m_.peeringBetween(a.name, b.name)) continue;  // peering: its own message
-        error(a.where, "cidr", "VPC '" + a.name + "' overlaps the blocks of VPC '" + b.name + "'",
-              "VPCs with overlapping CIDRs in one lab are not supported yet; pick disjoint blocks");
-      }
     }
   }
 

@@ -3,7 +3,8 @@
 // an AZ failure; topologies/central-egress.yaml: spokes leave by the egress VPC's NAT gateway of
 // their own AZ; tests/topologies/tgw-inspection.yaml: appliance mode keeps both directions of a
 // flow on one firewall, and without it they part; a broken central egress FAILs `check` at the
-// transit gateway with TGW_NO_ROUTE.
+// transit gateway with TGW_NO_ROUTE; topologies/overlapping-cidrs.yaml: two VPCs of the same CIDR
+// talk through private NAT gateways over the gateway.
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -108,6 +109,20 @@ TEST(TransitGatewayLab, BrokenCentralEgressFailsAtTheTransitGatewayWithNoRoute) 
     ASSERT_FALSE(c.observed_hops.empty());
     EXPECT_EQ(c.observed_hops.back().rfind("tgw-hub@", 0), 0u) << "captured beyond the transit gateway";
   }
+}
+
+TEST(TransitGatewayLab, OverlappingVpcsTalkThroughPrivateNatGateways) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  ScopedLab lab(shipped("overlapping-cidrs.yaml"));
+  ASSERT_EQ(lab->up_error, "") << "netsim up failed";
+  // Both VPCs are 10.0.0.0/16, and app-a and app-b hold the same address.
+  EXPECT_EQ(lab->model.findInstance("app-a")->private_ip, lab->model.findInstance("app-b")->private_ip);
+  auto results = expect::checkLab(lab->model, lab->lab);
+  expectAllPassWithCaptures(results, lab->model.expectations.size());
+  const auto* ab = findCheck(results, "app-a -> svc-b tcp/8080");
+  ASSERT_NE(ab, nullptr);
+  const auto nat_a = lab->model.findNatGateway("nat-a")->private_ip.str();
+  EXPECT_NE(ab->observed.find("source " + nat_a), std::string::npos) << ab->observed;
 }
 
 // Packets each firewall forwarded so far (its namespace's Ip ForwDatagrams).
