@@ -73,9 +73,37 @@ std::optional<LbFollow> lbFollowOf(const model::Model& m, const analysis::PathRe
   return std::nullopt;
 }
 
+namespace {
+
+// A network LB node forwards the client's own flow, only the destination rewritten: the capture
+// follows it on to the target, which must be one of the node's candidates; the answer comes back
+// through the node, which restores the address the client sent to.
+ExpectedLegs throughNetworkLb(const analysis::PathResult& r, const Observation& obs, ExpectedLegs out) {
+  if (r.hops.empty() || r.hops.back().kind != analysis::HopKind::kLoadBalancerNode) return out;
+  if (obs.forward.hops.size() <= physicalHops(r.hops).size()) return out;
+  const auto& reached = obs.forward.hops.back().node;
+  for (const auto& c : r.lb_candidates) {
+    if (c.relay || c.hops.empty() || c.target != reached || out.reply.empty()) continue;
+    Hop& node = out.forward.back();
+    node.dst = c.hops.front().dst;
+    node.decision = c.hops.front().decision;
+    out.forward.insert(out.forward.end(), c.hops.begin() + 1, c.hops.end());
+    auto back = answerToNode(c);
+    back.back().src = r.reply_hops.front().src;
+    back.back().dst = r.reply_hops.front().dst;
+    back.back().decision = r.reply_hops.front().decision;
+    back.insert(back.end(), r.reply_hops.begin() + 1, r.reply_hops.end());
+    out.reply = std::move(back);
+    break;
+  }
+  return out;
+}
+
+}  // namespace
+
 ExpectedLegs expectedLegs(const analysis::PathResult& r, const Observation& obs) {
   ExpectedLegs out{r.hops, r.reply_hops, std::nullopt};
-  if (!obs.lb) return out;
+  if (!obs.lb) return throughNetworkLb(r, obs, std::move(out));
   const auto& seen = *obs.lb;
   LbReached reached{seen.node, seen.reached, "", seen.target, seen.port, false, seen.pooled};
   const auto* c = candidateFor(r, seen);

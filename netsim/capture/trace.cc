@@ -54,10 +54,11 @@ std::vector<RelayHint> relaysOf(const analysis::PathResult& prediction) {
 std::vector<std::pair<model::Protocol, uint16_t>> probesOf(const analysis::PathResult& prediction) {
   std::vector<std::pair<model::Protocol, uint16_t>> out{{prediction.query.protocol, prediction.query.port}};
   for (const auto& r : relaysOf(prediction)) out.push_back({model::Protocol::kTcp, r.port});
-  if (prediction.query.protocol == model::Protocol::kTcp) {
-    for (const auto& c : prediction.lb_candidates) {
-      if (c.relay) out.push_back({model::Protocol::kTcp, c.dst.port});
-    }
+  // A proxying node's own connection to its target, or a network LB's forwarded flow (the
+  // client's, to the target's port).
+  for (const auto& c : prediction.lb_candidates) {
+    if (c.relay && prediction.query.protocol == model::Protocol::kTcp) out.push_back({model::Protocol::kTcp, c.dst.port});
+    if (!c.relay) out.push_back({prediction.query.protocol, c.dst.port});
   }
   return out;
 }
