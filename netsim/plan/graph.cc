@@ -205,6 +205,9 @@ class DotWriter {
   void vpcObjects(const model::Vpc& v) {
     const std::string ind = "    ";
     line(ind, q(v.routerNode()) + " [label=\"VPC router\\n(local route to every subnet)\", shape=ellipse, fillcolor=\"#f2f3f4\"]");
+    for (const auto& n : m_.nat_gateways) {
+      if (n.isRegional() && n.vpc == v.name) regionalNatGateway(n, ind);
+    }
     for (const auto& e : m_.endpoints) {
       if (e.vpc != v.name) continue;
       const bool gw = e.type == model::EndpointType::kGateway;
@@ -238,6 +241,21 @@ class DotWriter {
       line(ind, q("asg:" + g.name) + " [label=" + q(label) + ", shape=box3d, fillcolor=\"#e9f7ef\", color=" +
                     q(kAsgColour) + "]");
     }
+  }
+
+  // A regional NAT gateway: one object of the VPC (no subnet) naming each AZ's elastic IPs and
+  // the route table AWS created for it.
+  void regionalNatGateway(const model::NatGateway& n, const std::string& ind) {
+    std::string label = n.name + "\nregional NAT gateway";
+    for (const auto& p : n.presences) {
+      std::vector<std::string> eips;
+      for (const auto& e : p.eips) {
+        if (const auto* eip = m_.findEip(e)) eips.push_back(eip->address.str());
+      }
+      label += "\nAZ " + p.az + ": EIP " + joined(eips, ", ");
+    }
+    label += "\nroute table " + n.route_table;
+    line(ind, q(n.name) + " [label=" + q(label) + ", fillcolor=\"#fdf2d0\", penwidth=2]");
   }
 
   void loadBalancer(const model::LoadBalancer& lb, const std::string& ind) {

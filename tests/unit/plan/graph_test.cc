@@ -81,7 +81,14 @@ TEST(GraphTest, EveryObjectIsDrawnInItsSubnet) {
           << path << ": " << id << " not drawn in " << subnet;
     };
     for (const auto& i : m.instances) inSubnet(i.name, i.subnet);
-    for (const auto& n : m.nat_gateways) inSubnet(n.name, n.subnet);
+    for (const auto& n : m.nat_gateways) {
+      if (!n.isRegional()) inSubnet(n.name, n.subnet);
+      // A regional NAT gateway is in no subnet: an object of its VPC, naming its route table.
+      const auto vpc = clusterBody(dot, m.singleVpc() ? "cluster_vpc" : "cluster_vpc_" + n.vpc);
+      if (n.isRegional()) {
+        EXPECT_NE(vpc.find("\"" + n.name + "\" [label="), std::string::npos) << path << ": " << n.name;
+      }
+    }
     for (const auto& lb : m.load_balancers) {
       EXPECT_NE(dot.find("\"lb:" + lb.name + "\" [label="), std::string::npos) << path;
       for (size_t k = 0; k < lb.subnets.size(); ++k) {
@@ -138,6 +145,14 @@ TEST(GraphTest, TransitGatewayWithItsEnisAndRouteTables) {
   // The VPC route tables' routes to the gateway are edges from each VPC's router.
   EXPECT_NE(dot.find("\"a-router\" -> \"tgw-1\" [label=\"a-app: 10.0.0.0/8\"]"), std::string::npos) << dot;
   EXPECT_NE(dot.find("\"b-router\" -> \"tgw-1\""), std::string::npos);
+}
+
+TEST(GraphTest, RegionalNatGatewayNamesEachAzsAddresses) {
+  const auto dot = topologyDot(load(std::string(NETSIM_TOPOLOGIES_DIR) + "/regional-nat.yaml"));
+  EXPECT_NE(dot.find("\"rnat\" [label=\"rnat\\nregional NAT gateway\\nAZ us-east-1a: EIP 203.0.113.20\\n"
+                     "AZ us-east-1b: EIP 203.0.113.21\\nroute table rnat-rt\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"vpc-router\" -> \"rnat\" [label=\"private: 0.0.0.0/0\"]"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"vpc-router\" -> \"igw\" [label=\"rnat-rt: 0.0.0.0/0\"]"), std::string::npos) << dot;
 }
 
 TEST(GraphTest, QuotesInNamesStayInsideTheirString) {
