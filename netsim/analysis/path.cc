@@ -77,7 +77,11 @@ common::Result<Ipv4Address> resolveDestination(const Model& m, const std::string
   if (const auto* i = m.findInstance(name)) return i->private_ip;
   if (const auto* h = m.findHost(name)) return h->address;
   if (const auto* s = m.findService(name)) return s->address;
-  if (const auto* n = m.findNatGateway(name)) return n->private_ip;
+  if (const auto* n = m.findNatGateway(name)) {
+    const auto addresses = n->privateAddresses();  // a regional gateway: its first presence's first
+    return addresses.empty() ? n->private_ip : addresses.front();
+  }
+  if (const auto* p = m.findNatPresence(name).second) return p->private_ips.front();
   if (const auto* lb = m.findLoadBalancer(name); lb && !lb->node_ips.empty()) return lb->node_ips[0];
   return makeError(ErrorCode::kNotFound, "'" + name + "' is not a node, service or address of this topology");
 }
@@ -95,7 +99,7 @@ Ipv4Address destinationSeenFrom(const Model& m, const PathQuery& q, Ipv4Address 
     } else if (const auto* inst = m.findInstance(q.to)) {
       if (auto pub = inst->publicAddress(m.elastic_ips)) dst = *pub;
     } else if (const auto* nat = m.findNatGateway(q.to)) {
-      if (const auto* e = m.findEip(nat->eip)) dst = e->address;
+      if (const auto* e = m.findEip(nat->eipNames().empty() ? "" : nat->eipNames().front())) dst = e->address;
     }
   }
   if (const auto* inst = m.findInstance(q.from); inst && m.findService(q.to)) {

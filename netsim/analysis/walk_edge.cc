@@ -103,8 +103,11 @@ std::optional<Position> Walker::internetRouter(Packet& p, Hop& h) {
   if (inet.public_pool.prefixLength() && inet.public_pool.contains(a) && !m_.internet_gateways.empty()) {
     // Each public address is routed to the IGW of its VPC; unassigned ones to the first IGW.
     const auto* igw = &m_.internet_gateways.front();
-    if (auto priv = privateFor(a); priv && m_.vpcContaining(priv->first)) {
-      if (const auto* own = m_.internetGatewayOf(m_.vpcContaining(priv->first)->name)) igw = own;
+    if (auto priv = privateFor(a)) {
+      // A regional NAT gateway's addresses are on its presences' links, not in its VPC.
+      const auto* nat = m_.findNatGateway(priv->second);
+      const auto* vpc = nat && nat->isRegional() ? m_.findVpc(nat->vpc) : m_.vpcContaining(priv->first);
+      if (const auto* own = vpc ? m_.internetGatewayOf(vpc->name) : nullptr) igw = own;
     }
     h.decision = (m_.singleVpc() ? inet.public_pool.str() : a.str()) + " via " + igw->name;
     return Position{Position::Kind::kIgwIngress, igw->name, m_.igwInternetLink(*igw), ""};

@@ -178,6 +178,14 @@ std::optional<Position> Walker::vpcRouter(const Position& pos, Packet& p, Hop& h
     routes = m_.findRouteTable(pos.table)->routes;
   }
   const auto* r = longestPrefixMatch(routes, p.dst.address);
+  for (const auto& n : m_.nat_gateways) {
+    for (const auto& presence : n.presences) {
+      if (!pos.table.empty() || n.vpc != pos.vpc || !presence.link.contains(p.dst.address)) continue;
+      // A reply the internet gateway sends to a regional NAT gateway's presence (its link).
+      h.decision = presence.link.str() + " via the link of " + n.presenceNode(presence.az);
+      return Position{Position::Kind::kNatGateway, n.presenceNode(presence.az), n.presenceNode(presence.az), ""};
+    }
+  }
   if (!r && m_.findPeering(pos.in_link)) return droppedFromPeering(pos, p, h);
   if (!r) {
     return stop(Blocked::kNoRoute, "route table " + h.route_table + " has no route to " +
@@ -206,6 +214,7 @@ std::optional<Position> Walker::followRoute(const Position& pos, const model::Ro
       return crossPeering(pos, *r, p, h);
     case model::TargetKind::kNatGateway: {
       const auto* nat = m_.findNatGateway(r->target);
+      if (nat->isRegional()) return enterRegionalNat(pos, *nat);
       return Position{Position::Kind::kNatGateway, nat->name, nat->subnet, ""};
     }
     case model::TargetKind::kNatInstance: {
@@ -300,7 +309,49 @@ std::optional<Position> Walker::natReturn(const std::string& nat, Packet& p, Hop
   return routerFrom(s);
 }
 
+std::optional<Position> Walker::enterRegionalNat(const Position& pos, const model::NatGateway& nat) {
+  const auto* from = m_.findSubnet(pos.in_link);
+  const auto* presence = from ? nat.presenceIn(from->az) : nullptr;
+  if (!presence) {
+    return stop(Blocked::kNoRoute, "regional NAT gateway '" + nat.name + "' is not present in AZ " +
+                                       (from ? from->az : "(none: entered from " + pos.in_link + ")"));
+  }
+  const auto node = nat.presenceNode(presence->az);
+  return Position{Position::Kind::kNatGateway, node, node, ""};
+}
+
+std::optional<Position> Walker::natPresence(const model::NatGateway& nat, const model::NatPresence& presence,
+                                            const Position& pos, Packet& p, Hop& h) {
+  h.kind = HopKind::kNatGateway;
+  const Position on{Position::Kind::kVpcRouter, m_.findVpc(nat.vpc)->routerNode(), pos.node, nat.route_table, nat.vpc};
+  if (presence.link.contains(p.dst.address)) {
+    auto it = sessions.find(pos.node);
+    if (!reply_ || it == sessions.end() || it->second.outside.address != p.dst.address) {
+      return stop(Blocked::kUnsolicitedInbound,
+                  pos.node + " has no mapping for this packet: connections through a NAT start inside");
+    }
+    h.translation = "DNAT " + ep(p.dst) + " -> " + ep(it->second.inside) + " (reply)";
+    p.dst = it->second.inside;
+    h.decision = "mapping found";
+    return on;
+  }
+  if (proto_ == model::Protocol::kAll) {
+    return stop(Blocked::kUnsupportedProtocol, "a NAT gateway carries TCP, UDP and ICMP only");
+  }
+  const Endpoint4 outside{presence.private_ips.front(), 0};
+  h.translation = "SNAT " + ep(p.src) + " -> " + outside.address.str() + (p.src.port ? ":*" : "");
+  if (presence.private_ips.size() > 1) h.translation += " (or another address of AZ " + presence.az + ", per connection)";
+  sessions[pos.node] = {p.src, outside};
+  p.src = outside;
+  h.decision = "translated (regional, AZ " + presence.az + ", " + model::natProfileName(nat.profile) +
+               "); on by route table " + nat.route_table;
+  return on;
+}
+
 std::optional<Position> Walker::natGateway(const Position& pos, Packet& p, Hop& h) {
+  if (const auto [regional, presence] = m_.findNatPresence(pos.node); regional) {
+    return natPresence(*regional, *presence, pos, p, h);
+  }
   const auto* nat = m_.findNatGateway(pos.node);
   h.kind = HopKind::kNatGateway;
   if (proto_ == model::Protocol::kAll) {

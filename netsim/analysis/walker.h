@@ -132,6 +132,12 @@ class Walker {
   // A packet addressed to a NAT's own address: a reply to translate back, or unsolicited.
   std::optional<Position> natReturn(const std::string& nat, Packet& p, Hop& h, const model::Subnet& s);
   std::optional<Position> natGateway(const Position& pos, Packet& p, Hop& h);
+  // A route to a regional NAT gateway: to its presence in the sender's AZ.
+  std::optional<Position> enterRegionalNat(const Position& pos, const model::NatGateway& nat);
+  // A presence of regional NAT gateway `nat`: translates what the AZ sends (and the replies back)
+  // and hands it to the router, which routes it by the route table AWS created for the gateway.
+  std::optional<Position> natPresence(const model::NatGateway& nat, const model::NatPresence& presence,
+                                      const Position& pos, Packet& p, Hop& h);
   std::optional<Position> natInstance(const Position& pos, Packet& p, Hop& h);
   std::optional<Position> middlebox(const Position& pos, Packet& p, Hop& h);
 

@@ -11,22 +11,29 @@ std::optional<size_t> indexIn(const std::vector<common::Ipv4Address>& v, common:
   return static_cast<size_t>(it - v.begin());
 }
 
+void addChoice(const model::Model& m, const std::string& gateway, std::vector<common::Ipv4Address> addresses,
+               const std::vector<std::string>& eips, std::vector<NatAddressChoice>& out) {
+  NatAddressChoice c;
+  c.gateway = gateway;
+  c.private_addresses = std::move(addresses);
+  if (c.private_addresses.size() < 2) return;
+  for (const auto& name : eips) {
+    const auto* e = m.findEip(name);
+    if (!e) break;
+    c.public_addresses.push_back(e->address);
+    c.eip_names.push_back(name);
+  }
+  out.push_back(std::move(c));
+}
+
 }  // namespace
 
 std::vector<NatAddressChoice> natAddressChoices(const model::Model& m) {
   std::vector<NatAddressChoice> out;
   for (const auto& n : m.nat_gateways) {
-    NatAddressChoice c;
-    c.gateway = n.name;
-    c.private_addresses = n.privateAddresses();
-    if (c.private_addresses.size() < 2) continue;
-    for (const auto& name : n.eipNames()) {
-      const auto* e = m.findEip(name);
-      if (!e) break;
-      c.public_addresses.push_back(e->address);
-      c.eip_names.push_back(name);
-    }
-    out.push_back(std::move(c));
+    // A regional gateway chooses among the addresses of the sender's AZ only.
+    for (const auto& p : n.presences) addChoice(m, n.presenceNode(p.az), p.private_ips, p.eips, out);
+    if (!n.isRegional()) addChoice(m, n.name, n.privateAddresses(), n.eipNames(), out);
   }
   return out;
 }

@@ -126,13 +126,19 @@ void addNatCounters(const model::Model& m, const std::string& lab, report::Repor
       t.note += n.name + " runs on the kernel data plane (no counters). ";
       continue;
     }
-    auto stats = control::askFor<control::ApplianceStats>(plan::controlSocketPath(lab, n.name), control::StatsRequest{});
-    if (!stats) {
-      t.note += n.name + " did not answer (" + stats.error().message + "). ";
-      continue;
+    // A regional gateway's engines are its presences, one per AZ.
+    std::vector<std::string> nodes;
+    for (const auto& p : n.presences) nodes.push_back(n.presenceNode(p.az));
+    if (!n.isRegional()) nodes.push_back(n.name);
+    for (const auto& node : nodes) {
+      auto stats = control::askFor<control::ApplianceStats>(plan::controlSocketPath(lab, node), control::StatsRequest{});
+      if (!stats) {
+        t.note += node + " did not answer (" + stats.error().message + "). ";
+        continue;
+      }
+      t.columns.push_back(node);
+      columns.push_back(stats->nat);
     }
-    t.columns.push_back(n.name);
-    columns.push_back(stats->nat);
   }
   std::set<std::string> names;
   for (const auto& c : columns) {

@@ -7,7 +7,7 @@ namespace {
 
 // Nodes worth naming in a one-line summary: the gateways a path goes through.
 bool notable(const model::Model& m, const std::string& node) {
-  if (m.findNatGateway(node) || m.findEndpoint(node)) return true;
+  if (m.findNatGateway(node) || m.findNatPresence(node).first || m.findEndpoint(node)) return true;
   if (m.findInternetGateway(node) || m.findTransitGateway(node)) return true;
   const auto* i = m.findInstance(node);
   return i && i->role == model::InstanceRole::kNatInstance;

@@ -82,6 +82,10 @@ Result<Fault> failAz(const model::Model& m, const plan::Wiring& planned, const s
   if (!full) return full.error();
   std::set<std::string> subnets, other_subnets;
   for (const auto& s : m.subnets) (s.az == *full ? subnets : other_subnets).insert(s.name);
+  // A regional NAT gateway's presence in the AZ goes with it (its link to the router).
+  for (const auto& n : m.nat_gateways) {
+    for (const auto& p : n.presences) (p.az == *full ? subnets : other_subnets).insert(n.presenceNode(p.az));
+  }
   Fault f;
   f.kind = FaultKind::kAz;
   f.target = *full;

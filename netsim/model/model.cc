@@ -75,7 +75,23 @@ const char* natConnectivityName(NatConnectivity c) {
   return c == NatConnectivity::kPrivate ? "private" : "public";
 }
 
+const char* natAvailabilityName(NatAvailability a) {
+  return a == NatAvailability::kRegional ? "regional" : "zonal";
+}
+
+const NatPresence* NatGateway::presenceIn(const std::string& az) const {
+  for (const auto& p : presences) {
+    if (p.az == az) return &p;
+  }
+  return nullptr;
+}
+
 std::vector<Ipv4Address> NatGateway::privateAddresses() const {
+  if (isRegional()) {
+    std::vector<Ipv4Address> out;
+    for (const auto& p : presences) out.insert(out.end(), p.private_ips.begin(), p.private_ips.end());
+    return out;
+  }
   std::vector<Ipv4Address> out{private_ip};
   out.insert(out.end(), secondary_private_ips.begin(), secondary_private_ips.end());
   return out;
@@ -83,6 +99,11 @@ std::vector<Ipv4Address> NatGateway::privateAddresses() const {
 
 std::vector<std::string> NatGateway::eipNames() const {
   if (isPrivate()) return {};
+  if (isRegional()) {
+    std::vector<std::string> out;
+    for (const auto& p : presences) out.insert(out.end(), p.eips.begin(), p.eips.end());
+    return out;
+  }
   std::vector<std::string> out{eip};
   out.insert(out.end(), secondary_eips.begin(), secondary_eips.end());
   return out;
@@ -167,6 +188,15 @@ const T* byName(const std::vector<T>& items, const std::string& name) {
 const Subnet* Model::findSubnet(const std::string& n) const { return byName(subnets, n); }
 const RouteTable* Model::findRouteTable(const std::string& n) const { return byName(route_tables, n); }
 const NatGateway* Model::findNatGateway(const std::string& n) const { return byName(nat_gateways, n); }
+
+std::pair<const NatGateway*, const NatPresence*> Model::findNatPresence(const std::string& node) const {
+  for (const auto& n : nat_gateways) {
+    for (const auto& p : n.presences) {
+      if (n.presenceNode(p.az) == node) return {&n, &p};
+    }
+  }
+  return {nullptr, nullptr};
+}
 const Instance* Model::findInstance(const std::string& n) const { return byName(instances, n); }
 const Endpoint* Model::findEndpoint(const std::string& n) const { return byName(endpoints, n); }
 const ElasticIp* Model::findEip(const std::string& n) const { return byName(elastic_ips, n); }

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netsim/common/ipv4.h"
@@ -125,9 +126,34 @@ const char* natConnectivityName(NatConnectivity c);  // "public", "private"
 // AWS: a primary and up to 7 secondary private addresses (each with an elastic IP when public).
 inline constexpr size_t kMaxNatGatewayAddresses = 8;
 
+// Zonal: one AZ, in a subnet. Regional (AWS since Nov 2025): one gateway for the VPC, with no
+// subnet, present in each AZ of the VPC that has subnets; traffic stays in its AZ.
+enum class NatAvailability { kZonal, kRegional };
+const char* natAvailabilityName(NatAvailability a);  // "zonal", "regional"
+
+// AWS: a regional NAT gateway has up to 32 IP addresses per Availability Zone.
+inline constexpr size_t kMaxRegionalNatAddressesPerAz = 32;
+
+// A regional NAT gateway's presence in one AZ: the elastic IPs traffic from that AZ leaves with
+// (AWS AvailabilityZoneAddress). In the lab each presence is its own node `<gateway>-<letter>`,
+// joined to the VPC router by a point-to-point link (`link`, allocated after loading: the
+// router's address is its first, the presence's addresses follow, one per elastic IP).
+struct NatPresence {
+  std::string az;
+  std::vector<std::string> eips;
+  Cidr link;
+  std::vector<Ipv4Address> private_ips;
+  SourceLocation where;
+  Ipv4Address routerSide() const { return link.at(1); }
+};
+
 struct NatGateway {
   std::string name;
-  std::string subnet;
+  std::string subnet;            // zonal only
+  std::string vpc;               // after loading: the VPC it serves (regional: written by where it is listed)
+  NatAvailability availability = NatAvailability::kZonal;
+  std::vector<NatPresence> presences;  // regional: one per AZ given in availability_zone_addresses
+  std::string route_table;       // regional: the route table AWS creates for it (after loading)
   std::string eip;               // ElasticIp name
   Ipv4Address private_ip;        // allocated in the subnet if not given
   NatConnectivity connectivity = NatConnectivity::kPublic;
@@ -142,7 +168,12 @@ struct NatGateway {
   NatLimits limits;
   SourceLocation where;
   bool isPrivate() const { return connectivity == NatConnectivity::kPrivate; }
-  // The primary private address first, then the secondary ones (after loading).
+  bool isRegional() const { return availability == NatAvailability::kRegional; }
+  const NatPresence* presenceIn(const std::string& az) const;
+  // The lab node of a regional gateway's presence in `az`: `<name>-<zone letter>` (rnat-a).
+  std::string presenceNode(const std::string& az) const { return name + "-" + (az.empty() ? "" : az.substr(az.size() - 1)); }
+  // The primary private address first, then the secondary ones (after loading); a regional
+  // gateway's: every presence's, in order.
   std::vector<Ipv4Address> privateAddresses() const;
   // Elastic IP names in the same order as privateAddresses() (empty for a private gateway).
   std::vector<std::string> eipNames() const;
@@ -518,6 +549,8 @@ struct Model {
   const RouteTable* mainRouteTable(const std::string& vpc) const;
   const RouteTable& routeTableOf(const Subnet& s) const;
   const NatGateway* findNatGateway(const std::string& n) const;
+  // The regional NAT gateway whose presence node is `node`, and that presence.
+  std::pair<const NatGateway*, const NatPresence*> findNatPresence(const std::string& node) const;
   const Instance* findInstance(const std::string& n) const;
   const Instance* findInstanceByIp(Ipv4Address a) const;
   const Endpoint* findEndpoint(const std::string& n) const;

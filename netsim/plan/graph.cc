@@ -57,6 +57,7 @@ const char* naclColour(size_t index) {
 constexpr const char* kLbColour = "#2471a3";
 constexpr const char* kAsgColour = "#1e8449";
 constexpr const char* kEndpointColour = "#7d3c98";
+constexpr const char* kTgwColour = "#b9770e";
 
 class DotWriter {
  public:
@@ -72,6 +73,7 @@ class DotWriter {
       line("  ", q(p.name) + " [label=" + q(p.name + "\npeering " + p.requester + " ↔ " + p.accepter) +
                      ", shape=diamond, fillcolor=\"#fdebd0\"]");
     }
+    for (const auto& g : m_.transit_gateways) transitGateway(g);
     internet();
     legend();
     routeEdges();
@@ -169,6 +171,13 @@ class DotWriter {
                       ", fillcolor=\"#d6eaf8\", color=" + q(kLbColour) + "]");
       }
     }
+    for (const auto& a : m_.tgw_attachments) {
+      for (size_t k = 0; k < a.subnets.size() && k < a.eni_ips.size(); ++k) {
+        if (a.subnets[k] != s.name) continue;
+        line(ind, q(tgwEniNode(a, s.name)) + " [label=" + q(a.transit_gateway + " ENI\n" + a.eni_ips[k].str()) +
+                      ", shape=component, fillcolor=\"#fdebd0\", color=" + q(kTgwColour) + "]");
+      }
+    }
     for (const auto& e : m_.endpoints) {
       for (size_t k = 0; k < e.subnets.size() && k < e.eni_ips.size(); ++k) {
         if (e.subnets[k] != s.name) continue;
@@ -196,6 +205,9 @@ class DotWriter {
   void vpcObjects(const model::Vpc& v) {
     const std::string ind = "    ";
     line(ind, q(v.routerNode()) + " [label=\"VPC router\\n(local route to every subnet)\", shape=ellipse, fillcolor=\"#f2f3f4\"]");
+    for (const auto& n : m_.nat_gateways) {
+      if (n.isRegional() && n.vpc == v.name) regionalNatGateway(n, ind);
+    }
     for (const auto& e : m_.endpoints) {
       if (e.vpc != v.name) continue;
       const bool gw = e.type == model::EndpointType::kGateway;
@@ -231,6 +243,21 @@ class DotWriter {
     }
   }
 
+  // A regional NAT gateway: one object of the VPC (no subnet) naming each AZ's elastic IPs and
+  // the route table AWS created for it.
+  void regionalNatGateway(const model::NatGateway& n, const std::string& ind) {
+    std::string label = n.name + "\nregional NAT gateway";
+    for (const auto& p : n.presences) {
+      std::vector<std::string> eips;
+      for (const auto& e : p.eips) {
+        if (const auto* eip = m_.findEip(e)) eips.push_back(eip->address.str());
+      }
+      label += "\nAZ " + p.az + ": EIP " + joined(eips, ", ");
+    }
+    label += "\nroute table " + n.route_table;
+    line(ind, q(n.name) + " [label=" + q(label) + ", fillcolor=\"#fdf2d0\", penwidth=2]");
+  }
+
   void loadBalancer(const model::LoadBalancer& lb, const std::string& ind) {
     std::string label = lb.name + "\n" + model::loadBalancerTypeName(lb.type) + " load balancer, " +
                         (lb.internet_facing ? "internet-facing" : "internal") + "\n" +
@@ -246,6 +273,27 @@ class DotWriter {
     label += "\ncross-zone " + std::string(lb.cross_zone ? "on" : "off");
     line(ind, q("lb:" + lb.name) + " [label=" + q(label) + ", shape=box3d, fillcolor=\"#d6eaf8\", color=" +
                   q(kLbColour) + ", penwidth=2]");
+  }
+
+  static std::string tgwEniNode(const model::TgwAttachment& a, const std::string& subnet) {
+    return "tgw-eni:" + a.name + ":" + subnet;
+  }
+
+  // A transit gateway is regional: one object outside every VPC, its route tables (with the
+  // attachments associated with each) in its label; its ENIs are drawn in the attachment subnets.
+  void transitGateway(const model::TransitGateway& g) {
+    std::string label = g.name + "\ntransit gateway (" + g.region + ")";
+    for (const auto& t : m_.tgw_route_tables) {
+      if (t.transit_gateway != g.name) continue;
+      std::vector<std::string> associated;
+      for (const auto& a : m_.tgw_attachments) {
+        if (a.association == t.name) associated.push_back(a.name);
+      }
+      label += "\nroute table " + t.name + (t.name == g.default_route_table ? " (default)" : "") + ": " +
+               (associated.empty() ? std::string("no association") : joined(associated, ", "));
+    }
+    line("  ", q(g.name) + " [label=" + q(label) + ", shape=octagon, fillcolor=\"#fdebd0\", color=" + q(kTgwColour) +
+                   ", penwidth=2]");
   }
 
   void internet() {
@@ -283,6 +331,7 @@ class DotWriter {
     if (!m_.load_balancers.empty()) row(kLbColour, "load balancer, its nodes, its target groups");
     if (!m_.auto_scaling_groups.empty()) row(kAsgColour, "auto scaling group and its instances");
     if (!m_.endpoints.empty()) row(kEndpointColour, "VPC endpoint, its ENIs, the service it reaches");
+    if (!m_.transit_gateways.empty()) row(kTgwColour, "transit gateway and its attachment ENIs");
     out_ += "  legend [shape=plaintext, style=\"\", fontsize=9, label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
             "CELLSPACING=\"0\" CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\"><B>legend</B> (SG = security groups)</TD></TR>" +
             rows + "</TABLE>>];\n";
@@ -317,6 +366,13 @@ class DotWriter {
       }
       line("  ", q(e.name) + " -> " + q(e.service) + " [style=dashed, penwidth=1.5, color=" + q(kEndpointColour) +
                      ", label=\"private link\"]");
+    }
+    for (const auto& a : m_.tgw_attachments) {
+      const std::string label = a.name + (a.appliance_mode ? "\nappliance mode" : "");
+      for (const auto& s : a.subnets) {
+        line("  ", q(tgwEniNode(a, s)) + " -> " + q(a.transit_gateway) + " [dir=both, color=" + q(kTgwColour) +
+                       ", label=" + q(label) + "]");
+      }
     }
     for (const auto& lb : m_.load_balancers) loadBalancerEdges(lb);
     for (const auto& tg : m_.target_groups) targetGroupEdges(tg);

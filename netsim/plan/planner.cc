@@ -94,6 +94,25 @@ class Planner : detail::Builder {
       endpoint_ip_[e.name] = ep_ip;
       router_endpoint_side_[e.name] = router_ip;
     }
+    for (const auto& n : m_.nat_gateways) {
+      if (n.vpc != v.name) continue;
+      for (const auto& p : n.presences) planPresenceLink(router, n.presenceNode(p.az), p);
+    }
+  }
+
+  // A regional NAT gateway's presence in an AZ: a link of its own to the router (the router's
+  // address on it; the presence's appliance owns the others).
+  void planPresenceLink(const std::string& router, const std::string& node, const model::NatPresence& p) {
+    VethSpec v;
+    v.link = node;
+    v.a_ns = ns(router);
+    v.a_if = interfaceName(node);
+    v.a_mac = mac(v.a_ns, v.a_if);
+    v.b_ns = ns(node);
+    v.b_if = interfaceName("eth0");
+    v.b_mac = mac(v.b_ns, v.b_if);
+    w_.veths.push_back(v);
+    w_.addresses.push_back({v.a_ns, v.a_if, common::Cidr(p.routerSide(), p.link.prefixLength())});
   }
 
   // One Linux table per route table of the VPC, chosen by the leg traffic enters on; what enters
@@ -108,8 +127,8 @@ class Planner : detail::Builder {
         planRouteTable(v, t, id++, "");
         continue;
       }
-      // A transit gateway route leaves by the attachment ENI of the sender's AZ: one Linux table
-      // per AZ the route table serves.
+      // A transit gateway route leaves by the attachment ENI of the sender's AZ, a regional NAT
+      // gateway route by its presence there: one Linux table per AZ the route table serves.
       for (const auto& az : v.azs) {
         if (!servesAz(t, az)) continue;
         w_.tables.push_back({t.name + " (" + az + ")", id});
@@ -128,6 +147,17 @@ class Planner : detail::Builder {
       rule(router, prio++, legOf(s.name), table, "subnet " + s.name + " uses route table " + m_.routeTableOf(s).name);
     }
     if (m_.internetGatewayOf(v.name)) rule(router, prio++, "igw", kIngressTable, "from the internet gateway");
+    for (const auto& n : m_.nat_gateways) {
+      if (n.vpc != v.name) continue;
+      for (const auto& p : n.presences) {
+        // What a presence sends on goes by the route table AWS creates for the gateway; replies
+        // from the internet gateway reach the presence by the ingress table.
+        rule(router, prio++, interfaceName(n.presenceNode(p.az)), tableId(n.route_table),
+             "from regional NAT gateway " + n.name + " in " + p.az + ": route table " + n.route_table);
+        route(router, kIngressTable, p.link, std::nullopt, n.presenceNode(p.az), kStaticMetric,
+              "regional NAT gateway " + n.name + " in " + p.az);
+      }
+    }
     for (const auto& e : m_.endpoints) {
       if (e.type != model::EndpointType::kGateway || e.vpc != v.name) continue;
       rule(router, prio++, interfaceName("ep-" + e.name), kIngressTable, "from gateway endpoint " + e.name);
@@ -140,9 +170,11 @@ class Planner : detail::Builder {
     }
   }
 
-  static bool dependsOnAz(const model::RouteTable& t) {
-    return std::any_of(t.routes.begin(), t.routes.end(),
-                       [](const model::Route& r) { return r.kind == model::TargetKind::kTransitGateway; });
+  bool dependsOnAz(const model::RouteTable& t) const {
+    return std::any_of(t.routes.begin(), t.routes.end(), [&](const model::Route& r) {
+      const auto* nat = r.kind == model::TargetKind::kNatGateway ? m_.findNatGateway(r.target) : nullptr;
+      return r.kind == model::TargetKind::kTransitGateway || (nat && nat->isRegional());
+    });
   }
 
   bool servesAz(const model::RouteTable& t, const std::string& az) const {
@@ -195,7 +227,16 @@ class Planner : detail::Builder {
           break;
         case model::TargetKind::kNatGateway: {
           const auto* n = m_.findNatGateway(r.target);
-          route(router, id, r.destination, n->private_ip, n->subnet, kStaticMetric, c);
+          const auto* presence = n->presenceIn(az);
+          if (!n->isRegional()) {
+            route(router, id, r.destination, n->private_ip, n->subnet, kStaticMetric, c);
+          } else if (presence) {
+            route(router, id, r.destination, presence->private_ips.front(), n->presenceNode(az), kStaticMetric,
+                  c + " (its presence in " + az + ")");
+          } else {
+            route(router, id, r.destination, std::nullopt, "", kStaticMetric, c + " (not present in " + az + ")",
+                  RouteType::kBlackhole);
+          }
           break;
         }
         case model::TargetKind::kNatInstance:
@@ -251,7 +292,7 @@ class Planner : detail::Builder {
       std::erase_if(w_.addresses, [&](const AddressSpec& a) { return a.ns == ns(igw); });
       std::vector<std::string> args = {"--if", "vpc=" + common::Cidr(igw_vpc_side_.at(g.vpc), 30).str(),
                                        "--if", "inet=" + common::Cidr(igw_inet, 30).str()};
-      for (const auto& block : vpc.cidrs()) {
+      for (const auto& block : natReachableBlocks(vpc)) {
         args.insert(args.end(), {"--route", block.str() + "=" + router_side.str() + "@vpc"});
       }
       args.insert(args.end(), {"--route", "0.0.0.0/0=" + inet_igw.str() + "@inet", "--outside", "inet"});
@@ -262,9 +303,20 @@ class Planner : detail::Builder {
       appliance(igw, "internet-gateway", args);
       return;
     }
-    for (const auto& block : vpc.cidrs()) route(igw, 254, block, router_side, "vpc", 0, "the VPC");
+    for (const auto& block : natReachableBlocks(vpc)) route(igw, 254, block, router_side, "vpc", 0, "the VPC");
     route(igw, 254, common::Cidr(), inet_igw, "inet", 0, "the internet");
     nsSpec(igw).nftables = internetGatewayRules(oneToOneMappings(g.vpc));
+  }
+
+  // What the IGW of `vpc` sends toward the VPC router: the VPC's blocks and the links of its
+  // regional NAT gateways' presences (their addresses are not the VPC's).
+  std::vector<common::Cidr> natReachableBlocks(const model::Vpc& vpc) const {
+    auto out = vpc.cidrs();
+    for (const auto& n : m_.nat_gateways) {
+      if (n.vpc != vpc.name) continue;
+      for (const auto& p : n.presences) out.push_back(p.link);
+    }
+    return out;
   }
 
   // The internet router's leg toward an IGW ("igw" in a lab of one VPC).
@@ -281,7 +333,8 @@ class Planner : detail::Builder {
       // Each address of a public gateway has its elastic IP; a private gateway has none.
       const auto addresses = n.privateAddresses();
       const auto eips = n.eipNames();
-      for (size_t k = 0; k < eips.size() && k < addresses.size() && inVpc(n.subnet); ++k) {
+      const bool here = n.isRegional() ? n.vpc == vpc : inVpc(n.subnet);
+      for (size_t k = 0; k < eips.size() && k < addresses.size() && here; ++k) {
         if (const auto* e = m_.findEip(eips[k])) out.push_back({addresses[k], e->address, n.name});
       }
     }
@@ -341,7 +394,34 @@ class Planner : detail::Builder {
     responder(s.name, s.listen_tcp, s.listen_udp);
   }
 
+  // One NAT engine per presence of a regional gateway, on its link to the router.
+  void planNatPresence(const model::NatGateway& n, const model::NatPresence& p) {
+    const auto node = n.presenceNode(p.az);
+    auto& spec = addNamespace(node, "nat-gateway", false);
+    spec.nftables = applianceIngressDrop({"eth0"});
+    std::vector<std::string> args{"--if", "eth0=" + common::Cidr(p.private_ips.front(), p.link.prefixLength()).str(),
+                                  "--route", "0.0.0.0/0=" + p.routerSide().str() + "@eth0", "--inside",
+                                  m_.findVpc(n.vpc)->cidr.str(), "--profile", model::natProfileName(n.profile)};
+    for (size_t k = 1; k < p.private_ips.size(); ++k) args.insert(args.end(), {"--secondary", p.private_ips[k].str()});
+    natLimitArgs(n, args);
+    appliance(node, "nat-gateway", args);
+  }
+
+  static void natLimitArgs(const model::NatGateway& n, std::vector<std::string>& args) {
+    if (n.limits.max_sessions) {
+      args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
+    }
+    if (n.limits.connections_per_destination) {
+      args.insert(args.end(), {"--per-destination", std::to_string(*n.limits.connections_per_destination)});
+    }
+    if (n.limits.ports) {
+      args.insert(args.end(), {"--ports", std::to_string(n.limits.ports->from) + "-" + std::to_string(n.limits.ports->to)});
+    }
+  }
+
   void planNatGateway(const model::NatGateway& n) {
+    for (const auto& p : n.presences) planNatPresence(n, p);
+    if (n.isRegional()) return;
     if (n.dataplane == model::Dataplane::kUserspace) {
       auto& spec = addNamespace(n.name, "nat-gateway", false);
       spec.nftables = applianceIngressDrop({"eth0"});
@@ -352,16 +432,7 @@ class Planner : detail::Builder {
                                     "0.0.0.0/0=" + s->router().str() + "@eth0", "--inside",
                                     natInsideOf(n.subnet).str(), "--profile", model::natProfileName(n.profile)};
       for (auto a : n.secondary_private_ips) args.insert(args.end(), {"--secondary", a.str()});
-      if (n.limits.max_sessions) {
-        args.insert(args.end(), {"--max-sessions", std::to_string(*n.limits.max_sessions)});
-      }
-      if (n.limits.connections_per_destination) {
-        args.insert(args.end(), {"--per-destination", std::to_string(*n.limits.connections_per_destination)});
-      }
-      if (n.limits.ports) {
-        args.insert(args.end(), {"--ports", std::to_string(n.limits.ports->from) + "-" +
-                                                std::to_string(n.limits.ports->to)});
-      }
+      natLimitArgs(n, args);
       appliance(n.name, "nat-gateway", args);
       return;
     }

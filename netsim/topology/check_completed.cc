@@ -79,7 +79,8 @@ class CompletedChecker {
     const bool router = std::any_of(m_.vpcs.begin(), m_.vpcs.end(),
                                     [&](const model::Vpc& v) { return name == v.name + "-router"; });
     return isDestination(name) || m_.findEndpoint(name) || router ||
-           name == "internet" || m_.findInternetGateway(name) || m_.findTransitGateway(name);
+           name == "internet" || m_.findInternetGateway(name) || m_.findTransitGateway(name) ||
+           m_.findNatPresence(name).first;
   }
 
   void checkExpectation(model::Expectation& e) {

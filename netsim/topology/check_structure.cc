@@ -289,6 +289,7 @@ class Checker : public ModelChecker {
       }
     } else if (const auto* nat = m_.findNatGateway(r.target)) {
       r.kind = model::TargetKind::kNatGateway;
+      if (nat->isRegional()) ownedBy(nat->vpc, "NAT gateway");
       if (const auto* s = m_.findSubnet(nat->subnet)) ownedBy(s->vpc, "NAT gateway");
     } else if (const auto* inst = m_.findInstance(r.target)) {
       r.kind = inst->role == model::InstanceRole::kNatInstance ? model::TargetKind::kNatInstance
@@ -348,6 +349,9 @@ class Checker : public ModelChecker {
       for (size_t k = 0; k < n.secondary_eips.size(); ++k) {
         use(n.secondary_eips[k], n.name, n.where, "secondary_eips[" + std::to_string(k) + "]");
       }
+      for (const auto& p : n.presences) {
+        for (size_t k = 0; k < p.eips.size(); ++k) use(p.eips[k], n.name, p.where, "eips[" + std::to_string(k) + "]");
+      }
     }
     for (const auto& i : m_.instances) use(i.eip, i.name, i.where);
   }
@@ -369,6 +373,7 @@ class Checker : public ModelChecker {
 
   void checkNatGateways() {
     for (const auto& n : m_.nat_gateways) {
+      if (n.isRegional()) continue;  // check_nat_gateways.cc
       const auto* s = subnetRef(n.where, "subnet", n.subnet);
       if (s) checkAddressInSubnet(n.where, "private_ip", n.private_ip, *s);
       if (n.isPrivate()) continue;  // check_nat_gateways.cc

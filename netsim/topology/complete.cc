@@ -39,11 +39,13 @@ class Completer {
 
   void run() {
     addMainRouteTable();
+    addRegionalNatRouteTables();
     addLocalAndEndpointRoutes();
     launchAutoScalingInstances();
     registerAutoScalingTargets();
     applyHealthCheckDefaults();
     allocatePrivateAddresses();
+    allocateRegionalNatLinks();
     allocatePublicAddresses();
     allocateInternetAddresses();
   }
@@ -67,6 +69,48 @@ class Completer {
       int suffix = 1;
       while (m_.findRouteTable(main.name)) main.name = base + "-" + std::to_string(suffix++);
       m_.route_tables.push_back(main);
+    }
+  }
+
+  // AWS creates a route table for a regional NAT gateway with a route to the VPC's internet
+  // gateway: what its presences send on is routed by it (after this, it gets its local routes).
+  void addRegionalNatRouteTables() {
+    for (auto& n : m_.nat_gateways) {
+      const auto* igw = m_.internetGatewayOf(n.vpc);
+      if (!n.isRegional() || !igw) continue;
+      model::RouteTable t;
+      t.name = n.name + "-rt";
+      for (int suffix = 1; m_.findRouteTable(t.name); ++suffix) t.name = n.name + "-rt-" + std::to_string(suffix);
+      t.vpc = n.vpc;
+      t.where = n.where;
+      model::Route r;
+      r.destination = Cidr(Ipv4Address(0), 0);
+      r.kind = model::TargetKind::kInternetGateway;
+      r.target = igw->name;
+      r.implicit = true;
+      r.where = n.where;
+      t.routes.push_back(r);
+      n.route_table = t.name;
+      m_.route_tables.push_back(std::move(t));
+    }
+  }
+
+  // Each presence of a regional NAT gateway: a /26 of 169.254.192.0/18 for its link to the VPC
+  // router (the router .1, the presence's addresses from .2, one per elastic IP). Link-local:
+  // never a VPC address, and clear of the planner's point-to-point links (from 169.254.0.0).
+  void allocateRegionalNatLinks() {
+    uint32_t k = 0;
+    for (auto& n : m_.nat_gateways) {
+      for (auto& p : n.presences) {
+        if (k == 256) {
+          error(p.where, "az", "a lab holds at most 256 regional NAT gateway presences");
+          return;
+        }
+        constexpr uint32_t kBase = (169u << 24) | (254u << 16) | (192u << 8);  // 169.254.192.0
+        p.link = Cidr(Ipv4Address(kBase + 64 * k++), 26);
+        p.private_ips.clear();
+        for (size_t j = 0; j < p.eips.size(); ++j) p.private_ips.push_back(p.link.at(static_cast<uint32_t>(2 + j)));
+      }
     }
   }
 

@@ -168,6 +168,20 @@ void parseElasticIps(const MapReader& top, const ReadContext& ctx, Model& m) {
   }
 }
 
+// A regional NAT gateway's AZs and their elastic IPs (AWS AvailabilityZoneAddresses).
+void parseNatPresences(const MapReader& r, const ReadContext& ctx, model::NatGateway& n) {
+  auto items = r.seq("availability_zone_addresses");
+  for (size_t i = 0; i < items.size(); ++i) {
+    MapReader a(items[i], indexed(r.fieldPath("availability_zone_addresses"), i), ctx, {"az", "eips"});
+    if (!a.valid()) continue;
+    model::NatPresence p;
+    p.az = a.str("az", true).value_or("");
+    p.eips = a.strList("eips", true);
+    p.where = a.where();
+    n.presences.push_back(std::move(p));
+  }
+}
+
 void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
   if (top.has("internet_gateway")) {
     MapReader r(top.node("internet_gateway"), top.fieldPath("internet_gateway"), ctx, {"name", "dataplane"});
@@ -183,11 +197,16 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
   for (size_t i = 0; i < nats.size(); ++i) {
     MapReader r(nats[i], indexed(top.fieldPath("nat_gateways"), i), ctx,
                 {"name", "subnet", "eip", "private_ip", "profile", "dataplane", "limits", "connectivity",
-                 "secondary_eips", "secondary_private_ips", "secondary_private_ip_count"});
+                 "secondary_eips", "secondary_private_ips", "secondary_private_ip_count", "availability_mode",
+                 "availability_zone_addresses"});
     if (!r.valid()) continue;
     model::NatGateway n;
     n.name = r.str("name", true).value_or("");
-    n.subnet = r.str("subnet", true).value_or("");
+    n.availability = r.choice("availability_mode", {"zonal", "regional"}) == "regional"
+                         ? model::NatAvailability::kRegional
+                         : model::NatAvailability::kZonal;
+    n.subnet = r.str("subnet", !n.isRegional()).value_or("");
+    parseNatPresences(r, ctx, n);
     n.eip = r.str("eip").value_or("");
     if (auto a = r.address("private_ip")) n.private_ip = *a;
     parseNatAddresses(r, n);
@@ -405,7 +424,8 @@ void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t
 // `vpcs:`); every object read here belongs to `vpc`.
 void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, const std::string& vpc) {
   const size_t subnets = m.subnets.size(), tables = m.route_tables.size(), igws = m.internet_gateways.size(),
-               endpoints = m.endpoints.size(), sgs = m.security_groups.size(), acls = m.network_acls.size();
+               endpoints = m.endpoints.size(), sgs = m.security_groups.size(), acls = m.network_acls.size(),
+               nats = m.nat_gateways.size();
   parseSubnets(r, ctx, m);
   parseRouteTables(r, ctx, m);
   parseGateways(r, ctx, m);
@@ -424,6 +444,7 @@ void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, con
   own(m.endpoints, endpoints);
   own(m.security_groups, sgs);
   own(m.network_acls, acls);
+  own(m.nat_gateways, nats);
 }
 
 void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {

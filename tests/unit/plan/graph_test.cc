@@ -81,7 +81,14 @@ TEST(GraphTest, EveryObjectIsDrawnInItsSubnet) {
           << path << ": " << id << " not drawn in " << subnet;
     };
     for (const auto& i : m.instances) inSubnet(i.name, i.subnet);
-    for (const auto& n : m.nat_gateways) inSubnet(n.name, n.subnet);
+    for (const auto& n : m.nat_gateways) {
+      if (!n.isRegional()) inSubnet(n.name, n.subnet);
+      // A regional NAT gateway is in no subnet: an object of its VPC, naming its route table.
+      const auto vpc = clusterBody(dot, m.singleVpc() ? "cluster_vpc" : "cluster_vpc_" + n.vpc);
+      if (n.isRegional()) {
+        EXPECT_NE(vpc.find("\"" + n.name + "\" [label="), std::string::npos) << path << ": " << n.name;
+      }
+    }
     for (const auto& lb : m.load_balancers) {
       EXPECT_NE(dot.find("\"lb:" + lb.name + "\" [label="), std::string::npos) << path;
       for (size_t k = 0; k < lb.subnets.size(); ++k) {
@@ -113,6 +120,39 @@ TEST(GraphTest, SubnetsNameTheirNetworkAcl) {
   // Security groups label their members: app-a is in app-sg, the endpoint ENIs in endpoint-sg.
   EXPECT_NE(dot.find("\"app-a\" [label=\"app-a\\n10.0.10.4\\nSG app-sg\""), std::string::npos);
   EXPECT_NE(clusterBody(dot, "cluster_private-b").find("vpce-kms ENI\\n10.0.11.6\\nSG endpoint-sg"), std::string::npos);
+}
+
+// A transit gateway is one object outside the VPCs, naming its route tables and what each is
+// associated with; each attachment ENI sits in its subnet with an edge to the gateway labelled
+// with the attachment (and "appliance mode" when set).
+TEST(GraphTest, TransitGatewayWithItsEnisAndRouteTables) {
+  const auto m = load(std::string(NETSIM_TEST_TOPOLOGIES_DIR) + "/graph-tgw.yaml");
+  const auto dot = topologyDot(m);
+  EXPECT_NE(dot.find("\"tgw-1\" [label=\"tgw-1\\ntransit gateway (us-east-1)\\n"
+                     "route table tgw-1-default (default): att-a, att-b\""), std::string::npos) << dot;
+  EXPECT_EQ(clusterBody(dot, "cluster_vpc_a").find("\"tgw-1\" [label="), std::string::npos);
+  for (const auto& a : m.tgw_attachments) {
+    ASSERT_EQ(a.subnets.size(), 2u);
+    for (size_t k = 0; k < a.subnets.size(); ++k) {
+      const std::string eni = "tgw-eni:" + a.name + ":" + a.subnets[k];
+      EXPECT_NE(clusterBody(dot, "cluster_" + a.subnets[k]).find("\"" + eni + "\" [label=\"tgw-1 ENI\\n" +
+                                                                  a.eni_ips[k].str() + "\""), std::string::npos) << dot;
+      const std::string label = a.name == "att-b" ? "att-b\\nappliance mode" : "att-a";
+      EXPECT_NE(dot.find("\"" + eni + "\" -> \"tgw-1\" [dir=both, color=\"#b9770e\", label=\"" + label + "\"]"),
+                std::string::npos) << eni;
+    }
+  }
+  // The VPC route tables' routes to the gateway are edges from each VPC's router.
+  EXPECT_NE(dot.find("\"a-router\" -> \"tgw-1\" [label=\"a-app: 10.0.0.0/8\"]"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"b-router\" -> \"tgw-1\""), std::string::npos);
+}
+
+TEST(GraphTest, RegionalNatGatewayNamesEachAzsAddresses) {
+  const auto dot = topologyDot(load(std::string(NETSIM_TOPOLOGIES_DIR) + "/regional-nat.yaml"));
+  EXPECT_NE(dot.find("\"rnat\" [label=\"rnat\\nregional NAT gateway\\nAZ us-east-1a: EIP 203.0.113.20\\n"
+                     "AZ us-east-1b: EIP 203.0.113.21\\nroute table rnat-rt\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"vpc-router\" -> \"rnat\" [label=\"private: 0.0.0.0/0\"]"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"vpc-router\" -> \"igw\" [label=\"rnat-rt: 0.0.0.0/0\"]"), std::string::npos) << dot;
 }
 
 TEST(GraphTest, QuotesInNamesStayInsideTheirString) {
