@@ -136,6 +136,7 @@ _netsim() {
 
   case "$verb" in
     validate | plan | graph | up) ((n == 0)) && _netsim_files "$cur" ;;
+    import) _netsim_files "$cur" ;;  # CloudFormation templates (YAML or JSON)
     path) ((n == 0)) && _netsim_files "$cur" ;;  # [FILE] FROM TO: node names come from the file
     down) _netsim_compreply "$(_netsim_labs)" "$cur" ;;
     status | check | report) ((n == 0)) && _netsim_compreply "$(_netsim_labs)" "$cur" ;;

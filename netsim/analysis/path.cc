@@ -37,6 +37,7 @@ const char* hopKindName(HopKind k) {
     case HopKind::kInterfaceEndpoint: return "interface-endpoint";
     case HopKind::kLoadBalancerNode: return "load-balancer-node";
     case HopKind::kTransitGateway: return "transit-gateway";
+    case HopKind::kEgressOnlyInternetGateway: return "egress-only-internet-gateway";
   }
   return "?";
 }
@@ -61,12 +62,14 @@ const char* blockedName(Blocked b) {
     case Blocked::kTgwNoAttachmentInAz: return "TGW_NO_ATTACHMENT_IN_AZ";
     case Blocked::kTgwNoRoute: return "TGW_NO_ROUTE";
     case Blocked::kTgwBlackhole: return "TGW_BLACKHOLE_ROUTE";
+    case Blocked::kEgressOnlyInbound: return "EGRESS_ONLY_INBOUND";
+    case Blocked::kNat64NotWired: return "NAT64_NOT_WIRED";
   }
   return "?";
 }
 
 std::optional<Blocked> blockedFromName(const std::string& name) {
-  for (int i = 0; i <= static_cast<int>(Blocked::kTgwBlackhole); ++i) {
+  for (int i = 0; i <= static_cast<int>(Blocked::kNat64NotWired); ++i) {
     if (name == blockedName(static_cast<Blocked>(i))) return static_cast<Blocked>(i);
   }
   return std::nullopt;
@@ -123,8 +126,10 @@ Ipv4Address destinationSeenFrom(const Model& m, const PathQuery& q, Ipv4Address 
   return dst;
 }
 
-// The reply starts where the request arrived, addressed to the source it saw, and is walked
-// back to `src_addr` with the sessions of the forward walk.
+}  // namespace
+
+namespace detail {
+
 Walker::Outcome walkReply(const Model& m, Walker& w, const Walker::Outcome& fwd, Ipv4Address src_addr) {
   const auto& last = fwd.hops.back();
   Position back{Position::Kind::kHost, last.node, "", ""};
@@ -154,13 +159,14 @@ Walker::Outcome walkReply(const Model& m, Walker& w, const Walker::Outcome& fwd,
   return rev;
 }
 
-}  // namespace
+}  // namespace detail
 
 common::Result<PathResult> analysePath(const Model& m, const PathQuery& q) {
   if (!m.findInstance(q.from) && !m.findHost(q.from)) {
     return makeError(ErrorCode::kInvalidArgument,
                      "'" + q.from + "' is not an instance or internet host (probes start there)");
   }
+  if (q.ipv6 || common::Ipv6Address::parse(q.to)) return detail::analysePath6(m, q);
   auto dst = resolveDestination(m, q.to);
   if (!dst) return dst.error();
   *dst = destinationSeenFrom(m, q, *dst);
@@ -183,7 +189,7 @@ common::Result<PathResult> analysePath(const Model& m, const PathQuery& q) {
   r.source_seen = fwd.last.src.address;
   r.lb_candidates = detail::lbCandidates(m, q.protocol, q.port, fwd.hops.back().node, fwd.last.src);
 
-  auto rev = walkReply(m, w, fwd, src_addr);
+  auto rev = detail::walkReply(m, w, fwd, src_addr);
   r.reply_hops = rev.hops;
   r.reply_blocked = rev.blocked;
   r.reply_blocked_at = rev.at;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 #include "netsim/common/result.h"
 #include "netsim/model/model.h"
 
@@ -36,6 +37,8 @@ enum class Blocked {
   kTgwNoAttachmentInAz, // routed to a transit gateway with no attachment ENI in the sender's AZ
   kTgwNoRoute,          // the transit gateway route table (of the attachment it entered on) has no route
   kTgwBlackhole,        // a transit gateway blackhole route matched
+  kEgressOnlyInbound,   // IPv6 from the internet to a subnet behind an egress-only internet gateway
+  kNat64NotWired,       // a 64:ff9b::/96 route to a NAT gateway whose NAT64 the lab does not run
 };
 const char* blockedName(Blocked b);
 std::optional<Blocked> blockedFromName(const std::string& name);
@@ -61,6 +64,7 @@ enum class HopKind {
   kInterfaceEndpoint,  // "interface-endpoint"
   kLoadBalancerNode,   // "load-balancer-node"
   kTransitGateway,     // "transit-gateway"
+  kEgressOnlyInternetGateway,  // "egress-only-internet-gateway" (IPv6 paths)
 };
 const char* hopKindName(HopKind k);
 
@@ -80,6 +84,9 @@ struct Hop {
   // A transit gateway hop that chose the exit ENI of this appliance-mode attachment by flow
   // hash: the prediction took one AZ, the capture shows which the flow got.
   std::string flow_hash_attachment = {};
+  // An IPv6 path (PathQuery::ipv6): the packet's addresses (src/dst above then carry the ports
+  // only).
+  std::optional<common::Ipv6Address> src6 = {}, dst6 = {};
 };
 
 // A target a load balancer node may hand the connection to, and the predicted way there. Which
@@ -110,6 +117,10 @@ struct PathQuery {
   // attachment name (what a capture showed); unset: the AZ the traffic entered in, else the
   // attachment's first.
   std::map<std::string, std::string> flow_hash_az = {};
+  // Follow the flow over IPv6 (to an instance's or host's IPv6 address); implied when `to` is an
+  // IPv6 literal. Walked by path6.cc: instances, route tables' IPv6 routes, the internet gateway
+  // (untranslated), the egress-only internet gateway, IPv6 security group and ACL rules.
+  bool ipv6 = false;
 };
 
 struct PathResult {
@@ -127,10 +138,16 @@ struct PathResult {
   // The forward path ends at a load balancer node with a listener for the probe: the targets
   // the node may send it on to (empty otherwise). The verdict above stops at the node.
   std::vector<LbCandidate> lb_candidates;
+  // IPv6 paths: the destination and the source it sees (`destination`, `source_seen` unset).
+  std::optional<common::Ipv6Address> destination6;
+  std::optional<common::Ipv6Address> source_seen6;
   bool reachable() const { return blocked == Blocked::kNone && reply_blocked == Blocked::kNone; }
 };
 
 common::Result<PathResult> analysePath(const model::Model& m, const PathQuery& q);
+
+// The IPv6 address a name stands for (instance, internet host, or an IPv6 literal).
+common::Result<common::Ipv6Address> resolveDestination6(const model::Model& m, const std::string& name);
 
 // The address a name stands for as a destination (instance private IP, host, service, LB node).
 common::Result<Ipv4Address> resolveDestination(const model::Model& m, const std::string& name);

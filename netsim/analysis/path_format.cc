@@ -11,6 +11,17 @@ std::string ep(const Endpoint4& e, bool ported) {
   return e.address.str() + ":" + (e.port ? std::to_string(e.port) : std::string("*"));
 }
 
+// A hop's source or destination: its IPv6 address on an IPv6 path ("[2001:db8::5]:80").
+std::string hopEp(const Endpoint4& e, const std::optional<common::Ipv6Address>& a6, bool ported) {
+  if (!a6) return ep(e, ported);
+  if (!ported) return a6->str();
+  return "[" + a6->str() + "]:" + (e.port ? std::to_string(e.port) : std::string("*"));
+}
+
+std::string addressOf(const Endpoint4& e, const std::optional<common::Ipv6Address>& a6) {
+  return a6 ? a6->str() : e.address.str();
+}
+
 std::string pad(std::string s, size_t w) {
   if (s.size() < w) s.append(w - s.size(), ' ');
   return s;
@@ -27,7 +38,7 @@ std::string hopsText(const std::vector<Hop>& hops, bool ported) {
     const auto& h = hops[i];
     std::string idx = std::to_string(i + 1);
     out += "  " + pad(idx, 2) + " " + pad(h.node, wn) + "  " + pad(h.in_link.empty() ? "-" : h.in_link, wl) +
-           "  " + ep(h.src, ported) + " -> " + ep(h.dst, ported) + "\n";
+           "  " + hopEp(h.src, h.src6, ported) + " -> " + hopEp(h.dst, h.dst6, ported) + "\n";
     std::string indent(6 + wn + 2 + wl + 2, ' ');
     if (!h.route_table.empty()) out += indent + "route table " + h.route_table + ": " + h.decision + "\n";
     else if (!h.decision.empty()) out += indent + h.decision + "\n";
@@ -46,9 +57,9 @@ nlohmann::json hopsJson(const std::vector<Hop>& hops) {
                    {"decision", h.decision},
                    {"translation", h.translation},
                    {"relay", h.relay},
-                   {"src", h.src.address.str()},
+                   {"src", addressOf(h.src, h.src6)},
                    {"src_port", h.src.port},
-                   {"dst", h.dst.address.str()},
+                   {"dst", addressOf(h.dst, h.dst6)},
                    {"dst_port", h.dst.port}});
   }
   return arr;
@@ -96,7 +107,8 @@ nlohmann::json candidatesJson(const std::vector<LbCandidate>& cs) {
 
 std::string formatPathText(const PathResult& r) {
   bool ported = r.query.protocol == model::Protocol::kTcp || r.query.protocol == model::Protocol::kUdp;
-  std::string head = "path " + r.query.from + " -> " + r.query.to + " (" + r.destination.str() + ") " +
+  const std::string dst = r.destination6 ? r.destination6->str() : r.destination.str();
+  std::string head = "path " + r.query.from + " -> " + r.query.to + " (" + dst + ") " +
                      model::protocolName(r.query.protocol) +
                      (ported ? " port " + std::to_string(r.query.port) : std::string()) + "\n";
   std::string out = head + "forward:\n" + hopsText(r.hops, ported);
@@ -110,7 +122,8 @@ std::string formatPathText(const PathResult& r) {
            r.reply_explanation + "\n";
     return out;
   }
-  out += "REACHABLE; the destination sees source " + (r.source_seen ? r.source_seen->str() : "?") + "\n";
+  out += "REACHABLE; the destination sees source " +
+         (r.source_seen6 ? r.source_seen6->str() : r.source_seen ? r.source_seen->str() : "?") + "\n";
   return out + candidatesText(r, ported);
 }
 
@@ -118,7 +131,8 @@ std::string formatPathJson(const PathResult& r) {
   nlohmann::json j;
   j["from"] = r.query.from;
   j["to"] = r.query.to;
-  j["destination"] = r.destination.str();
+  j["destination"] = r.destination6 ? r.destination6->str() : r.destination.str();
+  j["family"] = r.destination6 ? "ipv6" : "ipv4";
   j["protocol"] = model::protocolName(r.query.protocol);
   j["port"] = r.query.port;
   j["reachable"] = r.reachable();
@@ -126,7 +140,7 @@ std::string formatPathJson(const PathResult& r) {
                  : r.reply_blocked != Blocked::kNone ? blockedName(r.reply_blocked) : "REACHABLE";
   j["blocked_at"] = r.blocked != Blocked::kNone ? r.blocked_at : r.reply_blocked_at;
   j["explanation"] = r.blocked != Blocked::kNone ? r.explanation : r.reply_explanation;
-  j["source_seen"] = r.source_seen ? r.source_seen->str() : "";
+  j["source_seen"] = r.source_seen6 ? r.source_seen6->str() : r.source_seen ? r.source_seen->str() : "";
   j["hops"] = hopsJson(r.hops);
   j["reply_hops"] = hopsJson(r.reply_hops);
   j["lb_candidates"] = candidatesJson(r.lb_candidates);

@@ -23,4 +23,18 @@ std::string describeRoute(const model::Route& r) {
   return dest + " -> " + r.target + " (" + model::targetKindName(r.kind) + ")";
 }
 
+const model::Route6* longestPrefixMatch6(const std::vector<model::Route6>& routes,
+                                         const common::Ipv6Address& destination) {
+  const model::Route6* best = nullptr;
+  for (const auto& r : routes) {
+    if (!r.destination.contains(destination)) continue;
+    if (!best || r.destination.prefixLength() > best->destination.prefixLength()) best = &r;
+  }
+  return best;
+}
+
+std::string describeRoute6(const model::Route6& r) {
+  return r.destination.str() + " -> " + r.target + " (" + model::route6TargetName(r.kind) + ")";
+}
+
 }  // namespace netsim::analysis

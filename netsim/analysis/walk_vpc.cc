@@ -56,6 +56,14 @@ bool Walker::admitted(const std::vector<std::string>& groups, const Packet& p) {
   return false;
 }
 
+bool Walker::forwardAdmitted(const model::Instance& inst, const Packet& p) {
+  if (reply_) return true;
+  auto v = checkForwardedPacket(m_, inst, proto_, p.src.address, p.dst.address, p.dst.port);
+  if (v.allowed) return true;
+  stop(Blocked::kSecurityGroup, v.explanation);
+  return false;
+}
+
 std::string Walker::subnetReached(const model::Route& r, Ipv4Address dst, const std::string& vpc) {
   switch (r.kind) {
     case model::TargetKind::kLocal: {
@@ -303,6 +311,11 @@ std::optional<Position> Walker::natReturn(const std::string& nat, Packet& p, Hop
     return stop(Blocked::kUnsolicitedInbound,
                 nat + " has no mapping for this packet: connections through a NAT start inside");
   }
+  if (it->second.nat64) {
+    h.translation = "NAT64: the reply goes on over IPv6 (RFC 7915)";
+    h.decision = "mapping found (NAT64): on over IPv6";
+    return std::nullopt;
+  }
   h.translation = "DNAT " + ep(p.dst) + " -> " + ep(it->second.inside) + " (reply)";
   p.dst = it->second.inside;
   h.decision = "mapping found";
@@ -377,6 +390,7 @@ std::optional<Position> Walker::natInstance(const Position& pos, Packet& p, Hop&
   const auto* inst = m_.findInstance(pos.node);
   h.kind = HopKind::kNatInstance;
   if (p.dst.address == inst->private_ip) return natReturn(inst->name, p, h, subnetOf(*inst));
+  if (!forwardAdmitted(*inst, p)) return std::nullopt;
   Endpoint4 outside{inst->private_ip, 0};
   h.translation = "MASQUERADE " + ep(p.src) + " -> " + inst->private_ip.str() + (p.src.port ? ":*" : "");
   sessions[inst->name] = {p.src, outside};
@@ -393,6 +407,7 @@ std::optional<Position> Walker::middlebox(const Position& pos, Packet& p, Hop& h
     h.decision = "delivered";
     return std::nullopt;
   }
+  if (!forwardAdmitted(*inst, p)) return std::nullopt;
   h.decision = "forwarded (source/destination check off)";
   return routerFrom(subnetOf(*inst));
 }

@@ -40,6 +40,8 @@ class Walker {
   struct Session {
     Endpoint4 inside;
     Endpoint4 outside;
+    // A NAT64 session (path6.cc): the reply ends at the gateway, which translates it to IPv6.
+    bool nat64 = false;
   };
   std::map<std::string, Session> sessions;
   // Connections a relay node (a bastion's port forward) took and opened on the forward walk,
@@ -94,6 +96,10 @@ class Walker {
   // The receiver's inbound security groups: requests only (stateful, replies pass). False after
   // stop() when no rule allows the packet.
   bool admitted(const std::vector<std::string>& groups, const Packet& p);
+  // A request `inst` forwards for others (source/destination check off): its groups' inbound
+  // rules on arrival, outbound rules on departure (model::forwardedPacketChecks); replies pass.
+  // `p` is the packet as it arrived (before a NAT instance translates it). False after stop().
+  bool forwardAdmitted(const model::Instance& inst, const Packet& p);
   // The subnet whose leg the VPC router sends a packet out of for route `r` ("" for the
   // internet gateway and gateway endpoints).
   std::string subnetReached(const model::Route& r, Ipv4Address dst, const std::string& vpc);
@@ -171,5 +177,12 @@ class Walker {
 // balancer node or has no such listener.
 std::vector<LbCandidate> lbCandidates(const model::Model& m, model::Protocol protocol, uint16_t port,
                                       const std::string& at, const Endpoint4& client);
+
+// The IPv6 walk (path6.cc): analysePath for a query with `ipv6` or an IPv6 destination.
+common::Result<PathResult> analysePath6(const model::Model& m, const PathQuery& q);
+
+// The reply to forward walk `fwd`: starts where the request arrived, addressed to the source it
+// saw, and is walked back to `src_addr` with the sessions of the forward walk (path.cc).
+Walker::Outcome walkReply(const model::Model& m, Walker& w, const Walker::Outcome& fwd, Ipv4Address src_addr);
 
 }  // namespace netsim::analysis::detail

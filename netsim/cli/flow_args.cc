@@ -29,7 +29,8 @@ std::optional<FlowWords> readFlowWords(const po::variables_map& vm, const FlowWo
 
 void addProtocolOptions(VerbParser& p) {
   p.options()("proto", po::value<std::string>()->default_value("icmp"), "tcp, udp or icmp")(
-      "port", po::value<int>()->default_value(0), "destination port (tcp/udp; default 80)");
+      "port", po::value<int>()->default_value(0), "destination port (tcp/udp; default 80)")(
+      "ipv6,6", po::bool_switch(), "over IPv6 (to the destination's IPv6 address)");
 }
 
 std::optional<analysis::PathQuery> readPathQuery(const po::variables_map& vm, const std::string& from,
@@ -50,16 +51,24 @@ std::optional<analysis::PathQuery> readPathQuery(const po::variables_map& vm, co
     return std::nullopt;
   }
   if (q.protocol != model::Protocol::kIcmp) q.port = static_cast<uint16_t>(port ? port : 80);
+  q.ipv6 = vm.count("ipv6") && vm["ipv6"].as<bool>();
   return q;
 }
 
 void addTopologyFileOption(VerbParser& p) {
   p.options()("file", po::value<std::string>()->default_value(""), "topology file (default: the lab's own)");
+  addParamOption(p);
 }
 
 std::optional<model::Model> loadFlowTopology(const po::variables_map& vm, const std::string& lab) {
   const auto file = vm["file"].as<std::string>();
-  return file.empty() ? loadLabTopologyOrReport(lab) : loadTopologyOrReport(file);
+  auto params = paramsOf(vm, "");
+  if (!params) return std::nullopt;
+  if (file.empty() && !params->empty()) {
+    std::cerr << "netsim: --param is for a template given with --file\n";
+    return std::nullopt;
+  }
+  return file.empty() ? loadLabTopologyOrReport(lab) : loadTopologyOrReport(file, *params);
 }
 
 }  // namespace netsim::cli

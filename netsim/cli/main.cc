@@ -10,6 +10,7 @@ namespace netsim::cli {
 const std::vector<Verb>& verbs() {
   static const std::vector<Verb> kVerbs = {
       {"validate", "check a topology file against the AWS rules", runValidate},
+      {"import", "turn a CloudFormation template into a topology (with a report)", runImport},
       {"path", "predict a packet's path from the route tables (Reachability Analyzer)", runPath},
       {"plan", "print what `up` would create, without creating it", runPlan},
       {"graph", "draw the topology (Graphviz DOT, SVG or PNG)", runGraph},

@@ -83,6 +83,7 @@ bool labNameOk(const char* verb, const std::string& lab);
 
 // Verb entry points.
 Outcome runValidate(const Args& args);
+Outcome runImport(const Args& args);
 Outcome runPath(const Args& args);
 Outcome runPlan(const Args& args);
 Outcome runGraph(const Args& args);

@@ -50,6 +50,7 @@ Outcome runCheck(const Args& args) {
       "junit", po::value<std::string>()->default_value(""), "also write a JUnit XML report to this file")(
       "pcap", po::value<std::string>()->default_value(""), "keep one pcap file per link end in this directory")(
       "no-capture", "probe only, without packet captures");
+  addParamOption(p);
   p.positionals()("lab", po::value<std::string>()->default_value("default"), "");
   p.positional("lab");
   Outcome outcome{};
@@ -61,7 +62,13 @@ Outcome runCheck(const Args& args) {
   // The lab's own topology when it runs here; with --predict-only and no such lab, the file or
   // the built-in default.
   const bool lab_known = !lab::savedTopology(lab).empty();
-  auto m = !file.empty() || (predict_only && !lab_known) ? loadTopologyOrReport(file)
+  auto params = paramsOf(*vm, "check");
+  if (!params) return Outcome::kBadInput;
+  if (file.empty() && !params->empty()) {
+    std::cerr << "netsim check: --param is for a template given with --file\n";
+    return Outcome::kBadInput;
+  }
+  auto m = !file.empty() || (predict_only && !lab_known) ? loadTopologyOrReport(file, *params)
                                                           : loadLabTopologyOrReport(lab);
   if (!m) return Outcome::kBadInput;
   if (m->expectations.empty()) {

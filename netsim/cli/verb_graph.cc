@@ -22,6 +22,7 @@ Outcome runGraph(const Args& args) {
                "the extension: .dot/.gv (DOT), .svg or .png (rendered by Graphviz's `dot`).",
                "netsim graph topologies/default.yaml -o default.png");
   p.options()("output,o", po::value<std::string>()->default_value(""), "write to this file (.dot, .gv, .svg or .png)");
+  addParamOption(p);
   p.positionals()("file", po::value<std::string>()->default_value(""), "");
   p.positional("file");
   Outcome outcome{};
@@ -34,7 +35,9 @@ Outcome runGraph(const Args& args) {
               << "': name the output .dot, .gv, .svg or .png\n";
     return Outcome::kBadInput;
   }
-  auto m = loadTopologyOrReport((*vm)["file"].as<std::string>());
+  auto params = paramsOf(*vm, "graph");
+  if (!params) return Outcome::kBadInput;
+  auto m = loadTopologyOrReport((*vm)["file"].as<std::string>(), *params);
   if (!m) return Outcome::kBadInput;
   const std::string dot = plan::topologyDot(*m);
   if (out.empty()) {

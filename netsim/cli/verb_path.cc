@@ -22,6 +22,7 @@ Outcome runPath(const Args& args) {
                "netsim path topologies/default.yaml app-a client --proto tcp --port 80");
   addProtocolOptions(p);
   p.options()("json", "print the path as JSON");
+  addParamOption(p);
   addFlowWords(p);
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
@@ -30,7 +31,9 @@ Outcome runPath(const Args& args) {
   if (!flow) return Outcome::kBadInput;
   const auto q = readPathQuery(*vm, flow->words[0], flow->words[1]);
   if (!q) return Outcome::kBadInput;
-  auto m = loadTopologyOrReport(flow->file);
+  auto params = paramsOf(*vm, "path");
+  if (!params) return Outcome::kBadInput;
+  auto m = loadTopologyOrReport(flow->file, *params);
   if (!m) return Outcome::kBadInput;
   auto r = analysis::analysePath(*m, *q);
   if (!r) {

@@ -18,12 +18,15 @@ Outcome runPlan(const Args& args) {
                "netsim plan topologies/default.yaml --lab demo");
   p.options()("lab", po::value<std::string>()->default_value(""), "lab name (default: the topology's name)")(
       "json", "print the plan as JSON");
+  addParamOption(p);
   p.positionals()("file", po::value<std::string>()->default_value(""), "");
   p.positional("file");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
-  auto m = loadTopologyOrReport((*vm)["file"].as<std::string>());
+  auto params = paramsOf(*vm, "plan");
+  if (!params) return Outcome::kBadInput;
+  auto m = loadTopologyOrReport((*vm)["file"].as<std::string>(), *params);
   if (!m) return Outcome::kBadInput;
   std::string lab = (*vm)["lab"].as<std::string>();
   if (lab.empty()) lab = m->name;

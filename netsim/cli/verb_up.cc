@@ -35,13 +35,16 @@ Outcome runUp(const Args& args) {
                "sudo netsim up topologies/default.yaml --lab demo");
   p.options()("lab", po::value<std::string>()->default_value(""), "lab name (default: the topology's name)")(
       "quiet,q", "print only the final line");
+  addParamOption(p);
   p.positionals()("file", po::value<std::string>()->default_value(""), "");
   p.positional("file");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
   const auto file = (*vm)["file"].as<std::string>();
-  auto m = loadTopologyOrReport(file);
+  auto params = paramsOf(*vm, "up");
+  if (!params) return Outcome::kBadInput;
+  auto m = loadTopologyOrReport(file, *params);
   if (!m) return Outcome::kBadInput;
   std::string lab = (*vm)["lab"].as<std::string>();
   if (lab.empty()) lab = m->name;
@@ -49,7 +52,7 @@ Outcome runUp(const Args& args) {
   auto wiring = plan::planLab(*m, lab);
   lab::UpOptions opts;
   opts.topology_label = file.empty() ? topology::kDefaultTopologyLabel : file;
-  opts.topology_text = readTopologyText(file);
+  opts.topology_text = readTopologyText(file, *params);
   opts.netsim_binary = selfPath();
   opts.progress = [&](const std::string& step, const std::string& detail, double ms) {
     if (quiet) return;

@@ -12,18 +12,20 @@ Outcome runValidate(const Args& args) {
                "Checks a topology file against the AWS rules (CIDR sizes and containment, overlaps,\n"
                "reserved addresses, route targets, NAT gateway placement, elastic IP quota, ...) and\n"
                "reports every error with file:line:column, the field and a hint. Without FILE the\n"
-               "built-in default topology is checked.",
+               "built-in default topology is checked. A CloudFormation template is imported first\n"
+               "(netsim import FILE --probes --expect auto; parameter defaults, or --param K=V).",
                "netsim validate topologies/single-nat.yaml");
   p.options()("json", "print the result as JSON");
+  addParamOption(p);
   p.positionals()("file", boost::program_options::value<std::string>()->default_value(""), "topology file");
   p.positional("file");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
   const auto file = (*vm)["file"].as<std::string>();
-  auto result = file.empty() ? topology::loadTopologyText(topology::defaultTopologyText(),
-                                                          topology::kDefaultTopologyLabel)
-                             : topology::loadTopologyFile(file);
+  auto params = paramsOf(*vm, "validate");
+  if (!params) return Outcome::kBadInput;
+  auto result = loadTopologyArg(file, *params);
   const std::string label = file.empty() ? topology::kDefaultTopologyLabel : file;
   if (vm->count("json")) {
     nlohmann::json j;
@@ -52,7 +54,8 @@ Outcome runValidate(const Args& args) {
   const auto& m = *result.model;
   std::string vpcs;
   for (const auto& v : m.vpcs) {
-    vpcs += (vpcs.empty() ? "" : ", ") + std::string(m.singleVpc() ? "VPC " : "VPC " + v.name + " ") + v.cidr.str();
+    vpcs += (vpcs.empty() ? "" : ", ") + std::string(m.singleVpc() ? "VPC " : "VPC " + v.name + " ") + v.cidr.str() +
+            (v.ipv6_cidr ? " " + v.ipv6_cidr->str() : "");
     if (v.region != m.region) vpcs += " in " + v.region;
   }
   if (!m.peering_connections.empty()) vpcs += ", " + std::to_string(m.peering_connections.size()) + " peering connections";

@@ -168,6 +168,7 @@ void to_json(json& j, const InterfaceStats& i) {
        {"rx_batches", i.rx_batches}, {"rx_truncated", i.rx_truncated}, {"rx_ring_drops", i.rx_ring_drops},
        {"tx_frames", i.tx_frames}, {"tx_bytes", i.tx_bytes},        {"tx_calls", i.tx_calls},
        {"tx_errors", i.tx_errors}};
+  if (!i.addresses6.empty()) j["addresses6"] = i.addresses6;
 }
 void from_json(const json& j, InterfaceStats& i) {
   j.at("name").get_to(i.name);
@@ -186,6 +187,8 @@ void from_json(const json& j, InterfaceStats& i) {
   j.at("tx_bytes").get_to(i.tx_bytes);
   j.at("tx_calls").get_to(i.tx_calls);
   j.at("tx_errors").get_to(i.tx_errors);
+  i.addresses6.clear();
+  if (j.contains("addresses6")) j["addresses6"].get_to(i.addresses6);
 }
 
 void to_json(json& j, const NeighbourEntry& n) {
@@ -198,6 +201,21 @@ void to_json(json& j, const NeighbourEntry& n) {
 void from_json(const json& j, NeighbourEntry& n) {
   j.at("interface").get_to(n.interface);
   n.ip = addressFrom(j.at("ip"));
+  j.at("mac").get_to(n.mac);
+  n.resolved = j.at("state").get<std::string>() == "reachable";
+  j.at("pending").get_to(n.pending);
+}
+
+void to_json(json& j, const Neighbour6Entry& n) {
+  j = {{"interface", n.interface},
+       {"ip", n.ip},
+       {"mac", n.mac},
+       {"state", n.resolved ? "reachable" : "incomplete"},
+       {"pending", n.pending}};
+}
+void from_json(const json& j, Neighbour6Entry& n) {
+  j.at("interface").get_to(n.interface);
+  j.at("ip").get_to(n.ip);
   j.at("mac").get_to(n.mac);
   n.resolved = j.at("state").get<std::string>() == "reachable";
   j.at("pending").get_to(n.pending);
@@ -244,6 +262,7 @@ void to_json(json& j, const ApplianceStats& s) {
        {"counters", s.counters},
        {"nat", s.nat},
        {"neighbours", s.neighbours}};
+  if (!s.neighbours6.empty()) j["neighbours6"] = s.neighbours6;
   if (s.limits) j["limits"] = *s.limits;
   if (s.sessions) {
     j["sessions"] = s.sessions->shown;
@@ -261,6 +280,8 @@ void from_json(const json& j, ApplianceStats& s) {
   j.at("counters").get_to(s.counters);
   j.at("nat").get_to(s.nat);
   j.at("neighbours").get_to(s.neighbours);
+  s.neighbours6.clear();
+  if (j.contains("neighbours6")) j["neighbours6"].get_to(s.neighbours6);
   s.limits.reset();
   if (j.contains("limits")) s.limits = j["limits"].get<NatLimits>();
   s.sessions.reset();

@@ -96,6 +96,7 @@ struct InterfaceStats {
   uint32_t mtu = 0;
   uint64_t rx_frames = 0, rx_bytes = 0, rx_batches = 0, rx_truncated = 0, rx_ring_drops = 0;
   uint64_t tx_frames = 0, tx_bytes = 0, tx_calls = 0, tx_errors = 0;
+  std::vector<std::string> addresses6{};  // "fe80::.../64" (link-local) first, then the configured
 };
 
 struct NeighbourEntry {
@@ -104,6 +105,14 @@ struct NeighbourEntry {
   bool resolved = false;
   std::string mac;  // empty until resolved
   uint64_t pending = 0;  // frames waiting for the answer
+};
+
+struct Neighbour6Entry {
+  std::string interface;
+  std::string ip;  // IPv6, RFC 5952 text
+  bool resolved = false;
+  std::string mac;  // empty until resolved
+  uint64_t pending = 0;
 };
 
 struct NatLimits {
@@ -136,6 +145,7 @@ struct ApplianceStats {
   std::map<std::string, uint64_t> nat;       // NAT engine counters (CloudWatch names)
   std::optional<NatLimits> limits;           // NAT gateways only
   std::vector<NeighbourEntry> neighbours;
+  std::vector<Neighbour6Entry> neighbours6;  // the NDP cache
   std::optional<SessionTable> sessions;      // when the request asked for them
 };
 
@@ -291,6 +301,8 @@ void to_json(nlohmann::json& j, const SetZonalShifts& r);
 void from_json(const nlohmann::json& j, SetZonalShifts& r);
 void to_json(nlohmann::json& j, const Ack& a);
 void from_json(const nlohmann::json& j, Ack& a);
+void to_json(nlohmann::json& j, const Neighbour6Entry& n);
+void from_json(const nlohmann::json& j, Neighbour6Entry& n);
 void to_json(nlohmann::json& j, const ApplianceStats& s);
 void from_json(const nlohmann::json& j, ApplianceStats& s);
 void to_json(nlohmann::json& j, const TargetStatus& t);

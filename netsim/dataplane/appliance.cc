@@ -7,6 +7,7 @@
 #include "netsim/packet/bytes.h"
 #include "netsim/packet/checksum.h"
 #include "netsim/packet/headers.h"
+#include "netsim/packet/ndp.h"
 
 namespace netsim::dataplane {
 
@@ -22,6 +23,7 @@ namespace {
 constexpr size_t kEth = 14;
 constexpr uint16_t kEtherIpv4 = 0x0800;
 constexpr uint16_t kEtherArp = 0x0806;
+constexpr uint16_t kEtherIpv6 = 0x86dd;
 constexpr size_t kArpLen = 28;
 
 uint32_t maskOf(int len) { return len == 0 ? 0u : ~0u << (32 - len); }
@@ -65,6 +67,11 @@ Appliance::Appliance(const ApplianceConfig& config, std::vector<PortSetup> ports
       for (auto a : config.secondary) p.secondary.push_back(a.value());
     }
     p.mtu = ports[i].mtu;
+    p.link_local = common::Ipv6Address(packet::ndp::linkLocalFromMac(p.mac));
+    p.addrs6 = config.interfaces[i].addresses6;
+    for (const auto& a6 : p.addrs6) {
+      routes6_.push_back({common::Ipv6Cidr(a6.network(), a6.prefixLength()), {}, i});
+    }
     p.tx.reserve(kBurst * 4);
     ports_.push_back(std::move(p));
     if (config.role == Role::kInternetGateway && config.interfaces[i].name == config.outside_interface) {
@@ -79,13 +86,29 @@ Appliance::Appliance(const ApplianceConfig& config, std::vector<PortSetup> ports
     for (size_t i = 0; i < ports_.size(); ++i) {
       if (ports_[i].name == r.ifname) port = i;
     }
+    if (r.ipv6) {
+      routes6_.push_back({r.destination6, r.gateway6, port});
+      continue;
+    }
     routes_.push_back({r.destination.network().value(), maskOf(r.destination.prefixLength()),
                        r.destination.prefixLength(), r.gateway.value(), port});
   }
   std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) { return a.len > b.len; });
+  std::stable_sort(routes6_.begin(), routes6_.end(), [](const Route6& a, const Route6& b) {
+    return a.net.prefixLength() > b.net.prefixLength();
+  });
   inside_net_ = config.inside.network().value();
   inside_mask_ = config.inside.mask();
   min_mtu_ = ports_.front().mtu;
+  // NAT64 needs an IPv6-capable leg (MTU >= 1280); without one its packets are counted as
+  // Drop.Nat64Unavailable.
+  if (config.role == Role::kNatGateway) {
+    if (auto n64 = nat64Config(config, ports_.front().mtu)) {
+      nat64_ = std::make_unique<nat::Nat64>(*n64, *engine_);
+      nat64_out_.resize(2 * (64 * 1024 + 256) + 512);  // fromOutside: 2 * in.size() + 512 suffices
+      segment_.resize(64 * 1024);
+    }
+  }
   for (const auto& p : ports_) min_mtu_ = std::min(min_mtu_, p.mtu);
 }
 
@@ -120,6 +143,7 @@ void Appliance::tick(Nanos now) {
       ++it;
     }
   }
+  tick6(now);
   flushAll();
 }
 
@@ -189,6 +213,7 @@ void Appliance::handle(size_t pi, io::Frame& f, Nanos now) {
   }
   const uint16_t type = load16(f.data + 12);
   if (type == kEtherArp) return handleArp(in, f, now);
+  if (type == kEtherIpv6) return handleIpv6(pi, f, now);
   if (type != kEtherIpv4) {
     counters_.inc(Counter::kDropNotIpv4);
     return;
@@ -266,9 +291,13 @@ void Appliance::learn(Port& p, uint32_t ip, const uint8_t* mac, Nanos) {
   std::memcpy(n.mac.data(), mac, 6);
   n.resolved = true;
   n.tries = 0;
+  releasePending(p, n);
+}
+
+void Appliance::releasePending(Port& p, Neighbour& n) {
   if (n.pending.empty()) return;
   for (auto& pend : n.pending) {
-    std::memcpy(pend.frame.data(), mac, 6);
+    std::memcpy(pend.frame.data(), n.mac.data(), 6);
     released_.push_back(std::move(pend));
     auto& r = released_.back();
     queue(p, io::Frame{r.frame.data(), static_cast<uint32_t>(r.frame.size()), r.vnet});
@@ -347,29 +376,7 @@ void Appliance::translateAndForward(Port& in, io::Frame& f, uint32_t ip_len, nat
     quote_len = std::min<size_t>(ip_len, quote_.size() - 28);
     std::memcpy(quote_.data(), ip, quote_len);
   }
-  // TTL - 1 (RFC 1624 on the header checksum).
-  const uint16_t old_word = load16(ip + 8);
-  v.setTtl(static_cast<uint8_t>(v.ttl() - 1));
-  v.setChecksum(packet::checksumReplace16(v.checksum(), old_word, load16(ip + 8)));
-
-  nat::PacketMeta meta;
-  if (f.vnet.flags & io::VnetHdr::kNeedsCsum) {
-    meta.csum_partial = true;
-    meta.csum_start = static_cast<uint16_t>(f.vnet.csum_start - kEth);
-    meta.csum_offset = f.vnet.csum_offset;
-  }
-  nat::Verdict verdict = engine_->process(dir, {ip, ip_len}, now, meta, reply_);
-  if (verdict.action == nat::Action::kDrop) {
-    counters_.inc(Counter::kDropNat);
-    return;
-  }
-  if (verdict.action == nat::Action::kReply) {
-    counters_.inc(Counter::kNatReplies);
-    uint8_t* s = slot();
-    std::memcpy(s + kEth, reply_.data(), verdict.reply_len);
-    sendGenerated(s, verdict.reply_len, now);
-    return;
-  }
+  if (!translate(f, ip_len, dir, now)) return;
   size_t port;
   uint32_t next_hop;
   if (!lookupRoute(v.dst(), port, next_hop)) {
@@ -407,6 +414,61 @@ void Appliance::translateAndForward(Port& in, io::Frame& f, uint32_t ip_len, nat
   emit(port, next_hop, f.data, kEth + ip_len, f.vnet, now);
 }
 
+// The NAT step of translateAndForward (TTL checked, not yet decremented): true when the packet
+// is to be forwarded (translated in place, TTL - 1); false when it was dropped, replied to or
+// handed over as NAT64.
+bool Appliance::translate(io::Frame& f, uint32_t ip_len, nat::Direction dir, Nanos now) {
+  uint8_t* ip = f.data + kEth;
+  packet::Ipv4View v(ip);
+  // TTL - 1 (RFC 1624 on the header checksum).
+  auto decrementTtl = [&] {
+    const uint16_t old_word = load16(ip + 8);
+    v.setTtl(static_cast<uint8_t>(v.ttl() - 1));
+    v.setChecksum(packet::checksumReplace16(v.checksum(), old_word, load16(ip + 8)));
+  };
+  nat::PacketMeta meta;
+  if (f.vnet.flags & io::VnetHdr::kNeedsCsum) {
+    meta.csum_partial = true;
+    meta.csum_start = static_cast<uint16_t>(f.vnet.csum_start - kEth);
+    meta.csum_offset = f.vnet.csum_offset;
+  }
+  meta.gso = f.vnet.gso();
+  nat::Verdict verdict;
+  if (nat64_ && dir == nat::Direction::kOutToIn) {
+    // A NAT gateway's inbound IPv4 goes through the NAT64 translator, which runs the engine's
+    // out-to-in and turns what returns to an IPv6 host into IPv6 (and decrements the TTL as it
+    // translates). NAT44 results come back in place, TTL untouched.
+    if (meta.gso && nat64_->hostKeys() > 0) {
+      if (auto sp = packet::describeTcpSuperPacket({ip, ip_len})) {
+        nat64Segmented({ip, ip_len}, *sp, f.vnet.gso_size, meta.csum_partial, false, now);
+        return false;
+      }
+    }
+    const nat::Nat64Result r = nat64_->fromOutside({ip, ip_len}, nat64_out_, now, meta);
+    if (!r.in_place) {
+      emitNat64(r, {ip, ip_len}, now);
+      return false;
+    }
+    verdict = r.verdict;
+    if (verdict.action == nat::Action::kForward) decrementTtl();
+  } else {
+    decrementTtl();
+    verdict = engine_->process(dir, {ip, ip_len}, now, meta, reply_);
+  }
+  if (verdict.action == nat::Action::kDrop) {
+    counters_.inc(Counter::kDropNat);
+    return false;
+  }
+  if (verdict.action == nat::Action::kReply) {
+    counters_.inc(Counter::kNatReplies);
+    uint8_t* s = slot();
+    std::memcpy(s + kEth, reply_.data(), verdict.reply_len);
+    sendGenerated(s, verdict.reply_len, now);
+    return false;
+  }
+  return true;
+}
+
 void Appliance::sendIcmpError(const Port& in, const uint8_t* offending, size_t len, uint8_t type, uint8_t code,
                               uint32_t rest, Nanos now) {
   packet::Ipv4View o(const_cast<uint8_t*>(offending));
@@ -438,25 +500,8 @@ void Appliance::sendGenerated(uint8_t* s, size_t ip_len, Nanos now) {
 void Appliance::emit(size_t pi, uint32_t next_hop, uint8_t* frame, uint32_t len, const io::VnetHdr& vnet,
                      Nanos now) {
   Port& p = ports_[pi];
-  std::memcpy(frame + 6, p.mac.data(), 6);
-  store16(frame + 12, kEtherIpv4);
-  auto it = p.neighbours.find(next_hop);
-  if (it != p.neighbours.end() && it->second.resolved) {
-    std::memcpy(frame, it->second.mac.data(), 6);
-    queue(p, io::Frame{frame, len, vnet});
-    return;
-  }
-  Neighbour& n = it != p.neighbours.end() ? it->second : p.neighbours[next_hop];
-  if (n.pending.size() >= kMaxPending) {
-    counters_.inc(Counter::kDropNeighbourQueue);
-    return;
-  }
-  n.pending.push_back({std::vector<uint8_t>(frame, frame + len), vnet});
-  if (n.tries == 0) {
-    sendArpRequest(p, next_hop);
-    n.tries = 1;
-    n.next_try = now + std::chrono::milliseconds(200);
-  }
+  emitVia(p, p.neighbours, next_hop, kEtherIpv4, frame, len, vnet, now,
+          [&] { sendArpRequest(p, next_hop); });
 }
 
 }  // namespace netsim::dataplane

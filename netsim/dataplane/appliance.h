@@ -9,19 +9,33 @@
 // in-to-out; packets to its own address (other than echo requests) go out-to-in. Internet
 // gateway: static 1:1, direction by ingress leg (the outside leg is out-to-in).
 //
+// IPv6 (appliance_ipv6.cc): NDP instead of ARP (answers solicitations for its addresses and
+// their solicited-node groups, resolves next hops with solicitations and a neighbour cache),
+// ICMPv6 echo, forwarding by longest prefix match with hop-limit handling (time exceeded) and
+// "packet too big" (IPv6 is never fragmented in transit), no translation. A NAT gateway hands
+// packets to its NAT64 prefix to nat::Nat64 (nat64FromInside), and its inbound IPv4 goes
+// through the translator's fromOutside (translateAndForward), which returns NAT44 in place.
+//
 // Never throws, never logs per packet: every drop is counted by reason. No clock reads: time
 // is an argument. Single-threaded.
 #include <array>
+#include <chrono>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "netsim/common/ipv6.h"
 #include "netsim/common/result.h"
 #include "netsim/dataplane/config.h"
 #include "netsim/dataplane/counters.h"
 #include "netsim/io/packet_io.h"
 #include "netsim/nat/engine.h"
+#include "netsim/nat/nat64.h"
+#include "netsim/packet/bytes.h"
+#include "netsim/packet/ipv6.h"
+#include "netsim/packet/tcp_segment.h"
 
 namespace netsim::dataplane {
 
@@ -38,6 +52,14 @@ struct PortSetup {
 struct NeighbourInfo {
   std::string ifname;
   uint32_t ip = 0;
+  Mac mac{};
+  bool resolved = false;
+  size_t pending = 0;
+};
+
+struct Neighbour6Info {
+  std::string ifname;
+  common::Ipv6Address ip;
   Mac mac{};
   bool resolved = false;
   size_t pending = 0;
@@ -63,8 +85,13 @@ class Appliance {
   // For the event loop's own counters (Loop.*).
   void count(Counter c, uint64_t n = 1) { counters_.inc(c, n); }
   const nat::Engine& engine() const { return *engine_; }
+  // A NAT gateway's NAT64 translator (null on an internet gateway).
+  const nat::Nat64* nat64() const { return nat64_.get(); }
   const ApplianceConfig& config() const { return config_; }
   std::vector<NeighbourInfo> neighbours() const;
+  std::vector<Neighbour6Info> neighbours6() const;
+  // The port's IPv6 addresses: the link-local one (from its MAC) first, then the configured.
+  std::vector<common::Ipv6Cidr> portAddresses6(size_t i) const;
   io::IoStats portStats(size_t i) const { return ports_[i].io->stats(); }
   uint32_t portMtu(size_t i) const { return ports_[i].mtu; }
   const Mac& portMac(size_t i) const { return ports_[i].mac; }
@@ -84,8 +111,16 @@ class Appliance {
     Nanos next_try{0};
     std::vector<Pending> pending;
   };
+  struct Ipv6Hash {
+    size_t operator()(const common::Ipv6Address& a) const noexcept {
+      return static_cast<size_t>(a.high() * 0x9e3779b97f4a7c15ull ^ a.low());
+    }
+  };
   struct Port {
     std::string name;
+    common::Ipv6Address link_local;        // fe80::/64 + modified EUI-64 of the MAC
+    std::vector<common::Ipv6Cidr> addrs6;  // configured IPv6 addresses
+    std::unordered_map<common::Ipv6Address, Neighbour, Ipv6Hash> neighbours6;
     io::PacketIo* io = nullptr;
     Mac mac{};
     uint32_t ip = 0;
@@ -101,6 +136,11 @@ class Appliance {
     uint32_t gateway = 0;
     size_t port = 0;
   };
+  struct Route6 {
+    common::Ipv6Cidr net;
+    common::Ipv6Address gateway;  // :: = on-link
+    size_t port = 0;
+  };
   static constexpr size_t kSlotSize = 2048;
   static constexpr size_t kSlots = 256;
   static constexpr size_t kMaxPending = 64;
@@ -110,16 +150,74 @@ class Appliance {
   void handleArp(Port& in, io::Frame& f, Nanos now);
   void handleLocal(Port& in, io::Frame& f, uint32_t ip_len, Nanos now);
   void translateAndForward(Port& in, io::Frame& f, uint32_t ip_len, nat::Direction dir, Nanos now);
+  bool translate(io::Frame& f, uint32_t ip_len, nat::Direction dir, Nanos now);
   // Routes a packet we generated (IP header at slot + 14).
   void sendGenerated(uint8_t* slot, size_t ip_len, Nanos now);
-  void sendIcmpError(const Port& in, const uint8_t* offending, size_t len, uint8_t type, uint8_t code,
-                     uint32_t rest, Nanos now);
-  void emit(size_t port, uint32_t next_hop, uint8_t* frame, uint32_t len, const io::VnetHdr& vnet, Nanos now);
+  void sendIcmpError(const Port& in, const uint8_t* offending, size_t len, uint8_t type,
+                     uint8_t code, uint32_t rest, Nanos now);
+  void emit(size_t port, uint32_t next_hop, uint8_t* frame, uint32_t len, const io::VnetHdr& vnet,
+            Nanos now);
+  // The part of emit/emit6 both families share: a resolved neighbour gets the frame, an
+  // unresolved one queues it (bounded) and is asked once; `solicit` sends ARP or NS.
+  template <class Map, class Key, class Solicit>
+  void emitVia(Port& p, Map& neighbours, const Key& next_hop, uint16_t ethertype, uint8_t* frame,
+               uint32_t len, const io::VnetHdr& vnet, Nanos now, Solicit solicit) {
+    std::memcpy(frame + 6, p.mac.data(), 6);
+    packet::store16(frame + 12, ethertype);
+    auto it = neighbours.find(next_hop);
+    if (it != neighbours.end() && it->second.resolved) {
+      std::memcpy(frame, it->second.mac.data(), 6);
+      queue(p, io::Frame{frame, len, vnet});
+      return;
+    }
+    Neighbour& n = it != neighbours.end() ? it->second : neighbours[next_hop];
+    if (n.pending.size() >= kMaxPending) {
+      counters_.inc(Counter::kDropNeighbourQueue);
+      return;
+    }
+    n.pending.push_back({std::vector<uint8_t>(frame, frame + len), vnet});
+    if (n.tries == 0) {
+      solicit();
+      n.tries = 1;
+      n.next_try = now + std::chrono::milliseconds(200);
+    }
+  }
   void sendArpRequest(Port& p, uint32_t target);
   void learn(Port& p, uint32_t ip, const uint8_t* mac, Nanos now);
   bool lookupRoute(uint32_t dst, size_t& port, uint32_t& next_hop) const;
   int localPort(uint32_t addr) const;
   static bool owns(const Port& p, uint32_t addr);
+  // IPv6 (appliance_ipv6.cc).
+  void handleIpv6(size_t pi, io::Frame& f, Nanos now);
+  void handleLocal6(Port& in, io::Frame& f, const packet::Ipv6Packet& pkt, Nanos now);
+  void handleNeighbourMessage(Port& in, uint8_t* ip, uint32_t ip_len, Nanos now);
+  void forward6(Port& in, io::Frame& f, const packet::Ipv6Packet& pkt, Nanos now);
+  // NAT64: IPv6 from the VPC to the NAT64 prefix (NAT gateway role only) -> IPv4 out.
+  void nat64FromInside(Port& in, io::Frame& f, const packet::Ipv6Packet& pkt, Nanos now);
+  // Sends what the NAT64 translator produced (IPv4 or IPv6, forwarded or a reply), counting a drop.
+  void emitNat64(const nat::Nat64Result& r, std::span<uint8_t> input, Nanos now);
+  // NAT64 takes no super-packets: TCP ones are cut into segments here first (both ways; on the
+  // way in only while the translator has hosts, as NAT44 ones would be cut too).
+  void nat64Segmented(std::span<uint8_t> ip, const packet::TcpSuperPacket& sp, uint16_t mss,
+                      bool partial, bool from_inside, Nanos now);
+  // A frame buffer valid until the next flush: a slot, or owned memory for a larger frame.
+  uint8_t* frameBuffer(size_t len);
+  // false: nothing sent (RFC 4443 2.4 says no, or no address to send from).
+  bool sendIcmpv6Error(const Port& in, const uint8_t* offending, size_t len, uint8_t type,
+                       uint8_t code, uint32_t rest, Nanos now);
+  // Routes a packet we generated (IPv6 header at slot + 14); link-local destinations go out
+  // of `in_port`.
+  void sendGenerated6(size_t in_port, uint8_t* slot, size_t ip_len, Nanos now);
+  void emit6(size_t port, const common::Ipv6Address& next_hop, uint8_t* frame, uint32_t len,
+             const io::VnetHdr& vnet, Nanos now);
+  void sendNeighbourSolicitation(Port& p, const common::Ipv6Address& target);
+  void learn6(Port& p, const common::Ipv6Address& ip, const Mac& mac);
+  void releasePending(Port& p, Neighbour& n);
+  bool lookupRoute6(const common::Ipv6Address& dst, size_t& port,
+                    common::Ipv6Address& next_hop) const;
+  static bool owns6(const Port& p, const common::Ipv6Address& addr);
+  bool isLocal6(const Port& in, const common::Ipv6Address& addr) const;
+  void tick6(Nanos now);
   uint8_t* slot();
   void queue(Port& p, const io::Frame& f);
   void flush(Port& p);
@@ -128,7 +226,11 @@ class Appliance {
   ApplianceConfig config_;
   std::vector<Port> ports_;
   std::vector<Route> routes_;
+  std::vector<Route6> routes6_;
   std::unique_ptr<nat::Engine> engine_;
+  std::unique_ptr<nat::Nat64> nat64_;  // NAT gateway only; observes engine_
+  std::vector<uint8_t> nat64_out_;     // the translator's output, copied out before the next packet
+  std::vector<uint8_t> segment_;       // one software segment of a super-packet (NAT64 only)
   Counters counters_;
   uint32_t inside_net_ = 0, inside_mask_ = 0;
   size_t outside_port_ = SIZE_MAX;

@@ -69,6 +69,18 @@ common::Result<nat::Config> natConfig(const ApplianceConfig& c) {
   return cfg;
 }
 
+common::Result<nat::Nat64Config> nat64Config(const ApplianceConfig& c, uint32_t mtu) {
+  nat::Nat64Config n;
+  n.prefix = c.nat64_prefix;
+  n.ipv6_mtu = mtu;
+  n.ipv4_mtu = mtu;
+  if (!c.interfaces.empty() && !c.interfaces.front().addresses6.empty()) {
+    n.router_address = c.interfaces.front().addresses6.front().address();
+  }
+  if (auto st = nat::validate(n); !st) return st.error();
+  return n;
+}
+
 namespace {
 
 common::Result<common::Ipv4Address> address(const std::string& text, const std::string& what) {
@@ -83,12 +95,46 @@ common::Result<InterfaceConfig> parseInterface(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
     return makeError(ErrorCode::kInvalidArgument,
-                     "interface must look like eth0=10.0.1.10/24, not '" + text + "'");
+                     "interface must look like eth0=10.0.1.10/24 or eth0=2001:db8::10/64, not '" +
+                         text + "'");
   }
-  auto cidr = common::Cidr::parse(text.substr(eq + 1));
+  const std::string value = text.substr(eq + 1);
+  if (value.find(':') != std::string::npos) {
+    auto cidr6 = common::Ipv6Cidr::parse(value);
+    if (!cidr6 || cidr6->address().isMulticast() || cidr6->address().isUnspecified() ||
+        cidr6->address().isLinkLocal() || cidr6->prefixLength() == 0) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "bad IPv6 address in interface '" + text +
+                           "' (a unicast, non-link-local address with its prefix length)");
+    }
+    InterfaceConfig i;
+    i.name = text.substr(0, eq);
+    i.addresses6.push_back(*cidr6);
+    return i;
+  }
+  auto cidr = common::Cidr::parse(value);
   if (!cidr)
     return makeError(ErrorCode::kInvalidArgument, "bad address in interface '" + text + "'");
-  return InterfaceConfig{text.substr(0, eq), *cidr};
+  return InterfaceConfig{text.substr(0, eq), *cidr, {}};
+}
+
+common::Status addInterface(ApplianceConfig& config, const InterfaceConfig& parsed) {
+  for (auto& i : config.interfaces) {
+    if (i.name != parsed.name) continue;
+    if (parsed.addresses6.empty()) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "interface " + parsed.name + " has its IPv4 address already");
+    }
+    i.addresses6.insert(i.addresses6.end(), parsed.addresses6.begin(), parsed.addresses6.end());
+    return {};
+  }
+  if (!parsed.addresses6.empty()) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "interface " + parsed.name +
+                         ": give its IPv4 address first (--if NAME=A.B.C.D/LEN), then IPv6 ones");
+  }
+  config.interfaces.push_back(parsed);
+  return {};
 }
 
 common::Result<RouteConfig> parseRoute(const std::string& text) {
@@ -101,6 +147,22 @@ common::Result<RouteConfig> parseRoute(const std::string& text) {
   r.ifname = text.substr(at + 1);
   std::string left = text.substr(0, at);
   auto eq = left.find('=');
+  if (left.substr(0, eq).find(':') != std::string::npos) {
+    auto cidr6 = common::Ipv6Cidr::parse(left.substr(0, eq));
+    if (!cidr6)
+      return makeError(ErrorCode::kInvalidArgument, "bad IPv6 destination in route '" + text + "'");
+    r.ipv6 = true;
+    r.destination6 = common::Ipv6Cidr(cidr6->network(), cidr6->prefixLength());
+    if (eq != std::string::npos) {
+      auto gw = common::Ipv6Address::parse(left.substr(eq + 1));
+      if (!gw || gw->isMulticast() || gw->isUnspecified()) {
+        return makeError(ErrorCode::kInvalidArgument,
+                         "bad IPv6 gateway in route '" + text + "' (an IPv6 route needs an IPv6 gateway)");
+      }
+      r.gateway6 = *gw;
+    }
+    return r;
+  }
   auto cidr = common::Cidr::parse(left.substr(0, eq));
   if (!cidr)
     return makeError(ErrorCode::kInvalidArgument, "bad destination in route '" + text + "'");

@@ -18,7 +18,7 @@ namespace netsim::dataplane {
   X(kFragNeededSent, "FragNeededSent")       /* DF packet larger than the egress MTU */ \
   X(kNatReplies, "NatReplies")               /* packets the engine generated (RST) */ \
   X(kDropNotForUs, "Drop.NotForUs")          /* other MAC, or broadcast IPv4 */       \
-  X(kDropNotIpv4, "Drop.NotIpv4")            /* EtherType other than IPv4 and ARP */  \
+  X(kDropNotIpv4, "Drop.NotIpv4")            /* EtherType not IPv4, IPv6 or ARP */   \
   X(kDropBadIpHeader, "Drop.BadIpHeader")    /* short, bad length or checksum */      \
   X(kDropBadArp, "Drop.BadArp")                                                       \
   X(kDropNotInside, "Drop.NotInside")        /* NAT gateway: source not in the VPC */ \
@@ -30,6 +30,21 @@ namespace netsim::dataplane {
   X(kDropNeighbourQueue, "Drop.NeighbourQueueFull")                                   \
   X(kDropNeighbourFailed, "Drop.NeighbourFailed") /* ARP got no answer */             \
   X(kDropTx, "Drop.TxRefused")               /* the kernel refused the frame */  \
+  X(kForwarded6, "Ipv6.Forwarded")           /* IPv6 sent on after routing */    \
+  X(kEchoReplies6, "Ipv6.EchoReplies")       /* ICMPv6 echo to one of our addresses */ \
+  X(kTimeExceeded6Sent, "Ipv6.TimeExceededSent") /* hop limit ran out here */      \
+  X(kPacketTooBigSent, "Ipv6.PacketTooBigSent")  /* larger than the egress MTU */  \
+  X(kNsIn, "Ndp.SolicitationsIn")                                                  \
+  X(kNaOut, "Ndp.AdvertisementsOut")                                               \
+  X(kNsOut, "Ndp.SolicitationsOut")                                                \
+  X(kNaIn, "Ndp.AdvertisementsIn")                                                 \
+  X(kDropBadIpv6Header, "Drop.BadIpv6Header") /* short, bad version or length */   \
+  X(kDropBadIcmpv6, "Drop.BadIcmpv6")        /* to us: truncated or bad checksum */ \
+  X(kDropBadNdp, "Drop.BadNdp")              /* NS/NA failing RFC 4861 7.1 checks */ \
+  X(kDropIpv6Scope, "Drop.Ipv6Scope")        /* link-local or multicast: not routed */ \
+  X(kDropHopLimit, "Drop.HopLimitExpired")                                         \
+  X(kDropNat64Unavailable, "Drop.Nat64Unavailable") /* NAT64 prefix, leg MTU < 1280 */ \
+  X(kSegmented, "Nat64.SuperPacketsSegmented") /* TCP GSO cut in software for NAT64 */ \
   X(kLoopSleeps, "Loop.Sleeps")              /* blocking poll() calls (idle) */  \
   X(kLoopWakeups, "Loop.Wakeups")            /* ...that returned with frames */
 

@@ -70,7 +70,10 @@ common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConf
 
 void logRunning(const ApplianceConfig& config) {
   std::cerr << "netsim appliance: " << roleName(config.role) << " " << config.node << " running on";
-  for (const auto& i : config.interfaces) std::cerr << " " << i.name << " " << i.address.str();
+  for (const auto& i : config.interfaces) {
+    std::cerr << " " << i.name << " " << i.address.str();
+    for (const auto& a6 : i.addresses6) std::cerr << " " << a6.str();
+  }
   std::cerr << " (TPACKET_V" << config.tpacket_version << ", busy poll " << config.busy_poll.count() << " us, "
             << (config.qdisc_bypass ? "qdisc bypass: captures see received frames only" : "sent through the qdisc layer")
             << ", capabilities dropped)" << std::endl;

@@ -77,10 +77,14 @@ control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const cont
     auto s = a.portStats(i);
     out.interfaces.push_back({c.interfaces[i].name, c.interfaces[i].address, macStr(a.portMac(i)), a.portMtu(i),
                               s.rx_frames, s.rx_bytes, s.rx_batches, s.rx_truncated, s.rx_kernel_drops,
-                              s.tx_frames, s.tx_bytes, s.tx_calls, s.tx_errors});
+                              s.tx_frames, s.tx_bytes, s.tx_calls, s.tx_errors, {}});
+    for (const auto& a6 : a.portAddresses6(i)) out.interfaces.back().addresses6.push_back(a6.str());
   }
   for (size_t i = 0; i < kCounterCount; ++i) out.counters[std::string(kCounterNames[i])] = a.counters().values[i];
   a.engine().counters().forEach([&](std::string_view name, uint64_t v) { out.nat[std::string(name)] = v; });
+  if (const auto* n64 = a.nat64()) {
+    n64->counters().forEach([&](std::string_view name, uint64_t v) { out.nat[std::string(name)] = v; });
+  }
   out.nat["MemoryBytes"] = a.engine().memoryBytes();
   out.nat["TableEntries"] = a.engine().tableEntries();
   const auto& nc = a.engine().config();
@@ -90,6 +94,9 @@ control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const cont
   }
   for (const auto& n : a.neighbours()) {
     out.neighbours.push_back({n.ifname, common::Ipv4Address(n.ip), n.resolved, n.resolved ? macStr(n.mac) : "", n.pending});
+  }
+  for (const auto& n : a.neighbours6()) {
+    out.neighbours6.push_back({n.ifname, n.ip.str(), n.resolved, n.resolved ? macStr(n.mac) : "", n.pending});
   }
   if (request.sessions) {
     control::SessionTable table;
@@ -117,6 +124,7 @@ std::string formatStatsText(const control::ApplianceStats& st, bool sessions) {
                   i.name.c_str(), i.address.str().c_str(), i.mac.c_str(), i.mtu, i.rx_frames, i.rx_batches,
                   i.tx_frames, i.tx_calls, i.tx_errors);
     out += buf;
+    for (const auto& a6 : i.addresses6) out += "         " + a6 + "\n";
   }
   auto counters = [&](const char* title, const std::map<std::string, uint64_t>& values) {
     out += std::string("\n") + title + ":\n";
@@ -140,6 +148,11 @@ std::string formatStatsText(const control::ApplianceStats& st, bool sessions) {
   out += "\nneighbours:\n";
   for (const auto& n : st.neighbours) {
     std::snprintf(buf, sizeof buf, "  %-6s %-15s %-17s %s\n", n.interface.c_str(), n.ip.str().c_str(), n.mac.c_str(),
+                  n.resolved ? "reachable" : "incomplete");
+    out += buf;
+  }
+  for (const auto& n : st.neighbours6) {
+    std::snprintf(buf, sizeof buf, "  %-6s %-39s %-17s %s\n", n.interface.c_str(), n.ip.c_str(), n.mac.c_str(),
                   n.resolved ? "reachable" : "incomplete");
     out += buf;
   }

@@ -30,7 +30,8 @@ std::vector<std::string> hopLabels(const capture::ObservedLeg& leg) {
 std::string describeProbe(const probe::ProbeResult& p) {
   if (p.answered) {
     return "answered" + (p.responder.empty() ? std::string() : " by " + p.responder) +
-           (p.source_seen ? "; source " + p.source_seen->str() : "");
+           (p.source_seen ? "; source " + p.source_seen->str() : "") +
+           (p.source_seen6 ? "; source " + p.source_seen6->str() : "");
   }
   return "no answer (" + p.detail + ")";
 }
@@ -69,6 +70,22 @@ bool accepted(const model::Model& m, const model::Expectation& e, common::Ipv4Ad
 std::string judgeProbe(const model::Model& m, const model::Expectation& e, const probe::ProbeResult& p) {
   if (e.blocked && p.answered) return "expected blocked, but the probe was answered";
   if (!e.blocked && !p.answered) return "the probe got no answer: " + p.detail;
+  if (e.ipv6 && e.nat64) {
+    // Through NAT64 the IPv4-only destination sees an IPv4 source (the NAT gateway's EIP).
+    if (!e.blocked && p.source_seen && !accepted(m, e, *p.source_seen)) {
+      return "the destination saw source " + p.source_seen->str() + ", expected " + describeAccepted(m, e);
+    }
+    return "";
+  }
+  if (e.ipv6) {
+    if (!e.blocked && e.source_seen6 && p.source_seen6 && *p.source_seen6 != *e.source_seen6) {
+      return "the destination saw source " + p.source_seen6->str() + ", expected " + e.source_seen6->str();
+    }
+    if (!e.blocked && e.source_seen6 && !p.source_seen6 && p.source_seen) {
+      return "the destination saw IPv4 source " + p.source_seen->str() + ", expected " + e.source_seen6->str();
+    }
+    return "";
+  }
   if (!e.blocked && p.source_seen && !accepted(m, e, *p.source_seen)) {
     return "the destination saw source " + p.source_seen->str() + ", expected " + describeAccepted(m, e);
   }

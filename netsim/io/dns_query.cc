@@ -25,6 +25,7 @@ using common::UniqueFd;
 namespace {
 
 constexpr uint16_t kTypeA = 1;
+constexpr uint16_t kTypeAaaa = 28;
 constexpr uint16_t kClassIn = 1;
 
 void put16(std::string& out, uint16_t v) {
@@ -57,7 +58,9 @@ bool skipName(std::string_view p, size_t& at) {
 
 }  // namespace
 
-Result<std::string> buildAQuery(uint16_t id, std::string_view name) {
+Result<std::string> buildAQuery(uint16_t id, std::string_view name) { return buildQuery(id, name, kTypeA); }
+
+Result<std::string> buildQuery(uint16_t id, std::string_view name, uint16_t qtype) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (name.empty() || name.size() > 253) return makeError(ErrorCode::kInvalidArgument, "bad DNS name '" + std::string(name) + "'");
   std::string out;
@@ -78,12 +81,17 @@ Result<std::string> buildAQuery(uint16_t id, std::string_view name) {
     start = dot + 1;
   }
   out.push_back('\0');
-  put16(out, kTypeA);
+  put16(out, qtype);
   put16(out, kClassIn);
   return out;
 }
 
-Result<ARecords> parseARecords(std::string_view p, uint16_t id) {
+namespace {
+
+// Walks an answer's records: `take(type, class, ttl, rdata, rdlen)` for each; an error for a
+// malformed answer or a failed query.
+template <class Take>
+common::Status walkAnswer(std::string_view p, uint16_t id, Take take) {
   auto bad = [](const char* what) { return makeError(ErrorCode::kSystem, std::string("DNS answer: ") + what); };
   if (p.size() < 12) return bad("truncated header");
   if (get16(p, 0) != id) return bad("wrong id");
@@ -99,8 +107,6 @@ Result<ARecords> parseARecords(std::string_view p, uint16_t id) {
     if (!skipName(p, at) || at + 4 > p.size()) return bad("truncated question");
     at += 4;
   }
-  ARecords out;
-  bool any = false;
   for (uint16_t i = 0; i < an; ++i) {
     if (!skipName(p, at) || at + 10 > p.size()) return bad("truncated record");
     const uint16_t type = get16(p, at);
@@ -109,15 +115,39 @@ Result<ARecords> parseARecords(std::string_view p, uint16_t id) {
     const uint16_t rdlen = get16(p, at + 8);
     at += 10;
     if (at + rdlen > p.size()) return bad("truncated record data");
-    if (type == kTypeA && cls == kClassIn && rdlen == 4) {
-      out.addresses.emplace_back((static_cast<uint32_t>(get16(p, at)) << 16) | get16(p, at + 2));
-      // RFC 2181 section 8: a TTL with the top bit set is read as 0.
-      const uint32_t usable = (ttl & 0x80000000u) ? 0 : ttl;
-      out.ttl_s = any ? std::min(out.ttl_s, usable) : usable;
-      any = true;
-    }
+    take(type, cls, ttl, p.substr(at, rdlen));
     at += rdlen;
   }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<common::Ipv6Address>> parseAaaaAnswer(std::string_view p, uint16_t id) {
+  std::vector<common::Ipv6Address> out;
+  auto st = walkAnswer(p, id, [&](uint16_t type, uint16_t cls, uint32_t, std::string_view rdata) {
+    if (type != kTypeAaaa || cls != kClassIn || rdata.size() != 16) return;
+    common::Ipv6Address::Bytes b{};
+    std::memcpy(b.data(), rdata.data(), 16);
+    out.emplace_back(b);
+  });
+  if (!st) return st.error();
+  if (out.empty()) return makeError(ErrorCode::kNotFound, "no AAAA record");
+  return out;
+}
+
+Result<ARecords> parseARecords(std::string_view p, uint16_t id) {
+  ARecords out;
+  bool any = false;
+  auto st = walkAnswer(p, id, [&](uint16_t type, uint16_t cls, uint32_t ttl, std::string_view rdata) {
+    if (type != kTypeA || cls != kClassIn || rdata.size() != 4) return;
+    out.addresses.emplace_back((static_cast<uint32_t>(get16(rdata, 0)) << 16) | get16(rdata, 2));
+    // RFC 2181 section 8: a TTL with the top bit set is read as 0.
+    const uint32_t usable = (ttl & 0x80000000u) ? 0 : ttl;
+    out.ttl_s = any ? std::min(out.ttl_s, usable) : usable;
+    any = true;
+  });
+  if (!st) return st.error();
   if (out.addresses.empty()) return makeError(ErrorCode::kNotFound, "no A record");
   return out;
 }
@@ -133,20 +163,20 @@ uint16_t newQueryId() {
   return static_cast<uint16_t>(rng());
 }
 
-Result<ARecords> queryARecords(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
-  const auto id = newQueryId();
-  auto query = buildAQuery(id, name);
-  if (!query) return query.error();
-  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+namespace {
+
+// One query over UDP to `server`:53 (sockaddr_in or sockaddr_in6), answered by `parse` (an
+// answer with another id is a stale one and waited past).
+template <class Address, class Parse>
+auto exchange(const Address& server, int family, const std::string& server_text, const std::string& name,
+              const std::string& query, uint16_t id, std::chrono::milliseconds timeout, Parse parse)
+    -> decltype(parse(std::string_view(), id)) {
+  UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return makeError(ErrorCode::kSystem, std::string("DNS socket: ") + std::strerror(errno));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(53);
-  a.sin_addr.s_addr = htonl(server.value());
   // connect() makes the kernel drop datagrams from anyone else.
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::send(fd.get(), query->data(), query->size(), 0) < 0) {
-    return makeError(ErrorCode::kSystem, "DNS query to " + server.str() + ": " + std::strerror(errno));
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0 ||
+      ::send(fd.get(), query.data(), query.size(), 0) < 0) {
+    return makeError(ErrorCode::kSystem, "DNS query to " + server_text + ": " + std::strerror(errno));
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
@@ -160,17 +190,42 @@ Result<ARecords> queryARecords(Ipv4Address server, const std::string& name, std:
     const ssize_t got = ::recv(fd.get(), buf, sizeof buf, 0);
     if (got < 0) {
       if (errno == EINTR) continue;
-      return makeError(ErrorCode::kSystem, "DNS query to " + server.str() + ": " + std::strerror(errno));
+      return makeError(ErrorCode::kSystem, "DNS query to " + server_text + ": " + std::strerror(errno));
     }
-    auto answer = parseARecords(std::string_view(buf, static_cast<size_t>(got)), id);
+    auto answer = parse(std::string_view(buf, static_cast<size_t>(got)), id);
     if (!answer && answer.error().message == "DNS answer: wrong id") continue;  // a stale answer
     if (!answer && answer.error().code == ErrorCode::kNotFound) {
       return makeError(ErrorCode::kNotFound, name + ": " + answer.error().message);
     }
     return answer;
   }
-  return makeError(ErrorCode::kSystem, "DNS query for " + name + " to " + server.str() + ": no answer within " +
+  return makeError(ErrorCode::kSystem, "DNS query for " + name + " to " + server_text + ": no answer within " +
                                            std::to_string(timeout.count()) + " ms");
+}
+
+}  // namespace
+
+Result<ARecords> queryARecords(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
+  const auto id = newQueryId();
+  auto query = buildAQuery(id, name);
+  if (!query) return query.error();
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(53);
+  a.sin_addr.s_addr = htonl(server.value());
+  return exchange(a, AF_INET, server.str(), name, *query, id, timeout, parseARecords);
+}
+
+Result<std::vector<common::Ipv6Address>> queryAaaa(const common::Ipv6Address& server, const std::string& name,
+                                                   std::chrono::milliseconds timeout) {
+  const auto id = newQueryId();
+  auto query = buildQuery(id, name, kTypeAaaa);
+  if (!query) return query.error();
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_port = htons(53);
+  std::memcpy(&a.sin6_addr, server.bytes().data(), 16);
+  return exchange(a, AF_INET6, "[" + server.str() + "]", name, *query, id, timeout, parseAaaaAnswer);
 }
 
 Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
@@ -179,17 +234,31 @@ Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& n
   return std::move(r->addresses);
 }
 
-std::optional<Ipv4Address> nameserverFrom(const std::string& resolv_conf_path) {
+namespace {
+
+// The first "nameserver" line of a resolv.conf file whose address parses as `Address`.
+template <class Address>
+std::optional<Address> firstNameserver(const std::string& resolv_conf_path) {
   std::ifstream in(resolv_conf_path);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream words(line);
     std::string key, value;
     if (words >> key >> value && key == "nameserver") {
-      if (auto a = Ipv4Address::parse(value)) return a;
+      if (auto a = Address::parse(value)) return a;
     }
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Ipv4Address> nameserverFrom(const std::string& resolv_conf_path) {
+  return firstNameserver<Ipv4Address>(resolv_conf_path);
+}
+
+std::optional<common::Ipv6Address> ipv6NameserverFrom(const std::string& resolv_conf_path) {
+  return firstNameserver<common::Ipv6Address>(resolv_conf_path);
 }
 
 Result<std::vector<Ipv4Address>> resolveHost(const std::string& host, const std::string& resolv_conf_path,

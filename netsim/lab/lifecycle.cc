@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <ctime>
@@ -183,7 +184,12 @@ class Builder {
       if (!h) return h.error();
       if (auto st = (*h)->nl.addAddress(a.ifname, a.address); !st) return st;
     }
-    detail_ = std::to_string(w_.addresses.size()) + " addresses";
+    for (const auto& a : w_.addresses6) {
+      auto h = handle(a.ns);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.addAddress6(a.ifname, a.address); !st) return st;
+    }
+    detail_ = std::to_string(w_.addresses.size() + w_.addresses6.size()) + " addresses";
     return {};
   }
 
@@ -202,8 +208,23 @@ class Builder {
         return makeError(st.error().code, st.error().message + " (" + r.comment + ")");
       }
     }
+    for (const auto& r : w_.routes6) {
+      netns::Route6Spec spec;
+      spec.table = r.table;
+      spec.destination = r.destination;
+      spec.gateway = r.gateway;
+      if (!r.dev.empty()) spec.dev = r.dev;
+      spec.metric = r.metric;
+      spec.type = routeType(r.type);
+      auto h = handle(r.ns);
+      if (!h) return h.error();
+      if (auto st = (*h)->nl.addRoute6(spec); !st) {
+        return makeError(st.error().code, st.error().message + " (" + r.comment + ")");
+      }
+    }
     for (const auto& r : w_.rules) {
       netns::RuleSpec spec;
+      spec.ipv6 = r.ipv6;
       spec.priority = r.priority;
       if (!r.iif.empty()) spec.iif = r.iif;
       spec.from = r.from;
@@ -213,7 +234,7 @@ class Builder {
       if (!h) return h.error();
       if (auto st = (*h)->nl.addRule(spec); !st) return st;
     }
-    detail_ = std::to_string(w_.routes.size()) + " routes, " + std::to_string(w_.rules.size()) + " rules";
+    detail_ = std::to_string(w_.routes.size() + w_.routes6.size()) + " routes, " + std::to_string(w_.rules.size()) + " rules";
     return {};
   }
 
@@ -355,9 +376,18 @@ class Builder {
       if (port == 0) continue;
       auto h = handle(p.ns);
       if (!h) return h.error();
+      const bool v6 = p.ready_port && p.ready_address6.has_value();
       while (true) {
         auto ok = netns::runIn((*h)->ns, [&] {
-          common::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+          common::UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+          if (v6) {
+            sockaddr_in6 a6{};
+            a6.sin6_family = AF_INET6;
+            a6.sin6_port = htons(static_cast<uint16_t>(port));
+            const auto bytes = p.ready_address6->bytes();
+            std::memcpy(&a6.sin6_addr, bytes.data(), 16);
+            return fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a6), sizeof a6) == 0;
+          }
           sockaddr_in a{};
           a.sin_family = AF_INET;
           a.sin_port = htons(static_cast<uint16_t>(port));
@@ -368,6 +398,7 @@ class Builder {
         if (*ok) break;
         if (Clock::now() > deadline) {
           return makeError(ErrorCode::kSystem, p.role + " in " + p.node + " is not answering on TCP " +
+                                                   (v6 ? "[" + p.ready_address6->str() + "]:" : "") +
                                                    std::to_string(port) + " (log: " + logDir(w_.lab) + "/" +
                                                    p.node + "." + p.role + ".log)");
         }

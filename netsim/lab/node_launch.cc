@@ -27,6 +27,12 @@ plan::Wiring nodeSlice(const plan::Wiring& full, const std::string& node) {
   for (const auto& r : full.rules) {
     if (r.ns == ns) w.rules.push_back(r);
   }
+  for (const auto& a : full.addresses6) {
+    if (a.ns == ns) w.addresses6.push_back(a);
+  }
+  for (const auto& r : full.routes6) {
+    if (r.ns == ns) w.routes6.push_back(r);
+  }
   for (const auto& p : full.processes) {
     if (p.node == node) w.processes.push_back(p);
   }

@@ -295,6 +295,58 @@ const InternetGateway* Model::internetGatewayOf(const std::string& vpc) const {
   return nullptr;
 }
 
+const EgressOnlyInternetGateway* Model::findEgressOnlyGateway(const std::string& n) const {
+  for (const auto& g : egress_only_internet_gateways) {
+    if (g.name == n) return &g;
+  }
+  return nullptr;
+}
+
+const EgressOnlyInternetGateway* Model::egressOnlyGatewayOf(const std::string& vpc) const {
+  for (const auto& g : egress_only_internet_gateways) {
+    if (g.vpc == vpc) return &g;
+  }
+  return nullptr;
+}
+
+bool Model::defaultsToEgressOnly(const Subnet& s) const {
+  const auto& t = routeTableOf(s);
+  return std::any_of(t.routes6.begin(), t.routes6.end(), [](const Route6& r) {
+    return r.destination.prefixLength() == 0 && r.kind == Route6Target::kEgressOnlyInternetGateway;
+  });
+}
+
+std::optional<Ipv6Address> Model::dns64Address(const std::string& from, const std::string& to) const {
+  const auto* sender = findInstance(from);
+  const auto* subnet = sender ? findSubnet(sender->subnet) : nullptr;
+  if (!subnet || !subnet->enable_dns64) return std::nullopt;
+  std::optional<Ipv4Address> v4;
+  if (const auto* h = findHost(to); h && !h->ipv6_address) v4 = h->address;
+  if (const auto* s = findService(to)) v4 = s->address;
+  if (const auto* i = findInstance(to); i && !i->ipv6_address) v4 = i->private_ip;
+  if (!v4) return std::nullopt;
+  return common::embedIpv4(common::wellKnownNat64Prefix(), *v4);
+}
+
+bool Model::hasIpv6() const {
+  for (const auto& v : vpcs) {
+    if (v.ipv6_cidr || v.ipv6_cidr_auto) return true;
+  }
+  return false;
+}
+
+const char* route6TargetName(Route6Target k) {
+  switch (k) {
+    case Route6Target::kLocal: return "local";
+    case Route6Target::kInternetGateway: return "internet-gateway";
+    case Route6Target::kEgressOnlyInternetGateway: return "egress-only-internet-gateway";
+    case Route6Target::kNatGateway: return "nat-gateway";
+    case Route6Target::kPeeringConnection: return "peering-connection";
+    case Route6Target::kBlackhole: return "blackhole";
+  }
+  return "?";
+}
+
 const PeeringConnection* Model::findPeering(const std::string& n) const {
   for (const auto& p : peering_connections) {
     if (p.name == n) return &p;

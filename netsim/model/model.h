@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
+#include "netsim/model/expectation.h"
+#include "netsim/model/ipv6.h"
 #include "netsim/model/source_location.h"
 #include "netsim/model/transit_gateway.h"
 
@@ -31,17 +34,6 @@ std::optional<E> enumFromName(const std::string& name, std::initializer_list<E> 
   return std::nullopt;
 }
 
-enum class Protocol { kAll, kTcp, kUdp, kIcmp };
-const char* protocolName(Protocol p);
-// "tcp", "udp" or "icmp" (what a probe can be); nullopt otherwise.
-std::optional<Protocol> probeProtocolFromName(const std::string& name);
-
-struct PortRange {
-  uint16_t from = 0;
-  uint16_t to = 65535;
-  bool all() const { return from == 0 && to == 65535; }
-};
-
 // --- VPC and routing --------------------------------------------------------------------------
 
 struct Subnet {
@@ -51,7 +43,15 @@ struct Subnet {
   Cidr cidr;
   std::string route_table;  // empty: the VPC's main route table
   bool public_ip_on_launch = false;
+  // IPv6 (docs/topology.md): a /64 of the VPC's /56 (`auto`, resolved by the loader: the next
+  // free one); DNS64 is recorded, not served yet. AWS reserves the first four and the last address.
+  std::optional<Ipv6Cidr> ipv6_cidr;
+  bool ipv6_cidr_auto = false, assign_ipv6_address_on_creation = false, enable_dns64 = false;
+  bool ipv6_native = false;  // AWS Ipv6Native: an IPv6-only subnet (docs/topology.md)
   SourceLocation where;
+  Ipv6Address ipv6Router() const { return ipv6_cidr->at(1); }
+  Ipv6Address ipv6FirstUsable() const { return ipv6_cidr->at(4); }
+  Ipv6Address ipv6LastUsable() const { return ipv6_cidr->at(~uint64_t{0} - 1); }
   Ipv4Address router() const { return cidr.at(1); }    // .1
   Ipv4Address resolver() const { return cidr.at(2); }  // .2 (only the VPC base's is served)
   // First address an instance may use (after the 4 reserved at the start).
@@ -86,6 +86,7 @@ struct RouteTable {
   std::string vpc;
   bool main = false;
   std::vector<Route> routes;  // after loading: includes local routes and endpoint routes
+  std::vector<Route6> routes6;  // after loading: the IPv6 local route first when the VPC has IPv6
   SourceLocation where;
 };
 
@@ -166,6 +167,9 @@ struct NatGateway {
   NatProfile profile = NatProfile::kAwsNatGateway;
   Dataplane dataplane = Dataplane::kUserspace;
   NatLimits limits;
+  // NAT64 (check_nat64.cc): its IPv6 address in its subnet, given when a 64:ff9b::/96 route
+  // targets it.
+  std::optional<Ipv6Address> ipv6_address;
   SourceLocation where;
   bool isPrivate() const { return connectivity == NatConnectivity::kPrivate; }
   bool isRegional() const { return availability == NatAvailability::kRegional; }
@@ -197,6 +201,10 @@ struct Instance {
   std::optional<Ipv4Address> public_ip;  // auto-assigned public IP (not an EIP)
   std::string eip;          // ElasticIp name, if any
   bool no_public_ip = false;  // `public_ip: false` overrides the subnet's auto-assignment
+  // IPv6: fixed, or from the subnet's /64 (`auto`, or the subnet's assign_ipv6_address_on_creation
+  // unless `ipv6_address: false`).
+  std::optional<Ipv6Address> ipv6_address;
+  bool ipv6_auto = false, no_ipv6 = false;
   InstanceRole role = InstanceRole::kGeneric;
   bool source_dest_check = true;  // false for NAT instances
   std::vector<std::string> security_groups;
@@ -244,8 +252,12 @@ struct Endpoint {
 struct InternetHost {
   std::string name;
   Ipv4Address address;
+  std::optional<Ipv6Address> ipv6_address;  // fixed or `auto` (from internet.ipv6_cidr)
+  bool ipv6_auto = false;
   std::vector<uint16_t> listen_tcp;
   std::vector<uint16_t> listen_udp;
+  std::vector<uint16_t> listen_http;  // the responder's HTTP side
+  std::string dns_name;  // an A record (IPv4 only) in both lab resolvers
   SourceLocation where;
 };
 
@@ -266,6 +278,7 @@ struct InternetService {
 struct Internet {
   Cidr hosts_cidr;    // the segment internet hosts live on; .1 is the internet router
   Cidr public_pool;   // where auto-assigned public IPs and EIPs come from
+  std::optional<Ipv6Cidr> hosts_cidr6;  // IPv6 segment (::1 the router); default 2001:db8:f000::/64
   std::vector<InternetHost> hosts;
   std::vector<InternetService> services;
 };
@@ -280,11 +293,14 @@ struct SecurityGroupRule {
   SourceLocation where;
 };
 
+
 struct SecurityGroup {
   std::string name;
   std::string vpc;  // its rules may name groups of this VPC or of a peered one
   std::vector<SecurityGroupRule> inbound;
   std::vector<SecurityGroupRule> outbound;  // default: allow all
+  std::vector<SecurityGroupRule6> inbound6, outbound6;  // outbound6 default (IPv6 VPC): ::/0
+  bool default_outbound = false;  // `outbound` not written
   SourceLocation where;
 };
 
@@ -297,12 +313,15 @@ struct NaclRule {
   SourceLocation where;
 };
 
+
 struct NetworkAcl {
   std::string name;
   std::string vpc;
   std::vector<std::string> subnets;
   std::vector<NaclRule> inbound;   // sorted by number
   std::vector<NaclRule> outbound;
+  // Rules written with `cidr_ipv6` (numbers are unique across both families per direction).
+  std::vector<NaclRule6> inbound6, outbound6;
   SourceLocation where;
 };
 
@@ -441,22 +460,6 @@ struct AutoScalingGroup {
   SourceLocation where;
 };
 
-// --- Expectations ------------------------------------------------------------------------------
-
-struct Expectation {
-  std::string from;        // node name
-  std::string to;          // node name, service name, or an address
-  Protocol protocol = Protocol::kIcmp;
-  uint16_t port = 0;
-  std::vector<std::string> via;  // expected hops in order (subset), e.g. [nat-a, igw]
-  std::vector<std::string> not_via;  // hops that must not be crossed
-  std::optional<Ipv4Address> source_seen;  // expected source at the destination
-  std::string source_seen_ref;   // as written (e.g. "eip:nat-a" or an address)
-  bool blocked = false;
-  std::string reason;      // expected explanation code when blocked
-  SourceLocation where;
-};
-
 // --- The whole topology ------------------------------------------------------------------------
 
 // The name the single `vpc:` form gives its VPC (its router node stays "vpc-router").
@@ -468,6 +471,8 @@ struct Vpc {
   Cidr cidr;
   std::vector<Cidr> secondary_cidrs;
   std::vector<std::string> azs;  // full names
+  std::optional<Ipv6Cidr> ipv6_cidr;  // its /56 (`auto`: the next of 2001:db8:1000::/36)
+  bool ipv6_cidr_auto = false;        // as written; the loader resolves ipv6_cidr
   SourceLocation where;
   std::vector<Cidr> cidrs() const;  // the primary block first
   bool contains(Ipv4Address a) const;
@@ -477,6 +482,7 @@ struct Vpc {
   // Its router node ("vpc-router" for the single `vpc:` form) and the link to its IGW.
   std::string routerNode() const { return name + "-router"; }
   std::string igwLink() const { return name + "-igw"; }
+  std::string eigwLink() const { return name + "-eigw"; }
 };
 
 // A VPC peering connection. Routes name it as a target; traffic crossing it may only reach
@@ -508,6 +514,7 @@ struct Model {
   std::vector<Subnet> subnets;
   std::vector<RouteTable> route_tables;
   std::vector<InternetGateway> internet_gateways;
+  std::vector<EgressOnlyInternetGateway> egress_only_internet_gateways;
   std::vector<ElasticIp> elastic_ips;
   std::vector<NatGateway> nat_gateways;
   std::vector<Instance> instances;  // includes NAT instances and bastions
@@ -527,6 +534,17 @@ struct Model {
   const Vpc* vpcContaining(Ipv4Address a) const;
   const InternetGateway* findInternetGateway(const std::string& n) const;
   const InternetGateway* internetGatewayOf(const std::string& vpc) const;
+  const EgressOnlyInternetGateway* findEgressOnlyGateway(const std::string& n) const;
+  const EgressOnlyInternetGateway* egressOnlyGatewayOf(const std::string& vpc) const;
+  // ::/0 of the subnet's table to an egress-only gateway: the internet reaches it only there
+  // (plan/ipv6.cc routes it so, the path analysis follows).
+  bool defaultsToEgressOnly(const Subnet& s) const;
+  // Whether any VPC has an IPv6 block (the lab is dual stack).
+  bool hasIpv6() const;
+  // What the DNS64 resolver of `from`'s subnet (enable_dns64) answers for `to` when `to` (an
+  // internet host or service, an instance) has an IPv4 address and no IPv6 one: 64:ff9b::/96
+  // with the IPv4 address in its last 32 bits. nullopt otherwise.
+  std::optional<Ipv6Address> dns64Address(const std::string& from, const std::string& to) const;
   const PeeringConnection* findPeering(const std::string& n) const;
   const PeeringConnection* peeringBetween(const std::string& a, const std::string& b) const;
   const TransitGateway* findTransitGateway(const std::string& n) const;

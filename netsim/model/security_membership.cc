@@ -52,4 +52,9 @@ bool securityGroupExempt(const Model& m, Ipv4Address a) {
   return std::find(exempt.begin(), exempt.end(), a) != exempt.end();
 }
 
+std::vector<ForwardedCheck> forwardedPacketChecks(const Instance& i) {
+  if (i.source_dest_check || i.security_groups.empty()) return {};
+  return {ForwardedCheck{true}, ForwardedCheck{false}};
+}
+
 }  // namespace netsim::model

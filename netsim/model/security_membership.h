@@ -26,4 +26,19 @@ std::vector<std::string> securityGroupsOf(const Model& m, Ipv4Address address);
 std::vector<Ipv4Address> securityGroupExemptAddresses(const Model& m);
 bool securityGroupExempt(const Model& m, Ipv4Address address);
 
+// Security groups on traffic an instance forwards for others. AWS evaluates an ENI's groups for
+// every packet into and out of it, forwarded ones included: an instance with the source/
+// destination check off (a NAT instance, a middlebox a route targets) admits a forwarded request
+// only by its groups' inbound rules (peer: the packet's source, before any translation) and
+// lets it leave only by their outbound rules (peer: its destination); replies of an admitted
+// flow pass (stateful). The checks in the order they apply; empty when the instance does not
+// forward or has no groups (netsim: no group allows all). `netsim path` (analysis/walk_vpc.cc)
+// and the nftables forward chain of the instance's namespace (plan/security_rules.cc) both
+// take them from here.
+struct ForwardedCheck {
+  bool inbound =
+      true;  // inbound rules matching the source, else outbound rules matching the destination
+};
+std::vector<ForwardedCheck> forwardedPacketChecks(const Instance& instance);
+
 }  // namespace netsim::model

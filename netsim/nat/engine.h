@@ -61,6 +61,13 @@ class Engine {
   size_t tableEntries() const { return sessions_.live(); }
   // Bytes held by all tables (sessions, indexes, mappings, wheel, fragment table).
   size_t memoryBytes() const;
+  // Called with (inside address, +1) when a session is created and (inside address, -1) when
+  // its record is freed (after any port reuse delay). NAT64 reclaims its host keys with it.
+  using SessionObserver = std::function<void(uint32_t in_addr, int delta)>;
+  void setSessionObserver(SessionObserver observer) { observer_ = std::move(observer); }
+  // True when `addr` is one of the public (pool) addresses.
+  bool isPoolAddress(uint32_t addr) const { return isPublic(addr); }
+
   // Every session (active and in port cooldown), in table order.
   void forEachSession(Nanos now, const std::function<void(const SessionInfo&)>& f) const;
 
@@ -166,6 +173,7 @@ class Engine {
   std::vector<std::pair<uint32_t, uint32_t>> static_in_;   // public -> private, sorted
 
   Counters counters_;
+  SessionObserver observer_;
   uint64_t now_ms_ = 0;
   uint32_t now32_ = 0;
 };

@@ -286,6 +286,7 @@ uint32_t Engine::newSession(uint8_t proto, uint32_t in_addr, uint16_t in_port, u
   wheelInsert(si);
   ++counters_.active_connection_count;
   ++counters_.sessions_created;
+  if (observer_) observer_(in_addr, +1);
   return si;
 }
 
@@ -430,8 +431,10 @@ void Engine::freeSession(uint32_t si) {
   wheelUnlink(si);
   if (s.mapping != kNoIndex) releaseMappingRef(s.mapping);
   s.state = SessionState::kFree;
+  const uint32_t in_addr = s.in_addr;
   sessions_.release(si);
   ++counters_.sessions_freed;
+  if (observer_) observer_(in_addr, -1);
 }
 
 // ---- timer wheel ---------------------------------------------------------------------------

@@ -33,7 +33,19 @@ enum class Side : uint8_t { kInside, kOutside };
   X(kNoSession, "NoSession")                     /* outbound TCP non-SYN, no session */    \
   X(kIdleTimeout, "IdleTimeout")                 /* packet on a connection that timed out */ \
   X(kIcmpErrorNoSession, "IcmpErrorNoSession")   /* ICMP error for no known mapping */     \
-  X(kNoStaticMapping, "NoStaticMapping")         /* 1:1 mode: address not mapped */
+  X(kNoStaticMapping, "NoStaticMapping")         /* 1:1 mode: address not mapped */    \
+  X(kBadChecksum, "BadChecksum")                 /* NAT64: ICMP error / UDP checksum */ \
+  X(kGsoRefused, "GsoRefused")                   /* NAT64: GSO super-packet */          \
+  X(kNat64NoPrefix, "Nat64NoPrefix")             /* destination not in the /96 */       \
+  X(kNat64Hairpin, "Nat64Hairpin")               /* destination is our own pool */      \
+  X(kNat64BadDestination, "Nat64BadDestination") /* embedded IPv4 not unicast */        \
+  X(kNat64ExtensionHeader, "Nat64ExtensionHeader") /* routing header, segments left */  \
+  X(kNat64HostKeys, "Nat64HostKeys")             /* no free synthetic host key */       \
+  X(kNat64UdpZeroChecksum, "Nat64UdpZeroChecksum") /* IPv4 UDP fragment w/o checksum */ \
+  X(kNat64TooBig, "Nat64TooBig")                 /* over the MTU (reply sent if DF) */  \
+  X(kHopLimitExceeded, "HopLimitExceeded")       /* TTL/hop limit expired (reply sent) */ \
+  X(kNat64NoBuffer, "Nat64NoBuffer")             /* output buffer too small */          \
+  X(kNat64HostKeySource, "Nat64HostKeySource")   /* NAT44 inside source in key range */
 
 enum class DropReason : uint8_t {
   kNone = 0,
@@ -68,6 +80,7 @@ struct PacketMeta {
   bool csum_partial = false;  // L4 checksum field holds the pseudo-header seed
   uint16_t csum_start = 0;    // offset of the L4 header from the IP header
   uint16_t csum_offset = 0;   // offset of the checksum field inside the L4 header
+  bool gso = false;           // a GSO super-packet (gso_type != NONE); NAT64 refuses them
 };
 
 }  // namespace netsim::nat

@@ -316,7 +316,11 @@ Status Netlink::ruleOp(const RuleSpec& spec, bool add) {
   what += " table " + std::to_string(spec.table);
   nl::RulePtr r(rtnl_rule_alloc());
   if (!r) return nlError(what, -NLE_NOMEM);
-  rtnl_rule_set_family(r.get(), AF_INET);
+  if (spec.ipv6 && spec.from) {
+    return makeError(ErrorCode::kInvalidArgument, "netns '" + ns_name_ + "': " + what + ": IPv6 rules take no source");
+  }
+  if (spec.ipv6) what = "-6 " + what;
+  rtnl_rule_set_family(r.get(), spec.ipv6 ? AF_INET6 : AF_INET);
   rtnl_rule_set_prio(r.get(), spec.priority);
   rtnl_rule_set_table(r.get(), spec.table);
   rtnl_rule_set_action(r.get(), FR_ACT_TO_TBL);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 #include "netsim/common/result.h"
 #include "netsim/netns/namespace.h"
 
@@ -33,7 +34,18 @@ struct RouteSpec {
   // Scope is derived: link for a unicast route without gateway, universe otherwise.
 };
 
+// An IPv6 route (a dual-stack lab); scope as for IPv4.
+struct Route6Spec {
+  uint32_t table = kMainTable;
+  common::Ipv6Cidr destination;  // ::/0 for a default route
+  std::optional<common::Ipv6Address> gateway;
+  std::optional<std::string> dev;
+  uint32_t metric = 0;
+  RouteType type = RouteType::kUnicast;
+};
+
 struct RuleSpec {
+  bool ipv6 = false;  // an IPv6 rule: `from` must be empty
   uint32_t priority = 0;
   std::optional<std::string> iif;            // input interface name
   std::optional<common::Cidr> from;          // source prefix
@@ -122,6 +134,10 @@ class Netlink {
   // `address` is the host address with the prefix length, e.g. 10.0.1.1/24.
   Status addAddress(const std::string& ifname, const common::Cidr& address);
   Status addRoute(const RouteSpec& route);
+  // IPv6 (ipv6.cc in this module): the address without duplicate address detection (static lab
+  // addresses are usable at once), and routes.
+  Status addAddress6(const std::string& ifname, const common::Ipv6Cidr& address);
+  Status addRoute6(const Route6Spec& route);
   Status deleteRoute(const RouteSpec& route);
   Status addRule(const RuleSpec& rule);
   Status deleteRule(const RuleSpec& rule);

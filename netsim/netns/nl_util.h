@@ -15,6 +15,7 @@
 #include <string>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 
 namespace netsim::netns::nl {
 
@@ -37,6 +38,7 @@ using VethPtr = std::unique_ptr<rtnl_link, Deleter<rtnl_link, rtnl_link_veth_rel
 
 // nl_addr for an IPv4 address with a prefix length (network byte order inside libnl).
 AddrPtr ipv4Addr(common::Ipv4Address a, int prefix_len);
+AddrPtr ipv6Addr(const common::Ipv6Address& a, int prefix_len);
 AddrPtr macAddr(const uint8_t* mac);
 // An IPv4 nl_addr back to our types; nullopt for other families.
 std::optional<common::Ipv4Address> toIpv4(const nl_addr* a);

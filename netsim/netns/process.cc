@@ -1,6 +1,7 @@
 #include "netsim/netns/process.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,11 +13,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
 #include <thread>
+#include <vector>
 
 extern char** environ;
 
@@ -45,14 +48,18 @@ const char* stageName(int stage) {
     case kParentDeath: return "prctl(PR_SET_PDEATHSIG)";
     case kSetns: return "setns";
     case kSetsid: return "setsid";
-    case kFork: return "fork";
+    case kFork: return "clone";
     case kDup: return "redirect stdio";
     case kExec: return "exec";
     default: return "?";
   }
 }
 
-[[noreturn]] void childFail(int fd, int stage) {
+// Code that runs in the vfork-style children, on their own stacks in the spawner's memory:
+// sanitizer instrumentation there would poison the shadow of memory the spawner owns.
+#define NETSIM_CHILD_SIDE __attribute__((no_sanitize("address", "undefined")))
+
+[[noreturn]] NETSIM_CHILD_SIDE void childFail(int fd, int stage) {
   Message m{stage, errno};
   ssize_t ignored = ::write(fd, &m, sizeof(m));
   (void)ignored;
@@ -104,7 +111,53 @@ struct ChildSetup {
   pid_t spawner;
 };
 
-[[noreturn]] void runChild(const ChildSetup& c, char* const* argv, char* const* envp) {
+// What the vfork-style children run with. They share the spawner's memory (CLONE_VM) while it
+// is suspended (CLONE_VFORK), so they only make syscalls, never malloc or take locks.
+struct CloneCall {
+  const ChildSetup* setup;
+  char* const* argv;
+  char* const* envp;
+  char* grandchild_stack;  // top of the stack for the detached grandchild
+};
+
+// The children share the spawner's memory, so a signal handler of the spawner must never run in
+// them: signals stay blocked (inherited from the spawner's thread) until the handlers are reset
+// in the child's own copy of the signal table (no CLONE_SIGHAND), just before exec.
+NETSIM_CHILD_SIDE void resetSignals() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) != 0) continue;
+    if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN) continue;
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(sig, &dfl, nullptr);
+  }
+  ::signal(SIGPIPE, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+[[noreturn]] NETSIM_CHILD_SIDE void execProgram(const ChildSetup& c, char* const* argv, char* const* envp) {
+  if ((c.in_fd >= 0 && ::dup2(c.in_fd, 0) < 0) || (c.out_fd >= 0 && ::dup2(c.out_fd, 1) < 0) ||
+      (c.err_fd >= 0 && ::dup2(c.err_fd, 2) < 0)) {
+    childFail(c.report_fd, kDup);
+  }
+  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  resetSignals();
+  ::execvpe(argv[0], argv, envp);
+  childFail(c.report_fd, kExec);
+}
+
+NETSIM_CHILD_SIDE int grandchildMain(void* arg) {
+  const auto& call = *static_cast<const CloneCall*>(arg);
+  execProgram(*call.setup, call.argv, call.envp);
+}
+
+NETSIM_CHILD_SIDE int childMain(void* arg) {
+  const auto& call = *static_cast<const CloneCall*>(arg);
+  const ChildSetup& c = *call.setup;
   // Until the child is inside the namespace nothing can find it by namespace: if the spawner
   // is killed in that window (kill -9 of `up`), the child must die too instead of carrying
   // on into a namespace that `down` has already emptied. The check after prctl closes the
@@ -114,30 +167,47 @@ struct ChildSetup {
   if (::setns(c.ns_fd, CLONE_NEWNET) != 0) childFail(c.report_fd, kSetns);
   // From here on `down` finds it by namespace; a plain child must outlive its spawner's thread
   // (the signal follows the thread, not the process). A detaching child keeps it: it only
-  // forks and exits, and its own child does not inherit the setting.
+  // starts the grandchild and exits, and the grandchild does not inherit the setting.
   if (!c.detach && ::prctl(PR_SET_PDEATHSIG, 0) != 0) childFail(c.report_fd, kParentDeath);
-  if (c.detach) {
-    if (::setsid() < 0) childFail(c.report_fd, kSetsid);
-    pid_t g = ::fork();
-    if (g < 0) childFail(c.report_fd, kFork);
-    if (g > 0) {
-      Message m{kPid, g};
-      ssize_t ignored = ::write(c.report_fd, &m, sizeof(m));
-      (void)ignored;
-      ::_exit(0);
-    }
+  if (!c.detach) execProgram(c, call.argv, call.envp);
+  if (::setsid() < 0) childFail(c.report_fd, kSetsid);
+  // The grandchild also shares the memory; this child waits until it has exec'd.
+  pid_t g = ::clone(grandchildMain, call.grandchild_stack, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                    const_cast<CloneCall*>(&call));
+  if (g < 0) childFail(c.report_fd, kFork);
+  Message m{kPid, g};
+  ssize_t ignored = ::write(c.report_fd, &m, sizeof(m));
+  (void)ignored;
+  ::_exit(0);
+}
+
+// The children's stacks. The calling thread is suspended while they run, so one pair per
+// thread is enough; allocated on a thread's first spawn.
+struct CloneStacks {
+  static constexpr size_t kSize = 128 * 1024;  // execvpe's PATH search uses a few KiB
+  std::vector<char> child = std::vector<char>(kSize), grandchild = std::vector<char>(kSize);
+  // Stacks grow down; the top must be 16-byte aligned.
+  static char* top(std::vector<char>& s) {
+    auto end = reinterpret_cast<uintptr_t>(s.data() + s.size());
+    return reinterpret_cast<char*>(end & ~uintptr_t{15});
   }
-  if ((c.in_fd >= 0 && ::dup2(c.in_fd, 0) < 0) || (c.out_fd >= 0 && ::dup2(c.out_fd, 1) < 0) ||
-      (c.err_fd >= 0 && ::dup2(c.err_fd, 2) < 0)) {
-    childFail(c.report_fd, kDup);
-  }
-  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL);
-  ::execvpe(argv[0], argv, envp);
-  childFail(c.report_fd, kExec);
+};
+
+// clone(CLONE_VM | CLONE_VFORK) as posix_spawn does: no copy of the spawner's page tables (fork
+// copied them twice per detached spawn, the largest cost of starting a thousand responders).
+Result<pid_t> cloneChild(const ChildSetup& setup, char* const* argv, char* const* envp,
+                         const std::string& what) {
+  thread_local CloneStacks stacks;
+  CloneCall call{&setup, argv, envp, CloneStacks::top(stacks.grandchild)};
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = ::clone(childMain, CloneStacks::top(stacks.child), CLONE_VM | CLONE_VFORK | SIGCHLD,
+                      &call);
+  int err = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) return sysError(what + ": clone", err);
+  return pid;
 }
 
 // The child's stdin, stdout and stderr (invalid: inherit ours).
@@ -229,11 +299,10 @@ Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::strin
   UniqueFd rd(pipefd[0]), wr(pipefd[1]);
   const ChildSetup setup{wr.get(), ns.fd(), io->in.get(), io->out.get(), io->err.get(), options.detach,
                          ::getpid()};
-  pid_t pid = ::fork();
-  if (pid < 0) return sysError(what + ": fork", errno);
-  if (pid == 0) runChild(setup, cargv.data(), cenv.data());
+  auto pid = cloneChild(setup, cargv.data(), cenv.data(), what);
+  if (!pid) return pid.error();
   wr.reset();
-  return awaitChild(pid, rd, options.detach, what);
+  return awaitChild(*pid, rd, options.detach, what);
 }
 
 Result<int> waitForExit(pid_t pid, std::optional<std::chrono::milliseconds> timeout) {

@@ -22,14 +22,16 @@ struct SpawnOptions {
   std::string stderr_path;
   // Added to (or replacing in) the caller's environment.
   std::vector<std::pair<std::string, std::string>> env;
-  // New session + double fork: the child is reparented to init (or the nearest subreaper),
+  // New session + double clone: the child is reparented to init (or the nearest subreaper),
   // survives the caller and needs no reaping. stdin is /dev/null.
   bool detach = false;
   // stdin from /dev/null even when not detached.
   bool stdin_null = false;
 };
 
-// fork → setns in the child → execvp. All other descriptors are closed on exec. Returns the
+// clone(CLONE_VM | CLONE_VFORK) as posix_spawn does → setns in the child → execvp (detached:
+// setsid, then a second such clone that execs). All other descriptors are closed on exec, signal
+// handlers are reset and the signal mask is cleared. Returns the
 // pid of the process running argv (the grandchild when detached). Exec failures (e.g. no such
 // program) are reported here, not through the exit status. A non-detached child must be
 // reaped by the caller (waitForExit or killPids).

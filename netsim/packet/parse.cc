@@ -12,6 +12,7 @@ std::string_view parseStatusName(ParseStatus status) {
     case ParseStatus::kBadHeaderLength: return "bad-header-length";
     case ParseStatus::kBadTotalLength: return "bad-total-length";
     case ParseStatus::kBadL4Header: return "bad-l4-header";
+    case ParseStatus::kBadExtensionHeader: return "bad-extension-header";
   }
   return "unknown";
 }

@@ -10,19 +10,20 @@ namespace netsim::packet {
 
 enum class ParseStatus : uint8_t {
   kOk,
-  kTruncated,         // the buffer ends before a header does
-  kBadVersion,        // not IPv4
-  kBadHeaderLength,   // IHL < 5
-  kBadTotalLength,    // total length < IHL or > buffer
-  kBadL4Header,       // e.g. TCP data offset < 5 or beyond the packet
+  kTruncated,           // the buffer ends before a header does
+  kBadVersion,          // not IPv4
+  kBadHeaderLength,     // IHL < 5
+  kBadTotalLength,      // total length < IHL or > buffer
+  kBadL4Header,         // e.g. TCP data offset < 5 or beyond the packet
+  kBadExtensionHeader,  // IPv6: misplaced hop-by-hop, two fragment headers, too many headers
 };
 
 std::string_view parseStatusName(ParseStatus status);
 
 struct Ipv4Packet {
-  uint8_t* ip = nullptr;     // IP header
+  uint8_t* ip = nullptr;  // IP header
   uint16_t ip_header_len = 0;
-  uint16_t total_len = 0;    // from the header; may be shorter than the buffer (padding)
+  uint16_t total_len = 0;  // from the header; may be shorter than the buffer (padding)
   uint8_t proto = 0;
   bool is_fragment = false;
   bool first_fragment = true;  // offset 0 (also true for unfragmented packets)

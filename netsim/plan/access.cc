@@ -188,6 +188,9 @@ void planSsh(const model::Model& m, Wiring& w) {
 std::vector<std::pair<std::string, std::vector<Ipv4Address>>> resolverRecords(const model::Model& m) {
   std::vector<std::pair<std::string, std::vector<Ipv4Address>>> out;
   for (const auto& i : m.instances) out.push_back({i.name, {i.private_ip}});
+  for (const auto& h : m.internet.hosts) {
+    if (!h.dns_name.empty()) out.push_back({h.dns_name, {h.address}});
+  }
   for (const auto& s : m.internet.services) {
     if (s.dns_name.empty()) continue;
     std::vector<Ipv4Address> addrs = {s.address};
@@ -208,6 +211,9 @@ std::vector<std::pair<std::string, std::vector<Ipv4Address>>> resolverRecords(co
 
 std::vector<std::pair<std::string, std::vector<Ipv4Address>>> internetResolverRecords(const model::Model& m) {
   std::vector<std::pair<std::string, std::vector<Ipv4Address>>> out;
+  for (const auto& h : m.internet.hosts) {
+    if (!h.dns_name.empty()) out.push_back({h.dns_name, {h.address}});
+  }
   for (const auto& s : m.internet.services) {
     if (!s.dns_name.empty()) out.push_back({s.dns_name, {s.address}});
   }

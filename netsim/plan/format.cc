@@ -17,8 +17,18 @@ std::string routeText(const RouteSpec& r) {
   return s;
 }
 
+std::string route6Text(const Route6Spec& r) {
+  std::string s = r.type == RouteType::kBlackhole ? "blackhole " : "";
+  s += r.destination.prefixLength() == 0 ? "default" : r.destination.str();
+  if (r.gateway) s += " via " + r.gateway->str();
+  if (!r.dev.empty()) s += " dev " + r.dev;
+  if (r.table != 254) s += " table " + std::to_string(r.table);
+  if (r.metric) s += " metric " + std::to_string(r.metric);
+  return s;
+}
+
 std::string ruleText(const RuleSpec& r) {
-  std::string s = "pref " + std::to_string(r.priority);
+  std::string s = std::string(r.ipv6 ? "-6 " : "") + "pref " + std::to_string(r.priority);
   if (!r.iif.empty()) s += " iif " + r.iif;
   if (r.from) s += " from " + r.from->str();
   return s + " lookup " + std::to_string(r.table);
@@ -36,8 +46,10 @@ std::string formatWiringText(const Wiring& w) {
   std::string out = "lab " + w.lab + ": " + std::to_string(w.namespaces.size()) + " namespaces, " +
                     std::to_string(w.veths.size()) + " veth pairs, " +
                     std::to_string(w.bridges.size()) + " bridges, " +
-                    std::to_string(w.routes.size()) + " routes, " + std::to_string(w.rules.size()) +
-                    " rules, " + std::to_string(w.processes.size()) + " processes\n";
+                    std::to_string(w.routes.size()) + " routes, " +
+                    (w.routes6.empty() ? "" : std::to_string(w.routes6.size()) + " IPv6 routes, ") +
+                    std::to_string(w.rules.size()) + " rules, " + std::to_string(w.processes.size()) +
+                    " processes\n";
   for (const auto& n : w.namespaces) {
     out += "\nnamespace " + n.name + "  (" + n.kind + ")\n";
     for (const auto& b : w.bridges) {
@@ -55,14 +67,23 @@ std::string formatWiringText(const Wiring& w) {
     for (const auto& a : w.addresses) {
       if (a.ns == n.name) out += "  address " + a.address.str() + " dev " + a.ifname + "\n";
     }
+    for (const auto& a : w.addresses6) {
+      if (a.ns == n.name) out += "  address " + a.address.str() + " dev " + a.ifname + "\n";
+    }
     for (const auto& r : w.rules) {
       if (r.ns == n.name) out += "  rule " + ruleText(r) + "   # " + r.comment + "\n";
     }
     for (const auto& r : w.routes) {
       if (r.ns == n.name) out += "  route " + routeText(r) + "   # " + r.comment + "\n";
     }
+    for (const auto& r : w.routes6) {
+      if (r.ns == n.name) out += "  route -6 " + route6Text(r) + "   # " + r.comment + "\n";
+    }
     for (const auto& [k, v] : n.sysctls) {
-      if (k == "net/ipv4/ip_forward") out += "  sysctl " + k + "=" + v + "\n";
+      if (k == "net/ipv4/ip_forward" || k == "net/ipv6/conf/all/forwarding" ||
+          (k == "net/ipv6/conf/all/disable_ipv6" && v == "0")) {
+        out += "  sysctl " + k + "=" + v + "\n";
+      }
     }
     if (!n.nftables.empty()) {
       out += "  nftables:\n";
@@ -106,6 +127,12 @@ std::string formatWiringJson(const Wiring& w) {
   }
   for (const auto& r : w.routes) {
     j["routes"].push_back({{"namespace", r.ns}, {"route", routeText(r)}, {"table", r.table}, {"comment", r.comment}});
+  }
+  for (const auto& a : w.addresses6) {
+    j["addresses6"].push_back({{"namespace", a.ns}, {"interface", a.ifname}, {"address", a.address.str()}});
+  }
+  for (const auto& r : w.routes6) {
+    j["routes6"].push_back({{"namespace", r.ns}, {"route", route6Text(r)}, {"table", r.table}, {"comment", r.comment}});
   }
   for (const auto& r : w.rules) {
     j["rules"].push_back({{"namespace", r.ns}, {"rule", ruleText(r)}, {"comment", r.comment}});

@@ -112,6 +112,7 @@ class DotWriter {
   void vpc(const model::Vpc& v) {
     std::string label = "VPC " + (m_.singleVpc() ? "" : v.name + " ") + v.cidr.str();
     for (const auto& c : v.secondary_cidrs) label += " + " + c.str();
+    if (v.ipv6_cidr) label += ", " + v.ipv6_cidr->str();
     out_ += "  subgraph " + q(m_.singleVpc() ? "cluster_vpc" : "cluster_vpc_" + v.name) + " {\n    label=" +
             q(label + " (" + v.region + ")") +
             ";\n    fontsize=14;\n    style=rounded;\n    color=\"#232f3e\";\n    penwidth=2;\n";
@@ -138,7 +139,7 @@ class DotWriter {
     const std::string ind = "        ";
     out_ += "      subgraph " + q("cluster_" + s.name) + " {\n";
     line(ind, "label=" + q(s.name + " " + s.cidr.str() + (isPublic(s) ? " (public)" : " (private)") +
-                           "\nroute table " + m_.routeTableOf(s).name + "\nNACL " +
+                           ipv6Line(s) + "\nroute table " + m_.routeTableOf(s).name + "\nNACL " +
                            (nacl ? nacl->name : std::string("default (allow all)"))));
     line(ind, "style=\"rounded,filled\"");
     line(ind, std::string("fillcolor=") + q(isPublic(s) ? "#eaf5e4" : "#e4eef8"));
@@ -148,6 +149,15 @@ class DotWriter {
     out_ += "      }\n";
   }
 
+  // A subnet's IPv6 block, and whether it is IPv6-only and asks a DNS64 resolver.
+  static std::string ipv6Line(const model::Subnet& s) {
+    if (!s.ipv6_cidr) return "";
+    std::string out = "\n" + s.ipv6_cidr->str();
+    if (s.ipv6_native) out += " (IPv6 only)";
+    if (s.enable_dns64) out += ", DNS64";
+    return out;
+  }
+
   void subnetNodes(const model::Subnet& s, const std::string& ind) {
     for (const auto& n : m_.nat_gateways) {
       if (n.subnet != s.name) continue;
@@ -155,7 +165,8 @@ class DotWriter {
       const size_t more = n.secondary_private_ips.size();
       line(ind, q(n.name) + " [label=" + q(n.name + (n.isPrivate() ? "\nprivate NAT gateway\n" : "\nNAT gateway\n") +
                                            n.private_ip.str() + (more ? " (+" + std::to_string(more) + ")" : "") +
-                                           (eip ? "\nEIP " + eip->address.str() : "")) +
+                                           (eip ? "\nEIP " + eip->address.str() : "") +
+                                           (n.ipv6_address ? "\nNAT64 " + n.ipv6_address->str() : "")) +
                     ", fillcolor=\"#fdf2d0\"]");
     }
     for (const auto& i : m_.instances) {
@@ -191,7 +202,9 @@ class DotWriter {
   void instance(const model::Instance& i, const std::string& ind) {
     std::string label = i.name;
     if (i.role != model::InstanceRole::kGeneric) label += " (" + std::string(model::instanceRoleName(i.role)) + ")";
-    label += "\n" + i.private_ip.str();
+    const auto* subnet = m_.findSubnet(i.subnet);
+    if (!subnet || !subnet->ipv6_native) label += "\n" + i.private_ip.str();  // IPv6-only: none
+    if (i.ipv6_address) label += "\n" + i.ipv6_address->str();
     if (auto pub = i.publicAddress(m_.elastic_ips)) label += (i.eip.empty() ? "\npublic " : "\nEIP ") + pub->str();
     if (!i.asg.empty()) label += "\nASG " + i.asg;
     label += sgLine(i.security_groups);
@@ -301,7 +314,8 @@ class DotWriter {
             "    fillcolor=\"#f8f9f9\";\n    color=\"#95a5a6\";\n";
     line("    ", "internet [label=\"internet router\", shape=ellipse]");
     for (const auto& h : m_.internet.hosts) {
-      line("    ", q(h.name) + " [label=" + q(h.name + "\n" + h.address.str()) + "]");
+      line("    ", q(h.name) + " [label=" + q(h.name + "\n" + h.address.str() +
+                                            (h.ipv6_address ? "\n" + h.ipv6_address->str() : "")) + "]");
     }
     for (const auto& s : m_.internet.services) {
       std::string label = s.name + "\n" + s.dns_name + "\n" + s.cidr.str();
@@ -313,6 +327,11 @@ class DotWriter {
       const std::string of = m_.singleVpc() ? "" : " of " + g.vpc;
       line("  ", q(g.name) + " [label=" + q(g.name + "\ninternet gateway" + of) +
                      ", shape=doubleoctagon, fillcolor=\"#eaf5e4\"]");
+    }
+    for (const auto& g : m_.egress_only_internet_gateways) {
+      const std::string of = m_.singleVpc() ? "" : " of " + g.vpc;
+      line("  ", q(g.name) + " [label=" + q(g.name + "\negress-only internet gateway" + of + "\n(IPv6: out, and answers in)") +
+                     ", shape=octagon, fillcolor=\"#eaf5e4\"]");
     }
   }
 
@@ -347,6 +366,11 @@ class DotWriter {
         const std::string dest = r.prefix_list.empty() ? r.destination.str() : r.prefix_list;
         by_target[{m_.findVpc(t.vpc)->routerNode(), r.target}][dest].push_back(t.name);
       }
+      for (const auto& r : t.routes6) {
+        if (r.kind == model::Route6Target::kLocal || r.kind == model::Route6Target::kBlackhole) continue;
+        const std::string dest = r.destination.str() + (r.kind == model::Route6Target::kNatGateway ? " (NAT64)" : "");
+        by_target[{m_.findVpc(t.vpc)->routerNode(), r.target}][dest].push_back(t.name);
+      }
     }
     for (const auto& [edge, dests] : by_target) {
       std::string label;
@@ -357,6 +381,9 @@ class DotWriter {
 
   void objectEdges() {
     for (const auto& g : m_.internet_gateways) line("  ", q(g.name) + " -> internet [dir=both]");
+    for (const auto& g : m_.egress_only_internet_gateways) {
+      line("  ", q(g.name) + " -> internet [label=\"egress only\"]");
+    }
     for (const auto& h : m_.internet.hosts) line("  ", "internet -> " + q(h.name) + " [dir=none, color=\"#aab7b8\"]");
     for (const auto& s : m_.internet.services) line("  ", "internet -> " + q(s.name) + " [dir=none, color=\"#aab7b8\"]");
     for (const auto& e : m_.endpoints) {

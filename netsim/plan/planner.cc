@@ -16,6 +16,8 @@
 #include "netsim/plan/auto_scaling.h"
 #include "netsim/plan/builder.h"
 #include "netsim/plan/cache_instances.h"
+#include "netsim/plan/ipv6.h"
+#include "netsim/plan/nat64.h"
 #include "netsim/plan/lb_dns.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
@@ -372,7 +374,7 @@ class Planner : detail::Builder {
       addNamespace(h.name, "internet-host", false);
       attach(h.name, "eth0", "internet", common::Cidr(h.address, inet.hosts_cidr.prefixLength()));
       defaultVia(h.name, inet.hosts_cidr.at(1), "eth0");
-      responder(h.name, h.listen_tcp, h.listen_udp);
+      responder(h.name, h.listen_tcp, h.listen_udp, h.listen_http);
     }
     for (const auto& s : inet.services) planService(s);
   }
@@ -580,6 +582,8 @@ class Planner : detail::Builder {
 Wiring planLab(const Model& m, const std::string& lab) {
   Wiring w = Planner(m, lab).run();
   addSecurityRules(m, w);   // security groups and network ACLs (security_rules.h)
+  planIpv6(m, w);           // dual-stack VPCs, egress-only gateways, IPv6 rules (ipv6.h)
+  planNat64(m, w);          // IPv6-only subnets, DNS64, NAT64 (nat64.h)
   planLoadBalancing(m, w);  // LB node processes, NLB return path (load_balancing.h)
   planAutoScaling(m, w);    // the auto scaling controller (auto_scaling.h)
   planLbDns(m, w);          // the LB names' hosts files and DNS health checker (lb_dns.h)

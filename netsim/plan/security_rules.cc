@@ -38,14 +38,11 @@ std::string peerMatch(bool inbound, const common::Cidr& c) {
   return std::string(inbound ? "ip saddr " : "ip daddr ") + c.str() + " ";
 }
 
-std::string sgChain(const model::Model& m, const std::vector<std::string>& groups, bool inbound) {
+// One accept (or return) line per rule of `groups` in one direction; `tag` ends each comment.
+std::string sgRuleLines(const model::Model& m, const std::vector<std::string>& groups, bool inbound,
+                        const std::string& verdict, const std::string& tag) {
   const std::string dir = inbound ? "inbound" : "outbound";
-  std::string out = std::string("  chain ") + (inbound ? "input" : "output") + " {\n    type filter hook " +
-                    (inbound ? "input" : "output") + " priority filter; policy accept;\n";
-  out += std::string("    ") + (inbound ? "iifname" : "oifname") + " \"lo\" accept\n";
-  out += "    ct state established,related accept\n";
-  out += std::string("    ") + (inbound ? "ip saddr " : "ip daddr ") + addressSet(model::securityGroupExemptAddresses(m)) +
-         " accept comment \"VPC router and DNS: never filtered\"\n";
+  std::string out;
   for (const auto& name : groups) {
     const auto* g = m.findSecurityGroup(name);
     if (!g) continue;
@@ -61,20 +58,68 @@ std::string sgChain(const model::Model& m, const std::vector<std::string>& group
         peer = std::string(inbound ? "ip saddr " : "ip daddr ") + addressSet(ms) + " ";
       }
       std::string what = name + " " + dir + "[" + std::to_string(k) + "]" +
-                         (r.group.empty() ? "" : " group " + r.group);
-      out += "    " + peer + protoMatch(r.protocol, r.ports) + "counter accept comment \"" + what + "\"\n";
+                         (r.group.empty() ? "" : " group " + r.group) + tag;
+      out += "    " + peer + protoMatch(r.protocol, r.ports) + "counter " + verdict +
+             " comment \"" + what + "\"\n";
     }
   }
-  std::string list;
-  for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
-  out += "    counter drop comment \"security groups " + list + ": no " + dir + " rule\"\n  }\n";
   return out;
 }
 
+std::string groupList(const std::vector<std::string>& groups) {
+  std::string list;
+  for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
+  return list;
+}
+
+std::string exemptLine(const model::Model& m, bool inbound, const std::string& verdict) {
+  return std::string("    ") + (inbound ? "ip saddr " : "ip daddr ") +
+         addressSet(model::securityGroupExemptAddresses(m)) + " " + verdict +
+         " comment \"VPC router and DNS: never filtered\"\n";
+}
+
+std::string sgChain(const model::Model& m, const std::vector<std::string>& groups, bool inbound) {
+  const std::string dir = inbound ? "inbound" : "outbound";
+  std::string out = std::string("  chain ") + (inbound ? "input" : "output") +
+                    " {\n    type filter hook " + (inbound ? "input" : "output") +
+                    " priority filter; policy accept;\n";
+  out += std::string("    ") + (inbound ? "iifname" : "oifname") + " \"lo\" accept\n";
+  out += "    ct state established,related accept\n";
+  out += exemptLine(m, inbound, "accept");
+  out += sgRuleLines(m, groups, inbound, "accept", "");
+  out += "    counter drop comment \"security groups " + groupList(groups) + ": no " + dir +
+         " rule\"\n  }\n";
+  return out;
+}
+
+// Packets the node forwards for others (model::forwardedPacketChecks): the forward hook accepts
+// replies (conntrack), then jumps to one regular chain per check in order; each returns on a
+// matching rule and drops otherwise. Inbound rules see the source before the NAT instance's
+// masquerade (postrouting comes after the forward hook).
+std::string forwardChains(const model::Model& m, const std::vector<std::string>& groups,
+                          const std::vector<model::ForwardedCheck>& checks) {
+  if (checks.empty()) return "";
+  std::string hook =
+      "  chain forward {\n    type filter hook forward priority filter; policy accept;\n";
+  hook += "    ct state established,related accept\n";
+  std::string chains;
+  for (const auto& c : checks) {
+    const std::string dir = c.inbound ? "inbound" : "outbound";
+    hook += "    jump forward_" + dir + "\n";
+    chains += "  chain forward_" + dir + " {\n" + exemptLine(m, c.inbound, "return") +
+              sgRuleLines(m, groups, c.inbound, "return", " (forwarded)") +
+              "    counter drop comment \"security groups " + groupList(groups) + ": no " + dir +
+              " rule (forwarded)\"\n  }\n";
+  }
+  return chains + hook + "  }\n";
+}
+
+// An nft chain name from an interface name: '-' and the '~' of a shortened long name become '_'
+// (nft rejects '~'; the shortened name's hash keeps chains apart).
 std::string chainId(const std::string& ifname) {
   std::string s = ifname;
   for (auto& c : s) {
-    if (c == '-') c = '_';
+    if (c == '-' || c == '~') c = '_';
   }
   return s;
 }
@@ -96,9 +141,11 @@ std::string naclChain(const model::NetworkAcl& acl, const std::string& leg, bool
 
 }  // namespace
 
-std::string securityGroupRules(const model::Model& m, const std::vector<std::string>& groups) {
+std::string securityGroupRules(const model::Model& m, const std::vector<std::string>& groups,
+                               const std::vector<model::ForwardedCheck>& forwarded) {
   if (groups.empty()) return "";
-  return "table ip netsim_sg {\n" + sgChain(m, groups, true) + sgChain(m, groups, false) + "}\n";
+  return "table ip netsim_sg {\n" + sgChain(m, groups, true) + sgChain(m, groups, false) +
+         forwardChains(m, groups, forwarded) + "}\n";
 }
 
 std::string networkAclRules(const model::Model& m) {
@@ -123,12 +170,13 @@ std::string networkAclRules(const model::Model& m) {
 }
 
 void addSecurityRules(const model::Model& m, Wiring& w) {
-  auto add = [&](const std::string& node, const std::vector<std::string>& groups) {
-    auto rules = securityGroupRules(m, groups);
+  auto add = [&](const std::string& node, const std::vector<std::string>& groups,
+                 const std::vector<model::ForwardedCheck>& forwarded = {}) {
+    auto rules = securityGroupRules(m, groups, forwarded);
     if (rules.empty()) return;
     if (auto* ns = findNamespace(w, node)) ns->nftables += rules;
   };
-  for (const auto& i : m.instances) add(i.name, i.security_groups);
+  for (const auto& i : m.instances) add(i.name, i.security_groups, model::forwardedPacketChecks(i));
   for (const auto& e : m.endpoints) {
     if (e.type == model::EndpointType::kInterface) add(e.name, e.security_groups);
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 
 namespace netsim::plan {
 
@@ -62,8 +63,27 @@ struct RouteSpec {
   std::string comment;  // which model route it implements
 };
 
+// An IPv6 address of a dual-stack lab (plan/ipv6.cc): host address with its prefix length.
+struct Address6Spec {
+  std::string ns;
+  std::string ifname;
+  common::Ipv6Cidr address;
+};
+
+struct Route6Spec {
+  std::string ns;
+  uint32_t table = 254;
+  common::Ipv6Cidr destination;
+  std::optional<common::Ipv6Address> gateway;
+  std::string dev;
+  uint32_t metric = 0;
+  RouteType type = RouteType::kUnicast;
+  std::string comment;
+};
+
 struct RuleSpec {
   std::string ns;
+  bool ipv6 = false;  // an IPv6 policy rule (iif and fwmark selectors only)
   uint32_t priority = 0;
   std::string iif;                 // "" = any
   std::optional<Cidr> from;        // source selector ("" = any)
@@ -80,6 +100,8 @@ struct ProcessSpec {
   std::string ready_socket;
   // Readiness when set (and ready_socket is empty): TCP ready_address:ready_port accepts.
   std::optional<Ipv4Address> ready_address;
+  // ... or TCP [ready_address6]:ready_port (a server that listens on IPv6 only).
+  std::optional<common::Ipv6Address> ready_address6;
   uint16_t ready_port = 0;
   std::vector<std::string> argv;  // argv[0] names a program installed beside `netsim`
 };
@@ -107,6 +129,8 @@ struct Wiring {
   std::vector<AddressSpec> addresses;
   std::vector<RouteSpec> routes;
   std::vector<RuleSpec> rules;
+  std::vector<Address6Spec> addresses6;  // IPv6 (plan/ipv6.cc), applied after the IPv4 ones
+  std::vector<Route6Spec> routes6;
   std::vector<ProcessSpec> processes;
   std::vector<FileSpec> files;
   // Commands `up` runs to completion (inside the lab's _fabric namespace) after writing the

@@ -21,12 +21,33 @@ using common::makeError;
 using common::UniqueFd;
 using Clock = std::chrono::steady_clock;
 
-sockaddr_in sockaddrOf(common::Ipv4Address a, uint16_t port) {
-  sockaddr_in s{};
+// The request's destination as a socket address of its family (IPv6 when destination6 is set).
+struct SockAddr {
+  sockaddr_storage storage{};
+  socklen_t len = 0;
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+};
+
+SockAddr sockaddrOf(const ProbeRequest& r, uint16_t port) {
+  SockAddr out;
+  if (r.destination6) {
+    auto& s = reinterpret_cast<sockaddr_in6&>(out.storage);
+    s.sin6_family = AF_INET6;
+    s.sin6_port = htons(port);
+    std::memcpy(&s.sin6_addr, r.destination6->bytes().data(), 16);
+    out.len = sizeof(sockaddr_in6);
+    return out;
+  }
+  auto& s = reinterpret_cast<sockaddr_in&>(out.storage);
   s.sin_family = AF_INET;
   s.sin_port = htons(port);
-  s.sin_addr.s_addr = htonl(a.value());
-  return s;
+  s.sin_addr.s_addr = htonl(r.destination.value());
+  out.len = sizeof(sockaddr_in);
+  return out;
+}
+
+std::string destinationText(const ProbeRequest& r) {
+  return r.destination6 ? "[" + r.destination6->str() + "]" : r.destination.str();
 }
 
 int remainingMs(Clock::time_point deadline) {
@@ -45,10 +66,11 @@ bool waitFor(int fd, short events, Clock::time_point deadline) {
 }
 
 uint16_t localPort(int fd) {
-  sockaddr_in a{};
+  sockaddr_storage a{};
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
 }
 
 uint16_t icmpChecksum(const uint8_t* data, size_t len) {
@@ -64,7 +86,7 @@ uint16_t icmpChecksum(const uint8_t* data, size_t len) {
 // few dozen bytes on a fresh connection.
 void sendRequest(int fd, const ProbeRequest& r) {
   const std::string text = r.tcp_send == TcpSend::kHttpGet
-                               ? "GET /" + r.payload + " HTTP/1.1\r\nHost: " + r.destination.str() +
+                               ? "GET /" + r.payload + " HTTP/1.1\r\nHost: " + destinationText(r) +
                                      "\r\nUser-Agent: netsim-probe\r\nConnection: close\r\n\r\n"
                                : r.payload + "\n";
   (void)::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
@@ -73,8 +95,8 @@ void sendRequest(int fd, const ProbeRequest& r) {
 common::Result<ProbeResult> tcpProbe(UniqueFd fd, const ProbeRequest& r) {
   ProbeResult out;
   const auto start = Clock::now(), deadline = start + r.timeout;
-  auto dst = sockaddrOf(r.destination, r.port);
-  int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&dst), sizeof dst);
+  auto dst = sockaddrOf(r, r.port);
+  int rc = ::connect(fd.get(), dst.get(), dst.len);
   if (rc != 0 && errno != EINPROGRESS) {
     out.detail = std::string("connect: ") + std::strerror(errno);
     return out;
@@ -115,8 +137,8 @@ common::Result<ProbeResult> tcpProbe(UniqueFd fd, const ProbeRequest& r) {
 common::Result<ProbeResult> udpProbe(UniqueFd fd, const ProbeRequest& r) {
   ProbeResult out;
   const auto start = Clock::now(), deadline = start + r.timeout;
-  auto dst = sockaddrOf(r.destination, r.port);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0 ||
+  auto dst = sockaddrOf(r, r.port);
+  if (::connect(fd.get(), dst.get(), dst.len) != 0 ||
       ::send(fd.get(), r.payload.data(), r.payload.size(), 0) < 0) {
     out.detail = std::string("send: ") + std::strerror(errno);
     return out;
@@ -154,8 +176,8 @@ common::Result<ProbeResult> icmpProbe(UniqueFd fd, const ProbeRequest& r) {
   uint16_t sum = icmpChecksum(pkt, sizeof pkt);
   pkt[2] = static_cast<uint8_t>(sum >> 8);
   pkt[3] = static_cast<uint8_t>(sum);
-  auto dst = sockaddrOf(r.destination, 0);
-  if (::sendto(fd.get(), pkt, sizeof pkt, 0, reinterpret_cast<sockaddr*>(&dst), sizeof dst) < 0) {
+  auto dst = sockaddrOf(r, 0);
+  if (::sendto(fd.get(), pkt, sizeof pkt, 0, dst.get(), dst.len) < 0) {
     out.detail = std::string("send: ") + std::strerror(errno);
     return out;
   }
@@ -185,6 +207,51 @@ common::Result<ProbeResult> icmpProbe(UniqueFd fd, const ProbeRequest& r) {
   return out;
 }
 
+// ICMPv6 echo (type 128) on a raw ICMPv6 socket: the kernel fills in the checksum and hands
+// back the ICMPv6 message without the IPv6 header.
+common::Result<ProbeResult> icmp6Probe(UniqueFd fd, const ProbeRequest& r) {
+  constexpr uint8_t kEchoRequest = 128, kEchoReply = 129, kUnreachable = 1, kTimeExceeded = 3;
+  ProbeResult out;
+  const auto start = Clock::now(), deadline = start + r.timeout;
+  static uint16_t sequence = 0;
+  const uint16_t id = static_cast<uint16_t>(::getpid() & 0xffff), seq = ++sequence;
+  uint8_t pkt[64] = {};
+  pkt[0] = kEchoRequest;
+  pkt[4] = static_cast<uint8_t>(id >> 8);
+  pkt[5] = static_cast<uint8_t>(id);
+  pkt[6] = static_cast<uint8_t>(seq >> 8);
+  pkt[7] = static_cast<uint8_t>(seq);
+  std::memcpy(pkt + 8, r.payload.data(), std::min<size_t>(r.payload.size(), sizeof pkt - 8));
+  auto dst = sockaddrOf(r, 0);
+  if (::sendto(fd.get(), pkt, sizeof pkt, 0, dst.get(), dst.len) < 0) {
+    out.detail = std::string("send: ") + std::strerror(errno);
+    return out;
+  }
+  uint8_t buf[1500];
+  while (waitFor(fd.get(), POLLIN, deadline)) {
+    sockaddr_in6 from{};
+    socklen_t len = sizeof from;
+    ssize_t n = ::recvfrom(fd.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 8) continue;
+    common::Ipv6Address::Bytes bytes;
+    std::memcpy(bytes.data(), &from.sin6_addr, 16);
+    const common::Ipv6Address sender(bytes);
+    uint16_t rid = static_cast<uint16_t>(buf[4] << 8 | buf[5]), rseq = static_cast<uint16_t>(buf[6] << 8 | buf[7]);
+    if (buf[0] == kEchoReply && rid == id && rseq == seq && sender == *r.destination6) {
+      out.answered = true;
+      out.detail = "echo reply";
+      out.rtt_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      return out;
+    }
+    if (buf[0] == kUnreachable || buf[0] == kTimeExceeded) {
+      out.detail = std::string(buf[0] == kUnreachable ? "destination unreachable" : "time exceeded") +
+                   " from " + sender.str();
+    }
+  }
+  if (out.detail.empty()) out.detail = "timeout (no echo reply)";
+  return out;
+}
+
 }  // namespace
 
 bool parseBanner(const std::string& text, ProbeResult& result) {
@@ -200,13 +267,18 @@ bool parseBanner(const std::string& text, ProbeResult& result) {
   auto peer = field("peer");
   auto colon = peer.rfind(':');
   if (colon == std::string::npos) return false;
-  result.source_seen = common::Ipv4Address::parse(peer.substr(0, colon));
+  const auto host = peer.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    result.source_seen6 = common::Ipv6Address::parse(host.substr(1, host.size() - 2));
+  } else {
+    result.source_seen = common::Ipv4Address::parse(host);
+  }
   try {
     result.source_port_seen = static_cast<uint16_t>(std::stoi(peer.substr(colon + 1)));
   } catch (const std::exception&) {
     return false;
   }
-  return result.source_seen.has_value();
+  return result.source_seen.has_value() || result.source_seen6.has_value();
 }
 
 void parseHttpAnswer(const std::string& text, ProbeResult& result) {
@@ -237,16 +309,17 @@ void parseHttpAnswer(const std::string& text, ProbeResult& result) {
 }
 
 common::Result<ProbeResult> sendProbe(const netns::Namespace& ns, const ProbeRequest& request) {
+  const bool v6 = request.destination6.has_value();
   int type = SOCK_DGRAM, proto = 0;
   if (request.protocol == model::Protocol::kTcp) type = SOCK_STREAM;
   if (request.protocol == model::Protocol::kIcmp) {
     type = SOCK_RAW;
-    proto = IPPROTO_ICMP;
+    proto = v6 ? static_cast<int>(IPPROTO_ICMPV6) : static_cast<int>(IPPROTO_ICMP);
   }
   // The socket belongs to the namespace it is created in; the rest needs no setns.
   int socket_errno = 0;  // read inside: leaving the namespace may overwrite errno
   auto fd = netns::runIn(ns, [&] {
-    int s = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+    int s = ::socket(v6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
     socket_errno = errno;
     return s;
   });
@@ -256,7 +329,7 @@ common::Result<ProbeResult> sendProbe(const netns::Namespace& ns, const ProbeReq
   switch (request.protocol) {
     case model::Protocol::kTcp: return tcpProbe(std::move(sock), request);
     case model::Protocol::kUdp: return udpProbe(std::move(sock), request);
-    default: return icmpProbe(std::move(sock), request);
+    default: return v6 ? icmp6Probe(std::move(sock), request) : icmpProbe(std::move(sock), request);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 #include "netsim/common/result.h"
 #include "netsim/model/model.h"
 #include "netsim/netns/namespace.h"
@@ -28,6 +29,9 @@ struct ProbeRequest {
   std::chrono::milliseconds timeout{1000};
   std::string payload = "netsim-probe";  // UDP payload / TCP bytes (a marker to find in captures)
   TcpSend tcp_send = TcpSend::kNothing;
+  // Set: the probe goes over IPv6 to this address (ICMPv6 echo, TCP or UDP over IPv6) and
+  // `destination` is ignored.
+  std::optional<common::Ipv6Address> destination6 = {};
 };
 
 struct ProbeResult {
@@ -35,6 +39,7 @@ struct ProbeResult {
   std::string detail;       // "connected", "timeout", "refused", ...
   std::string responder;    // node name from the banner
   std::optional<common::Ipv4Address> source_seen;  // the peer address the responder saw
+  std::optional<common::Ipv6Address> source_seen6;  // ... when it saw an IPv6 peer
   uint16_t source_port_seen = 0;
   uint16_t local_port = 0;  // the probe's own source port (TCP/UDP)
   double rtt_ms = 0;

@@ -73,13 +73,15 @@ class CompletedChecker {
   bool isSender(const std::string& name) { return m_.findInstance(name) || m_.findHost(name); }
   bool isDestination(const std::string& name) {
     return isSender(name) || m_.findService(name) || m_.findLoadBalancer(name) ||
-           m_.findNatGateway(name) || common::Ipv4Address::parse(name).has_value();
+           m_.findNatGateway(name) || common::Ipv4Address::parse(name).has_value() ||
+           common::Ipv6Address::parse(name).has_value();
   }
   bool isHop(const std::string& name) {
     const bool router = std::any_of(m_.vpcs.begin(), m_.vpcs.end(),
                                     [&](const model::Vpc& v) { return name == v.name + "-router"; });
     return isDestination(name) || m_.findEndpoint(name) || router ||
            name == "internet" || m_.findInternetGateway(name) || m_.findTransitGateway(name) ||
+           m_.findEgressOnlyGateway(name) ||
            m_.findNatPresence(name).first;
   }
 
@@ -105,6 +107,15 @@ class CompletedChecker {
     if (e.protocol == model::Protocol::kIcmp && e.port != 0) {
       error(e.where, "port", "ICMP has no ports", "remove port, or set protocol: tcp/udp");
     }
+    if (e.ipv6) {
+      checkIpv6Expectation(e);
+      return;
+    }
+    resolveSourceSeen4(e);
+  }
+
+  // `source_seen` of an IPv4 flow (or of IPv6 through NAT64): an address, elastic IP or node.
+  void resolveSourceSeen4(model::Expectation& e) {
     if (!e.source_seen_ref.empty()) {
       const auto& ref = e.source_seen_ref;
       if (auto a = common::Ipv4Address::parse(ref)) {
@@ -122,6 +133,48 @@ class CompletedChecker {
       } else {
         error(e.where, "source_seen", "'" + ref + "' is not an address, elastic IP or node name");
       }
+    }
+  }
+
+  // `family: ipv6`: both ends need an IPv6 address; `source_seen` is an IPv6 address, `own`
+  // (the sender's) or an instance or host name (its IPv6 address: IPv6 is never translated).
+  void checkIpv6Expectation(model::Expectation& e) {
+    const auto v6of = [&](const std::string& name) -> std::optional<common::Ipv6Address> {
+      if (auto a = common::Ipv6Address::parse(name)) return a;
+      if (const auto* i = m_.findInstance(name)) return i->ipv6_address;
+      if (const auto* h = m_.findHost(name)) return h->ipv6_address;
+      return std::nullopt;
+    };
+    if (isSender(e.from) && !v6of(e.from)) {
+      error(e.where, "from", "'" + e.from + "' has no IPv6 address (family: ipv6)",
+            "give it an ipv6_address, or remove family: ipv6");
+    }
+    if (!e.to.empty() && isDestination(e.to) && !v6of(e.to)) {
+      if (m_.dns64Address(e.from, e.to)) {
+        e.nat64 = true;  // the DNS64 answer's 64:ff9b::/96 address, through NAT64
+      } else {
+        error(e.where, "to",
+              "'" + e.to + "' has no IPv6 address (family: ipv6 reaches instances, internet hosts "
+              "and IPv6 addresses; an IPv4-only one only from a subnet with enable_dns64, through NAT64)");
+      }
+    }
+    if (e.nat64) {
+      if (e.source_seen_ref == "own") {
+        error(e.where, "source_seen", "through NAT64 the destination sees an IPv4 address, not the sender's own",
+              "name the NAT gateway's elastic IP, e.g. source_seen: eip-nat-a");
+        return;
+      }
+      resolveSourceSeen4(e);
+      return;
+    }
+    if (e.source_seen_ref.empty()) return;
+    const auto& ref = e.source_seen_ref;
+    if (auto a = v6of(ref == "own" ? e.from : ref)) {
+      e.source_seen6 = *a;
+    } else {
+      error(e.where, "source_seen",
+            "'" + ref + "' is not an IPv6 address, `own`, or a node with an IPv6 address",
+            "over IPv6 the destination sees the sender's own address: source_seen: own");
     }
   }
 

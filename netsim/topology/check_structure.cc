@@ -66,6 +66,7 @@ class Checker : public ModelChecker {
       }
     }
     for (const auto& x : m_.internet_gateways) checkName(x.name, x.where, "gateway", nodes);
+    for (const auto& x : m_.egress_only_internet_gateways) checkName(x.name, x.where, "gateway", nodes);
     for (const auto& x : m_.transit_gateways) checkName(x.name, x.where, "transit gateway", nodes);
     for (const auto& x : m_.nat_gateways) checkName(x.name, x.where, "NAT gateway", nodes);
     for (const auto& x : m_.instances) checkName(x.name, x.where, "instance", nodes);

@@ -328,7 +328,7 @@ class Completer {
     }
     // Everything that runs the built-in responder serves these unless the file says otherwise.
     for (auto& h : inet.hosts) {
-      if (h.listen_tcp.empty() && h.listen_udp.empty()) {
+      if (h.listen_tcp.empty() && h.listen_udp.empty() && h.listen_http.empty()) {
         h.listen_tcp = {22, 80, 443};
         h.listen_udp = {5001};
       }

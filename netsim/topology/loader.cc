@@ -59,6 +59,10 @@ LoadResult loadTopologyText(const std::string& text, const std::string& label) {
   if (!result.diagnostics.empty()) return result;
   detail::complete(m, result.locations, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
+  detail::checkIpv6(m, result.locations, result.diagnostics);
+  if (!result.diagnostics.empty()) return result;
+  detail::checkNat64(m, result.locations, result.diagnostics);
+  if (!result.diagnostics.empty()) return result;
   detail::checkCompleted(m, result.locations, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
   result.model = std::move(m);

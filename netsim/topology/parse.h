@@ -61,6 +61,11 @@ void checkTransitGateways(model::Model& m, const LocationMap& loc, Diagnostics& 
 // Defaults and derived parts: main route table, local routes, endpoint routes, AZ names,
 // auto scaling instances, load balancer nodes, address allocation.
 void complete(model::Model& m, const LocationMap& loc, Diagnostics& d);
+// IPv6 (check_ipv6.cc): blocks, addresses, egress-only gateways, IPv6 routes; allocates what
+// is `auto` and resolves IPv6 route targets. After complete().
+void checkIpv6(model::Model& m, const LocationMap& loc, Diagnostics& d);
+// IPv6-only subnets, DNS64 and NAT64 routes (check_nat64.cc); after checkIpv6.
+void checkNat64(model::Model& m, const LocationMap& loc, Diagnostics& d);
 // AWS rules on the completed model (NAT and load balancer placement) and the expectations,
 // whose names are resolved to addresses here.
 void checkCompleted(model::Model& m, const LocationMap& loc, Diagnostics& d);

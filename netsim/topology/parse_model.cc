@@ -81,18 +81,32 @@ model::NatLimits natLimits(const MapReader& r) {
 
 void parseInternet(const MapReader& top, const ReadContext& ctx, Model& m) {
   if (!top.has("internet")) return;
-  MapReader r(top.node("internet"), "internet", ctx, {"cidr", "public_pool", "hosts", "services"});
+  MapReader r(top.node("internet"), "internet", ctx, {"cidr", "public_pool", "hosts", "services", "ipv6_cidr"});
   if (!r.valid()) return;
   if (auto c = r.cidr("cidr")) m.internet.hosts_cidr = *c;
+  m.internet.hosts_cidr6 = r.ipv6Cidr("ipv6_cidr");
   if (auto c = r.cidr("public_pool")) m.internet.public_pool = *c;
   auto hosts = r.seq("hosts");
   for (size_t i = 0; i < hosts.size(); ++i) {
-    MapReader h(hosts[i], indexed("internet.hosts", i), ctx, {"name", "address", "listen"});
+    MapReader h(hosts[i], indexed("internet.hosts", i), ctx, {"name", "address", "ipv6_address", "listen", "dns_name"});
     if (!h.valid()) continue;
     model::InternetHost host;
     host.name = h.str("name", true).value_or("");
     if (auto a = h.address("address")) host.address = *a;
-    readListen(h, ctx, host.listen_tcp, host.listen_udp);
+    host.ipv6_address = h.ipv6Address("ipv6_address", &host.ipv6_auto);
+    host.dns_name = h.str("dns_name").value_or("");
+    if (h.has("listen")) {
+      // A host may also serve HTTP (the responder's HTTP side: 200 and who it saw), e.g. for curl.
+      MapReader l(h.node("listen"), h.fieldPath("listen"), ctx, {"tcp", "udp", "http"});
+      host.listen_tcp = l.portList("tcp");
+      host.listen_udp = l.portList("udp");
+      host.listen_http = l.portList("http");
+      for (auto p : host.listen_http) {
+        if (std::find(host.listen_tcp.begin(), host.listen_tcp.end(), p) != host.listen_tcp.end()) {
+          l.error("http", "port " + std::to_string(p) + " is listed under tcp too", "list it once");
+        }
+      }
+    }
     host.where = h.where();
     m.internet.hosts.push_back(std::move(host));
   }
@@ -119,12 +133,19 @@ void parseSubnets(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("subnets", true);
   for (size_t i = 0; i < items.size(); ++i) {
     MapReader r(items[i], indexed(top.fieldPath("subnets"), i), ctx,
-                {"name", "az", "cidr", "route_table", "public_ip_on_launch"});
+                {"name", "az", "cidr", "route_table", "public_ip_on_launch", "ipv6_cidr",
+                 "assign_ipv6_address_on_creation", "enable_dns64", "ipv6_native"});
     if (!r.valid()) continue;
     model::Subnet s;
     s.name = r.str("name", true).value_or("");
     s.az = r.str("az", true).value_or("");
     if (auto c = r.cidr("cidr", true)) s.cidr = *c;
+    s.ipv6_cidr = r.ipv6Cidr("ipv6_cidr", &s.ipv6_cidr_auto);
+    s.assign_ipv6_address_on_creation = r.boolean("assign_ipv6_address_on_creation").value_or(false);
+    s.enable_dns64 = r.boolean("enable_dns64").value_or(false);
+    // AWS: an IPv6-only subnet always gives its instances an IPv6 address.
+    s.ipv6_native = r.boolean("ipv6_native").value_or(false);
+    if (s.ipv6_native) s.assign_ipv6_address_on_creation = true;
     s.route_table = r.str("route_table").value_or("");
     s.public_ip_on_launch = r.boolean("public_ip_on_launch").value_or(false);
     s.where = r.where();
@@ -145,6 +166,16 @@ void parseRouteTables(const MapReader& top, const ReadContext& ctx, Model& m) {
     for (size_t j = 0; j < routes.size(); ++j) {
       MapReader rr(routes[j], indexed(r.fieldPath("routes"), j), ctx, {"destination", "target"});
       if (!rr.valid()) continue;
+      // An IPv6 destination makes an IPv6 route (model::Route6, resolved in ipv6.cc).
+      if (rr.has("destination") && rr.node("destination").IsScalar() &&
+          rr.node("destination").Scalar().find(':') != std::string::npos) {
+        model::Route6 route;
+        if (auto c = rr.ipv6Cidr("destination")) route.destination = *c;
+        route.target = rr.str("target", true).value_or("");
+        route.where = rr.where();
+        t.routes6.push_back(std::move(route));
+        continue;
+      }
       model::Route route;
       if (auto c = rr.cidr("destination", true)) route.destination = *c;
       route.target = rr.str("target", true).value_or("");
@@ -193,6 +224,16 @@ void parseGateways(const MapReader& top, const ReadContext& ctx, Model& m) {
       m.internet_gateways.push_back(igw);
     }
   }
+  if (top.has("egress_only_internet_gateway")) {
+    MapReader r(top.node("egress_only_internet_gateway"), top.fieldPath("egress_only_internet_gateway"), ctx,
+                {"name"});
+    if (r.valid()) {
+      model::EgressOnlyInternetGateway g;
+      g.name = r.str("name").value_or("eigw");
+      g.where = r.where();
+      m.egress_only_internet_gateways.push_back(g);
+    }
+  }
   auto nats = top.seq("nat_gateways");
   for (size_t i = 0; i < nats.size(); ++i) {
     MapReader r(nats[i], indexed(top.fieldPath("nat_gateways"), i), ctx,
@@ -234,7 +275,7 @@ void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
   for (size_t i = 0; i < items.size(); ++i) {
     MapReader r(items[i], indexed(top.fieldPath("instances"), i), ctx,
                 {"name", "subnet", "private_ip", "public_ip", "eip", "role", "source_dest_check",
-                 "security_groups", "listen", "ssh", "forwards", "command"});
+                 "security_groups", "listen", "ssh", "forwards", "command", "ipv6_address"});
     if (!r.valid()) continue;
     model::Instance inst;
     inst.command = r.str("command").value_or("");
@@ -251,6 +292,12 @@ void parseInstances(const MapReader& top, const ReadContext& ctx, Model& m) {
       } else {
         if (auto a = r.address("public_ip")) inst.public_ip = *a;
       }
+    }
+    if (r.has("ipv6_address") && r.node("ipv6_address").IsScalar() &&
+        (r.node("ipv6_address").Scalar() == "false" || r.node("ipv6_address").Scalar() == "no")) {
+      inst.no_ipv6 = true;  // opts out of the subnet's assign_ipv6_address_on_creation
+    } else {
+      inst.ipv6_address = r.ipv6Address("ipv6_address", &inst.ipv6_auto);
     }
     inst.eip = r.str("eip").value_or("");
     auto role = r.choice("role", {"generic", "bastion", "nat-instance", "web", "cache"});
@@ -334,11 +381,26 @@ void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
     for (const char* dir : {"inbound", "outbound"}) {
       auto rules = r.seq(dir);
       for (size_t j = 0; j < rules.size(); ++j) {
-        MapReader rr(rules[j], indexed(r.fieldPath(dir), j), ctx, {"protocol", "ports", "cidr", "group"});
+        MapReader rr(rules[j], indexed(r.fieldPath(dir), j), ctx, {"protocol", "ports", "cidr", "group", "cidr_ipv6"});
         if (!rr.valid()) continue;
+        if (rr.has("cidr_ipv6")) {
+          if (rr.has("cidr") || rr.has("group")) {
+            rr.error("cidr_ipv6", "a rule has one of cidr, cidr_ipv6 or group",
+                     "write a second rule for the IPv6 peers");
+            continue;
+          }
+          model::SecurityGroupRule6 rule;
+          rule.protocol = ruleProtocol(rr);
+          if (rr.has("ports")) rule.ports = portRange(rr, "ports").value_or(model::PortRange{});
+          if (auto c = rr.ipv6Cidr("cidr_ipv6")) rule.cidr = *c;
+          rule.where = rr.where();
+          (std::string(dir) == "inbound" ? g.inbound6 : g.outbound6).push_back(rule);
+          continue;
+        }
         (std::string(dir) == "inbound" ? g.inbound : g.outbound).push_back(sgRule(rr));
       }
     }
+    g.default_outbound = !r.has("outbound");  // ipv6.cc adds ::/0 when the VPC has IPv6
     if (!r.has("outbound")) {
       g.outbound.push_back({model::Protocol::kAll, {}, common::Cidr::parse("0.0.0.0/0"), "", {}});
     }
@@ -356,8 +418,23 @@ void parseSecurity(const MapReader& top, const ReadContext& ctx, Model& m) {
       auto rules = r.seq(dir);
       for (size_t j = 0; j < rules.size(); ++j) {
         MapReader rr(rules[j], indexed(r.fieldPath(dir), j), ctx,
-                     {"rule", "protocol", "ports", "cidr", "action"});
+                     {"rule", "protocol", "ports", "cidr", "action", "cidr_ipv6"});
         if (!rr.valid()) continue;
+        if (rr.has("cidr_ipv6")) {
+          if (rr.has("cidr")) {
+            rr.error("cidr_ipv6", "a rule has either cidr or cidr_ipv6", "write a second rule for IPv6");
+            continue;
+          }
+          model::NaclRule6 rule;
+          rule.number = static_cast<int>(rr.integer("rule", 1, 32766, true).value_or(0));
+          rule.protocol = ruleProtocol(rr);
+          if (rr.has("ports")) rule.ports = portRange(rr, "ports").value_or(model::PortRange{});
+          if (auto c = rr.ipv6Cidr("cidr_ipv6")) rule.cidr = *c;
+          rule.allow = rr.choice("action", {"allow", "deny"}, true).value_or("allow") == "allow";
+          rule.where = rr.where();
+          (std::string(dir) == "inbound" ? acl.inbound6 : acl.outbound6).push_back(rule);
+          continue;
+        }
         model::NaclRule rule;
         rule.number = static_cast<int>(rr.integer("rule", 1, 32766, true).value_or(0));
         rule.protocol = ruleProtocol(rr);
@@ -377,7 +454,8 @@ void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
   auto items = top.seq("expect");
   for (size_t i = 0; i < items.size(); ++i) {
     MapReader r(items[i], indexed("expect", i), ctx,
-                {"from", "to", "protocol", "port", "via", "not_via", "source_seen", "blocked", "reason"});
+                {"from", "to", "protocol", "port", "via", "not_via", "source_seen", "blocked", "reason",
+                 "family"});
     if (!r.valid()) continue;
     model::Expectation e;
     e.from = r.str("from", true).value_or("");
@@ -392,6 +470,14 @@ void parseExpectations(const MapReader& top, const ReadContext& ctx, Model& m) {
     e.source_seen_ref = r.str("source_seen").value_or("");
     e.blocked = r.boolean("blocked").value_or(false);
     e.reason = r.str("reason").value_or("");
+    if (auto family = r.str("family")) {
+      if (*family == "ipv6") {
+        e.ipv6 = true;
+      } else if (*family != "ipv4") {
+        r.error("family", "must be ipv4 or ipv6, not '" + *family + "'");
+      }
+    }
+    if (common::Ipv6Address::parse(e.to)) e.ipv6 = true;
     e.where = r.where();
     m.expectations.push_back(std::move(e));
   }
@@ -410,6 +496,7 @@ void readVpcBlocks(const MapReader& v, model::Vpc& vpc) {
     }
   }
   vpc.azs = v.strList("azs", true);
+  vpc.ipv6_cidr = v.ipv6Cidr("ipv6_cidr", &vpc.ipv6_cidr_auto);
 }
 
 void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t>& tcp,
@@ -423,6 +510,7 @@ void readListen(const MapReader& r, const ReadContext& ctx, std::vector<uint16_t
 // What one VPC holds, read from `r` (the top level in the single `vpc:` form, or one entry of
 // `vpcs:`); every object read here belongs to `vpc`.
 void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, const std::string& vpc) {
+  const size_t eigws = m.egress_only_internet_gateways.size();
   const size_t subnets = m.subnets.size(), tables = m.route_tables.size(), igws = m.internet_gateways.size(),
                endpoints = m.endpoints.size(), sgs = m.security_groups.size(), acls = m.network_acls.size(),
                nats = m.nat_gateways.size();
@@ -441,6 +529,7 @@ void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, con
   own(m.subnets, subnets);
   own(m.route_tables, tables);
   own(m.internet_gateways, igws);
+  own(m.egress_only_internet_gateways, eigws);
   own(m.endpoints, endpoints);
   own(m.security_groups, sgs);
   own(m.network_acls, acls);
@@ -450,7 +539,8 @@ void parseVpcResources(const MapReader& r, const ReadContext& ctx, Model& m, con
 void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   MapReader top(root, "", ctx,
                 {"name", "region", "eip_quota", "time_factor", "vpc", "vpcs", "peering_connections",
-                 "transit_gateways", "internet", "subnets", "route_tables", "internet_gateway", "elastic_ips", "nat_gateways",
+                 "transit_gateways", "internet", "subnets", "route_tables", "internet_gateway",
+                 "egress_only_internet_gateway", "elastic_ips", "nat_gateways",
                  "instances", "endpoints", "security_groups", "network_acls", "load_balancers",
                  "target_groups", "auto_scaling_groups", "expect"});
   if (!top.valid()) return;
@@ -463,7 +553,7 @@ void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   } else if (!top.has("vpc")) {
     top.error("", "required field 'vpc' is missing", "add vpc: {cidr: 10.0.0.0/16, azs: [a, b]}");
   } else {
-    MapReader v(top.node("vpc"), "vpc", ctx, {"cidr", "secondary_cidrs", "azs"});
+    MapReader v(top.node("vpc"), "vpc", ctx, {"cidr", "secondary_cidrs", "azs", "ipv6_cidr"});
     model::Vpc vpc;
     if (v.valid()) readVpcBlocks(v, vpc);
     vpc.region = m.region;

@@ -9,7 +9,8 @@ namespace {
 using model::Model;
 
 // What only a VPC of the `vpcs:` list may hold when the file uses that form.
-constexpr const char* kVpcScopedKeys[] = {"subnets", "route_tables", "internet_gateway", "nat_gateways",
+constexpr const char* kVpcScopedKeys[] = {"subnets", "route_tables", "internet_gateway",
+                                          "egress_only_internet_gateway", "nat_gateways",
                                           "instances", "endpoints", "security_groups", "network_acls",
                                           "load_balancers", "target_groups", "auto_scaling_groups"};
 
@@ -44,8 +45,8 @@ void parseVpcs(const MapReader& top, const ReadContext& ctx, Model& m) {
   if (items.empty()) top.error("vpcs", "`vpcs:` lists no VPC", "add {name: a, cidr: 10.0.0.0/16, azs: [a]}");
   for (size_t i = 0; i < items.size(); ++i) {
     MapReader v(items[i], indexed("vpcs", i), ctx,
-                {"name", "region", "cidr", "secondary_cidrs", "azs", "subnets", "route_tables",
-                 "internet_gateway", "nat_gateways", "instances", "endpoints", "security_groups",
+                {"name", "region", "cidr", "secondary_cidrs", "azs", "ipv6_cidr", "subnets", "route_tables",
+                 "internet_gateway", "egress_only_internet_gateway", "nat_gateways", "instances", "endpoints", "security_groups",
                  "network_acls", "load_balancers", "target_groups", "auto_scaling_groups"});
     if (!v.valid()) continue;
     model::Vpc vpc;

@@ -127,6 +127,44 @@ std::optional<bool> MapReader::boolean(const std::string& key) const {
   return std::nullopt;
 }
 
+std::optional<common::Ipv6Cidr> MapReader::ipv6Cidr(const std::string& key, bool* is_auto,
+                                                    bool required) const {
+  auto s = scalar(key, required);
+  if (!s) return std::nullopt;
+  if (is_auto && *s == "auto") {
+    *is_auto = true;
+    return std::nullopt;
+  }
+  auto c = common::Ipv6Cidr::parse(*s);
+  if (!c) {
+    ctx_.error(node_[key], fieldPath(key), "'" + *s + "' is not an IPv6 prefix",
+               std::string("write it as address/len, e.g. 2001:db8:1000:100::/56") +
+                   (is_auto ? ", or `auto`" : ""));
+    return std::nullopt;
+  }
+  if (!c->isCanonical()) {
+    ctx_.error(node_[key], fieldPath(key), "'" + *s + "' has host bits set",
+               "did you mean " + c->network().str() + "/" + std::to_string(c->prefixLength()) + "?");
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::optional<common::Ipv6Address> MapReader::ipv6Address(const std::string& key, bool* is_auto) const {
+  auto s = scalar(key, false);
+  if (!s) return std::nullopt;
+  if (is_auto && *s == "auto") {
+    *is_auto = true;
+    return std::nullopt;
+  }
+  auto a = common::Ipv6Address::parse(*s);
+  if (!a) {
+    ctx_.error(node_[key], fieldPath(key), "'" + *s + "' is not an IPv6 address",
+               std::string("e.g. 2001:db8:1000:1::10") + (is_auto ? ", or `auto`" : ""));
+  }
+  return a;
+}
+
 std::optional<common::Cidr> MapReader::cidr(const std::string& key, bool required) const {
   auto s = scalar(key, required);
   if (!s) return std::nullopt;

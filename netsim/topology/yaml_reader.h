@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 #include "netsim/model/model.h"
 #include "netsim/topology/diagnostics.h"
 
@@ -60,6 +61,11 @@ class MapReader {
   std::optional<bool> boolean(const std::string& key) const;
   std::optional<common::Cidr> cidr(const std::string& key, bool required = false) const;
   std::optional<common::Ipv4Address> address(const std::string& key, bool required = false) const;
+  // An IPv6 prefix (canonical: no host bits) or address; `auto_ok`: the word `auto` is allowed
+  // and sets `*is_auto` (the loader allocates later).
+  std::optional<common::Ipv6Cidr> ipv6Cidr(const std::string& key, bool* is_auto = nullptr,
+                                           bool required = false) const;
+  std::optional<common::Ipv6Address> ipv6Address(const std::string& key, bool* is_auto = nullptr) const;
   std::vector<std::string> strList(const std::string& key, bool required = false) const;
   std::vector<uint16_t> portList(const std::string& key) const;
   // One of `choices`; reports the allowed values otherwise.

@@ -20,7 +20,11 @@ using asio::ip::tcp;
 
 namespace {
 
-std::string endpointText(const tcp::endpoint& e) { return e.address().to_string() + ":" + std::to_string(e.port()); }
+// "10.0.0.5:80" or "[2001:db8::5]:80" (as the TCP/UDP responder writes them).
+std::string endpointText(const tcp::endpoint& e) {
+  const auto a = e.address().to_string();
+  return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
+}
 
 int delayOf(beast::string_view target) {
   auto q = target.find("delay_ms=");
@@ -85,13 +89,16 @@ HttpResponder::~HttpResponder() {
 }
 
 common::Result<std::unique_ptr<HttpResponder>> HttpResponder::open(const std::string& node,
-                                                                   const std::vector<uint16_t>& ports) {
+                                                                   const std::vector<uint16_t>& ports, bool ipv6) {
   auto impl = std::make_unique<Impl>();
   impl->node = node;
-  for (auto port : ports) {
-    auto acceptor = listenTcp(impl->io, port, "http");
-    if (!acceptor) return acceptor.error();
-    impl->acceptors.push_back(std::move(*acceptor));
+  for (bool v6 : {false, true}) {
+    if (v6 && !ipv6) break;
+    for (auto port : ports) {
+      auto acceptor = listenTcp(impl->io, port, v6 ? "http (IPv6)" : "http", v6);
+      if (!acceptor) return acceptor.error();
+      impl->acceptors.push_back(std::move(*acceptor));
+    }
   }
   return std::unique_ptr<HttpResponder>(new HttpResponder(std::move(impl)));
 }

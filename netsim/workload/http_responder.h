@@ -16,8 +16,10 @@ namespace netsim::workload {
 
 class HttpResponder {
  public:
-  // Binds and listens on every port now (call while the process still may), serves nothing yet.
-  static common::Result<std::unique_ptr<HttpResponder>> open(const std::string& node, const std::vector<uint16_t>& ports);
+  // Binds and listens on every port now (call while the process still may), serves nothing yet;
+  // with `ipv6` on [::] too.
+  static common::Result<std::unique_ptr<HttpResponder>> open(const std::string& node, const std::vector<uint16_t>& ports,
+                                                             bool ipv6 = false);
   ~HttpResponder();
   // Serves on a thread of its own until `stop` becomes true.
   void start(const std::atomic<bool>& stop);

@@ -23,22 +23,40 @@ using common::makeError;
 using common::UniqueFd;
 using Clock = std::chrono::steady_clock;
 
-std::string endpoint(const sockaddr_in& a) {
-  char buf[INET_ADDRSTRLEN] = {};
+// "10.0.0.5:80" or "[2001:db8::5]:80".
+std::string endpoint(const sockaddr_storage& s) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (s.ss_family == AF_INET6) {
+    const auto& a = reinterpret_cast<const sockaddr_in6&>(s);
+    ::inet_ntop(AF_INET6, &a.sin6_addr, buf, sizeof buf);
+    return "[" + std::string(buf) + "]:" + std::to_string(ntohs(a.sin6_port));
+  }
+  const auto& a = reinterpret_cast<const sockaddr_in&>(s);
   ::inet_ntop(AF_INET, &a.sin_addr, buf, sizeof buf);
   return std::string(buf) + ":" + std::to_string(ntohs(a.sin_port));
 }
 
-common::Result<UniqueFd> listenOn(int type, uint16_t port) {
-  UniqueFd fd(::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+common::Result<UniqueFd> listenOn(int type, uint16_t port, bool ipv6) {
+  UniqueFd fd(::socket(ipv6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return makeError(ErrorCode::kSystem, std::string("socket: ") + std::strerror(errno));
   int one = 1;
   ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_ANY);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+  sockaddr_storage storage{};
+  socklen_t len = sizeof(sockaddr_in);
+  if (ipv6) {
+    ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);  // IPv4 has its own socket
+    auto& a = reinterpret_cast<sockaddr_in6&>(storage);
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    a.sin6_addr = in6addr_any;
+    len = sizeof a;
+  } else {
+    auto& a = reinterpret_cast<sockaddr_in&>(storage);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&storage), len) != 0) {
     return makeError(ErrorCode::kSystem, (type == SOCK_STREAM ? "tcp " : "udp ") + std::to_string(port) +
                                              ": bind: " + std::strerror(errno));
   }
@@ -61,15 +79,18 @@ struct Sockets {
 
 common::Result<Sockets> openSockets(const ResponderConfig& config) {
   Sockets s;
-  for (auto p : config.tcp_ports) {
-    auto fd = listenOn(SOCK_STREAM, p);
-    if (!fd) return fd.error();
-    s.tcp.push_back(std::move(*fd));
-  }
-  for (auto p : config.udp_ports) {
-    auto fd = listenOn(SOCK_DGRAM, p);
-    if (!fd) return fd.error();
-    s.udp.push_back(std::move(*fd));
+  for (bool v6 : {false, true}) {
+    if (v6 && !config.ipv6) break;
+    for (auto p : config.tcp_ports) {
+      auto fd = listenOn(SOCK_STREAM, p, v6);
+      if (!fd) return fd.error();
+      s.tcp.push_back(std::move(*fd));
+    }
+    for (auto p : config.udp_ports) {
+      auto fd = listenOn(SOCK_DGRAM, p, v6);
+      if (!fd) return fd.error();
+      s.udp.push_back(std::move(*fd));
+    }
   }
   return s;
 }
@@ -77,11 +98,11 @@ common::Result<Sockets> openSockets(const ResponderConfig& config) {
 // Every pending connection on `listener`, each with the banner queued.
 void acceptAll(int listener, const std::string& node, std::map<int, Connection>& conns, Clock::time_point now) {
   while (true) {
-    sockaddr_in peer{};
+    sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     int c = ::accept4(listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (c < 0) return;
-    sockaddr_in local{};
+    sockaddr_storage local{};
     len = sizeof local;
     ::getsockname(c, reinterpret_cast<sockaddr*>(&local), &len);
     Connection conn{UniqueFd(c), responderBanner(node, endpoint(peer), endpoint(local)), now, false};
@@ -92,17 +113,18 @@ void acceptAll(int listener, const std::string& node, std::map<int, Connection>&
 // Answers every pending datagram on `fd` with the banner and the datagram's payload.
 void answerDatagrams(int fd, const std::string& node, std::vector<char>& buf) {
   while (true) {
-    sockaddr_in peer{};
+    sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     ssize_t got = ::recvfrom(fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&peer), &len);
     if (got < 0) return;
-    sockaddr_in local{};
+    const socklen_t peer_len = len;
+    sockaddr_storage local{};
     len = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
     // A datagram's local address is the wildcard; the port is what matters to a probe.
     std::string reply = responderBanner(node, endpoint(peer), endpoint(local));
     reply.append(buf.data(), static_cast<size_t>(got));
-    ::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), sizeof peer);
+    ::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer), peer_len);
   }
 }
 

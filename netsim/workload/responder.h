@@ -17,9 +17,10 @@ struct ResponderConfig {
   std::vector<uint16_t> tcp_ports;
   std::vector<uint16_t> udp_ports;
   int idle_timeout_ms = 60000;  // TCP connections idle this long are closed
+  bool ipv6 = false;  // also listen on [::] (IPv6 only); peers print as [address]:port
 };
 
-// "netsim-responder node=<node> peer=<ip>:<port> local=<ip>:<port>\n"
+// "netsim-responder node=<node> peer=<ip>:<port> local=<ip>:<port>\n" (IPv6: [<ip>]:<port>)
 std::string responderBanner(const std::string& node, const std::string& peer, const std::string& local);
 
 // Runs until `stop` becomes true (checked at least every 200 ms) or a fatal error.

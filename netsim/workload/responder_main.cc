@@ -22,13 +22,14 @@ std::atomic<bool> g_stop{false};
 void onSignal(int) { g_stop = true; }
 
 constexpr const char* kUsage =
-    "usage: netsim-responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS] [--http PORTS]\n";
+    "usage: netsim-responder --node NAME [--lab LAB] [--tcp PORTS] [--udp PORTS] [--http PORTS] [--ipv6]\n";
 constexpr const char* kDescription =
     "The TCP/UDP responder `netsim up` starts in lab nodes. Each TCP client first gets\n"
     "one line naming the node and the source address it saw, then its bytes echoed;\n"
     "each UDP datagram gets that line plus its payload. On --http ports (load balancer\n"
     "targets) every HTTP request gets 200 with that line and the X-Forwarded-* headers\n"
-    "it received; ?delay_ms=N delays the answer. Runs until SIGTERM.\n";
+    "it received; ?delay_ms=N delays the answer. --ipv6 listens on [::] as well (nodes\n"
+    "with an IPv6 address). Runs until SIGTERM.\n";
 constexpr const char* kExample = "Example:\n  netsim-responder --node client --tcp 22,80,443 --udp 5001 --http 8080\n";
 
 // "22,80,443" appended to `out`; false unless every part is a port 1-65535.
@@ -59,7 +60,8 @@ po::options_description options() {
       // Only identifies the process (tests find a lab's responders by it; `down` finds them by
       // namespace and by the state file).
       "lab", po::value<std::string>(), "lab name")("tcp", ports(), "TCP ports, comma-separated")(
-      "udp", ports(), "UDP ports, comma-separated")("http", ports(), "HTTP ports, comma-separated");
+      "udp", ports(), "UDP ports, comma-separated")("http", ports(), "HTTP ports, comma-separated")(
+      "ipv6", "listen on IPv6 too");
   return o;
 }
 
@@ -76,6 +78,7 @@ std::optional<ResponderArgs> readArgs(int argc, char** argv, int& code) {
     code = 2;
     return std::nullopt;
   }
+  args.config.ipv6 = vm.count("ipv6") > 0;
   for (auto [flag, out] : {std::pair{"tcp", &args.config.tcp_ports}, std::pair{"udp", &args.config.udp_ports},
                            std::pair{"http", &args.http_ports}}) {
     if (!vm.count(flag)) continue;
@@ -99,7 +102,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, onSignal);
   std::unique_ptr<netsim::workload::HttpResponder> http;
   if (!args->http_ports.empty()) {
-    auto h = netsim::workload::HttpResponder::open(args->config.node, args->http_ports);
+    auto h = netsim::workload::HttpResponder::open(args->config.node, args->http_ports, args->config.ipv6);
     if (!h) {
       std::fprintf(stderr, "netsim-responder: %s\n", h.error().message.c_str());
       return 3;

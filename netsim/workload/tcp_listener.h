@@ -15,15 +15,18 @@
 
 namespace netsim::workload {
 
-// A listening acceptor on 0.0.0.0:port; `who` names the server in the error.
+// A listening acceptor on 0.0.0.0:port, or [::]:port (IPv6 only) with `ipv6`; `who` names the
+// server in the error.
 inline common::Result<std::unique_ptr<boost::asio::ip::tcp::acceptor>> listenTcp(boost::asio::io_context& io,
                                                                                   uint16_t port,
-                                                                                  const std::string& who) {
+                                                                                  const std::string& who,
+                                                                                  bool ipv6 = false) {
   using boost::asio::ip::tcp;
   auto acceptor = std::make_unique<tcp::acceptor>(io);
   boost::system::error_code ec;
-  tcp::endpoint ep(tcp::v4(), port);
+  tcp::endpoint ep(ipv6 ? tcp::v6() : tcp::v4(), port);
   acceptor->open(ep.protocol(), ec);
+  if (!ec && ipv6) acceptor->set_option(boost::asio::ip::v6_only(true), ec);
   if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor->bind(ep, ec);
   if (!ec) acceptor->listen(boost::asio::socket_base::max_listen_connections, ec);

@@ -29,7 +29,26 @@ done
 "$netsim" path app-a client --proto tcp --port 80 >/dev/null; [ $? -eq 0 ] || bad "path reachable should exit 0"
 "$netsim" path client app-a --proto tcp --port 22 >/dev/null; [ $? -eq 1 ] || bad "path blocked should exit 1"
 "$netsim" path nosuch client >/dev/null 2>&1; [ $? -eq 2 ] || bad "path with unknown node should exit 2"
+# IPv6 (topologies/dual-stack.yaml): -6 follows the IPv6 routes; an egress-only gateway keeps the
+# internet out; an instance without an IPv6 address is bad input.
+ds="$topologies/dual-stack.yaml"
+out=$("$netsim" path "$ds" app server -6 --proto tcp --port 443); [ $? -eq 0 ] || bad "path -6 app server should exit 0"
+grep -q 'source 2001:db8:1000:1::4' <<<"$out" || bad "path -6 app server: $out"
+out=$("$netsim" path "$ds" client app -6); [ $? -eq 1 ] || bad "path -6 client app should exit 1"
+grep -q 'EGRESS_ONLY_INBOUND at eigw' <<<"$out" || bad "path -6 client app: $out"
+"$netsim" path "$ds" legacy server -6 >/dev/null 2>&1; [ $? -eq 2 ] || bad "path -6 from legacy should exit 2"
 "$netsim" validate /nonexistent.yaml >/dev/null 2>&1; [ $? -eq 2 ] || bad "validate missing file should exit 2"
+# A template imported on the fly takes --param (issue #20): with EnvType=prod the private subnet of
+# AZ c leaves through its own AZ's NAT gateway, with the default (dev) through AZ a's.
+twelve="$topologies/../tests/integration/import/templates/twelve-subnets-4az.yaml"
+out=$("$netsim" path "$twelve" probe-private-c internet-host --proto tcp --param EnvType=prod 2>/dev/null)
+[ $? -eq 0 ] && grep -q 'nat-c' <<<"$out" || bad "path --param EnvType=prod: $out"
+out=$("$netsim" path "$twelve" probe-private-c internet-host --proto tcp 2>/dev/null)
+[ $? -eq 0 ] && grep -q 'nat-a' <<<"$out" && ! grep -q 'nat-c' <<<"$out" || bad "path with the default EnvType: $out"
+"$netsim" validate "$twelve" --param EnvType=staging >/dev/null 2>&1; [ $? -eq 2 ] || bad "--param outside AllowedValues should exit 2"
+"$netsim" validate "$topologies/default.yaml" --param EnvType=prod >/dev/null 2>&1; [ $? -eq 2 ] || bad "--param with a netsim topology should exit 2"
+"$netsim" plan "$twelve" --param EnvType >/dev/null 2>&1; [ $? -eq 2 ] || bad "--param without = should exit 2"
+out=$("$netsim" check --predict-only --file "$twelve" --param EnvType=prod 2>&1) || bad "check --predict-only --param: $out"
 "$netsim" no-such-verb >/dev/null 2>&1; [ $? -eq 2 ] || bad "unknown verb should exit 2"
 "$netsim" validate --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["valid"]' || bad "validate --json"
 "$netsim" plan --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["namespaces"]) > 10' || bad "plan --json"

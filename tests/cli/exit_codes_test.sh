@@ -44,11 +44,40 @@ expect 2 "$netsim"
 expect 2 "$netsim" no-such-verb
 
 # Every verb: --help is 0, an unknown option is 2.
-for v in validate path plan graph up down status check trace capture exec shell ssh stats lb targets \
+for v in validate import path plan graph up down status check trace capture exec shell ssh stats lb targets \
          fail recover asg demo-app probe report appliance asg-controller; do
   expect 0 "$netsim" "$v" --help
   expect 2 "$netsim" "$v" --no-such-option
 done
+
+# import (CloudFormation, Terraform, AWS CLI JSON: files or a directory; an empty state or an AWS
+# CLI output without a VPC has nothing to build; a subnet of an unknown VPC is an error)
+printf 'Resources:\n  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.0.0.0/24}}\n' >"$tmp/cfn.yaml"
+printf 'Resources:\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Nope, CidrBlock: 10.0.0.0/24}}\n  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n' >"$tmp/cfn-broken.yaml"
+printf '{"version": 4, "terraform_version": "1.9.5", "resources": []}\n' >"$tmp/state.tfstate"
+expect 0 "$netsim" import "$tmp/cfn.yaml" --probes --expect auto
+expect 0 "$netsim" validate "$tmp/cfn.yaml"
+expect 2 "$netsim" import "$tmp/cfn-broken.yaml"
+expect 2 "$netsim" import "$tmp/state.tfstate"
+printf '{"version": 4, "terraform_version": "1.9.5", "resources": [{"mode": "managed", "type": "aws_vpc", "name": "v", "instances": [{"attributes": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}}]}, {"mode": "managed", "type": "aws_subnet", "name": "s", "instances": [{"attributes": {"id": "subnet-1", "vpc_id": "VPC", "cidr_block": "10.0.0.0/24", "availability_zone": "us-east-1a"}}]}]}\n' >"$tmp/tf.tfstate"
+sed 's/"VPC"/"vpc-1"/' "$tmp/tf.tfstate" >"$tmp/tf-ok.tfstate"
+printf '{"Vpcs": []}\n' >"$tmp/vpcs.json"
+expect 0 "$netsim" import "$tmp/tf-ok.tfstate" --probes --expect auto
+expect 0 "$netsim" validate "$tmp/tf-ok.tfstate"
+expect 2 "$netsim" import "$tmp/tf.tfstate"
+expect 2 "$netsim" import "$tmp/vpcs.json"
+mkdir -p "$tmp/awscli"
+printf '{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}\n' >"$tmp/awscli/vpcs.json"
+printf '{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "us-east-1a"}]}\n' >"$tmp/awscli/subnets.json"
+expect 0 "$netsim" import "$tmp/awscli" --probes --expect auto
+expect 0 "$netsim" import "$tmp/awscli/vpcs.json" "$tmp/awscli/subnets.json"
+expect 0 "$netsim" validate "$tmp/awscli"
+sed 's/"vpc-1"/"vpc-2"/' "$tmp/awscli/subnets.json" >"$tmp/subnets-broken.json"
+expect 2 "$netsim" import "$tmp/awscli/vpcs.json" "$tmp/subnets-broken.json"
+expect 2 "$netsim" import "$tmp/awscli/vpcs.json" "$tmp/cfn.yaml"
+expect 2 "$netsim" import "$tmp/cfn.yaml" --expect sometimes
+expect 2 "$netsim" import "$missing"
+expect 2 "$netsim" import
 
 # validate
 expect 0 "$netsim" validate

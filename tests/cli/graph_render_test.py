@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """netsim graph rendered by the real Graphviz for every shipped topology (issue #17): the SVG's
 text has no backslash (the old writer drew a literal "\\n" in every label), every object the
-topology file names is drawn, -o x.png writes a PNG, and an unknown extension is refused.
+topology file names is drawn (IPv6: the egress-only gateway, hosts' IPv6 addresses, IPv6
+routes), -o x.png writes a PNG, and an unknown extension is refused.
 
   graph_render_test.py NETSIM TOPOLOGIES_DIR      (exit 77 = skipped: no Graphviz)
 """
@@ -35,6 +36,14 @@ def expected_names(doc):
         names.append("NACL " + n["name"])
     if doc.get("internet_gateway"):
         names.append(doc["internet_gateway"].get("name", "igw"))
+    # IPv6 (issue #19): the egress-only gateway, every written IPv6 address and IPv6 route.
+    if doc.get("egress_only_internet_gateway"):
+        names.append(doc["egress_only_internet_gateway"].get("name", "eigw"))
+    for h in (doc.get("internet") or {}).get("hosts") or []:
+        if h.get("ipv6_address") not in (None, "auto"):
+            names.append(str(h["ipv6_address"]))
+    for t in doc.get("route_tables") or []:
+        names += [str(r["destination"]) for r in t.get("routes") or [] if ":" in str(r["destination"])]
     return names
 
 

@@ -92,7 +92,7 @@ expect "--v" "--verbose --version"
 
 # Options of each verb, from its --help.
 expect_has "check --" --file --predict-only --json --junit --pcap --help
-expect "up --" "--help --lab --quiet"
+expect "up --" "--help --lab --param --quiet"
 expect "capture lab1 app-a --w" "--write"
 expect "validate --j" "--json"
 

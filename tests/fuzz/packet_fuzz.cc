@@ -1,6 +1,7 @@
 // libFuzzer target over the packet parser and the checksum helpers. The input is an arbitrary
 // buffer, parsed as a complete packet (parseIpv4) and as the packet quoted by an ICMP error
-// (parseEmbeddedIpv4). Oracles besides the sanitizers:
+// (parseEmbeddedIpv4), and the same for IPv6 (parseIpv6, parseEmbeddedIpv6: the extension-header
+// walk). Oracles besides the sanitizers:
 //  - a successful parse only describes bytes inside the buffer (the L4 range is then read, so
 //    ASan sees any overrun), and the status is the same on a second parse;
 //  - sumBytes agrees with a byte-by-byte reference sum, at any length and alignment;
@@ -14,6 +15,7 @@
 
 #include "netsim/packet/checksum.h"
 #include "netsim/packet/headers.h"
+#include "netsim/packet/ipv6.h"
 #include "netsim/packet/parse.h"
 
 namespace {
@@ -67,13 +69,60 @@ void fuzzParse(const uint8_t* data, size_t size) {
   if (size > 0 && std::memcmp(copy.data(), data, size) != 0) std::abort();  // no writes
 }
 
+void checkParsed6(std::span<uint8_t> buf, const Ipv6Packet& ip, bool embedded) {
+  if (ip.ip != buf.data() || ip.total_len > buf.size()) std::abort();
+  if (ip.l4_offset < kIpv6Header || size_t{ip.l4_offset} + ip.l4_len != ip.total_len) std::abort();
+  if (ip.ext_headers > kIpv6MaxExtensionHeaders) std::abort();
+  if (ip.is_fragment != (ip.frag_header_offset != 0)) std::abort();
+  if (ip.is_fragment && size_t{ip.frag_header_offset} + kIpv6FragmentHeader > ip.l4_offset) {
+    std::abort();
+  }
+  if (!embedded && ip.total_len != kIpv6Header + ip.payload_len) std::abort();
+  volatile uint16_t sink = foldSum(sumBytes(ip.l4(), ip.l4_len));
+  (void)sink;
+  if (!ip.first_fragment) return;
+  if (!embedded && ip.proto == kProtoTcp) {
+    const size_t doff = static_cast<size_t>(ip.l4()[12] >> 4) * 4;
+    if (doff < kTcpMinHeader || doff > ip.l4_len) std::abort();
+  }
+  if ((ip.proto == kProtoTcp || ip.proto == kProtoUdp || ip.proto == kProtoIcmpv6) &&
+      ip.l4_len < 8) {
+    std::abort();
+  }
+}
+
+void fuzzParse6(const uint8_t* data, size_t size) {
+  std::vector<uint8_t> copy(data, data + size);
+  if (!copy.empty()) copy[0] = static_cast<uint8_t>(0x60 | (copy[0] & 0x0f));  // version 6
+  std::span<uint8_t> buf(copy.data(), copy.size());
+  Ipv6Packet a, e;
+  const ParseStatus full = parseIpv6(buf, a);
+  if (full == ParseStatus::kOk) checkParsed6(buf, a, false);
+  const ParseStatus emb = parseEmbeddedIpv6(buf, e);
+  if (emb == ParseStatus::kOk) checkParsed6(buf, e, true);
+  if (full == ParseStatus::kOk && emb != ParseStatus::kOk) std::abort();
+  if (full == ParseStatus::kOk && size >= 40) {
+    // The incremental address change agrees with recomputing the pseudo-header.
+    Ipv6View v(copy.data());
+    ChecksumDelta d;
+    uint8_t new_src[16];
+    for (size_t i = 0; i < 16; ++i) new_src[i] = static_cast<uint8_t>(data[i] ^ data[size - 1]);
+    addAddressChange6(d, v.srcBytes(), new_src);
+    const uint16_t before =
+        foldSum(pseudoHeaderSum6(v.srcBytes(), v.dstBytes(), a.proto, a.l4_len));
+    const uint16_t after = foldSum(pseudoHeaderSum6(new_src, v.dstBytes(), a.proto, a.l4_len));
+    if (!sameOnesComplement(d.applyPartial(before), after)) std::abort();
+  }
+}
+
 void fuzzChecksums(const uint8_t* data, size_t size) {
   if (size < 1) return;
   // sumBytes at every small misalignment against the reference.
   for (size_t skip = 0; skip < 4 && skip < size; ++skip) {
     std::vector<uint8_t> v(data + skip, data + size);
     const uint64_t initial = size > 8 ? uint64_t{data[0]} << 24 | data[1] << 16 | data[2] : 0;
-    if (foldSum(sumBytes(v.data(), v.size(), initial)) != referenceFold(v.data(), v.size(), initial)) {
+    if (foldSum(sumBytes(v.data(), v.size(), initial)) !=
+        referenceFold(v.data(), v.size(), initial)) {
       std::abort();
     }
   }
@@ -116,7 +165,8 @@ void fuzzChecksums(const uint8_t* data, size_t size) {
       internetChecksum(v, pseudoHeaderSum(src, dst, proto, v.size()))) {
     std::abort();
   }
-  if (partialSeed(src, dst, proto, v.size()) != foldSum(pseudoHeaderSum(src, dst, proto, v.size()))) {
+  if (partialSeed(src, dst, proto, v.size()) !=
+      foldSum(pseudoHeaderSum(src, dst, proto, v.size()))) {
     std::abort();
   }
 }
@@ -125,6 +175,7 @@ void fuzzChecksums(const uint8_t* data, size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzzParse(data, size);
+  fuzzParse6(data, size);
   fuzzChecksums(data, size);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "netsim/packet/build.h"
+#include "netsim/packet/ipv6.h"
 
 using namespace netsim::packet;
 
@@ -39,10 +40,21 @@ int main(int argc, char** argv) {
   frag.more_fragments = false;
   frag.frag_offset_bytes = 16;
   write("udp-frag-last", buf, buildUdp(buf, a, 40000, b, 53, payload, frag));
-  write("icmp-unreach-tcp", buf,
-        buildIcmpError(buf, b, a, 3, 3, 0, {tcp.data(), tcp_len}));
-  write("icmp-frag-needed", buf,
-        buildIcmpError(buf, b, a, 3, 4, 1400, {tcp.data(), tcp_len}));
+  write("icmp-unreach-tcp", buf, buildIcmpError(buf, b, a, 3, 3, 0, {tcp.data(), tcp_len}));
+  write("icmp-frag-needed", buf, buildIcmpError(buf, b, a, 3, 4, 1400, {tcp.data(), tcp_len}));
+  // IPv6 (parseIpv6 / parseEmbeddedIpv6).
+  const auto a6 = *netsim::common::Ipv6Address::parse("2001:db8:1::10");
+  const auto b6 = *netsim::common::Ipv6Address::parse("64:ff9b::c633:6401");
+  write("udp6", buf, buildUdp6(buf, a6, 40000, b6, 53, payload));
+  const size_t tcp6_len = buildTcp6(tcp, a6, 40001, b6, 443, 0x02, 1000, 0, {});
+  write("tcp6-syn", tcp, tcp6_len);
+  write("icmp6-echo", buf, buildIcmpv6Echo(buf, a6, b6, 128, 7, 1, payload));
+  Ipv6Options frag6;
+  frag6.fragment_header = true;
+  frag6.more_fragments = true;
+  frag6.frag_id = 77;
+  write("udp6-frag-first", buf, buildUdp6(buf, a6, 40000, b6, 53, payload, frag6));
+  write("icmp6-too-big", buf, buildIcmpv6Error(buf, b6, a6, 2, 0, 1280, {tcp.data(), tcp6_len}));
   std::printf("packet_fuzz_seeds: %d seeds in %s\n", count, dir.c_str());
   return 0;
 }

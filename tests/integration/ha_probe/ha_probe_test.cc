@@ -215,8 +215,14 @@ TEST_F(HaProbeTest, ZonalShiftReResolvingClientStaysUp) {
   const double ttl = ttlOf(j);
   expectHighlyAvailable(j, ttl);
   expectNodeADropped(j, ttl);
-  // A shift moves traffic away; the node itself stays reachable: no connect failure at all.
-  EXPECT_EQ(j["by_address"][node_a_].value("connect_failures", -1), 0) << j["by_address"].dump();
+  // A shift moves traffic away; the node itself stays reachable: no request sent after the shift
+  // has a connect fail, so none needs a second address (a fault fails node a's connects until
+  // the client re-resolves). A SYN lost to a loaded machine before the shift is not the shift's.
+  const auto& f = j["fallbacks"];
+  if (f.value("requests", 0) > 0) {
+    EXPECT_LT(f.value("last_s", 1e9), fault_s_) << "shift at " << fault_s_ << " s: " << f.dump() << " "
+                                                << j["by_address"].dump();
+  }
   printFigures(j);
   expectRecord(j);
 }

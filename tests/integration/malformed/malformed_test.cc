@@ -133,7 +133,13 @@ class MalformedPacketsTest : public ::testing::Test {
                      {dp("Drop.TtlExpired"), dp("TimeExceededSent")}});
     cases.push_back({"TTL 1", {udpPacket(src, dst, 5001, id + 5, 32, ttl1)},
                      {dp("Drop.TtlExpired"), dp("TimeExceededSent")}});
-    cases.push_back({"not IPv4 (EtherType 0x86dd)", {Bytes(40, 0x60)}, {dp("Drop.NotIpv4")}, 0x86dd, true});
+    cases.push_back({"EtherType neither IPv4, IPv6 nor ARP (0x88b5)", {Bytes(40, 0x60)}, {dp("Drop.NotIpv4")}, 0x88b5, true});
+    // IPv6 (the appliance's IPv6 half): payload length 0x6060 beyond the frame, a truncated
+    // header, version 4 in an IPv6 frame.
+    Bytes v4in6(40, 0);
+    v4in6[0] = 0x45;
+    cases.push_back({"IPv6 header with bad lengths or version", {Bytes(40, 0x60), Bytes(30, 0x60), v4in6},
+                     {dp("Drop.BadIpv6Header")}, 0x86dd});
     cases.push_back({"short ARP", {Bytes(10, 0)}, {dp("Drop.BadArp")}, ETHERTYPE_ARP});
     return cases;
   }

@@ -5,7 +5,8 @@
 //   open:   the other way round.
 // Each denied flow must be blocked where `netsim path` says (the drop counter of the named rule
 // moves in the namespace it names), pass in the other lab, and the whole connectivity matrix of
-// both labs must match the prediction.
+// both labs must match the prediction. A third lab puts a NAT instance's groups on what it
+// forwards: dropped on arrival or on departure by the forward chain rule `netsim path` names.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -243,6 +244,90 @@ TEST_F(SecurityLabTest, ConnectivityMatricesMatchPathPrediction) {
     EXPECT_GT(checked, 50);
     EXPECT_GT(blocked_by_security, 3) << l->name;
   }
+}
+
+// A NAT instance's groups filter what it forwards (AWS evaluates them at its ENI for every
+// packet): nat-sg admits tcp/80 and tcp/8080 from the private subnet but lets only tcp/80 leave.
+// tcp/25 is dropped on arrival, tcp/8080 on departure, by the drop rule `netsim path` names.
+const char* kNatInstanceTopology = R"(
+name: natsg
+time_factor: 0.01
+vpc: {cidr: 10.3.0.0/16, azs: [a]}
+internet:
+  cidr: 198.51.100.0/24
+  public_pool: 203.0.113.0/24
+  hosts: [{name: client, address: 198.51.100.10, listen: {tcp: [25, 80, 8080]}}]
+subnets:
+  - {name: pub, az: a, cidr: 10.3.0.0/24, route_table: public}
+  - {name: priv, az: a, cidr: 10.3.1.0/24, route_table: private}
+route_tables:
+  - {name: public, routes: [{destination: 0.0.0.0/0, target: igw}]}
+  - {name: private, routes: [{destination: 0.0.0.0/0, target: nat-i}]}
+internet_gateway: {name: igw}
+elastic_ips: [{name: eip-nat-i, address: 203.0.113.10}]
+security_groups:
+  - name: nat-sg
+    inbound:
+      - {protocol: tcp, ports: 80, cidr: 10.3.1.0/24}
+      - {protocol: tcp, ports: 8080, cidr: 10.3.1.0/24}
+    outbound:
+      - {protocol: tcp, ports: 80, cidr: 0.0.0.0/0}
+instances:
+  - {name: nat-i, subnet: pub, role: nat-instance, eip: eip-nat-i, security_groups: [nat-sg]}
+  - {name: app, subnet: priv}
+)";
+
+TEST(NatInstanceSecurityLabTest, ForwardedRequestsPassTheInboundThenTheOutboundRules) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  auto loaded = topology::loadTopologyText(kNatInstanceTopology, "natsg.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.format();
+  auto lab = startSuiteLab("sn", *loaded.model, "natsg");
+  struct Stop {
+    std::unique_ptr<SuiteLab>& l;
+    ~Stop() { stopSuiteLab(l); }
+  } stop{lab};
+  ASSERT_EQ(lab->up_error, "") << "netsim up failed";
+  const auto client = addr("198.51.100.10");
+  auto predict = [&](uint16_t port) {
+    auto r = analysis::analysePath(lab->model, {"app", "client", model::Protocol::kTcp, port});
+    EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
+    return r ? *r : analysis::PathResult{};
+  };
+  auto counter = [&](const std::string& chain, const std::string& comment) {
+    return ruleCounter(lab->lab, "nat-i", comment, "chain ip netsim_sg " + chain);
+  };
+  const std::string in_drop = "security groups nat-sg: no inbound rule (forwarded)";
+  const std::string out_drop = "security groups nat-sg: no outbound rule (forwarded)";
+
+  ASSERT_TRUE(predict(80).reachable());
+  auto ok = probeFrom(lab->lab, "app", model::Protocol::kTcp, client, 80);
+  ASSERT_TRUE(ok.answered) << ok.detail;
+  EXPECT_EQ(ok.responder, "client");
+  EXPECT_GT(counter("forward_inbound", "nat-sg inbound[0] (forwarded)"), 0);
+
+  auto smtp = predict(25);
+  ASSERT_EQ(smtp.blocked, analysis::Blocked::kSecurityGroup) << smtp.explanation;
+  ASSERT_EQ(smtp.blocked_at, "nat-i");
+  const long in_before = counter("forward_inbound", in_drop);
+  ASSERT_GE(in_before, 0) << "no forward_inbound drop rule in nat-i";
+  EXPECT_FALSE(probeFrom(lab->lab, "app", model::Protocol::kTcp, client, 25, 500).answered);
+  EXPECT_GT(counter("forward_inbound", in_drop), in_before)
+      << "the SYN was not dropped on arrival at nat-i";
+
+  auto alt = predict(8080);
+  ASSERT_EQ(alt.blocked, analysis::Blocked::kSecurityGroup) << alt.explanation;
+  ASSERT_EQ(alt.blocked_at, "nat-i");
+  EXPECT_NE(
+      alt.explanation.find("no outbound rule allowing tcp/8080 to 198.51.100.10 (on departure)"),
+      std::string::npos)
+      << alt.explanation;
+  const long out_before = counter("forward_outbound", out_drop);
+  ASSERT_GE(out_before, 0) << "no forward_outbound drop rule in nat-i";
+  EXPECT_FALSE(probeFrom(lab->lab, "app", model::Protocol::kTcp, client, 8080, 500).answered);
+  EXPECT_GT(counter("forward_outbound", out_drop), out_before)
+      << "the SYN was not dropped on leaving nat-i";
+  EXPECT_GT(counter("forward_inbound", "nat-sg inbound[1] (forwarded)"), 0)
+      << "8080 was not admitted on arrival";
 }
 
 }  // namespace

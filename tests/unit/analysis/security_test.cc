@@ -1,11 +1,13 @@
 // Security groups and network ACLs in the path analysis (netsim/analysis/security.h) and the
 // nftables rulesets the planner derives from them (netsim/plan/security_rules.h).
+#include "netsim/analysis/security.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "netsim/analysis/path.h"
-#include "netsim/analysis/security.h"
+#include "netsim/model/security_membership.h"
 #include "netsim/plan/planner.h"
 #include "netsim/plan/security_rules.h"
 #include "netsim/topology/loader.h"
@@ -194,6 +196,142 @@ TEST(DefaultTopology, SecurityGroupAndNaclBlocksAreNamed) {
   // The interface endpoint's group admits 443 only.
   EXPECT_TRUE(path(m, "app-a", "kms", Protocol::kTcp, 443).reachable());
   EXPECT_EQ(path(m, "app-a", "kms", Protocol::kIcmp).blocked, Blocked::kSecurityGroup);
+}
+
+// A NAT instance and a middlebox (source/destination check off) whose groups filter what they
+// forward, as AWS evaluates an ENI's groups for every packet in and out of it.
+std::string forwarding(const std::string& nat_groups) {
+  return R"(
+name: fwd
+vpc: {cidr: 10.2.0.0/16, azs: [a]}
+internet:
+  cidr: 198.51.100.0/24
+  public_pool: 203.0.113.0/24
+  hosts: [{name: client, address: 198.51.100.10}]
+subnets:
+  - {name: pub, az: a, cidr: 10.2.0.0/24, route_table: public}
+  - {name: priv, az: a, cidr: 10.2.1.0/24, route_table: private}
+  - {name: inner, az: a, cidr: 10.2.2.0/24, route_table: inner}
+route_tables:
+  - {name: public, routes: [{destination: 0.0.0.0/0, target: igw}]}
+  - {name: private, routes: [{destination: 0.0.0.0/0, target: nat-i}, {destination: 10.2.2.0/24, target: fw}]}
+  - {name: inner, routes: [{destination: 10.2.1.0/24, target: fw}]}
+internet_gateway: {name: igw}
+elastic_ips: [{name: eip-nat-i}]
+security_groups:
+  - name: nat-sg
+    inbound:
+      - {protocol: tcp, ports: 80, cidr: 10.2.1.0/24}
+      - {protocol: tcp, ports: 8080, cidr: 10.2.1.0/24}
+      - {protocol: icmp, cidr: 10.2.1.0/24}
+    outbound:
+      - {protocol: tcp, ports: 80, cidr: 0.0.0.0/0}
+      - {protocol: icmp, cidr: 0.0.0.0/0}
+  - name: fw-sg
+    inbound:
+      - {protocol: tcp, ports: 443, cidr: 10.2.1.0/24}
+    outbound:
+      - {protocol: tcp, ports: 443, cidr: 10.2.2.0/24}
+instances:
+  - {name: nat-i, subnet: pub, role: nat-instance, eip: eip-nat-i, security_groups: [)" +
+         nat_groups + R"(]}
+  - {name: fw, subnet: pub, source_dest_check: false, security_groups: [fw-sg]}
+  - {name: app, subnet: priv}
+  - {name: db, subnet: inner}
+)";
+}
+
+TEST(ForwardedTraffic, NatInstanceGroupsFilterWhatItForwards) {
+  auto m = load(forwarding("nat-sg"));
+  auto ok = path(m, "app", "client", Protocol::kTcp, 80);
+  EXPECT_TRUE(ok.reachable()) << ok.explanation << ok.reply_explanation;
+  // The reply (client -> nat-i) matches no inbound rule of nat-sg: stateful, it passes.
+  EXPECT_EQ(ok.reply_blocked, Blocked::kNone) << ok.reply_explanation;
+  EXPECT_TRUE(path(m, "app", "client", Protocol::kIcmp).reachable());
+
+  auto smtp = path(m, "app", "client", Protocol::kTcp, 25);
+  EXPECT_EQ(smtp.blocked, Blocked::kSecurityGroup);
+  EXPECT_EQ(smtp.blocked_at, "nat-i");
+  EXPECT_EQ(smtp.explanation,
+            "NAT instance nat-i forwards it, but security group nat-sg has no inbound rule "
+            "allowing tcp/25 from "
+            "10.2.1.4 (on arrival)");
+  // Admitted on arrival (8080 from the private subnet), but no outbound rule lets it leave.
+  auto out = path(m, "app", "client", Protocol::kTcp, 8080);
+  EXPECT_EQ(out.blocked, Blocked::kSecurityGroup);
+  EXPECT_EQ(out.blocked_at, "nat-i");
+  EXPECT_EQ(out.explanation,
+            "NAT instance nat-i forwards it, but security group nat-sg has no outbound rule "
+            "allowing tcp/8080 to "
+            "198.51.100.10 (on departure)");
+  EXPECT_EQ(path(m, "app", "client", Protocol::kUdp, 5001).blocked, Blocked::kSecurityGroup);
+}
+
+TEST(ForwardedTraffic, NatInstanceWithoutGroupsForwardsEverything) {
+  auto m = load(forwarding(""));
+  EXPECT_TRUE(path(m, "app", "client", Protocol::kTcp, 25).reachable());
+  EXPECT_TRUE(path(m, "app", "client", Protocol::kUdp, 5001).reachable());
+}
+
+TEST(ForwardedTraffic, MiddleboxGroupsFilterBothDirectionsOfTheRequestOnly) {
+  auto m = load(forwarding("nat-sg"));
+  auto ok = path(m, "app", "db", Protocol::kTcp, 443);
+  ASSERT_TRUE(ok.reachable()) << ok.explanation << ok.reply_explanation;
+  bool crossed = false;
+  for (const auto& h : ok.hops) crossed |= h.node == "fw";
+  EXPECT_TRUE(crossed);
+  auto ssh = path(m, "app", "db", Protocol::kTcp, 22);
+  EXPECT_EQ(ssh.blocked, Blocked::kSecurityGroup);
+  EXPECT_EQ(ssh.blocked_at, "fw");
+  EXPECT_EQ(ssh.explanation,
+            "instance fw forwards it, but security group fw-sg has no inbound rule allowing tcp/22 "
+            "from 10.2.1.4 "
+            "(on arrival)");
+  // db -> app is admitted by no inbound rule of fw-sg (the source is not the private subnet).
+  auto back = path(m, "db", "app", Protocol::kTcp, 443);
+  EXPECT_EQ(back.blocked, Blocked::kSecurityGroup);
+  EXPECT_EQ(back.blocked_at, "fw");
+}
+
+TEST(ForwardedTraffic, CheckedOnlyWhereTheInstanceForwards) {
+  auto m = load(forwarding("nat-sg"));
+  const auto* nat = m.findInstance("nat-i");
+  const auto* app = m.findInstance("app");
+  ASSERT_TRUE(nat && app);
+  EXPECT_EQ(netsim::model::forwardedPacketChecks(*nat).size(), 2u);
+  EXPECT_TRUE(netsim::model::forwardedPacketChecks(*nat).front().inbound);
+  EXPECT_TRUE(netsim::model::forwardedPacketChecks(*app).empty());  // source/destination check on
+  auto w = netsim::plan::planLab(m, "fwd");
+  for (const auto& ns : w.namespaces) {
+    if (ns.node == "nat-i" || ns.node == "fw") {
+      const auto& t = ns.nftables;
+      EXPECT_TRUE(has(t,
+                      "type filter hook forward priority filter; policy accept;\n"
+                      "    ct state established,related accept\n"
+                      "    jump forward_inbound\n"
+                      "    jump forward_outbound\n"))
+          << t;
+      EXPECT_TRUE(has(t, "counter drop comment \"security groups " +
+                             std::string(ns.node == "fw" ? "fw-sg" : "nat-sg") +
+                             ": no inbound rule (forwarded)\""))
+          << t;
+      EXPECT_TRUE(has(t, ": no outbound rule (forwarded)\"")) << t;
+    }
+    if (ns.node == "nat-i") {
+      EXPECT_TRUE(
+          has(ns.nftables,
+              "    ip saddr 10.2.1.0/24 tcp dport 80 counter return comment \"nat-sg inbound[0] "
+              "(forwarded)\"\n"))
+          << ns.nftables;
+      EXPECT_TRUE(
+          has(ns.nftables,
+              "    tcp dport 80 counter return comment \"nat-sg outbound[0] (forwarded)\"\n"))
+          << ns.nftables;
+    }
+    if (ns.node == "app" || ns.node == "db") {
+      EXPECT_FALSE(has(ns.nftables, "hook forward")) << ns.node;
+    }
+  }
 }
 
 TEST(SecurityRules, SecurityGroupRulesetIsStatefulWithCountedDrops) {

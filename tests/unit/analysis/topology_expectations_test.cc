@@ -52,7 +52,7 @@ TEST_P(ShippedTopology, ExpectationsMatchThePathAnalysis) {
   for (const auto& e : m.expectations) {
     SCOPED_TRACE(GetParam().filename().string() + ":" + std::to_string(e.where.line) + ": " + e.from +
                  " -> " + e.to);
-    netsim::analysis::PathQuery q{e.from, e.to, e.protocol, e.port, {}};
+    netsim::analysis::PathQuery q{e.from, e.to, e.protocol, e.port, {}, e.ipv6};
     auto r = analysePath(m, q);
     ASSERT_TRUE(r.ok()) << r.error().message;
     const Blocked why = r->blocked != Blocked::kNone ? r->blocked : r->reply_blocked;

@@ -30,6 +30,43 @@ TEST(ApplianceConfig, ParsesTheCommandLineForms) {
   EXPECT_FALSE(parseRole("router").ok());
 }
 
+TEST(ApplianceConfig, ParsesIpv6InterfacesAndRoutes) {
+  ApplianceConfig c;
+  ASSERT_TRUE(addInterface(c, *parseInterface("vpc=169.254.0.2/30")).ok());
+  auto v6 = parseInterface("vpc=2001:db8:ffff:1::2/64");
+  ASSERT_TRUE(v6.ok());
+  ASSERT_TRUE(addInterface(c, *v6).ok());
+  ASSERT_EQ(c.interfaces.size(), 1u);
+  ASSERT_EQ(c.interfaces[0].addresses6.size(), 1u);
+  EXPECT_EQ(c.interfaces[0].addresses6[0].str(), "2001:db8:ffff:1::2/64");
+  EXPECT_EQ(c.interfaces[0].address.str(), "169.254.0.2/30");
+  // IPv6 first, a second IPv4 address, and addresses that are no interface address: refused.
+  EXPECT_FALSE(addInterface(c, *parseInterface("inet=2001:db8::1/64")).ok());
+  EXPECT_FALSE(addInterface(c, *parseInterface("vpc=169.254.0.6/30")).ok());
+  EXPECT_FALSE(parseInterface("vpc=fe80::1/64").ok());
+  EXPECT_FALSE(parseInterface("vpc=ff02::1/64").ok());
+  EXPECT_FALSE(parseInterface("vpc=2001:db8::1").ok());
+
+  auto def = parseRoute("::/0=2001:db8:ffff:2::1@inet");
+  ASSERT_TRUE(def.ok());
+  EXPECT_TRUE(def->ipv6);
+  EXPECT_EQ(def->destination6.str(), "::/0");
+  EXPECT_EQ(def->gateway6.str(), "2001:db8:ffff:2::1");
+  EXPECT_EQ(def->ifname, "inet");
+  auto ll = parseRoute("2001:db8:100::7/56=fe80::1@vpc");
+  ASSERT_TRUE(ll.ok());
+  EXPECT_EQ(ll->destination6.str(), "2001:db8:100::/56") << "host bits cleared";
+  EXPECT_EQ(ll->gateway6.str(), "fe80::1");
+  auto onlink = parseRoute("2001:db8:100:1::/64@vpc");
+  ASSERT_TRUE(onlink.ok());
+  EXPECT_TRUE(onlink->gateway6.isUnspecified());
+  EXPECT_FALSE(parseRoute("::/0=10.0.0.1@vpc").ok()) << "families must match";
+  EXPECT_FALSE(parseRoute("0.0.0.0/0=fe80::1@vpc").ok());
+  EXPECT_FALSE(parseRoute("::/0=ff02::1@vpc").ok());
+  EXPECT_FALSE(parseRoute("2001:db8::/129@vpc").ok());
+  EXPECT_FALSE(parseRoute("4").ok());
+}
+
 TEST(ApplianceConfig, TimeFactorScalesTheEngine) {
   ApplianceConfig c;
   c.interfaces = {*parseInterface("eth0=10.0.1.10/24")};

@@ -36,6 +36,23 @@ std::string answer(int flags_lo, int ancount) {
   return p;
 }
 
+// AAAA (DNS64): the query asks type 28; the answer's AAAA records are read, A records skipped.
+TEST(DnsQueryTest, BuildsAnAaaaQueryAndParsesAaaaRecords) {
+  auto q = buildQuery(0x1234, "cache", 28);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->substr(q->size() - 4), bytes({0, 28, 0, 1}));
+  std::string p = bytes({0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 5, 'c', 'a', 'c', 'h', 'e', 0, 0, 28, 0, 1});
+  p += bytes({0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 10, 0, 11, 50});  // an A record: skipped
+  p += bytes({0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 5, 0, 16,                 // 64:ff9b::c633:641e
+              0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 0xc6, 0x33, 0x64, 0x1e});
+  auto a = parseAaaaAnswer(p, 0x1234);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_EQ(a->size(), 1u);
+  EXPECT_EQ((*a)[0].str(), "64:ff9b::c633:641e");
+  EXPECT_EQ(parseAaaaAnswer(answer(0x80, 3), 0x1234).error().code, ErrorCode::kNotFound);  // A only
+  EXPECT_FALSE(parseAaaaAnswer(p, 0x9999).ok());
+}
+
 TEST(DnsQueryTest, ParsesARecordsAndSkipsOthers) {
   auto a = parseAAnswer(answer(0x80, 3), 0x1234);
   ASSERT_TRUE(a.ok()) << a.error().message;

@@ -8,6 +8,7 @@
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
+#include "netsim/plan/security_rules.h"
 #include "netsim/topology/loader.h"
 
 namespace netsim::plan {
@@ -22,6 +23,28 @@ model::Model defaultModel() {
 TEST(PlannerTest, SameTopologySameLab) {
   auto m = defaultModel();
   EXPECT_EQ(formatWiringJson(planLab(m, "x")), formatWiringJson(planLab(m, "x")));
+}
+
+// The userspace appliance answers NDP and forwards IPv6 on its legs itself (docs/dataplane.md):
+// the kernel of its namespace must not (no link-local address, NA or forwarding of its own).
+TEST(PlannerTest, UserspaceGatewayNamespacesKeepKernelIpv6Off) {
+  auto m = defaultModel();
+  for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
+  for (auto& g : m.internet_gateways) g.dataplane = model::Dataplane::kUserspace;
+  auto w = planLab(m, "x");
+  int appliances = 0;
+  for (const auto& p : w.processes) {
+    if (p.role != "nat-gateway" && p.role != "internet-gateway") continue;
+    ++appliances;
+    auto ns = std::find_if(w.namespaces.begin(), w.namespaces.end(), [&](const auto& n) { return n.name == p.ns; });
+    ASSERT_NE(ns, w.namespaces.end()) << p.ns;
+    for (const char* key : {"net/ipv6/conf/all/disable_ipv6", "net/ipv6/conf/default/disable_ipv6"}) {
+      auto it = std::find_if(ns->sysctls.begin(), ns->sysctls.end(), [&](const auto& kv) { return kv.first == key; });
+      ASSERT_NE(it, ns->sysctls.end()) << p.ns << " " << key;
+      EXPECT_EQ(it->second, "1") << p.ns << " " << key;
+    }
+  }
+  EXPECT_GE(appliances, 3);  // two NAT gateways and the internet gateway
 }
 
 TEST(PlannerTest, NamesCarryTheLabAndFitLinux) {
@@ -212,6 +235,24 @@ TEST(PlannerTest, AutoScalingInstancesRunTheirLaunchTemplatesCommand) {
   EXPECT_EQ(app->argv, (std::vector<std::string>{"netsim", "demo-app", "--port", "8080", "--redis", "cache:6379"}));
   EXPECT_EQ(app->ready_port, 8080);
   EXPECT_EQ(processOf(w, "web-1", "responder"), nullptr);  // the app serves the instance's ports
+}
+
+// A subnet name longer than an interface name is shortened with '~' and a hash; its network ACL
+// chains must still be valid nft names (nft rejects '~').
+TEST(PlannerTest, NetworkAclChainsOfLongSubnetNamesAreValidNftNames) {
+  auto m = defaultModel();
+  for (auto& s : m.subnets) {
+    if (s.name == "private-a") s.name = "private-subnet-in-zone-a";
+  }
+  for (auto& a : m.network_acls) {
+    for (auto& s : a.subnets) {
+      if (s == "private-a") s = "private-subnet-in-zone-a";
+    }
+  }
+  const std::string rules = networkAclRules(m);
+  EXPECT_NE(rules.find("jump out_private_su_"), std::string::npos) << rules;
+  EXPECT_EQ(rules.find("chain out_private_su~"), std::string::npos) << rules;
+  EXPECT_EQ(rules.find("jump in_private_su~"), std::string::npos) << rules;
 }
 
 }  // namespace

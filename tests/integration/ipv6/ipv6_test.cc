@@ -1,0 +1,127 @@
+// A dual-stack lab on real namespaces (issue #19; topologies/dual-stack.yaml), with real clients:
+// the public instance `web` reaches the internet host `server` over IPv6 through the internet
+// gateway with its own address (ping -6, curl -6 to the responder's HTTP side, which names the
+// source it saw); the private instance `app` does through the egress-only internet gateway,
+// which drops (and counts) what the internet starts toward it; IPv4 keeps going through the NAT
+// gateway; an IPv4-only instance stays IPv4-only.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "tests/integration/capture/capture_fixture.h"
+
+namespace netsim::testing {
+namespace {
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class DualStackLab : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (::geteuid() != 0) return;
+    lab_ = RunningLab::up("v6", readText(std::string(NETSIM_TOPOLOGIES_DIR) + "/dual-stack.yaml"))
+               .release();
+  }
+  static void TearDownTestSuite() {
+    if (!lab_) return;
+    lab_->down();
+    delete lab_;
+    lab_ = nullptr;
+  }
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    ASSERT_EQ(lab_->up_error, "") << "netsim up failed";
+  }
+  // `command` run in `node`'s namespace; its output (stdout and stderr) and exit code.
+  static std::string in(const std::string& node, const std::string& command, int* code) {
+    return runCommand(
+        "ip netns exec " + plan::namespaceName(lab_->lab, node) + " " + command + " 2>&1", code);
+  }
+  static std::string v6(const std::string& node) {
+    if (const auto* i = lab_->model.findInstance(node)) return i->ipv6_address->str();
+    return lab_->model.findHost(node)->ipv6_address->str();
+  }
+  // Packets the egress-only gateway dropped as unsolicited (its named nftables counter).
+  static long unsolicitedDrops() {
+    int code = -1;
+    auto out = in("eigw", "nft list counter ip6 netsim_eigw unsolicited", &code);
+    EXPECT_EQ(code, 0) << out;
+    auto at = out.find("packets ");
+    return at == std::string::npos ? -1 : std::stol(out.substr(at + 8));
+  }
+  static inline RunningLab* lab_ = nullptr;
+};
+
+TEST_F(DualStackLab, PublicInstanceReachesTheInternetOverIpv6WithItsOwnAddress) {
+  int code = -1;
+  auto out = in("web", "ping -6 -c 2 -i 0.2 -W 2 " + v6("server"), &code);
+  EXPECT_EQ(code, 0) << out;
+  out = in("web", "curl -6 -g -sS -m 5 'http://[" + v6("server") + "]:80/'", &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("node=server"), std::string::npos) << out;
+  EXPECT_NE(out.find("peer=[2001:db8:1000::4]:"), std::string::npos)
+      << "the server must see web's own address: " << out;
+  std::cout << "curl -6 from web: " << out;
+  // And the internet reaches it (public subnet, web-sg allows ICMPv6 and tcp 80 from ::/0).
+  out = in("client", "ping -6 -c 1 -W 2 " + v6("web"), &code);
+  EXPECT_EQ(code, 0) << out;
+}
+
+TEST_F(DualStackLab, PrivateInstanceLeavesThroughTheEgressOnlyGatewayAndIsUnreachableFromOutside) {
+  int code = -1;
+  auto out = in("app", "ping -6 -c 2 -i 0.2 -W 2 " + v6("server"), &code);
+  EXPECT_EQ(code, 0) << out;
+  out = in("app", "curl -6 -g -sS -m 5 'http://[" + v6("server") + "]:80/'", &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("peer=[" + v6("app") + "]:"), std::string::npos) << out;
+  // The answers came back through the gateway's stateful rule, which saw the connection.
+  const long before = unsolicitedDrops();
+  ASSERT_GE(before, 0);
+  // What the internet starts toward app dies at the egress-only gateway, although app-sg and
+  // the network ACL would let it in.
+  out = in("server", "ping -6 -c 2 -i 0.2 -W 1 " + v6("app"), &code);
+  EXPECT_NE(code, 0) << out;
+  out = in("server", "curl -6 -g -sS -m 2 'http://[" + v6("app") + "]:80/'", &code);
+  EXPECT_NE(code, 0) << out;
+  const long after = unsolicitedDrops();
+  EXPECT_GE(after, before + 3) << "2 echo requests and at least one SYN were dropped there";
+  std::cout << "egress-only gateway: unsolicited drops " << before << " -> " << after << "\n";
+  // The route that makes it so: the internet router sends private-a's /64 to the gateway.
+  const auto routes =
+      runCommand("ip -6 -n " + plan::namespaceName(lab_->lab, "internet") + " route show");
+  EXPECT_NE(routes.find("2001:db8:1000:1::/64 via fd00:6e73:0:"), std::string::npos) << routes;
+}
+
+TEST_F(DualStackLab, Ipv4KeepsGoingThroughTheNatGatewayAndIpv4OnlyStaysIpv4Only) {
+  int code = -1;
+  const auto* server = lab_->model.findHost("server");
+  auto out = in("app", "curl -4 -sS -m 5 http://" + server->address.str() + ":80/", &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("peer=203.0.113.10:"), std::string::npos)
+      << "IPv4 leaves with the NAT gateway's EIP: " << out;
+  out = in("legacy", "ip -6 address show scope global", &code);
+  EXPECT_EQ(out.find("2001:db8"), std::string::npos) << out;
+  out = in("legacy", "ping -6 -c 1 -W 1 " + v6("server"), &code);
+  EXPECT_NE(code, 0) << out;
+}
+
+TEST_F(DualStackLab, RoutersForwardIpv6AndTheRootNamespaceIsUntouched) {
+  // IPv6 is on where the lab needs it and off elsewhere (the NAT gateway carries IPv4 only).
+  int code = -1;
+  EXPECT_EQ(in("vpc-router", "cat /proc/sys/net/ipv6/conf/all/forwarding", &code), "1\n");
+  EXPECT_EQ(in("eigw", "cat /proc/sys/net/ipv6/conf/all/forwarding", &code), "1\n");
+  EXPECT_EQ(in("nat-a", "cat /proc/sys/net/ipv6/conf/all/disable_ipv6", &code), "1\n");
+  // The route tables: private's ::/0 to the egress-only gateway, public's to the IGW.
+  const auto routes = runCommand("ip -6 -n " + plan::namespaceName(lab_->lab, "vpc-router") +
+                                 " route show table all");
+  EXPECT_NE(routes.find("default via fd00:6e73:0:1::2 dev eigw"), std::string::npos) << routes;
+  EXPECT_NE(routes.find("default via fd00:6e73::2 dev igw"), std::string::npos) << routes;
+}
+
+}  // namespace
+}  // namespace netsim::testing
