@@ -29,8 +29,14 @@ common::Result<Ipv6Address> resolveDestination6(const model::Model& m, const std
     return common::makeError(common::ErrorCode::kInvalidArgument,
                              "internet host '" + name + "' has no IPv6 address (ipv6_address)");
   }
+  if (const auto* lb = m.findLoadBalancer(name)) {
+    // Its name's first AAAA record (the first node), as the IPv4 walk takes the first A record.
+    if (!lb->node_ipv6s.empty()) return lb->node_ipv6s.front();
+    return common::makeError(common::ErrorCode::kInvalidArgument,
+                             "load balancer '" + name + "' has no IPv6 address (ip_address_type: dualstack)");
+  }
   return common::makeError(common::ErrorCode::kNotFound,
-                           "'" + name + "' is not an instance, internet host or IPv6 address");
+                           "'" + name + "' is not an instance, internet host, load balancer or IPv6 address");
 }
 
 namespace detail {
@@ -46,6 +52,7 @@ struct Packet6 {
 struct Pos6 {
   enum class At {
     kInstance,
+    kLbNode,  // a dualstack load balancer node answering from its subnet
     kRouter,
     kSubnet,
     kIgwOut,
@@ -60,6 +67,7 @@ struct Pos6 {
   std::string in_link;
   std::string table = {};  // router: route table ("" = the VPC's local routes only)
   std::string vpc = {};
+  std::string subnet = {};  // kLbNode: the node's subnet
 };
 
 struct Outcome6 {
@@ -127,6 +135,8 @@ class Walker6 {
     switch (pos.at) {
       case At::kInstance:
         return instance(pos, p, h);
+      case At::kLbNode:
+        return lbNodeReply(pos, h);
       case At::kRouter:
         return router(pos, p, h);
       case At::kSubnet:
@@ -257,11 +267,42 @@ class Walker6 {
     return std::nullopt;
   }
 
+  // The answer of a load balancer node leaves by its subnet's router (stateful: no rule check).
+  std::optional<Pos6> lbNodeReply(const Pos6& pos, Hop& h) {
+    h.kind = HopKind::kLoadBalancerNode;
+    const auto* s = m_.findSubnet(pos.subnet);
+    h.decision = "default via " + s->ipv6Router().str() + " (subnet router)";
+    return Pos6{Pos6::At::kRouter, m_.findVpc(s->vpc)->routerNode(), s->name, m_.routeTableOf(*s).name, s->vpc};
+  }
+
+  // A dualstack load balancer node of subnet `subnet` with address `dst`: its security groups'
+  // IPv6 inbound rules, then the listener takes the connection (walk_lb.cc the second leg).
+  std::optional<Pos6> deliverToLbNode(const std::string& subnet, const Packet6& p, Hop& h) {
+    for (const auto& lb : m_.load_balancers) {
+      for (size_t k = 0; k < lb.node_ipv6s.size() && k < lb.subnets.size(); ++k) {
+        if (lb.subnets[k] != subnet || lb.node_ipv6s[k] != p.dst) continue;
+        h.node = model::loadBalancerNodeName(lb, k);
+        h.kind = HopKind::kLoadBalancerNode;
+        if (!reply_) {
+          auto v = checkSecurityGroups6(m_, lb.security_groups, true, from(p));
+          if (!v.allowed) return stop(Blocked::kSecurityGroup, v.explanation);
+        }
+        h.decision = "delivered to load balancer " + lb.name;
+        return std::nullopt;
+      }
+    }
+    return stop(Blocked::kNoHost, "nothing in subnet " + subnet + " has address " + p.dst.str());
+  }
+
   std::optional<Pos6> subnet(const Pos6& pos, Packet6& p, Hop& h) {
     h.kind = HopKind::kSubnet;
     for (const auto& i : m_.instances) {
       if (i.subnet == pos.node && i.ipv6_address && *i.ipv6_address == p.dst)
         return deliver(i, p, h);
+    }
+    for (const auto& lb : m_.load_balancers) {
+      if (std::find(lb.node_ipv6s.begin(), lb.node_ipv6s.end(), p.dst) != lb.node_ipv6s.end())
+        return deliverToLbNode(pos.node, p, h);
     }
     const auto* s = m_.findSubnet(pos.node);
     if (p.dst == s->ipv6Router()) {
@@ -365,6 +406,11 @@ class Walker6 {
 
 Pos6 startAt(const Model& m, const std::string& name) {
   if (m.findInstance(name)) return {Pos6::At::kInstance, name, ""};
+  for (const auto& lb : m.load_balancers) {
+    for (size_t k = 0; k < lb.node_ipv6s.size(); ++k) {
+      if (model::loadBalancerNodeName(lb, k) == name) return {Pos6::At::kLbNode, name, "", "", "", lb.subnets[k]};
+    }
+  }
   return {Pos6::At::kHost, name, ""};
 }
 
@@ -464,6 +510,9 @@ common::Result<PathResult> analysePath6(const Model& m, const PathQuery& q) {
     return r;
   }
   r.source_seen6 = fwd.last.src;
+  // A dualstack ALB node: the second leg to its targets is IPv4, from the node's own address.
+  if (fwd.hops.back().kind == HopKind::kLoadBalancerNode)
+    r.lb_candidates = lbCandidates(m, q.protocol, q.port, fwd.hops.back().node, Endpoint4{});
   // The reply starts where the request arrived, from the address it was sent to.
   const auto& last = fwd.hops.back();
   Packet6 back{fwd.last.dst, fwd.last.src, fwd.last.dport, fwd.last.sport};

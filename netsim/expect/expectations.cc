@@ -6,6 +6,7 @@
 #include "netsim/capture/trace.h"
 #include "netsim/expect/judge_capture.h"
 #include "netsim/io/dns_query.h"
+#include "netsim/model/load_balancer_vpc.h"
 #include "netsim/netns/namespace.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
@@ -116,6 +117,30 @@ std::string resolveByDns64(const model::Model& m, const std::string& lab, const 
   return "";
 }
 
+// An IPv6 expectation to a dualstack load balancer goes where its name leads, as a client's
+// would: the AAAA answer of the sender's resolver (IPv6 nameserver first, else IPv4), which
+// holds only the nodes the DNS health checker publishes. The prediction walks to the first node;
+// any published node is accepted (they are alike). Empty when resolved; else why not.
+std::string resolveLbAaaa(const model::Model& m, const std::string& lab, const netns::Namespace& ns,
+                          const model::Expectation& e, std::optional<common::Ipv6Address>& to, std::string& note) {
+  const auto* lb = m.findLoadBalancer(e.to);
+  if (!e.ipv6 || !lb || lb->node_ipv6s.empty()) return "";
+  const auto name = model::loadBalancerDnsName(m, *lb);
+  const auto conf = "/etc/netns/" + plan::namespaceName(lab, e.from) + "/resolv.conf";
+  common::Result<std::vector<common::Ipv6Address>> answer = common::makeError(common::ErrorCode::kNotFound, "");
+  if (auto server6 = io::ipv6NameserverFrom(conf)) {
+    answer = netns::runIn(ns, [&] { return io::queryAaaa(*server6, name, std::chrono::seconds(2)); });
+  } else if (auto server4 = io::nameserverFrom(conf)) {
+    answer = netns::runIn(ns, [&] { return io::queryAaaa(*server4, name, std::chrono::seconds(2)); });
+  } else {
+    return "no nameserver in " + conf;
+  }
+  if (!answer) return "AAAA " + name + ": " + answer.error().message;
+  to = answer->front();
+  note = "; " + name + " AAAA " + to->str();
+  return "";
+}
+
 // The real probe alone judges the expectation: without captures, and over IPv6 (ICMPv6 echo,
 // TCP, UDP over IPv6), whose hops the capture matching does not follow (it reads IPv4 frames
 // only, docs/capture.md). False when the probe could not run (c says why).
@@ -135,7 +160,9 @@ bool probeOnly(const model::Model& m, const std::string& lab, const analysis::Pa
   req.destination = r.destination;
   req.destination6 = r.destination6;
   std::string dns_note;
-  if (auto why = resolveByDns64(m, lab, *ns, e, r, req.destination6, dns_note); !why.empty()) {
+  auto why = resolveByDns64(m, lab, *ns, e, r, req.destination6, dns_note);
+  if (why.empty()) why = resolveLbAaaa(m, lab, *ns, e, req.destination6, dns_note);
+  if (!why.empty()) {
     c.pass = false;
     c.observed = "not run";
     c.reason = why;

@@ -35,6 +35,7 @@ namespace {
 struct NodeEntry {
   std::string node, az, socket;
   common::Ipv4Address address;  // the address the LB's name publishes for it
+  std::optional<common::Ipv6Address> address6;  // dualstack: its AAAA, published with `address`
   ReachabilityCheck check;
   bool cross_zone = true;
   bool reachable = true;  // as published: changes after `threshold` contrary results in a row
@@ -48,6 +49,7 @@ struct LbEntry {
   bool internet_facing = true;
   std::vector<NodeEntry> nodes;
   std::vector<common::Ipv4Address> published;  // what the hosts files hold now
+  std::vector<common::Ipv6Address> published6;
   bool fail_open = false;
   std::set<std::string> shifted;
 };
@@ -90,7 +92,7 @@ class Checker {
     const std::string inet_ns = plan::namespaceName(lab_, plan::kInternetNode);
     const bool have_internet = netns::openNamespace(inet_ns).ok();
     for (const auto& lb : m_.load_balancers) {
-      LbEntry e{lb.name, model::loadBalancerDnsName(m_, lb), lb.internet_facing, {}, plan::lbNodeAddresses(lb), false, {}};
+      LbEntry e{lb.name, model::loadBalancerDnsName(m_, lb), lb.internet_facing, {}, plan::lbNodeAddresses(lb), lb.node_ipv6s, false, {}};
       const uint16_t port = checkPort(lb);
       for (size_t k = 0; k < lb.subnets.size(); ++k) {
         NodeEntry n;
@@ -99,6 +101,7 @@ class Checker {
         n.az = s ? s->az : "";
         n.socket = plan::controlSocketPath(lab_, n.node);
         n.address = plan::lbNodeAddresses(lb)[k];
+        if (k < lb.node_ipv6s.size()) n.address6 = lb.node_ipv6s[k];
         n.cross_zone = lb.cross_zone;
         // The public side is what a client of an internet-facing LB reaches.
         const bool from_internet = lb.internet_facing && have_internet;
@@ -196,12 +199,12 @@ class Checker {
     std::vector<plan::NodeView> views;
     for (auto& n : lb.nodes) {
       n.healthy_target = healthyTarget(n, shifted);
-      views.push_back({n.node, n.az, n.address, n.reachable, n.healthy_target});
+      views.push_back({n.node, n.az, n.address, n.reachable, n.healthy_target, n.address6});
     }
     const auto pub = plan::publishedAddresses(views, shifted);
     lb.shifted = shifted;
     if (pub.addresses == lb.published && pub.fail_open == lb.fail_open) return;
-    const std::string text = plan::lbHostsText(lb.dns_name, pub.addresses);
+    const std::string text = plan::lbHostsText(lb.dns_name, pub.addresses, pub.addresses6);
     auto st = writeAtomically(plan::lbDnsStagingDir(lab_) + "/" + lb.name + ".vpc",
                               plan::lbDnsHostsFile(lab_, plan::ResolverView::kVpc, lb.name), text);
     if (st && lb.internet_facing) {
@@ -215,6 +218,7 @@ class Checker {
     common::logInfo("netsim lb-dns: " + lb.dns_name + " -> " + addressList(pub.addresses) +
                     (pub.fail_open ? " (fail open: no node qualifies)" : ""));
     lb.published = pub.addresses;
+    lb.published6 = pub.addresses6;
     lb.fail_open = pub.fail_open;
   }
 
@@ -229,10 +233,13 @@ class Checker {
       json l = {{"name", lb.name}, {"dns_name", lb.dns_name}, {"fail_open", lb.fail_open},
                 {"shifted_azs", lb.shifted}, {"published", json::array()}, {"nodes", json::array()}};
       for (const auto& a : lb.published) l["published"].push_back(a.str());
+      for (const auto& a : lb.published6) l["published"].push_back(a.str());
       for (const auto& n : lb.nodes) {
         const bool published = std::find(lb.published.begin(), lb.published.end(), n.address) != lb.published.end();
-        l["nodes"].push_back({{"node", n.node}, {"az", n.az}, {"address", n.address.str()}, {"reachable", n.reachable},
-                              {"healthy_target", n.healthy_target}, {"published", published}, {"last_check", n.why}});
+        json node = {{"node", n.node}, {"az", n.az}, {"address", n.address.str()}, {"reachable", n.reachable},
+                     {"healthy_target", n.healthy_target}, {"published", published}, {"last_check", n.why}};
+        if (n.address6) node["address6"] = n.address6->str();
+        l["nodes"].push_back(node);
       }
       j["load_balancers"].push_back(l);
     }
@@ -279,7 +286,8 @@ std::string lbDnsStatusText(const std::string& lab) {
     o << "  " << l.value("name", "") << " " << l.value("dns_name", "") << (l.value("fail_open", false) ? " (fail open)" : "")
       << "\n";
     for (const auto& n : l.value("nodes", json::array())) {
-      o << "    " << n.value("node", "") << " " << n.value("address", "") << " " << n.value("az", "") << ": "
+      o << "    " << n.value("node", "") << " " << n.value("address", "")
+        << (n.contains("address6") ? " " + n.value("address6", "") : std::string()) << " " << n.value("az", "") << ": "
         << (n.value("published", false) ? "published" : "withdrawn") << " (" << (n.value("reachable", false) ? "reachable" : "unreachable")
         << ", " << (n.value("healthy_target", false) ? "has healthy targets" : "no healthy target") << ")\n";
     }

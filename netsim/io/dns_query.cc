@@ -228,6 +228,18 @@ Result<std::vector<common::Ipv6Address>> queryAaaa(const common::Ipv6Address& se
   return exchange(a, AF_INET6, "[" + server.str() + "]", name, *query, id, timeout, parseAaaaAnswer);
 }
 
+Result<std::vector<common::Ipv6Address>> queryAaaa(Ipv4Address server, const std::string& name,
+                                                   std::chrono::milliseconds timeout) {
+  const auto id = newQueryId();
+  auto query = buildQuery(id, name, kTypeAaaa);
+  if (!query) return query.error();
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(53);
+  a.sin_addr.s_addr = htonl(server.value());
+  return exchange(a, AF_INET, server.str(), name, *query, id, timeout, parseAaaaAnswer);
+}
+
 Result<std::vector<Ipv4Address>> queryA(Ipv4Address server, const std::string& name, std::chrono::milliseconds timeout) {
   auto r = queryARecords(server, name, timeout);
   if (!r) return r.error();

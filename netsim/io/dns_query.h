@@ -40,6 +40,9 @@ std::optional<common::Ipv6Address> ipv6NameserverFrom(const std::string& resolv_
 // resolver answers IPv4-only names with synthesised addresses). kNotFound: no AAAA record.
 common::Result<std::vector<common::Ipv6Address>> queryAaaa(const common::Ipv6Address& server, const std::string& name,
                                                            std::chrono::milliseconds timeout);
+// The same over IPv4 (a dual-stack node asks its IPv4 resolver for a dualstack LB's AAAA).
+common::Result<std::vector<common::Ipv6Address>> queryAaaa(common::Ipv4Address server, const std::string& name,
+                                                           std::chrono::milliseconds timeout);
 
 // Resolves `host`: an IPv4 literal as itself, otherwise an A query to the nameserver of
 // `resolv_conf_path`.

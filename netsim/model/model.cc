@@ -63,6 +63,10 @@ std::optional<LoadBalancerType> loadBalancerTypeFromName(const std::string& name
                       loadBalancerTypeName);
 }
 
+const char* lbIpAddressTypeName(LbIpAddressType t) {
+  return t == LbIpAddressType::kDualstack ? "dualstack" : "ipv4";
+}
+
 const char* natProfileName(NatProfile p) {
   switch (p) {
     case NatProfile::kAwsNatGateway: return "aws-nat-gateway";

@@ -331,6 +331,11 @@ enum class LoadBalancerType { kApplication, kNetwork, kClassic };
 const char* loadBalancerTypeName(LoadBalancerType t);  // "application", "network", "classic"
 std::optional<LoadBalancerType> loadBalancerTypeFromName(const std::string& name);
 
+// AWS IpAddressType of a load balancer: dualstack nodes have an IPv6 address as well, and the
+// LB's DNS name answers AAAA with them.
+enum class LbIpAddressType { kIpv4, kDualstack };
+const char* lbIpAddressTypeName(LbIpAddressType t);  // "ipv4", "dualstack"
+
 // What a listener, a target group or a health check speaks.
 enum class LbProtocol { kHttp, kHttps, kTcp, kUdp };
 const char* lbProtocolName(LbProtocol p);  // "http", "https", "tcp", "udp"
@@ -361,6 +366,8 @@ struct LoadBalancer {
   std::vector<std::string> subnets;  // one node per subnet (one subnet per AZ)
   std::vector<Ipv4Address> node_ips;  // allocated per subnet
   std::vector<Ipv4Address> node_public_ips;  // internet-facing: one per node, from the pool
+  LbIpAddressType ip_address_type = LbIpAddressType::kIpv4;
+  std::vector<Ipv6Address> node_ipv6s;  // dualstack: one per node, from its subnet's /64
   bool cross_zone = true;
   std::vector<Listener> listeners;
   std::vector<std::string> security_groups;

@@ -178,6 +178,7 @@ class DotWriter {
         const auto node = model::loadBalancerNodeName(lb, k);
         std::string label = node + "\nnode of " + lb.name + "\n" + lb.node_ips[k].str();
         if (k < lb.node_public_ips.size()) label += "\npublic " + lb.node_public_ips[k].str();
+        if (k < lb.node_ipv6s.size()) label += "\n" + lb.node_ipv6s[k].str();
         line(ind, q(node) + " [label=" + q(label + sgLine(lb.security_groups)) +
                       ", fillcolor=\"#d6eaf8\", color=" + q(kLbColour) + "]");
       }

@@ -52,6 +52,15 @@ class Ipv6Planner {
       route(i.name, 254, Ipv6Cidr(), s->ipv6Router(), "eth0", 0, "default route");
       listenIpv6(i.name);
     }
+    for (const auto& lb : m_.load_balancers) {
+      for (size_t k = 0; k < lb.node_ipv6s.size(); ++k) {
+        const auto node = model::loadBalancerNodeName(lb, k);
+        const auto* s = m_.findSubnet(lb.subnets[k]);
+        enable(node, false);
+        address(node, "eth0", Ipv6Cidr(lb.node_ipv6s[k], 64));
+        route(node, 254, Ipv6Cidr(), s->ipv6Router(), "eth0", 0, "default route");
+      }
+    }
   }
 
  private:

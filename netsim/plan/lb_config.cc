@@ -23,6 +23,7 @@ std::string toJson(const LbNodeConfig& c) {
   j["node"] = c.node;
   j["az"] = c.az;
   j["node_ip"] = c.node_ip.str();
+  if (c.node_ip6) j["node_ip6"] = c.node_ip6->str();
   j["cross_zone"] = c.cross_zone;
   j["idle_timeout_s"] = c.idle_timeout_s;
   j["control_socket"] = c.control_socket;
@@ -87,6 +88,11 @@ common::Result<LbNodeConfig> lbNodeConfigFromJson(const std::string& text) {
     c.node = j.at("node");
     c.az = j.at("az");
     c.node_ip = address(j.at("node_ip"));
+    if (j.contains("node_ip6")) {
+      auto a = common::Ipv6Address::parse(j.at("node_ip6").get<std::string>());
+      if (!a) throw std::runtime_error("bad IPv6 address " + j.at("node_ip6").dump());
+      c.node_ip6 = *a;
+    }
     c.cross_zone = j.at("cross_zone");
     c.idle_timeout_s = j.at("idle_timeout_s");
     c.control_socket = j.at("control_socket");

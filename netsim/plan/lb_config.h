@@ -4,6 +4,7 @@
 // use with their targets resolved to addresses and AZs, health checks, stickiness and timers
 // already multiplied by the lab's time factor.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,7 @@ struct LbNodeConfig {
   std::string node;
   std::string az;
   common::Ipv4Address node_ip;
+  std::optional<common::Ipv6Address> node_ip6;  // dualstack: its listeners answer there too
   bool cross_zone = true;
   double idle_timeout_s = 60;
   std::string control_socket;

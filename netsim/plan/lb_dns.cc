@@ -46,12 +46,16 @@ Publication publishedAddresses(const std::vector<NodeView>& nodes, const std::se
     for (const auto& n : nodes) candidates.push_back(&n);
   }
   Publication out;
+  auto publish = [&](const NodeView& n) {
+    out.addresses.push_back(n.address);
+    if (n.address6) out.addresses6.push_back(*n.address6);
+  };
   for (const auto* n : candidates) {
-    if (n->reachable && n->healthy_target) out.addresses.push_back(n->address);
+    if (n->reachable && n->healthy_target) publish(*n);
   }
   if (out.addresses.empty()) {
     out.fail_open = true;
-    for (const auto* n : candidates) out.addresses.push_back(n->address);
+    for (const auto* n : candidates) publish(*n);
   }
   return out;
 }
@@ -67,9 +71,11 @@ std::string lbDnsTopologyPath(const std::string& lab) { return labStateDir(lab) 
 std::string lbDnsStatePath(const std::string& lab) { return labStateDir(lab) + "/dns/health.json"; }
 std::string zonalShiftsPath(const std::string& lab) { return labStateDir(lab) + "/shifts.json"; }
 
-std::string lbHostsText(const std::string& dns_name, const std::vector<common::Ipv4Address>& addresses) {
+std::string lbHostsText(const std::string& dns_name, const std::vector<common::Ipv4Address>& addresses,
+                        const std::vector<common::Ipv6Address>& addresses6) {
   std::string out;
   for (const auto& a : addresses) out += a.str() + " " + dns_name + "\n";
+  for (const auto& a : addresses6) out += a.str() + " " + dns_name + "\n";
   return out;
 }
 
@@ -80,7 +86,7 @@ std::vector<common::Ipv4Address> lbNodeAddresses(const model::LoadBalancer& lb) 
 void planLbDns(const model::Model& m, Wiring& w) {
   if (m.load_balancers.empty()) return;
   for (const auto& lb : m.load_balancers) {
-    const std::string text = lbHostsText(model::loadBalancerDnsName(m, lb), lbNodeAddresses(lb));
+    const std::string text = lbHostsText(model::loadBalancerDnsName(m, lb), lbNodeAddresses(lb), lb.node_ipv6s);
     w.files.push_back({lbDnsHostsFile(w.lab, ResolverView::kVpc, lb.name), text, 0644, 0755});
     if (lb.internet_facing) w.files.push_back({lbDnsHostsFile(w.lab, ResolverView::kInternet, lb.name), text, 0644, 0755});
   }

@@ -8,11 +8,13 @@
 //   - when no node qualifies, every (unshifted) node is published: AWS fails open.
 // The record's TTL is AWS's 60 s times the lab's time factor.
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "netsim/common/ipv4.h"
+#include "netsim/common/ipv6.h"
 #include "netsim/model/model.h"
 #include "netsim/plan/wiring.h"
 
@@ -62,10 +64,12 @@ struct NodeView {
   common::Ipv4Address address;  // the address this resolver view publishes (public or private)
   bool reachable = true;
   bool healthy_target = true;
+  std::optional<common::Ipv6Address> address6;  // dualstack: published (AAAA) with `address`
 };
 
 struct Publication {
   std::vector<common::Ipv4Address> addresses;  // in node order
+  std::vector<common::Ipv6Address> addresses6;  // the same nodes' IPv6 addresses (dualstack)
   bool fail_open = false;  // no node qualified: every unshifted node is published
 };
 // The addresses to publish for one load balancer name (see the top of this file). When every
@@ -81,8 +85,9 @@ std::string lbDnsHostsDir(const std::string& lab, ResolverView view);
 std::string lbDnsStagingDir(const std::string& lab);
 // The file of one load balancer in a view's directory.
 std::string lbDnsHostsFile(const std::string& lab, ResolverView view, const std::string& lb);
-// A hosts file: one "ADDRESS NAME" line per address.
-std::string lbHostsText(const std::string& dns_name, const std::vector<common::Ipv4Address>& addresses);
+// A hosts file: one "ADDRESS NAME" line per address (IPv6 lines answer AAAA queries).
+std::string lbHostsText(const std::string& dns_name, const std::vector<common::Ipv4Address>& addresses,
+                        const std::vector<common::Ipv6Address>& addresses6 = {});
 // The topology the health checker reads (written by `up`).
 std::string lbDnsTopologyPath(const std::string& lab);
 // The health checker's last round, for `netsim status` (JSON, written atomically).

@@ -106,6 +106,7 @@ LbNodeConfig nodeConfig(const model::Model& m, const Wiring& w, const model::Loa
   c.node = node;
   c.az = s ? s->az : "";
   c.node_ip = lb.node_ips[k];
+  if (k < lb.node_ipv6s.size()) c.node_ip6 = lb.node_ipv6s[k];
   c.cross_zone = lb.cross_zone;
   c.idle_timeout_s = lb.idle_timeout_s * m.time_factor;
   c.control_socket = controlSocketPath(w.lab, node);

@@ -131,6 +131,13 @@ void addSecurityRules6(const model::Model& m, Wiring& w) {
     if (rules.empty()) continue;
     if (auto* ns = findNamespace(w, i.name)) ns->nftables += rules;
   }
+  for (const auto& lb : m.load_balancers) {
+    auto rules = securityGroupRules6(m, lb.security_groups);
+    if (rules.empty()) continue;
+    for (size_t k = 0; k < lb.node_ipv6s.size(); ++k) {
+      if (auto* ns = findNamespace(w, model::loadBalancerNodeName(lb, k))) ns->nftables += rules;
+    }
+  }
   const auto acls = networkAclRules6(m);
   if (acls.empty()) return;
   for (const auto& v : m.vpcs) {

@@ -55,23 +55,41 @@ class Node {
     health_.sync();
     asio::co_spawn(io_, sweep(), asio::detached);
     common::logInfo("netsim-lb " + c.node + ": " + model::loadBalancerTypeName(c.type) + " load balancer node of " + c.load_balancer + " on " +
-                    c.node_ip.str() + " (" + std::to_string(c.listeners.size()) + " listeners)");
+                    c.node_ip.str() + (c.node_ip6 ? " and " + c.node_ip6->str() : std::string()) + " (" +
+                    std::to_string(c.listeners.size()) + " listeners)");
     io_.run();
     return {};
   }
 
  private:
+  // A listening socket on `address`:`port` (a dualstack node has one per family and listener).
+  common::Result<std::unique_ptr<tcp::acceptor>> listenOn(const asio::ip::address& address, uint16_t port) {
+    boost::system::error_code ec;
+    auto acc = std::make_unique<tcp::acceptor>(io_);
+    tcp::endpoint ep(address, port);
+    acc->open(ep.protocol(), ec);
+    if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec && address.is_v6()) acc->set_option(asio::ip::v6_only(true), ec);
+    if (!ec) acc->bind(ep, ec);
+    if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return makeError(ErrorCode::kSystem, "listen on " + address.to_string() + " port " + std::to_string(port) + ": " + ec.message());
+    return acc;
+  }
+
   common::Status openListeners() {
     const auto& c = state_.config();
     for (const auto& l : c.listeners) {
-      boost::system::error_code ec;
-      auto acc = std::make_unique<tcp::acceptor>(io_);
-      tcp::endpoint ep(asio::ip::address_v4(c.node_ip.value()), l.port);
-      acc->open(ep.protocol(), ec);
-      if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-      if (!ec) acc->bind(ep, ec);
-      if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-      if (ec) return makeError(ErrorCode::kSystem, "listen on " + c.node_ip.str() + ":" + std::to_string(l.port) + ": " + ec.message());
+      boost::system::error_code ec;  // the TLS context's
+      auto opened = listenOn(asio::ip::address_v4(c.node_ip.value()), l.port);
+      if (!opened) return opened.error();
+      auto acc = std::move(*opened);
+      std::unique_ptr<tcp::acceptor> acc6;
+      if (c.node_ip6) {
+        auto bytes = c.node_ip6->bytes();
+        auto opened6 = listenOn(asio::ip::address_v6(bytes), l.port);
+        if (!opened6) return opened6.error();
+        acc6 = std::move(*opened6);
+      }
       if (l.protocol == model::LbProtocol::kHttps) {
         auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
         ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -81,13 +99,17 @@ class Node {
         if (ec) return makeError(ErrorCode::kSystem, "listener " + std::to_string(l.port) + ": certificate " + l.certificate + ": " + ec.message());
         tls_.push_back(std::move(ctx));
       }
-      if (l.protocol == model::LbProtocol::kTcp) {
-        asio::co_spawn(io_, runTcpListener(*acc, state_, l), asio::detached);
-      } else {
-        HttpListenerContext hc{state_, l, pool_, l.protocol == model::LbProtocol::kHttps ? tls_.back().get() : nullptr};
-        asio::co_spawn(io_, runHttpListener(*acc, hc), asio::detached);
+      for (auto* a : {acc.get(), acc6.get()}) {
+        if (!a) continue;
+        if (l.protocol == model::LbProtocol::kTcp) {
+          asio::co_spawn(io_, runTcpListener(*a, state_, l), asio::detached);
+        } else {
+          HttpListenerContext hc{state_, l, pool_, l.protocol == model::LbProtocol::kHttps ? tls_.back().get() : nullptr};
+          asio::co_spawn(io_, runHttpListener(*a, hc), asio::detached);
+        }
       }
       acceptors_.push_back(std::move(acc));
+      if (acc6) acceptors_.push_back(std::move(acc6));
     }
     return {};
   }

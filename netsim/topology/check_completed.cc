@@ -143,6 +143,7 @@ class CompletedChecker {
       if (auto a = common::Ipv6Address::parse(name)) return a;
       if (const auto* i = m_.findInstance(name)) return i->ipv6_address;
       if (const auto* h = m_.findHost(name)) return h->ipv6_address;
+      if (const auto* lb = m_.findLoadBalancer(name); lb && !lb->node_ipv6s.empty()) return lb->node_ipv6s.front();
       return std::nullopt;
     };
     if (isSender(e.from) && !v6of(e.from)) {
@@ -154,8 +155,9 @@ class CompletedChecker {
         e.nat64 = true;  // the DNS64 answer's 64:ff9b::/96 address, through NAT64
       } else {
         error(e.where, "to",
-              "'" + e.to + "' has no IPv6 address (family: ipv6 reaches instances, internet hosts "
-              "and IPv6 addresses; an IPv4-only one only from a subnet with enable_dns64, through NAT64)");
+              "'" + e.to + "' has no IPv6 address (family: ipv6 reaches instances, internet hosts, "
+              "dualstack load balancers and IPv6 addresses; an IPv4-only one only from a subnet with "
+              "enable_dns64, through NAT64)");
       }
     }
     if (e.nat64) {

@@ -28,6 +28,7 @@ class Ipv6Checker : ModelChecker {
     checkVpcBlocks();
     checkSubnets();
     checkInstances();
+    checkLoadBalancers();
     checkEgressOnlyGateways();
     checkRouteTables();
     checkSecurity();
@@ -139,7 +140,7 @@ class Ipv6Checker : ModelChecker {
   }
 
   void checkInstances() {
-    std::map<Ipv6Address, std::string> owners;
+    auto& owners = owners_;
     for (auto& i : m_.instances) {
       const auto* s = m_.findSubnet(i.subnet);
       if (!s || !i.ipv6_address) continue;
@@ -163,7 +164,7 @@ class Ipv6Checker : ModelChecker {
               i.ipv6_address->str() + " is already the address of '" + it->second + "'");
       }
     }
-    std::map<std::string, uint64_t> next;  // by subnet: the next offset to try
+    auto& next = next_;
     for (auto& i : m_.instances) {
       const auto* s = m_.findSubnet(i.subnet);
       if (!s || i.ipv6_address) continue;
@@ -179,6 +180,39 @@ class Ipv6Checker : ModelChecker {
       while (owners.count(s->ipv6_cidr->at(k))) ++k;
       i.ipv6_address = s->ipv6_cidr->at(k++);
       owners.emplace(*i.ipv6_address, i.name);
+    }
+  }
+
+  // ip_address_type: dualstack (application load balancers): every subnet of the LB has an
+  // IPv6 block, and each node takes the next free address of its subnet after the instances.
+  void checkLoadBalancers() {
+    for (auto& lb : m_.load_balancers) {
+      lb.node_ipv6s.clear();
+      if (lb.ip_address_type != model::LbIpAddressType::kDualstack) continue;
+      if (lb.type != model::LoadBalancerType::kApplication) {
+        error(lb.where, "ip_address_type",
+              "netsim emulates dualstack for application load balancers only, and '" + lb.name +
+                  "' is a " + model::loadBalancerTypeName(lb.type) + " load balancer",
+              lb.type == model::LoadBalancerType::kClassic
+                  ? "AWS has no dualstack IpAddressType for classic load balancers either"
+                  : "use an application load balancer, or `ip_address_type: ipv4`");
+        continue;
+      }
+      for (const auto& name : lb.subnets) {
+        const auto* s = m_.findSubnet(name);
+        if (!s) continue;
+        if (!s->ipv6_cidr) {
+          error(lb.where, "ip_address_type",
+                "dualstack load balancer '" + lb.name + "' has subnet '" + name +
+                    "', which has no IPv6 block",
+                "give subnet '" + name + "' `ipv6_cidr: auto`, or use `ip_address_type: ipv4`");
+          continue;
+        }
+        auto& k = next_.emplace(s->name, 4).first->second;
+        while (owners_.count(s->ipv6_cidr->at(k))) ++k;
+        lb.node_ipv6s.push_back(s->ipv6_cidr->at(k++));
+        owners_.emplace(lb.node_ipv6s.back(), lb.name);
+      }
     }
   }
 
@@ -326,6 +360,9 @@ class Ipv6Checker : ModelChecker {
       }
     }
   }
+
+  std::map<Ipv6Address, std::string> owners_;  // IPv6 addresses given so far, to whom
+  std::map<std::string, uint64_t> next_;         // by subnet: the next offset to try
 
   void checkInternet() {
     auto& inet = m_.internet;

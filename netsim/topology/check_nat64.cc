@@ -76,6 +76,7 @@ class Nat64Checker : ModelChecker {
     for (const auto& i : m_.instances) {
       if (i.ipv6_address) taken.insert(*i.ipv6_address);
     }
+    for (const auto& lb : m_.load_balancers) taken.insert(lb.node_ipv6s.begin(), lb.node_ipv6s.end());
     for (auto& t : m_.route_tables) {
       for (const auto& r : t.routes6) {
         if (r.kind != model::Route6Target::kNatGateway) continue;

@@ -44,7 +44,7 @@ void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, Model& m) 
   for (size_t i = 0; i < lbs.size(); ++i) {
     MapReader r(lbs[i], indexed(top.fieldPath("load_balancers"), i), ctx,
                 {"name", "type", "scheme", "subnets", "cross_zone", "listeners", "security_groups",
-                 "idle_timeout"});
+                 "idle_timeout", "ip_address_type"});
     if (!r.valid()) continue;
     model::LoadBalancer lb;
     lb.name = r.str("name", true).value_or("");
@@ -57,6 +57,10 @@ void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, Model& m) 
         r.choice("scheme", {"internet-facing", "internal"}).value_or("internet-facing") ==
         "internet-facing";
     lb.subnets = r.strList("subnets", true);
+    lb.ip_address_type = enumChoice(r, "ip_address_type",
+                                    {model::LbIpAddressType::kIpv4, model::LbIpAddressType::kDualstack},
+                                    model::lbIpAddressTypeName)
+                             .value_or(model::LbIpAddressType::kIpv4);
     // AWS defaults: ALB always cross-zone; NLB off; classic on (console default).
     lb.cross_zone = r.boolean("cross_zone").value_or(lb.type != LoadBalancerType::kNetwork);
     lb.idle_timeout_s = static_cast<int>(r.integer("idle_timeout", 1, 4000).value_or(

@@ -37,6 +37,9 @@ grep -q 'source 2001:db8:1000:1::4' <<<"$out" || bad "path -6 app server: $out"
 out=$("$netsim" path "$ds" client app -6); [ $? -eq 1 ] || bad "path -6 client app should exit 1"
 grep -q 'EGRESS_ONLY_INBOUND at eigw' <<<"$out" || bad "path -6 client app: $out"
 "$netsim" path "$ds" legacy server -6 >/dev/null 2>&1; [ $? -eq 2 ] || bad "path -6 from legacy should exit 2"
+# A dualstack ALB: over IPv6 to its first node, on to its IPv4 target.
+out=$("$netsim" path "$ds" client web-alb -6 --proto tcp --port 80); [ $? -eq 0 ] || bad "path -6 client web-alb should exit 0"
+grep -q 'web-alb-1' <<<"$out" && grep -q 'web' <<<"$out" && grep -q '2001:db8:1000::5' <<<"$out" || bad "path -6 client web-alb: $out"
 "$netsim" validate /nonexistent.yaml >/dev/null 2>&1; [ $? -eq 2 ] || bad "validate missing file should exit 2"
 # A template imported on the fly takes --param (issue #20): with EnvType=prod the private subnet of
 # AZ c leaves through its own AZ's NAT gateway, with the default (dev) through AZ a's.

@@ -3,11 +3,15 @@
 // gateway with its own address (ping -6, curl -6 to the responder's HTTP side, which names the
 // source it saw); the private instance `app` does through the egress-only internet gateway,
 // which drops (and counts) what the internet starts toward it; IPv4 keeps going through the NAT
-// gateway; an IPv4-only instance stays IPv4-only.
+// gateway; an IPv4-only instance stays IPv4-only; the dualstack ALB answers over both families
+// (dig AAAA, curl -6 by name).
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
+#include "netsim/model/load_balancer_vpc.h"
 #include "tests/integration/capture/capture_fixture.h"
 
 namespace netsim::testing {
@@ -108,6 +112,38 @@ TEST_F(DualStackLab, Ipv4KeepsGoingThroughTheNatGatewayAndIpv4OnlyStaysIpv4Only)
   EXPECT_EQ(out.find("2001:db8"), std::string::npos) << out;
   out = in("legacy", "ping -6 -c 1 -W 1 " + v6("server"), &code);
   EXPECT_NE(code, 0) << out;
+}
+
+TEST_F(DualStackLab, TheDualstackAlbAnswersOverBothFamiliesAndPassesTheIpv6ClientOn) {
+  const auto* alb = lab_->model.findLoadBalancer("web-alb");
+  ASSERT_NE(alb, nullptr);
+  const auto name = model::loadBalancerDnsName(lab_->model, *alb);
+  int code = -1;
+  // The internet resolver answers the name with both nodes' AAAA (and A) records.
+  auto out = in("client", "dig +short +time=2 +tries=2 AAAA " + name, &code);
+  ASSERT_EQ(code, 0) << out;
+  for (const auto& a : alb->node_ipv6s) EXPECT_NE(out.find(a.str()), std::string::npos) << out;
+  out = in("client", "dig +short +time=2 +tries=2 A " + name, &code);
+  for (const auto& a : alb->node_public_ips) EXPECT_NE(out.find(a.str()), std::string::npos) << out;
+  // curl -6 by name: the node takes the IPv6 connection and opens its own IPv4 one to web, with
+  // the client's IPv6 address in X-Forwarded-For (as an ALB does).
+  std::string answer;
+  for (int attempt = 0; attempt < 20; ++attempt) {  // web-tg's first health checks may be running
+    answer = in("client", "curl -6 -sS -m 5 http://" + name + "/", &code);
+    if (code == 0 && answer.find("node=web") != std::string::npos) break;
+    ::usleep(300 * 1000);
+  }
+  ASSERT_EQ(code, 0) << answer;
+  EXPECT_NE(answer.find("node=web "), std::string::npos) << answer;
+  EXPECT_NE(answer.find("X-Forwarded-For: " + v6("client")), std::string::npos) << answer;
+  EXPECT_NE(answer.find("peer=10.20."), std::string::npos) << "the target sees the node's IPv4 address: " << answer;
+  std::cout << "curl -6 " << name << ": " << answer;
+  out = in("client", "curl -4 -sS -m 5 http://" + name + "/", &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("X-Forwarded-For: " + lab_->model.findHost("client")->address.str()), std::string::npos) << out;
+  // Each node listens on its IPv6 address (ss inside the node's namespace).
+  out = in("web-alb-2", "ss -Hltn", &code);
+  EXPECT_NE(out.find("[" + alb->node_ipv6s[1].str() + "]:80"), std::string::npos) << out;
 }
 
 TEST_F(DualStackLab, RoutersForwardIpv6AndTheRootNamespaceIsUntouched) {

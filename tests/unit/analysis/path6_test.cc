@@ -100,6 +100,36 @@ TEST(Path6, TheInternetCannotStartAConnectionThroughTheEgressOnlyGateway) {
   EXPECT_EQ(web.hops.back().kind, HopKind::kInstance);
 }
 
+TEST(Path6, AnIpv6ClientReachesADualstackAlbNodeWhichRelaysToItsIpv4Target) {
+  const auto m = load(dualStackText());
+  const auto r = path6(m, "client", "web-alb", Protocol::kTcp, 80);
+  EXPECT_TRUE(r.reachable()) << r.explanation << r.reply_explanation;
+  EXPECT_EQ(nodes(r.hops), "client > internet > igw > vpc-router > web-alb-1");
+  EXPECT_EQ(r.hops.back().kind, HopKind::kLoadBalancerNode);
+  EXPECT_EQ(r.destination6->str(), "2001:db8:1000::5");
+  EXPECT_EQ(nodes(r.reply_hops), "web-alb-1 > vpc-router > igw > internet > client");
+  ASSERT_EQ(r.lb_candidates.size(), 1u);
+  EXPECT_EQ(r.lb_candidates[0].target, "web");
+  EXPECT_TRUE(r.lb_candidates[0].relay);
+  EXPECT_EQ(r.lb_candidates[0].blocked, Blocked::kNone) << r.lb_candidates[0].explanation;
+  // Without the IPv6 rule in alb-sg the node's security group stops it.
+  const auto closed = load(edited(dualStackText(), "      - {protocol: tcp, ports: 80, cidr_ipv6: \"::/0\"}\n  - name: app-sg",
+                                  "  - name: app-sg"));
+  const auto blocked = path6(closed, "client", "web-alb", Protocol::kTcp, 80);
+  EXPECT_EQ(blocked.blocked, Blocked::kSecurityGroup);
+  EXPECT_EQ(blocked.blocked_at, "web-alb-1");
+  // An IPv4-only load balancer has no IPv6 address to go to.
+  // (validation refuses the file's own IPv6 expectation to it, so edit the model)
+  auto v4only = load(dualStackText());
+  for (auto& lb : v4only.load_balancers) {
+    lb.ip_address_type = model::LbIpAddressType::kIpv4;
+    lb.node_ipv6s.clear();
+  }
+  auto err = analysePath(v4only, PathQuery{"client", "web-alb", Protocol::kTcp, 80, {}, true});
+  ASSERT_FALSE(err.ok());
+  EXPECT_NE(err.error().message.find("has no IPv6 address (ip_address_type: dualstack)"), std::string::npos);
+}
+
 TEST(Path6, WithoutAnIpv6DefaultRouteItIsNoRoute) {
   const auto m =
       load(edited(dualStackText(), "      - {destination: \"::/0\", target: eigw}\n", ""));

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "netsim/plan/format.h"
+#include "netsim/plan/lb_dns.h"
+#include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
@@ -111,7 +113,7 @@ TEST(Ipv6Plan, RouteTablesGetTheirIpv6RoutesAndRulesFollowTheLeg) {
   }
   EXPECT_TRUE(private_leg);
   EXPECT_TRUE(from_eigw);
-  EXPECT_EQ(v6_rules, 5);  // three subnets, the IGW, the egress-only gateway
+  EXPECT_EQ(v6_rules, 6);  // four subnets, the IGW, the egress-only gateway
   const auto text = formatWiringText(w);
   EXPECT_NE(text.find("route -6 default via fd00:6e73:0:1::2 dev eigw table " + q),
             std::string::npos)
@@ -158,6 +160,32 @@ TEST(Ipv6Plan, RespondersListenOnIpv6WhereTheNodeHasAnAddress) {
     const bool v6 = std::find(p.argv.begin(), p.argv.end(), "--ipv6") != p.argv.end();
     EXPECT_EQ(v6, p.node != "legacy" && p.node != "legacy-web") << p.node;  // the IPv4-only ones
   }
+}
+
+TEST(Ipv6Plan, DualstackLoadBalancerNodesGetTheirIpv6AddressRulesListenersAndAaaaRecords) {
+  auto w = planLab(load("dual-stack.yaml"), "x");
+  const auto ns1 = namespaceName("x", "web-alb-1");
+  EXPECT_EQ(sysctl(*findNamespace(w, "web-alb-1"), "net/ipv6/conf/all/disable_ipv6"), "0");
+  EXPECT_TRUE(std::any_of(w.addresses6.begin(), w.addresses6.end(), [&](const Address6Spec& a) {
+    return a.ns == ns1 && a.address.str() == "2001:db8:1000::5/64";
+  }));
+  EXPECT_TRUE(hasRoute6(w, "web-alb-1", "::/0 via 2001:db8:1000::1 dev eth0 table 254"));
+  EXPECT_TRUE(hasRoute6(w, "web-alb-2", "::/0 via 2001:db8:1000:3::1 dev eth0 table 254"));
+  const auto& sg = findNamespace(w, "web-alb-2")->nftables;
+  EXPECT_NE(sg.find("tcp dport 80 counter accept comment \"alb-sg inbound IPv6[0]\""), std::string::npos) << sg;
+  bool config = false, hosts = false;
+  for (const auto& f : w.files) {
+    if (f.path == lbConfigPath("x", "web-alb-1")) {
+      config = true;
+      EXPECT_NE(f.content.find("\"node_ip6\": \"2001:db8:1000::5\""), std::string::npos) << f.content;
+    }
+    if (f.path == lbDnsHostsFile("x", ResolverView::kInternet, "web-alb")) {
+      hosts = true;
+      EXPECT_NE(f.content.find("2001:db8:1000:3::4 web-alb-"), std::string::npos) << f.content;
+    }
+  }
+  EXPECT_TRUE(config);
+  EXPECT_TRUE(hosts);
 }
 
 TEST(Ipv6Plan, TheUserspaceGatewaysIpv6ArgumentsUseTheApplianceSyntax) {

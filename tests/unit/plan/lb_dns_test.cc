@@ -16,8 +16,8 @@ using common::Ipv4Address;
 Ipv4Address ip(const char* s) { return *Ipv4Address::parse(s); }
 
 std::vector<NodeView> twoNodes() {
-  return {{"web-alb-1", "us-east-1a", ip("203.0.113.5"), true, true},
-          {"web-alb-2", "us-east-1b", ip("203.0.113.6"), true, true}};
+  return {{"web-alb-1", "us-east-1a", ip("203.0.113.5"), true, true, std::nullopt},
+          {"web-alb-2", "us-east-1b", ip("203.0.113.6"), true, true, std::nullopt}};
 }
 
 TEST(LbDnsTest, TtlIsSixtySecondsScaledRoundedAtLeastOne) {
@@ -42,6 +42,22 @@ TEST(LbDnsTest, PublishesOnlyReachableNodesWithAHealthyTarget) {
   nodes[0].reachable = true;
   nodes[1].healthy_target = false;
   EXPECT_EQ(publishedAddresses(nodes, {}).addresses, (std::vector{ip("203.0.113.5")}));
+}
+
+TEST(LbDnsTest, DualstackNodesPublishTheirIpv6AddressWithTheirIpv4One) {
+  auto nodes = twoNodes();
+  const auto a6 = *common::Ipv6Address::parse("2001:db8:1000::4");
+  const auto b6 = *common::Ipv6Address::parse("2001:db8:1000:1::4");
+  nodes[0].address6 = a6;
+  nodes[1].address6 = b6;
+  EXPECT_EQ(publishedAddresses(nodes, {}).addresses6, (std::vector{a6, b6}));
+  nodes[0].reachable = false;
+  auto p = publishedAddresses(nodes, {});
+  EXPECT_EQ(p.addresses6, (std::vector{b6})) << "a withdrawn node's AAAA goes with its A";
+  EXPECT_EQ(lbHostsText("web.elb", p.addresses, p.addresses6),
+            "203.0.113.6 web.elb\n2001:db8:1000:1::4 web.elb\n");
+  nodes[1].healthy_target = false;
+  EXPECT_EQ(publishedAddresses(nodes, {}).addresses6, (std::vector{a6, b6})) << "fail open: both families";
 }
 
 TEST(LbDnsTest, FailsOpenWhenNoNodeQualifies) {

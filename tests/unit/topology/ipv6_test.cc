@@ -29,6 +29,13 @@ TEST(Ipv6, TheShippedDualStackTopologyLoadsWithItsAddresses) {
   EXPECT_EQ(m.findInstance("web")->ipv6_address->str(), "2001:db8:1000::4");
   EXPECT_EQ(m.findInstance("app")->ipv6_address->str(), "2001:db8:1000:1::4");
   EXPECT_FALSE(m.findInstance("legacy")->ipv6_address.has_value());
+  // The dualstack ALB: a node address per subnet, after the instances' (web is public-a ::4).
+  const auto* alb = m.findLoadBalancer("web-alb");
+  ASSERT_NE(alb, nullptr);
+  EXPECT_EQ(alb->ip_address_type, netsim::model::LbIpAddressType::kDualstack);
+  ASSERT_EQ(alb->node_ipv6s.size(), 2u);
+  EXPECT_EQ(alb->node_ipv6s[0].str(), "2001:db8:1000::5");
+  EXPECT_EQ(alb->node_ipv6s[1].str(), "2001:db8:1000:3::4");
   EXPECT_EQ(m.internet.hosts_cidr6->str(), "2001:db8:f000::/64");
   EXPECT_EQ(m.findHost("server")->ipv6_address->str(), "2001:db8:f000::10");
   EXPECT_EQ(m.findHost("client")->ipv6_address->str(), "2001:db8:f000::11");
