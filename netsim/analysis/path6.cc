@@ -457,6 +457,14 @@ void followNat64(const Model& m, const PathQuery& q, const model::NatGateway& na
     return;
   }
   Packet6 back{fwd.last.dst, fwd.last.src, fwd.last.dport, fwd.last.sport};
+  // The gateway sends the reply on translated back to IPv6.
+  auto& gw = r.reply_hops.back();
+  gw.src = {Ipv4Address(), back.sport};
+  gw.dst = {Ipv4Address(), back.dport};
+  gw.src6 = back.src;
+  gw.dst6 = back.dst;
+  gw.translation = "NAT64 " + p4.dst.address.str() + " -> [" + back.src.str() + "], " + nat.private_ip.str() +
+                   " -> [" + back.dst.str() + "] (RFC 6146/7915)";
   auto rev6 = w6.walk(Pos6{Pos6::At::kRouter, vpc->routerNode(), s->name, m.routeTableOf(*s).name, s->vpc}, back,
                       true);
   r.reply_hops.insert(r.reply_hops.end(), rev6.hops.begin(), rev6.hops.end());

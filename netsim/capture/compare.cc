@@ -11,9 +11,9 @@ std::string where(const std::string& node, const std::string& link) {
   return node + (link.empty() ? std::string() : " on " + link);
 }
 
-std::string ep(const analysis::Endpoint4& e) {
-  return e.address.str() + (e.port ? ":" + std::to_string(e.port) : std::string());
-}
+// A predicted hop's addresses: IPv6 ones on an IPv6 path (before any NAT64), else IPv4.
+common::IpAddress srcOf(const analysis::Hop& h) { return h.src6 ? common::IpAddress(*h.src6) : h.src.address; }
+common::IpAddress dstOf(const analysis::Hop& h) { return h.dst6 ? common::IpAddress(*h.dst6) : h.dst.address; }
 
 // The predicted packet on hop i's arrival link (hop 0: as the sender sends it).
 const analysis::Hop& predictedPacketHop(const std::vector<analysis::Hop>& phys, size_t i) {
@@ -34,8 +34,9 @@ class ChoiceTracker {
   explicit ChoiceTracker(const std::vector<NatAddressChoice>& choices) : choices_(choices) {}
 
   // Does `observed` stand for `predicted` (equal, or the same gateway's slot this leg uses)?
-  bool same(common::Ipv4Address predicted, common::Ipv4Address observed) {
-    const auto alt = alternativeOf(choices_, predicted, observed);  // index 0 when equal to a primary
+  bool same(const common::IpAddress& predicted, const common::IpAddress& observed) {
+    if (predicted.isV6() || observed.isV6()) return predicted == observed;  // no NAT picks an IPv6 address
+    const auto alt = alternativeOf(choices_, predicted.v4(), observed.v4());  // index 0 when equal to a primary
     if (!alt) return predicted == observed;
     const auto [it, first] = used_.emplace(alt->gateway->gateway, alt->index);
     if (!first && it->second != alt->index) {  // a leg keeps the address it was given
@@ -60,10 +61,10 @@ class ChoiceTracker {
 std::string addressMismatch(const analysis::Hop& p, const Sighting& s, ChoiceTracker& choices) {
   const bool ported = s.proto == packet::kProtoTcp || s.proto == packet::kProtoUdp;
   std::string why;
-  if (!choices.same(p.src.address, s.src)) {
-    why = "source " + s.src.str() + ", predicted " + p.src.address.str() + choices.conflict();
-  } else if (!choices.same(p.dst.address, s.dst)) {
-    why = "destination " + s.dst.str() + ", predicted " + p.dst.address.str() + choices.conflict();
+  if (!choices.same(srcOf(p), s.src)) {
+    why = "source " + s.src.str() + ", predicted " + srcOf(p).str() + choices.conflict();
+  } else if (!choices.same(dstOf(p), s.dst)) {
+    why = "destination " + s.dst.str() + ", predicted " + dstOf(p).str() + choices.conflict();
   }
   else if (ported && p.dst.port && p.dst.port != s.dport) {
     why = "destination port " + std::to_string(s.dport) + ", predicted " + std::to_string(p.dst.port);
@@ -86,7 +87,7 @@ std::vector<analysis::Hop> physicalHops(const std::vector<analysis::Hop>& hops) 
 std::string predictedAddresses(const std::vector<analysis::Hop>& phys, size_t i) {
   if (i >= phys.size()) return "";
   const auto& h = predictedPacketHop(phys, i);
-  return ep(h.src) + " -> " + ep(h.dst);
+  return srcOf(h).withPort(h.src.port) + " -> " + dstOf(h).withPort(h.dst.port);
 }
 
 std::string observedAddresses(const ObservedLeg& leg, size_t i) {

@@ -29,12 +29,21 @@ std::vector<Hop> answerToNode(const analysis::LbCandidate& c) {
     h.in_link = j == 0 ? "" : phys[n - j].in_link;
     h.src = c.dst;
     h.dst = {phys[0].src.address, 0};
+    h.src6 = h.dst6 = std::nullopt;  // the node reaches its targets over IPv4
     h.relay = false;
     h.translation.clear();
     h.decision = j == 0 ? "answers the node's connection" : "forwards the answer to the node";
     out.push_back(h);
   }
   return out;
+}
+
+// Gives `to` the packet `from` has (both families' addresses).
+void copyPacket(Hop& to, const Hop& from) {
+  to.src = from.src;
+  to.dst = from.dst;
+  to.src6 = from.src6;
+  to.dst6 = from.dst6;
 }
 
 // The candidates' instance names, each once (an instance in several of the listener's groups is
@@ -86,11 +95,11 @@ ExpectedLegs throughNetworkLb(const analysis::PathResult& r, const Observation& 
     if (c.relay || c.hops.empty() || c.target != reached || out.reply.empty()) continue;
     Hop& node = out.forward.back();
     node.dst = c.hops.front().dst;
+    node.dst6 = c.hops.front().dst6;
     node.decision = c.hops.front().decision;
     out.forward.insert(out.forward.end(), c.hops.begin() + 1, c.hops.end());
     auto back = answerToNode(c);
-    back.back().src = r.reply_hops.front().src;
-    back.back().dst = r.reply_hops.front().dst;
+    copyPacket(back.back(), r.reply_hops.front());
     back.back().decision = r.reply_hops.front().decision;
     back.insert(back.end(), r.reply_hops.begin() + 1, r.reply_hops.end());
     out.reply = std::move(back);
@@ -115,14 +124,12 @@ ExpectedLegs expectedLegs(const analysis::PathResult& r, const Observation& obs)
     // then the candidate's way to the target.
     Hop& node = out.forward.back();
     node.relay = true;
-    node.src = c->hops.front().src;
-    node.dst = c->hops.front().dst;
+    copyPacket(node, c->hops.front());
     node.decision = c->hops.front().decision;
     out.forward.insert(out.forward.end(), c->hops.begin() + 1, c->hops.end());
     // Reply: the target's answer to the node, then the node's answer to the client.
     auto back = answerToNode(*c);
-    back.back().src = r.reply_hops.front().src;
-    back.back().dst = r.reply_hops.front().dst;
+    copyPacket(back.back(), r.reply_hops.front());
     back.back().relay = true;
     back.back().decision = r.reply_hops.front().decision;
     back.insert(back.end(), r.reply_hops.begin() + 1, r.reply_hops.end());

@@ -121,7 +121,16 @@ bool startsWith(const std::string& hay, const std::string& needle) {
 
 }  // namespace
 
-std::string icmpErrorName(uint8_t type, uint8_t code) {
+std::string icmpErrorName(uint8_t type, uint8_t code, bool ipv6) {
+  if (ipv6) {
+    if (type == 3) return "time exceeded";
+    if (type == 2) return "packet too big";
+    if (type != 1) return "icmpv6 type " + std::to_string(type);
+    static const char* kCodes6[] = {"no route", "administratively prohibited", "beyond scope", "address unreachable",
+                                    "port unreachable", "source policy failed", "reject route"};
+    return std::string("destination unreachable (") +
+           (code < std::size(kCodes6) ? kCodes6[code] : std::to_string(code).c_str()) + ")";
+  }
   if (type == 11) return "time exceeded";
   if (type != 3) return "icmp type " + std::to_string(type);
   static const char* kCodes[] = {"net", "host", "protocol", "port", "fragmentation needed", "source route failed",
@@ -149,8 +158,8 @@ bool isSynAckOrRst(const Sighting& s) {
   return (s.tcp_flags & (kSyn | kAck)) == (kSyn | kAck) || (s.tcp_flags & kRst);
 }
 
-bool isEcho(const Sighting& s, uint8_t type, const std::string& marker) {
-  return s.proto == packet::kProtoIcmp && s.icmp_type == type && contains(s.payload, marker);
+bool isEcho(const Sighting& s, bool request, const std::string& marker) {
+  return (request ? isEchoRequest(s) : isEchoReply(s)) && contains(s.payload, marker);
 }
 
 // The probe leaving the sender: the earliest sighting there that carries the probe's identity.
@@ -169,7 +178,7 @@ const Sighting* findOrigin(const std::vector<CapturePoint>& points, const std::v
       case model::Protocol::kUdp:
         is = s.proto == packet::kProtoUdp && s.dport == id.port && startsWith(s.payload, id.marker);
         break;
-      default: is = isEcho(s, packet::icmp_type::kEchoRequest, id.marker); break;
+      default: is = isEcho(s, true, id.marker); break;
     }
     if (is && (!origin || s.time_ns < origin->time_ns)) origin = &s;
   }
@@ -190,8 +199,8 @@ void legPredicates(const ProbeIdentity& id, const Sighting& origin, Pred& forwar
       forward = [m = id.marker](const Sighting& s) { return s.proto == packet::kProtoUdp && startsWith(s.payload, m); };
       break;
     default:
-      forward = [m = id.marker](const Sighting& s) { return isEcho(s, packet::icmp_type::kEchoRequest, m); };
-      reply = [m = id.marker](const Sighting& s) { return isEcho(s, packet::icmp_type::kEchoReply, m); };
+      forward = [m = id.marker](const Sighting& s) { return isEcho(s, true, m); };
+      reply = [m = id.marker](const Sighting& s) { return isEcho(s, false, m); };
       break;
   }
 }
@@ -243,19 +252,16 @@ ObservedLeg followReply(const std::vector<CapturePoint>& points, const std::vect
 std::vector<IcmpErrorSeen> icmpErrors(const std::vector<CapturePoint>& points, const std::vector<Sighting>& sightings,
                                       const ProbeIdentity& id, uint32_t isn) {
   std::vector<IcmpErrorSeen> out;
-  std::set<std::tuple<uint32_t, uint8_t, uint8_t>> seen;
+  std::set<std::tuple<common::IpAddress, uint8_t, uint8_t>> seen;
   const uint8_t want = id.protocol == model::Protocol::kTcp   ? packet::kProtoTcp
                        : id.protocol == model::Protocol::kUdp ? packet::kProtoUdp
                                                               : packet::kProtoIcmp;
   for (const auto& s : sightings) {
-    if (s.proto != packet::kProtoIcmp ||
-        (s.icmp_type != packet::icmp_type::kDestUnreachable && s.icmp_type != packet::icmp_type::kTimeExceeded)) {
-      continue;
-    }
+    if (!isIcmpError(s)) continue;
     if (s.inner_proto != want) continue;
     if (id.protocol == model::Protocol::kTcp && s.inner_seq != isn) continue;
     if (id.protocol == model::Protocol::kUdp && s.inner_dport != id.port) continue;
-    if (!seen.insert({s.src.value(), s.icmp_type, s.icmp_code}).second) continue;
+    if (!seen.insert({s.src, s.icmp_type, s.icmp_code}).second) continue;
     // The generator: the node the earliest sighting of this error shows sending it.
     Chainer errs(points, sightings, [&](const Sighting& o) {
       return o.proto == packet::kProtoIcmp && o.icmp_type == s.icmp_type && o.src == s.src;
@@ -374,7 +380,7 @@ void followLbLeg(const std::vector<CapturePoint>& points, const std::vector<Sigh
   if (reached.node != hint.node || reached.in_link.empty()) return;
   const Sighting* fwd = lbForwarded(points, sightings, hint, id.marker, reached.arrived.time_ns);
   if (!fwd) return;
-  LbLegSeen seen{hint.node, fwd->dst, fwd->dport, fwd->sport, "", true, false};
+  LbLegSeen seen{hint.node, fwd->dst.v4(), fwd->dport, fwd->sport, "", true, false};
   for (const auto& s : sightings) {
     if (isSynOnly(s) && sameFlow(s, *fwd)) seen.pooled = false;
   }

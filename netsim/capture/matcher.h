@@ -57,7 +57,7 @@ struct LbHint {
 struct ProbeIdentity {
   model::Protocol protocol = model::Protocol::kIcmp;
   std::string sender;               // node the probe starts from
-  common::Ipv4Address destination;  // as the sender addressed it
+  common::IpAddress destination;    // as the sender addressed it
   uint16_t port = 0;                // destination port (TCP/UDP)
   uint16_t local_port = 0;          // the probe's own source port (TCP/UDP; 0 = unknown)
   std::string marker;               // payload marker (UDP datagram, ICMP echo data)
@@ -83,7 +83,7 @@ struct ObservedLeg {
 
 struct IcmpErrorSeen {
   std::string node;  // where it was first seen leaving (the node that generated it)
-  common::Ipv4Address from;
+  common::IpAddress from;  // an IPv6 address: an ICMPv6 error
   uint8_t type = 0, code = 0;
 };
 
@@ -114,7 +114,7 @@ Observation observe(const std::vector<CapturePoint>& points, const std::vector<S
 // Node names of a leg, in order.
 std::vector<std::string> nodesOf(const ObservedLeg& leg);
 
-// "destination unreachable (net)" etc.
-std::string icmpErrorName(uint8_t type, uint8_t code);
+// "destination unreachable (net)" etc.; ICMPv6 numbers when `ipv6`.
+std::string icmpErrorName(uint8_t type, uint8_t code, bool ipv6 = false);
 
 }  // namespace netsim::capture

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "netsim/common/ipv4.h"
+#include "netsim/common/ip_address.h"
 #include "netsim/packet/ethernet.h"
 
 namespace netsim::capture {
@@ -25,18 +25,19 @@ struct Sighting {
   int64_t time_ns = 0;  // capture timestamp (CLOCK_REALTIME, ns)
   Direction direction = Direction::kOther;
   Mac src_mac{}, dst_mac{};
-  uint8_t proto = 0;    // packet::kProto*
-  common::Ipv4Address src, dst;
+  // packet::kProto*; ICMPv6 is kProtoIcmp too, with its own types (src.isV6() tells which).
+  uint8_t proto = 0;
+  common::IpAddress src, dst;
   uint16_t sport = 0, dport = 0;  // TCP/UDP ports; ICMP echo: id in both
   uint16_t ip_id = 0;
-  uint8_t ttl = 0;
+  uint8_t ttl = 0;  // IPv6: the hop limit
   uint8_t tcp_flags = 0;
   uint32_t seq = 0, ack = 0;
   uint8_t icmp_type = 0, icmp_code = 0;
   uint16_t icmp_id = 0, icmp_seq = 0;
   // ICMP errors: the embedded packet's addresses, protocol and first L4 bytes.
   uint8_t inner_proto = 0;
-  common::Ipv4Address inner_src, inner_dst;
+  common::IpAddress inner_src, inner_dst;
   uint16_t inner_sport = 0, inner_dport = 0;
   uint32_t inner_seq = 0;
   std::string payload;  // L4 payload (up to kMaxPayload bytes)
@@ -44,11 +45,17 @@ struct Sighting {
 
 inline constexpr size_t kMaxPayload = 256;
 
-// Parses an Ethernet frame carrying IPv4. `own_mac` is the capturing interface's MAC, which
-// decides the direction. Nullopt for anything else (ARP, IPv6, truncated).
+// Parses an Ethernet frame carrying IPv4 or IPv6. `own_mac` is the capturing interface's MAC,
+// which decides the direction. Nullopt for anything else (ARP, truncated headers).
 std::optional<Sighting> dissectFrame(const uint8_t* frame, size_t len, const Mac& own_mac);
 
-// "10.0.10.4:40312 -> 198.51.100.10:80" (ports left out when zero).
+// "10.0.10.4:40312 -> 198.51.100.10:80", "[2001:db8::4]:40312 -> ..." (ports left out when zero).
 std::string describeAddresses(const Sighting& s);
+
+// ICMP of either family, by meaning (ICMPv4 and ICMPv6 number them differently).
+bool isEchoRequest(const Sighting& s);
+bool isEchoReply(const Sighting& s);
+// Destination unreachable, time exceeded, packet too big (IPv6): an error quoting a packet.
+bool isIcmpError(const Sighting& s);
 
 }  // namespace netsim::capture

@@ -13,11 +13,18 @@ namespace netsim::capture {
 
 using Clock = std::chrono::steady_clock;
 
+namespace {
+// ICMP of both families; of ICMPv6 only the errors and echoes a probe can cause (not neighbour
+// discovery or MLD). `tcp`/`udp` match both families already.
+const char* const kIcmpFilter = "icmp or (icmp6 and (ip6[40] < 5 or ip6[40] == 128 or ip6[40] == 129))";
+}  // namespace
+
 std::string probeFilter(model::Protocol protocol, uint16_t port) {
+  const std::string icmp = kIcmpFilter;
   switch (protocol) {
-    case model::Protocol::kTcp: return "icmp or (tcp port " + std::to_string(port) + ")";
-    case model::Protocol::kUdp: return "icmp or (udp port " + std::to_string(port) + ")";
-    default: return "icmp";
+    case model::Protocol::kTcp: return icmp + " or (tcp port " + std::to_string(port) + ")";
+    case model::Protocol::kUdp: return icmp + " or (udp port " + std::to_string(port) + ")";
+    default: return icmp;
   }
 }
 
@@ -27,7 +34,7 @@ std::string probeFilter(const std::vector<std::pair<model::Protocol, uint16_t>>&
     if (proto == model::Protocol::kTcp) parts.insert("(tcp port " + std::to_string(port) + ")");
     if (proto == model::Protocol::kUdp) parts.insert("(udp port " + std::to_string(port) + ")");
   }
-  std::string f = "icmp";
+  std::string f = kIcmpFilter;
   for (const auto& p : parts) f += " or " + p;
   return f;
 }
@@ -99,6 +106,7 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
   probe::ProbeRequest req;
   req.protocol = query.protocol == model::Protocol::kAll ? model::Protocol::kIcmp : query.protocol;
   req.destination = r->destination;
+  if (query.ipv6) req.destination6 = options.destination6 ? options.destination6 : r->destination6;
   req.port = query.port;
   req.timeout = options.timeout;
   req.payload = newMarker();
@@ -115,7 +123,7 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
 
   t.identity.protocol = req.protocol;
   t.identity.sender = query.from;
-  t.identity.destination = req.destination;
+  t.identity.destination = req.destination6 ? common::IpAddress(*req.destination6) : req.destination;
   t.identity.port = req.port;
   t.identity.local_port = p->local_port;
   t.identity.marker = req.payload;

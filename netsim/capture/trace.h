@@ -2,6 +2,7 @@
 // `netsim trace`: one real probe, captured on every link end of the lab, matched across hops and
 // compared with the route-table prediction, forward and back.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct TraceOptions {
   // A capture already running on the lab (its filter must keep this probe): the trace takes
   // its own window from it instead of opening handles. `check` shares one for all entries.
   LinkCapture* shared = nullptr;
+  // An IPv6 probe's destination as the sender's resolver answered it (a DNS64 synthesis, a
+  // load balancer's AAAA record), when that is not the prediction's own address.
+  std::optional<common::Ipv6Address> destination6;
 };
 
 struct TraceResult {

@@ -114,7 +114,7 @@ std::string formatTraceText(const TraceResult& t) {
   const auto& q = t.prediction.query;
   std::string proto = model::protocolName(t.identity.protocol);
   if (t.identity.port) proto += "/" + std::to_string(t.identity.port);
-  std::string out = "trace " + q.from + " -> " + q.to + " " + proto + " (" + t.prediction.destination.str() + ")\n";
+  std::string out = "trace " + q.from + " -> " + q.to + " " + proto + " (" + t.identity.destination.str() + ")\n";
   out += "probe: " + probeSummary(t) + "\n";
   out += "prediction: ";
   if (t.prediction.blocked != analysis::Blocked::kNone) {
@@ -170,7 +170,7 @@ std::string formatTraceText(const TraceResult& t) {
     out += "reply: " + verdict(t.reply, t.observation.reply.hops.size()) + "\n";
   }
   for (const auto& e : t.observation.icmp_errors) {
-    out += "icmp: " + icmpErrorName(e.type, e.code) + " from " + e.from.str() + " (sent by " + e.node + ")\n";
+    out += "icmp: " + icmpErrorName(e.type, e.code, e.from.isV6()) + " from " + e.from.str() + " (sent by " + e.node + ")\n";
   }
   return out;
 }
@@ -179,7 +179,7 @@ std::string formatTraceJson(const TraceResult& t) {
   nlohmann::json j;
   j["from"] = t.prediction.query.from;
   j["to"] = t.prediction.query.to;
-  j["destination"] = t.prediction.destination.str();
+  j["destination"] = t.identity.destination.str();
   j["protocol"] = model::protocolName(t.identity.protocol);
   j["port"] = t.identity.port;
   j["probe"] = {{"answered", t.probe.answered}, {"detail", t.probe.detail}, {"responder", t.probe.responder},
@@ -205,7 +205,7 @@ std::string formatTraceJson(const TraceResult& t) {
                    {"kernel_drops", t.kernel_drops}};
   auto errs = nlohmann::json::array();
   for (const auto& e : t.observation.icmp_errors) {
-    errs.push_back({{"node", e.node}, {"from", e.from.str()}, {"what", icmpErrorName(e.type, e.code)}});
+    errs.push_back({{"node", e.node}, {"from", e.from.str()}, {"what", icmpErrorName(e.type, e.code, e.from.isV6())}});
   }
   j["observed"]["icmp_errors"] = errs;
   j["forward"] = divergenceJson(t.forward);

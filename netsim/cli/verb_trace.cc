@@ -10,16 +10,19 @@ namespace po = boost::program_options;
 namespace netsim::cli {
 
 Outcome runTrace(const Args& args) {
-  VerbParser p("netsim trace LAB FROM TO [--proto tcp|udp|icmp] [--port N] [--pcap DIR] [--json]",
+  VerbParser p("netsim trace LAB FROM TO [--proto tcp|udp|icmp] [--port N] [-6] [--pcap DIR] [--json]",
                "Sends one real probe from inside FROM (a TCP connection, a UDP datagram or an ICMP\n"
                "echo) while capturing on every link end of the running lab LAB, finds the same\n"
                "packet on each link even after translation (TCP sequence number, payload marker),\n"
                "and prints the observed path hop by hop, with the addresses and ports seen on each\n"
                "link, side by side with what `netsim path` predicts from the route tables. The reply\n"
                "is traced too. Where the two disagree, the first hop where they part is named.\n"
+               "With -6 the probe goes over IPv6 (ICMPv6 echo, TCP or UDP) to TO's IPv6 address, or\n"
+               "to its 64:ff9b::/96 synthesis from a DNS64 subnet, and is followed through NAT64.\n"
                "Exit code 0 when prediction and capture agree (also for a path predicted blocked\n"
                "and seen stopping there), 1 when they disagree, 3 when capturing is impossible.",
-               "sudo netsim trace default app-a client --proto tcp --port 80 --pcap /tmp/trace");
+               "sudo netsim trace default app-a client --proto tcp --port 80 --pcap /tmp/trace\n"
+               "  sudo netsim trace ds v6app legacy-web -6 --proto tcp --port 80   (ds: topologies/dual-stack.yaml)");
   addProtocolOptions(p);
   addTopologyFileOption(p);
   p.options()("timeout", po::value<int>()->default_value(2000), "milliseconds to wait for an answer")(
@@ -43,10 +46,6 @@ Outcome runTrace(const Args& args) {
   if (!m) return Outcome::kBadInput;
   if (auto r = analysis::analysePath(*m, *q); !r) {
     std::cerr << "netsim: " << r.error().message << "\n";
-    return Outcome::kBadInput;
-  } else if (r->destination6) {
-    std::cerr << "netsim trace: IPv6 is not traced yet (the capture matcher reads IPv4 frames); "
-                 "netsim path -6 predicts it, netsim check probes it\n";
     return Outcome::kBadInput;
   }
   const auto points = capture::capturePoints(plan::planLab(*m, lab));

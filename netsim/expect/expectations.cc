@@ -136,14 +136,27 @@ std::string resolveLbAaaa(const model::Model& m, const std::string& lab, const n
     return "no nameserver in " + conf;
   }
   if (!answer) return "AAAA " + name + ": " + answer.error().message;
-  to = answer->front();
+  // The predicted node when it is published, so that captures follow the predicted path.
+  const auto& all = *answer;
+  const auto predicted = lb->node_ipv6s.front();
+  to = std::find(all.begin(), all.end(), predicted) != all.end() ? predicted : all.front();
   note = "; " + name + " AAAA " + to->str();
   return "";
 }
 
-// The real probe alone judges the expectation: without captures, and over IPv6 (ICMPv6 echo,
-// TCP, UDP over IPv6), whose hops the capture matching does not follow (it reads IPv4 frames
-// only, docs/capture.md). False when the probe could not run (c says why).
+// Where an IPv6 expectation's probe goes: the prediction's address, or what the sender's
+// resolver answers for a DNS64 host or a dualstack load balancer. Empty when resolved, else why not.
+std::string ipv6Destination(const model::Model& m, const std::string& lab, const netns::Namespace& ns,
+                            const model::Expectation& e, const analysis::PathResult& r,
+                            std::optional<common::Ipv6Address>& to, std::string& note) {
+  to = r.destination6;
+  auto why = resolveByDns64(m, lab, ns, e, r, to, note);
+  if (why.empty()) why = resolveLbAaaa(m, lab, ns, e, to, note);
+  return why;
+}
+
+// The real probe alone judges the expectation (check --no-capture). False when the probe could
+// not run (c says why).
 bool probeOnly(const model::Model& m, const std::string& lab, const analysis::PathResult& r,
                std::chrono::milliseconds timeout, CheckResult& c, std::string& reason) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -158,11 +171,8 @@ bool probeOnly(const model::Model& m, const std::string& lab, const analysis::Pa
   probe::ProbeRequest req;
   req.protocol = e.protocol;
   req.destination = r.destination;
-  req.destination6 = r.destination6;
   std::string dns_note;
-  auto why = resolveByDns64(m, lab, *ns, e, r, req.destination6, dns_note);
-  if (why.empty()) why = resolveLbAaaa(m, lab, *ns, e, req.destination6, dns_note);
-  if (!why.empty()) {
+  if (auto why = e.ipv6 ? ipv6Destination(m, lab, *ns, e, r, req.destination6, dns_note) : ""; !why.empty()) {
     c.pass = false;
     c.observed = "not run";
     c.reason = why;
@@ -180,8 +190,7 @@ bool probeOnly(const model::Model& m, const std::string& lab, const analysis::Pa
     c.reason = p.error().message;
     return false;
   }
-  c.observed = detail::describeProbe(*p) + dns_note +
-               (e.ipv6 ? " (IPv6 probe; hops not captured: hop matching is IPv4-only)" : "");
+  c.observed = detail::describeProbe(*p) + dns_note;
   reason = detail::judgeProbe(m, e, *p);
   return true;
 }
@@ -219,7 +228,6 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
     std::vector<std::pair<model::Protocol, uint16_t>> probes;
     for (const auto& e : m.expectations) {
       probes.push_back({e.protocol, e.port});
-      if (e.ipv6) continue;
       if (auto r = analysis::analysePath(m, queryOf(e))) {
         for (const auto& p : capture::probesOf(*r)) probes.push_back(p);
       }
@@ -238,12 +246,24 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
     if (!r) continue;
     const auto timeout = std::chrono::milliseconds(e.blocked ? options.blocked_timeout_ms : options.timeout_ms);
     std::string reason;
-    if (e.ipv6 || !options.capture) {
+    if (!options.capture) {
       if (!probeOnly(m, lab, *r, timeout, c, reason)) continue;
     } else {
       capture::TraceOptions o;
       o.timeout = timeout;
       o.shared = shared.get();
+      std::string dns_note;
+      if (e.ipv6) {
+        auto ns = netns::openNamespace(plan::namespaceName(lab, e.from));
+        std::string why = ns ? ipv6Destination(m, lab, *ns, e, *r, o.destination6, dns_note)
+                             : "lab '" + lab + "' has no node " + e.from + " (" + ns.error().message + ")";
+        if (!why.empty()) {
+          c.pass = false;
+          c.observed = "not run";
+          c.reason = why;
+          continue;
+        }
+      }
       auto t = shared ? capture::runTrace(m, lab, queryOf(e), o, points)
                       : common::Result<capture::TraceResult>(common::makeError(common::ErrorCode::kSystem, capture_error));
       c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -253,7 +273,7 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
         c.reason = t.error().message;
         continue;
       }
-      c.observed = detail::describeProbe(t->probe);
+      c.observed = detail::describeProbe(t->probe) + dns_note;
       reason = detail::judgeProbe(m, e, t->probe);
       auto cap = detail::judgeCapture(m, e, *t, c);
       if (!cap.empty()) reason = reason.empty() ? cap : reason + "; " + cap;

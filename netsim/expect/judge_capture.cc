@@ -8,7 +8,7 @@ namespace {
 // Nodes worth naming in a one-line summary: the gateways a path goes through.
 bool notable(const model::Model& m, const std::string& node) {
   if (m.findNatGateway(node) || m.findNatPresence(node).first || m.findEndpoint(node)) return true;
-  if (m.findInternetGateway(node) || m.findTransitGateway(node)) return true;
+  if (m.findInternetGateway(node) || m.findEgressOnlyGateway(node) || m.findTransitGateway(node)) return true;
   const auto* i = m.findInstance(node);
   return i && i->role == model::InstanceRole::kNatInstance;
 }
@@ -63,6 +63,14 @@ namespace {
 bool accepted(const model::Model& m, const model::Expectation& e, common::Ipv4Address seen) {
   const auto all = acceptedSources(m, e);
   return all.empty() || std::find(all.begin(), all.end(), seen) != all.end();
+}
+
+// A captured source, of either family. An IPv6 expectation's destination sees the sender's IPv6
+// address, or an IPv4 one behind NAT64 (judged like IPv4) or a load balancer node (its own).
+bool acceptedCaptured(const model::Model& m, const model::Expectation& e, const common::IpAddress& seen) {
+  if (seen.isV6()) return !e.source_seen6 || *e.source_seen6 == seen.v6();
+  if (e.ipv6 && !e.nat64) return !e.source_seen6;
+  return accepted(m, e, seen.v4());
 }
 
 }  // namespace
@@ -183,16 +191,22 @@ void judgeReached(const model::Model& m, const model::Expectation& e, const capt
     if (size_t k = hopOf(avoid); k < nodes.size()) {
       why.push_back("captured crossing " + avoid + " at hop " + std::to_string(k));
     }
-    // Not crossing a node also means not crossing its links.
+    // Not crossing a node also means not crossing its own links (point to point; a subnet's
+    // segment is shared with others).
+    auto linkOfAvoided = [&](const std::string& link) {
+      return std::any_of(t.points.begin(), t.points.end(), [&](const capture::CapturePoint& p) {
+        return p.node == avoid && p.link == link && !p.segment;
+      });
+    };
     for (const auto& h : obs.forward.hops) {
-      if (h.out_link.find(avoid) != std::string::npos && hopOf(avoid) >= nodes.size()) {
+      if (!h.out_link.empty() && linkOfAvoided(h.out_link) && hopOf(avoid) >= nodes.size()) {
         why.push_back("captured on link " + h.out_link + " leaving " + h.node);
         break;
       }
     }
   }
   const auto& arrived = obs.forward.hops.back();
-  if (obs.forward.hops.size() > 1 && !accepted(m, e, arrived.arrived.src)) {
+  if (obs.forward.hops.size() > 1 && !acceptedCaptured(m, e, arrived.arrived.src)) {
     why.push_back("captured arriving at " + arrived.node + " with source " + arrived.arrived.src.str() +
                   ", expected " + describeAccepted(m, e));
   }

@@ -13,6 +13,7 @@ using MacAddress = std::array<uint8_t, 6>;
 
 inline constexpr size_t kEthernetHeader = 14;
 inline constexpr uint16_t kEtherTypeIpv4 = 0x0800;
+inline constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
 inline constexpr uint16_t kEtherTypeVlan = 0x8100;
 
 struct EthernetFrame {

@@ -146,6 +146,48 @@ TEST_F(DualStackLab, TheDualstackAlbAnswersOverBothFamiliesAndPassesTheIpv6Clien
   EXPECT_NE(out.find("[" + alb->node_ipv6s[1].str() + "]:80"), std::string::npos) << out;
 }
 
+// `netsim trace -6` through NAT64: the probe is followed by its TCP sequence number from IPv6 to
+// IPv4 and back, and the NAT gateway's own capture (read by tshark) shows both families.
+TEST_F(DualStackLab, TraceFollowsAnIpv6ProbeThroughNat64AndThePcapShowsBothFamilies) {
+  const auto dir = tempDir("pcap6");
+  auto points = capture::capturePoints(plan::planLab(lab_->model, lab_->lab));
+  {
+    auto files = capture::PcapFileSet::open(dir, points);
+    ASSERT_TRUE(files.ok()) << files.error().message;
+    capture::TraceOptions o;
+    o.files = files->get();
+    analysis::PathQuery q{"v6app", "legacy-web", model::Protocol::kTcp, 80, {}, true};
+    auto t = capture::runTrace(lab_->model, lab_->lab, q, o, points);
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_TRUE(t->probe.answered) << t->probe.detail;
+    EXPECT_TRUE(t->forward.agree) << t->forward.text;
+    EXPECT_TRUE(t->reply.agree) << t->reply.text;
+    EXPECT_EQ(capture::nodesOf(t->observation.forward),
+              (std::vector<std::string>{"v6app", "vpc-router", "nat-a", "vpc-router", "igw", "internet", "legacy-web"}));
+    EXPECT_TRUE(t->observation.forward.hops[2].arrived.src.isV6());
+    EXPECT_EQ(t->observation.forward.hops[3].arrived.src, common::IpAddress(*common::Ipv4Address::parse("10.20.0.4")));
+  }
+  std::string nat_file;
+  for (const auto& p : points) {
+    if (p.node == "nat-a") nat_file = dir + "/" + capture::pcapFileName(p);
+  }
+  int rc = -1;
+  const auto out = runCommand("tshark -r " + nat_file +
+                                  " -Y tcp.port==80 -T fields -e ipv6.src -e ipv6.dst -e ip.src -e ip.dst 2>/dev/null",
+                              &rc);
+  EXPECT_EQ(rc, 0) << nat_file;
+  EXPECT_NE(out.find("2001:db8:1000:2::4\t64:ff9b::c633:641e"), std::string::npos) << out;  // in, IPv6
+  EXPECT_NE(out.find("10.20.0.4\t198.51.100.30"), std::string::npos) << out;                 // out, translated
+  EXPECT_NE(out.find("64:ff9b::c633:641e\t2001:db8:1000:2::4"), std::string::npos) << out;  // the reply, back
+  runCommand("rm -rf " + dir);
+  // And from the command line, in JSON: agreeing, exit code 0.
+  auto json = runCommand(std::string(NETSIM_BINARY) + " trace " + lab_->lab +
+                             " client web-alb -6 --proto tcp --port 80 --json 2>&1",
+                         &rc);
+  EXPECT_EQ(rc, 0) << json;
+  EXPECT_NE(json.find("\"destination\": \"2001:db8:1000::5\""), std::string::npos) << json;
+}
+
 TEST_F(DualStackLab, RoutersForwardIpv6AndTheRootNamespaceIsUntouched) {
   // IPv6 is on where the lab needs it and off elsewhere (the NAT gateway carries IPv4 only).
   int code = -1;

@@ -12,6 +12,7 @@
 #include "netsim/capture/sighting.h"
 #include "netsim/capture/trace.h"
 #include "netsim/packet/headers.h"
+#include "netsim/packet/ipv6.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
 
@@ -19,6 +20,25 @@ namespace netsim::capture {
 namespace {
 
 common::Ipv4Address ip(const char* s) { return *common::Ipv4Address::parse(s); }
+common::Ipv6Address ip6(const char* s) { return *common::Ipv6Address::parse(s); }
+// Either family, by its text.
+common::IpAddress any(const char* s) {
+  if (auto v4 = common::Ipv4Address::parse(s)) return *v4;
+  return ip6(s);
+}
+
+// An Ethernet frame from `src_mac` to `dst_mac` carrying the IPv6 packet `build` writes.
+template <typename Build>
+std::vector<uint8_t> frame6(const Mac& src_mac, const Mac& dst_mac, Build&& build) {
+  std::vector<uint8_t> f(14 + 1500);
+  std::copy(dst_mac.begin(), dst_mac.end(), f.begin());
+  std::copy(src_mac.begin(), src_mac.end(), f.begin() + 6);
+  f[12] = 0x86, f[13] = 0xdd;
+  const size_t n = build(std::span<uint8_t>(f.data() + 14, 1500));
+  EXPECT_GT(n, 0u);
+  f.resize(14 + n);
+  return f;
+}
 
 model::Model defaultModel() {
   auto r = topology::loadTopologyText(topology::defaultTopologyText(), topology::kDefaultTopologyLabel);
@@ -84,6 +104,70 @@ TEST(Dissect, UdpFrameDirectionPortsAndPayload) {
   EXPECT_FALSE(dissectFrame(f.data(), f.size(), own).has_value());
 }
 
+TEST(Dissect, Ipv6TcpEchoAndErrorsQuotingTheProbe) {
+  const Mac own{2, 0, 0, 0, 0, 1}, peer{2, 0, 0, 0, 0, 2};
+  const auto a = ip6("2001:db8:1000:2::4"), b = ip6("64:ff9b::c633:641e");
+  const std::string marker = "GET / netsim-probe-6";
+  const std::span<const uint8_t> data(reinterpret_cast<const uint8_t*>(marker.data()), marker.size());
+  auto syn = frame6(own, peer, [&](std::span<uint8_t> out) {
+    return packet::buildTcp6(out, a, 40000, b, 80, packet::tcp_flags::kSyn, 1000, 0, data);
+  });
+  auto s = dissectFrame(syn.data(), syn.size(), own);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->direction, Direction::kOut);
+  EXPECT_EQ(s->proto, IPPROTO_TCP);
+  EXPECT_TRUE(s->src.isV6());
+  EXPECT_EQ(s->src, common::IpAddress(a));
+  EXPECT_EQ(s->dst, common::IpAddress(b));
+  EXPECT_NE(s->dst, common::IpAddress(ip("198.51.100.30"))) << "never equal across families";
+  EXPECT_EQ(s->seq, 1000u);
+  EXPECT_EQ(s->payload, marker);
+  EXPECT_EQ(describeAddresses(*s), "[2001:db8:1000:2::4]:40000 -> [64:ff9b::c633:641e]:80");
+  // Cut short by the snapshot length: still the addresses and ports.
+  auto cut = dissectFrame(syn.data(), 14 + 40 + 20, own);
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_EQ(cut->dport, 80);
+  EXPECT_EQ(cut->seq, 1000u);
+
+  auto echo = frame6(peer, own, [&](std::span<uint8_t> out) {
+    return packet::buildIcmpv6Echo(out, b, a, packet::icmpv6_type::kEchoReply, 7, 1, data);
+  });
+  s = dissectFrame(echo.data(), echo.size(), own);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->direction, Direction::kIn);
+  EXPECT_EQ(s->proto, packet::kProtoIcmp) << "ICMPv6 is ICMP, told apart by the family";
+  EXPECT_TRUE(isEchoReply(*s));
+  EXPECT_FALSE(isEchoRequest(*s));
+  EXPECT_EQ(s->icmp_id, 7);
+  EXPECT_EQ(s->payload, marker);
+
+  // The router's "no route" quoting the SYN: protocol, addresses, ports and sequence inside.
+  const auto router = ip6("fd00:6e73:0:2::2");
+  auto err = frame6(peer, own, [&](std::span<uint8_t> out) {
+    return packet::buildIcmpv6Error(out, router, a, packet::icmpv6_type::kDestUnreachable, 0, 0,
+                                    std::span<const uint8_t>(syn.data() + 14, syn.size() - 14));
+  });
+  s = dissectFrame(err.data(), err.size(), own);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_TRUE(isIcmpError(*s));
+  EXPECT_EQ(s->inner_proto, IPPROTO_TCP);
+  EXPECT_EQ(s->inner_src, common::IpAddress(a));
+  EXPECT_EQ(s->inner_dst, common::IpAddress(b));
+  EXPECT_EQ(s->inner_dport, 80);
+  EXPECT_EQ(s->inner_seq, 1000u);
+  EXPECT_EQ(icmpErrorName(s->icmp_type, s->icmp_code, true), "destination unreachable (no route)");
+  EXPECT_EQ(icmpErrorName(2, 0, true), "packet too big");
+  EXPECT_EQ(icmpErrorName(3, 0, false), "destination unreachable (net)");
+
+  // Neighbour discovery is not a probe's.
+  auto ns = frame6(own, peer, [&](std::span<uint8_t> out) {
+    return packet::buildIcmpv6Echo(out, a, b, packet::icmpv6_type::kNeighborSolicitation, 0, 0);
+  });
+  s = dissectFrame(ns.data(), ns.size(), own);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_FALSE(isEchoRequest(*s) || isEchoReply(*s) || isIcmpError(*s));
+}
+
 // A small lab: app (private) - router - nat (public) - router - igw - inet - host.
 class MatchTest : public ::testing::Test {
  protected:
@@ -124,8 +208,8 @@ class MatchTest : public ::testing::Test {
            const char* dst, uint16_t dport, const std::string& payload, bool hide_out = false) {
     Sighting s;
     s.proto = IPPROTO_UDP;
-    s.src = ip(src);
-    s.dst = ip(dst);
+    s.src = any(src);
+    s.dst = any(dst);
     s.sport = sport;
     s.dport = dport;
     s.payload = payload;
@@ -153,8 +237,8 @@ class MatchTest : public ::testing::Test {
            const char* dst, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack, int64_t t) {
     Sighting s;
     s.proto = IPPROTO_TCP;
-    s.src = ip(src);
-    s.dst = ip(dst);
+    s.src = any(src);
+    s.dst = any(dst);
     s.sport = sport;
     s.dport = dport;
     s.tcp_flags = flags;
@@ -317,10 +401,68 @@ TEST_F(MatchTest, FollowsARelayAsTheSecondLeg) {
   EXPECT_FALSE(compareLeg(predicted, o.forward).agree);
 }
 
+TEST_F(MatchTest, FollowsAnIpv6ProbeThroughNat64ByItsSequenceNumber) {
+  using namespace packet::tcp_flags;
+  const char *app = "2001:db8:1000:2::4", *synth = "64:ff9b::c633:640a";
+  tcp("private", "app", "router", app, 40000, synth, 80, kSyn, 5000, 0, 100);
+  tcp("public", "router", "nat", app, 40000, synth, 80, kSyn, 5000, 0, 110);
+  tcp("public", "nat", "router", "10.0.0.4", 3000, "198.51.100.10", 80, kSyn, 5000, 0, 120);
+  tcp("vpc-igw", "router", "igw", "10.0.0.4", 3000, "198.51.100.10", 80, kSyn, 5000, 0, 130);
+  tcp("igw-inet", "igw", "inet", "203.0.113.10", 3000, "198.51.100.10", 80, kSyn, 5000, 0, 140);
+  tcp("internet", "inet", "host", "203.0.113.10", 3000, "198.51.100.10", 80, kSyn, 5000, 0, 150);
+  tcp("internet", "host", "inet", "198.51.100.10", 80, "203.0.113.10", 3000, kSyn | kAck, 9000, 5001, 200);
+  tcp("igw-inet", "inet", "igw", "198.51.100.10", 80, "203.0.113.10", 3000, kSyn | kAck, 9000, 5001, 210);
+  tcp("vpc-igw", "igw", "router", "198.51.100.10", 80, "10.0.0.4", 3000, kSyn | kAck, 9000, 5001, 220);
+  tcp("public", "router", "nat", "198.51.100.10", 80, "10.0.0.4", 3000, kSyn | kAck, 9000, 5001, 230);
+  tcp("public", "nat", "router", synth, 80, app, 40000, kSyn | kAck, 9000, 5001, 240);
+  tcp("private", "router", "app", synth, 80, app, 40000, kSyn | kAck, 9000, 5001, 250);
+
+  ProbeIdentity id{model::Protocol::kTcp, "app", ip6(synth), 80, 40000, "", {}, std::nullopt};
+  auto o = observe(points, sightings, id);
+  ASSERT_TRUE(o.sent);
+  EXPECT_EQ(nodesOf(o.forward), (std::vector<std::string>{"app", "router", "nat", "router", "igw", "inet", "host"}));
+  EXPECT_EQ(nodesOf(o.reply), (std::vector<std::string>{"host", "inet", "igw", "router", "nat", "router", "app"}));
+  EXPECT_TRUE(o.forward.hops[2].arrived.src.isV6());
+  EXPECT_FALSE(o.forward.hops[3].arrived.src.isV6());
+
+  // The prediction: IPv6 hops carry src6/dst6, the translated ones IPv4.
+  std::vector<analysis::Hop> predicted;
+  auto p = [&](const char* node, const char* in, const char* src, const char* dst) {
+    analysis::Hop h;
+    h.node = node;
+    h.in_link = in;
+    h.dst.port = 80;
+    if (auto v4 = common::Ipv4Address::parse(src)) {
+      h.src.address = *v4;
+      h.dst.address = ip(dst);
+    } else {
+      h.src6 = ip6(src);
+      h.dst6 = ip6(dst);
+    }
+    predicted.push_back(h);
+  };
+  p("app", "", app, synth);
+  p("router", "private", app, synth);
+  p("nat", "public", "10.0.0.4", "198.51.100.10");
+  p("router", "public", "10.0.0.4", "198.51.100.10");
+  p("igw", "vpc-igw", "203.0.113.10", "198.51.100.10");
+  p("inet", "igw-inet", "203.0.113.10", "198.51.100.10");
+  p("host", "internet", "203.0.113.10", "198.51.100.10");
+  EXPECT_TRUE(compareLeg(predicted, o.forward, "forward paths", {}).agree) << compareLeg(predicted, o.forward, "f", {}).text;
+  EXPECT_EQ(predictedAddresses(physicalHops(predicted), 1), "2001:db8:1000:2::4 -> [64:ff9b::c633:640a]:80");
+  // Predicted to another synthesised address: parts where the IPv6 packet was seen.
+  predicted[0].dst6 = predicted[1].dst6 = ip6("64:ff9b::c633:640b");
+  const auto d = compareLeg(predicted, o.forward, "forward paths", {});
+  EXPECT_FALSE(d.agree);
+  EXPECT_EQ(d.hop, 0u);
+  EXPECT_NE(d.text.find("destination 64:ff9b::c633:640a, predicted 64:ff9b::c633:640b"), std::string::npos) << d.text;
+}
+
 TEST(ProbeFilter, KeepsTheProbeItsAnswerAndIcmpErrors) {
-  EXPECT_EQ(probeFilter(model::Protocol::kTcp, 80), "icmp or (tcp port 80)");
-  EXPECT_EQ(probeFilter(model::Protocol::kUdp, 5001), "icmp or (udp port 5001)");
-  EXPECT_EQ(probeFilter(model::Protocol::kIcmp, 0), "icmp");
+  const std::string icmp = "icmp or (icmp6 and (ip6[40] < 5 or ip6[40] == 128 or ip6[40] == 129))";
+  EXPECT_EQ(probeFilter(model::Protocol::kTcp, 80), icmp + " or (tcp port 80)");
+  EXPECT_EQ(probeFilter(model::Protocol::kUdp, 5001), icmp + " or (udp port 5001)");
+  EXPECT_EQ(probeFilter(model::Protocol::kIcmp, 0), icmp);
   EXPECT_NE(newMarker(), newMarker());
   EXPECT_EQ(newMarker().rfind("netsim-probe-", 0), 0u);
 }

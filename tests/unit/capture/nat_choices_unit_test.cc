@@ -69,7 +69,7 @@ class SecondaryAddressLeg : public ::testing::Test {
     observed.hops.push_back(o);
   }
   void finish() {
-    predicted.back().src.address = observed.hops.back().arrived.src;
+    predicted.back().src.address = observed.hops.back().arrived.src.v4();
     predicted.back().dst.address = ip("198.51.100.10");
   }
   std::vector<NatAddressChoice> choices;
