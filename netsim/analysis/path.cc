@@ -64,12 +64,13 @@ const char* blockedName(Blocked b) {
     case Blocked::kTgwBlackhole: return "TGW_BLACKHOLE_ROUTE";
     case Blocked::kEgressOnlyInbound: return "EGRESS_ONLY_INBOUND";
     case Blocked::kNat64NotWired: return "NAT64_NOT_WIRED";
+    case Blocked::kNoDns64: return "NO_DNS64";
   }
   return "?";
 }
 
 std::optional<Blocked> blockedFromName(const std::string& name) {
-  for (int i = 0; i <= static_cast<int>(Blocked::kNat64NotWired); ++i) {
+  for (int i = 0; i <= static_cast<int>(Blocked::kNoDns64); ++i) {
     if (name == blockedName(static_cast<Blocked>(i))) return static_cast<Blocked>(i);
   }
   return std::nullopt;

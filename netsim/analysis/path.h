@@ -39,6 +39,7 @@ enum class Blocked {
   kTgwBlackhole,        // a transit gateway blackhole route matched
   kEgressOnlyInbound,   // IPv6 from the internet to a subnet behind an egress-only internet gateway
   kNat64NotWired,       // a 64:ff9b::/96 route to a NAT gateway whose NAT64 the lab does not run
+  kNoDns64,             // IPv6 to an IPv4-only name from a subnet without DNS64: no AAAA to go to
 };
 const char* blockedName(Blocked b);
 std::optional<Blocked> blockedFromName(const std::string& name);

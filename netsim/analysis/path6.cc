@@ -477,6 +477,30 @@ void followNat64(const Model& m, const PathQuery& q, const model::NatGateway& na
   }
 }
 
+// An IPv4-only destination by name from a subnet without DNS64: the sender's resolver has no
+// AAAA record for it, so an IPv6 flow has nowhere to go (AWS: enable DNS64 on the subnet and
+// route 64:ff9b::/96 to a NAT gateway).
+PathResult noDns64(const Model& m, PathResult r, const Ipv6Address& src) {
+  const auto& q = r.query;
+  const auto* i = m.findInstance(q.from);
+  const auto* s = i ? m.findSubnet(i->subnet) : nullptr;
+  Hop h;
+  h.node = q.from;
+  h.kind = i ? HopKind::kInstance : HopKind::kInternetHost;
+  h.src6 = src;
+  h.dst6 = Ipv6Address();  // "::": no address to send to
+  if (q.protocol == model::Protocol::kTcp || q.protocol == model::Protocol::kUdp) h.dst.port = q.port;
+  h.decision = "no AAAA record for " + q.to + ", nothing to send";
+  r.hops.push_back(h);
+  r.blocked = Blocked::kNoDns64;
+  r.blocked_at = q.from;
+  r.explanation = "'" + q.to + "' has only an IPv4 address and " +
+                  (s ? "subnet '" + s->name + "' has no enable_dns64" : std::string("'" + q.from + "' has no DNS64 resolver")) +
+                  ", so the resolver synthesises no AAAA record (hint: `enable_dns64: true` on the subnet and a "
+                  "64:ff9b::/96 route to a NAT gateway reach it through NAT64)";
+  return r;
+}
+
 }  // namespace
 
 common::Result<PathResult> analysePath6(const Model& m, const PathQuery& q) {
@@ -497,10 +521,13 @@ common::Result<PathResult> analysePath6(const Model& m, const PathQuery& q) {
   if (!dst && !Ipv6Address::parse(q.to)) {
     if (auto synthesized = m.dns64Address(q.from, q.to)) dst = *synthesized;
   }
-  if (!dst) return dst.error();
   PathResult r;
   r.query = q;
   r.query.ipv6 = true;
+  if (!dst) {
+    if (Ipv6Address::parse(q.to) || !resolveDestination(m, q.to)) return dst.error();
+    return noDns64(m, r, *src);
+  }
   r.destination6 = *dst;
   const bool ported = q.protocol == model::Protocol::kTcp || q.protocol == model::Protocol::kUdp;
   Packet6 p{*src, *dst, 0, ported ? q.port : uint16_t{0}};

@@ -107,7 +107,9 @@ nlohmann::json candidatesJson(const std::vector<LbCandidate>& cs) {
 
 std::string formatPathText(const PathResult& r) {
   bool ported = r.query.protocol == model::Protocol::kTcp || r.query.protocol == model::Protocol::kUdp;
-  const std::string dst = r.destination6 ? r.destination6->str() : r.destination.str();
+  const std::string dst = r.destination6 ? r.destination6->str()
+                          : r.query.ipv6     ? std::string("no IPv6 address")
+                                             : r.destination.str();
   std::string head = "path " + r.query.from + " -> " + r.query.to + " (" + dst + ") " +
                      model::protocolName(r.query.protocol) +
                      (ported ? " port " + std::to_string(r.query.port) : std::string()) + "\n";
@@ -131,8 +133,8 @@ std::string formatPathJson(const PathResult& r) {
   nlohmann::json j;
   j["from"] = r.query.from;
   j["to"] = r.query.to;
-  j["destination"] = r.destination6 ? r.destination6->str() : r.destination.str();
-  j["family"] = r.destination6 ? "ipv6" : "ipv4";
+  j["destination"] = r.destination6 ? r.destination6->str() : r.query.ipv6 ? "" : r.destination.str();
+  j["family"] = r.query.ipv6 ? "ipv6" : "ipv4";
   j["protocol"] = model::protocolName(r.query.protocol);
   j["port"] = r.query.port;
   j["reachable"] = r.reachable();

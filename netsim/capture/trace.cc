@@ -79,6 +79,9 @@ common::Result<TraceResult> runTrace(const model::Model& m, const std::string& l
                                      const TraceOptions& options, const std::vector<CapturePoint>& points) {
   auto r = analysis::analysePath(m, query);
   if (!r) return r.error();
+  if (query.ipv6 && !r->destination6 && !options.destination6) {
+    return common::makeError(common::ErrorCode::kInvalidArgument, "nothing to probe over IPv6: " + r->explanation);
+  }
   TraceResult t;
   t.prediction = *r;
   t.points = points;

@@ -155,6 +155,50 @@ std::string ipv6Destination(const model::Model& m, const std::string& lab, const
   return why;
 }
 
+// NO_DNS64 (an IPv4-only name over IPv6 from a subnet without DNS64): there is nothing to probe;
+// the sender's own resolver must have no AAAA record for the name. Fills c.
+void judgeNoDns64(const model::Model& m, const std::string& lab, CheckResult& c) {
+  const auto& e = c.expectation;
+  const auto* host = m.findHost(e.to);
+  if (!host || host->dns_name.empty()) {
+    c.observed = "not probed (no IPv6 address to go to; '" + e.to + "' has no dns_name to ask for)";
+    return;
+  }
+  auto ns = netns::openNamespace(plan::namespaceName(lab, e.from));
+  if (!ns) {
+    c.pass = false;
+    c.observed = "not run";
+    c.reason = "lab '" + lab + "' has no node " + e.from + " (" + ns.error().message + ")";
+    return;
+  }
+  const auto conf = "/etc/netns/" + plan::namespaceName(lab, e.from) + "/resolv.conf";
+  common::Result<std::vector<common::Ipv6Address>> answer = common::makeError(common::ErrorCode::kNotFound, "");
+  std::string server;
+  if (auto server6 = io::ipv6NameserverFrom(conf)) {
+    server = server6->str();
+    answer = netns::runIn(*ns, [&] { return io::queryAaaa(*server6, host->dns_name, std::chrono::seconds(2)); });
+  } else if (auto server4 = io::nameserverFrom(conf)) {
+    server = server4->str();
+    answer = netns::runIn(*ns, [&] { return io::queryAaaa(*server4, host->dns_name, std::chrono::seconds(2)); });
+  } else {
+    c.pass = false;
+    c.observed = "not run";
+    c.reason = "no nameserver in " + conf;
+    return;
+  }
+  if (answer) {
+    c.pass = false;
+    c.observed = "resolver " + server + " answered AAAA " + answer->front().str() + " for " + host->dns_name;
+    c.reason = "expected no AAAA record (NO_DNS64)";
+  } else if (answer.error().code == common::ErrorCode::kNotFound) {
+    c.observed = "no AAAA record for " + host->dns_name + " from resolver " + server + " (nothing to probe)";
+  } else {
+    c.pass = false;
+    c.observed = "not run";
+    c.reason = "AAAA " + host->dns_name + " from " + server + ": " + answer.error().message;
+  }
+}
+
 // The real probe alone judges the expectation (check --no-capture). False when the probe could
 // not run (c says why).
 bool probeOnly(const model::Model& m, const std::string& lab, const analysis::PathResult& r,
@@ -246,6 +290,11 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
     if (!r) continue;
     const auto timeout = std::chrono::milliseconds(e.blocked ? options.blocked_timeout_ms : options.timeout_ms);
     std::string reason;
+    if (r->blocked == analysis::Blocked::kNoDns64) {
+      judgeNoDns64(m, lab, c);
+      c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      continue;
+    }
     if (!options.capture) {
       if (!probeOnly(m, lab, *r, timeout, c, reason)) continue;
     } else {

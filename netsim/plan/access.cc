@@ -32,6 +32,10 @@ void addDnsmasq(const model::Model& m, Wiring& w, const std::string& node, const
   std::string text = "# netsim: " + what + " of lab " + w.lab +
                      " (never the host's hosts or resolv.conf)\n"
                      "keep-in-foreground\nno-hosts\nno-resolv\nno-poll\nbind-interfaces\n"
+                     // Authoritative for everything, as a real resolver answers: a known name
+                     // without the asked type gets NODATA (an A-only host's AAAA, which DNS64
+                     // synthesises from), an unknown one NXDOMAIN; never REFUSED.
+                     "local=/#/\n"
                      "listen-address=" + address.str() + "\n"
                      "port=53\nuser=nobody\ngroup=nogroup\npid-file=\nlog-facility=-\n";
   if (!m.load_balancers.empty()) {

@@ -153,11 +153,13 @@ class CompletedChecker {
     if (!e.to.empty() && isDestination(e.to) && !v6of(e.to)) {
       if (m_.dns64Address(e.from, e.to)) {
         e.nat64 = true;  // the DNS64 answer's 64:ff9b::/96 address, through NAT64
+      } else if (e.blocked && e.reason == "NO_DNS64") {
+        // Expected: no AAAA record, so nowhere to go (check asks the sender's resolver).
       } else {
         error(e.where, "to",
               "'" + e.to + "' has no IPv6 address (family: ipv6 reaches instances, internet hosts, "
               "dualstack load balancers and IPv6 addresses; an IPv4-only one only from a subnet with "
-              "enable_dns64, through NAT64)");
+              "enable_dns64, through NAT64; or expect it blocked with reason: NO_DNS64)");
       }
     }
     if (e.nat64) {

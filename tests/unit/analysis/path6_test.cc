@@ -130,6 +130,24 @@ TEST(Path6, AnIpv6ClientReachesADualstackAlbNodeWhichRelaysToItsIpv4Target) {
   EXPECT_NE(err.error().message.find("has no IPv6 address (ip_address_type: dualstack)"), std::string::npos);
 }
 
+TEST(Path6, AnIpv4OnlyNameWithoutDns64IsNoDns64AtTheSender) {
+  const auto m = load(dualStackText());
+  auto r = analysePath(m, PathQuery{"web", "legacy-web", Protocol::kTcp, 80, {}, true});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->blocked, Blocked::kNoDns64);
+  EXPECT_EQ(r->blocked_at, "web");
+  EXPECT_FALSE(r->destination6.has_value());
+  EXPECT_NE(r->explanation.find("subnet 'public-a' has no enable_dns64"), std::string::npos) << r->explanation;
+  EXPECT_EQ(std::string(blockedName(Blocked::kNoDns64)), "NO_DNS64");
+  EXPECT_EQ(blockedFromName("NO_DNS64"), Blocked::kNoDns64);
+  // From the DNS64 subnet the same name goes through NAT64.
+  auto v6app = analysePath(m, PathQuery{"v6app", "legacy-web", Protocol::kTcp, 80, {}, true});
+  ASSERT_TRUE(v6app.ok());
+  EXPECT_EQ(v6app->blocked, Blocked::kNone);
+  // A name that does not exist stays an error.
+  EXPECT_FALSE(analysePath(m, PathQuery{"web", "nothere", Protocol::kTcp, 80, {}, true}).ok());
+}
+
 TEST(Path6, WithoutAnIpv6DefaultRouteItIsNoRoute) {
   const auto m =
       load(edited(dualStackText(), "      - {destination: \"::/0\", target: eigw}\n", ""));
