@@ -525,7 +525,9 @@ common::Result<PathResult> analysePath6(const Model& m, const PathQuery& q) {
   r.query = q;
   r.query.ipv6 = true;
   if (!dst) {
-    if (Ipv6Address::parse(q.to) || !resolveDestination(m, q.to)) return dst.error();
+    // Only what DNS64 would synthesise for (hosts, services, instances); an IPv4-only load
+    // balancer keeps its own error (ip_address_type: dualstack is the way there).
+    if (Ipv6Address::parse(q.to) || m.findLoadBalancer(q.to) || !resolveDestination(m, q.to)) return dst.error();
     return noDns64(m, r, *src);
   }
   r.destination6 = *dst;

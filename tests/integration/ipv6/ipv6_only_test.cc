@@ -150,8 +150,15 @@ TEST_F(Ipv6OnlyTest, TheDns64ResolverRunsAsNobody) {
   for (const auto& p : state->processes) {
     if (p.role != "dns64-resolver") continue;
     ++seen;
-    const auto status = readFile("/proc/" + std::to_string(p.pid) + "/status");
+    // unbound binds port 53 (which readiness sees) as root, then drops to nobody: on a busy
+    // machine the test may look in between, so it gives the drop a few seconds.
+    std::string status;
     std::smatch m;
+    for (int tries = 0; tries < 50; ++tries) {
+      status = readFile("/proc/" + std::to_string(p.pid) + "/status");
+      if (std::regex_search(status, m, std::regex("Uid:\\s+(\\d+)\\s+(\\d+)")) && m[1] != "0") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     ASSERT_TRUE(std::regex_search(status, m, std::regex("Uid:\\s+(\\d+)\\s+(\\d+)"))) << status;
     EXPECT_NE(m[1], "0");
     EXPECT_NE(m[2], "0");
