@@ -117,6 +117,25 @@ std::string resolveByDns64(const model::Model& m, const std::string& lab, const 
   return "";
 }
 
+// An AAAA query for `name` to the sender's own resolver (its resolv.conf: IPv6 nameserver
+// first, else IPv4), from the sender's namespace. `server` names the one asked ("" when none:
+// the error says so).
+common::Result<std::vector<common::Ipv6Address>> askSendersResolver(const std::string& lab, const std::string& from,
+                                                                    const netns::Namespace& ns, const std::string& name,
+                                                                    std::string& server) {
+  const auto conf = "/etc/netns/" + plan::namespaceName(lab, from) + "/resolv.conf";
+  if (auto server6 = io::ipv6NameserverFrom(conf)) {
+    server = server6->str();
+    return netns::runIn(ns, [&] { return io::queryAaaa(*server6, name, std::chrono::seconds(2)); });
+  }
+  if (auto server4 = io::nameserverFrom(conf)) {
+    server = server4->str();
+    return netns::runIn(ns, [&] { return io::queryAaaa(*server4, name, std::chrono::seconds(2)); });
+  }
+  server.clear();
+  return common::makeError(common::ErrorCode::kInvalidArgument, "no nameserver in " + conf);
+}
+
 // An IPv6 expectation to a dualstack load balancer goes where its name leads, as a client's
 // would: the AAAA answer of the sender's resolver (IPv6 nameserver first, else IPv4), which
 // holds only the nodes the DNS health checker publishes. The prediction walks to the first node;
@@ -126,16 +145,9 @@ std::string resolveLbAaaa(const model::Model& m, const std::string& lab, const n
   const auto* lb = m.findLoadBalancer(e.to);
   if (!e.ipv6 || !lb || lb->node_ipv6s.empty()) return "";
   const auto name = model::loadBalancerDnsName(m, *lb);
-  const auto conf = "/etc/netns/" + plan::namespaceName(lab, e.from) + "/resolv.conf";
-  common::Result<std::vector<common::Ipv6Address>> answer = common::makeError(common::ErrorCode::kNotFound, "");
-  if (auto server6 = io::ipv6NameserverFrom(conf)) {
-    answer = netns::runIn(ns, [&] { return io::queryAaaa(*server6, name, std::chrono::seconds(2)); });
-  } else if (auto server4 = io::nameserverFrom(conf)) {
-    answer = netns::runIn(ns, [&] { return io::queryAaaa(*server4, name, std::chrono::seconds(2)); });
-  } else {
-    return "no nameserver in " + conf;
-  }
-  if (!answer) return "AAAA " + name + ": " + answer.error().message;
+  std::string server;
+  auto answer = askSendersResolver(lab, e.from, ns, name, server);
+  if (!answer) return server.empty() ? answer.error().message : "AAAA " + name + ": " + answer.error().message;
   // The predicted node when it is published, so that captures follow the predicted path.
   const auto& all = *answer;
   const auto predicted = lb->node_ipv6s.front();
@@ -171,19 +183,12 @@ void judgeNoDns64(const model::Model& m, const std::string& lab, CheckResult& c)
     c.reason = "lab '" + lab + "' has no node " + e.from + " (" + ns.error().message + ")";
     return;
   }
-  const auto conf = "/etc/netns/" + plan::namespaceName(lab, e.from) + "/resolv.conf";
-  common::Result<std::vector<common::Ipv6Address>> answer = common::makeError(common::ErrorCode::kNotFound, "");
   std::string server;
-  if (auto server6 = io::ipv6NameserverFrom(conf)) {
-    server = server6->str();
-    answer = netns::runIn(*ns, [&] { return io::queryAaaa(*server6, host->dns_name, std::chrono::seconds(2)); });
-  } else if (auto server4 = io::nameserverFrom(conf)) {
-    server = server4->str();
-    answer = netns::runIn(*ns, [&] { return io::queryAaaa(*server4, host->dns_name, std::chrono::seconds(2)); });
-  } else {
+  auto answer = askSendersResolver(lab, e.from, *ns, host->dns_name, server);
+  if (server.empty()) {
     c.pass = false;
     c.observed = "not run";
-    c.reason = "no nameserver in " + conf;
+    c.reason = answer.error().message;
     return;
   }
   if (answer) {
