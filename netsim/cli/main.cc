@@ -34,6 +34,8 @@ const std::vector<Verb>& verbs() {
       {"asg-controller", "the auto scaling controller labs run", runAsgController, true},
       {"demo-app", "the auto scaling demo's web app (session counters in memory or Redis)", runDemoApp},
       {"probe", "a steady client in a lab node: success rate, latency, longest outage", runProbe},
+      {"flows", "VPC Flow Logs records: accepted and rejected flows per network interface", runFlows},
+      {"flow-log-collector", "the flow log collector labs run", runFlowLogCollector, true},
       {"report", "one HTML page of a lab: topology, checks, probe timeline, counters", runReport},
       {"appliance", "the userspace NAT gateway / internet gateway labs run", runAppliance, true},
   };

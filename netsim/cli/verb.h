@@ -109,5 +109,7 @@ Outcome runRecover(const Args& args);
 Outcome runReport(const Args& args);
 Outcome runShift(const Args& args);
 Outcome runLbDns(const Args& args);
+Outcome runFlows(const Args& args);
+Outcome runFlowLogCollector(const Args& args);
 
 }  // namespace netsim::cli

@@ -74,7 +74,8 @@ Outcome runAppliance(const Args& args) {
       "map", po::value<std::vector<std::string>>()->default_value({}, ""), "internet gateway: PRIVATE=PUBLIC (repeat)")(
       "outside", po::value<std::string>()->default_value("inet"), "internet gateway: the internet leg")(
       "time-factor", po::value<double>()->default_value(1.0), "multiplies every NAT timer")(
-      "control", po::value<std::string>()->default_value(""), "control socket path (for netsim stats)");
+      "control", po::value<std::string>()->default_value(""), "control socket path (for netsim stats)")(
+      "flow-counts", po::bool_switch()->default_value(false), "NAT gateway: count packets per session for flow logs");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
@@ -100,6 +101,7 @@ Outcome runAppliance(const Args& args) {
   c.outside_interface = (*vm)["outside"].as<std::string>();
   c.time_factor = (*vm)["time-factor"].as<double>();
   c.control_socket = (*vm)["control"].as<std::string>();
+  c.flow_counts = (*vm)["flow-counts"].as<bool>();
   struct sigaction sa {};
   sa.sa_handler = onSignal;
   ::sigaction(SIGTERM, &sa, nullptr);

@@ -75,6 +75,11 @@ Outcome runStats(const Args& args) {
                     << "` (or `netsim stats " << lab << " " << node << " --json`)\n";
         } else if constexpr (std::is_same_v<T, control::ForwarderStats>) {
           std::cout << formatForwarderStats(r);
+        } else if constexpr (std::is_same_v<T, control::FlowLogStats>) {
+          std::cout << "flow log collector: " << r.streams << " streams in " << r.namespaces << " namespaces, "
+                    << r.records << " records written (" << r.conntrack_events << " conntrack events, "
+                    << r.rejected_packets << " refused packets read, " << r.unattributed << " unattributed, "
+                    << r.lost << " losses)\n";
         } else if constexpr (std::is_same_v<T, control::AsgStatus>) {
           std::cout << node << " is the auto scaling controller: its groups are shown by `netsim asg " << lab << "`\n";
         } else {

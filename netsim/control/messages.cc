@@ -1,5 +1,7 @@
 #include "netsim/control/messages.h"
 
+#include "netsim/control/json_values.h"
+
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -13,7 +15,7 @@ using nlohmann::json;
 
 // ---- values ------------------------------------------------------------------------------
 
-namespace {
+namespace detail {
 
 common::Ipv4Address addressFrom(const json& j) {
   auto a = common::Ipv4Address::parse(j.get<std::string>());
@@ -36,6 +38,14 @@ int64_t integerFrom(const json& j, const char* field, int64_t lo, int64_t hi) {
 }
 
 uint16_t portFrom(const json& j) { return static_cast<uint16_t>(integerFrom(j, "port", 1, 65535)); }
+
+}  // namespace detail
+
+namespace {
+
+using detail::addressFrom;
+using detail::integerFrom;
+using detail::portFrom;
 
 // A time in seconds since the epoch: finite (an overflowing literal parses as infinity, which
 // JSON cannot carry back).
@@ -146,6 +156,9 @@ void from_json(const json& j, SetZonalShifts& r) {
   r.shifts.clear();
   for (const auto& s : j.at("shifts")) r.shifts.push_back({s.at("az").get<std::string>(), secondsFrom(s.at("expires_at"), "expires_at")});
 }
+
+void to_json(json& j, const FlowCountsRequest&) { j = json::object(); }
+void from_json(const json&, FlowCountsRequest&) {}
 
 // ---- replies -----------------------------------------------------------------------------
 

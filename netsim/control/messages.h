@@ -35,6 +35,13 @@ struct StatsRequest {
   bool operator==(const StatsRequest&) const = default;
 };
 
+// A NAT gateway appliance with flow counts on: its sessions' packet and byte counts, and those of
+// the sessions that ended since the last request (answer: NatFlowCounts).
+struct FlowCountsRequest {
+  static constexpr const char* kTag = "flow_counts";
+  bool operator==(const FlowCountsRequest&) const = default;
+};
+
 // A load balancer node starts balancing over a target (answer: Ack).
 struct RegisterTarget {
   static constexpr const char* kTag = "register_target";
@@ -78,7 +85,8 @@ struct SetZonalShifts {
   bool operator==(const SetZonalShifts&) const = default;
 };
 
-using Request = std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts>;
+using Request =
+    std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts, FlowCountsRequest>;
 
 // ---- replies -----------------------------------------------------------------------------
 
@@ -233,6 +241,34 @@ struct ForwarderStats {
   std::vector<ForwarderPortCounters> ports;  // by port
 };
 
+// One NAT session's counts (nat::Engine::FlowCount).
+struct NatFlowCount {
+  uint32_t id = 0;
+  uint8_t proto = 0;
+  common::Ipv4Address inside, outside, remote;
+  uint16_t inside_port = 0, outside_port = 0, remote_port = 0;
+  uint64_t packets_out = 0, bytes_out = 0, packets_in = 0, bytes_in = 0;
+  uint8_t flags = 0;  // nat::session_flag
+};
+
+struct NatFlowCounts {
+  static constexpr const char* kTag = "nat_flow_counts";
+  std::vector<NatFlowCount> live, ended;
+  uint64_t ended_dropped = 0;  // ended sessions the appliance could not keep
+};
+
+// The flow log collector (netsim/flowcollect): what it read and wrote since it started.
+struct FlowLogStats {
+  static constexpr const char* kTag = "flow_log_stats";
+  uint64_t namespaces = 0;        // where it listens
+  uint64_t streams = 0;           // flow log x interface: one file each
+  uint64_t conntrack_events = 0;  // new and destroy events read
+  uint64_t rejected_packets = 0;  // packets the rules refused, read from NFLOG
+  uint64_t records = 0;           // lines written
+  uint64_t unattributed = 0;      // observations no interface of the lab matched
+  uint64_t lost = 0;              // times the kernel dropped events (SKIPDATA)
+};
+
 // The auto scaling controller: its groups.
 struct AsgInstanceStatus {
   std::string name, az, subnet;
@@ -269,7 +305,7 @@ struct AsgStatus {
   std::vector<AsgGroupStatus> groups;
 };
 
-using Reply = std::variant<Ack, ApplianceStats, LbNodeStats, ForwarderStats, AsgStatus>;
+using Reply = std::variant<Ack, ApplianceStats, LbNodeStats, ForwarderStats, AsgStatus, FlowLogStats, NatFlowCounts>;
 
 // ---- the wire ----------------------------------------------------------------------------
 
@@ -311,6 +347,10 @@ void to_json(nlohmann::json& j, const LbNodeStats& s);
 void from_json(const nlohmann::json& j, LbNodeStats& s);
 void to_json(nlohmann::json& j, const ForwarderStats& s);
 void from_json(const nlohmann::json& j, ForwarderStats& s);
+void to_json(nlohmann::json& j, const FlowLogStats& s);
+void to_json(nlohmann::json& j, const NatFlowCounts& c);
+void from_json(const nlohmann::json& j, NatFlowCounts& c);
+void from_json(const nlohmann::json& j, FlowLogStats& s);
 void to_json(nlohmann::json& j, const AsgActivity& a);
 void from_json(const nlohmann::json& j, AsgActivity& a);
 void to_json(nlohmann::json& j, const AsgGroupStatus& g);

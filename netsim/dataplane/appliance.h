@@ -85,6 +85,7 @@ class Appliance {
   // For the event loop's own counters (Loop.*).
   void count(Counter c, uint64_t n = 1) { counters_.inc(c, n); }
   const nat::Engine& engine() const { return *engine_; }
+  nat::Engine& engine() { return *engine_; }
   // A NAT gateway's NAT64 translator (null on an internet gateway).
   const nat::Nat64* nat64() const { return nat64_.get(); }
   const ApplianceConfig& config() const { return config_; }

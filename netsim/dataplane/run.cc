@@ -57,9 +57,12 @@ common::Status openPorts(const ApplianceConfig& config, std::vector<std::unique_
 
 // The control socket answers stats. It is served from the appliance's loop (Server::poll), so a
 // request sees the appliance between two bursts.
-common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConfig& config, const Appliance& app,
+common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConfig& config, Appliance& app,
                                                              Clock::time_point start) {
   return control::Server::open(config.control_socket, [&config, &app, start](const control::Request& request) {
+    if (std::holds_alternative<control::FlowCountsRequest>(request) && app.engine().flowCountsEnabled()) {
+      return control::Reply(natFlowCounts(app.engine()));
+    }
     const auto* stats = std::get_if<control::StatsRequest>(&request);
     if (!stats) return control::unsupported(request, "appliance " + config.node);
     const auto up = Clock::now() - start;

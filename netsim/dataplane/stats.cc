@@ -64,6 +64,35 @@ void addPerAddressCounters(const nat::Engine& e, Nanos now, std::map<std::string
 
 }  // namespace
 
+namespace {
+control::NatFlowCount flowCountOf(const nat::Engine::FlowCount& f) {
+  control::NatFlowCount c;
+  c.id = f.id;
+  c.proto = f.proto;
+  c.inside = f.inside.address;
+  c.inside_port = f.inside.port;
+  c.outside = f.outside.address;
+  c.outside_port = f.outside.port;
+  c.remote = f.remote.address;
+  c.remote_port = f.remote.port;
+  c.packets_out = f.packets_out;
+  c.bytes_out = f.bytes_out;
+  c.packets_in = f.packets_in;
+  c.bytes_in = f.bytes_in;
+  c.flags = f.flags;
+  return c;
+}
+}  // namespace
+
+control::NatFlowCounts natFlowCounts(nat::Engine& engine) {
+  control::NatFlowCounts out;
+  // Ended first: a slot that ended and was taken again shows up once in each list.
+  for (const auto& f : engine.drainEndedFlows()) out.ended.push_back(flowCountOf(f));
+  engine.forEachFlowCount([&](const nat::Engine::FlowCount& f) { out.live.push_back(flowCountOf(f)); });
+  out.ended_dropped = engine.endedFlowsDropped();
+  return out;
+}
+
 control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
                                        double uptime_s) {
   control::ApplianceStats out;

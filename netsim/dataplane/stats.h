@@ -9,6 +9,10 @@
 
 namespace netsim::dataplane {
 
+// The sessions' packet and byte counts, and the sessions that ended since the last call (which
+// it takes from the engine), for the flow log collector.
+control::NatFlowCounts natFlowCounts(nat::Engine& engine);
+
 control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
                                        double uptime_s);
 std::string formatStatsText(const control::ApplianceStats& stats, bool sessions);

@@ -13,6 +13,7 @@
 #include "netsim/common/ipv4.h"
 #include "netsim/common/ipv6.h"
 #include "netsim/model/expectation.h"
+#include "netsim/model/flow_log.h"
 #include "netsim/model/ipv6.h"
 #include "netsim/model/source_location.h"
 #include "netsim/model/transit_gateway.h"
@@ -532,6 +533,7 @@ struct Model {
   std::vector<LoadBalancer> load_balancers;
   std::vector<TargetGroup> target_groups;
   std::vector<AutoScalingGroup> auto_scaling_groups;
+  std::vector<FlowLog> flow_logs;  // model/flow_log.h
   std::vector<Expectation> expectations;
 
   const Vpc* findVpc(const std::string& n) const;

@@ -316,6 +316,7 @@ Verdict Engine::in2out(Pkt& p, std::span<uint8_t> reply) {
     if (si == kNoIndex) return dropped(reason);
   }
   touch(si, true, tcp_flags);
+  countPacket(si, true, p.ip.total_len);
   const Session& s = sessions_[si];
   rewrite(p, true, s.ext_addr, proto == kProtoTcp || proto == kProtoUdp || proto == kProtoIcmp
                                    ? static_cast<int32_t>(s.ext_port)
@@ -380,6 +381,7 @@ Verdict Engine::out2in(Pkt& p) {
     if (si == kNoIndex) return dropped(reason);
   }
   touch(si, false, tcp_flags);
+  countPacket(si, false, p.ip.total_len);
   const Session& s = sessions_[si];
   rewrite(p, false, s.in_addr,
           proto == kProtoTcp || proto == kProtoUdp || proto == kProtoIcmp

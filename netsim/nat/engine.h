@@ -71,6 +71,23 @@ class Engine {
   // Every session (active and in port cooldown), in table order.
   void forEachSession(Nanos now, const std::function<void(const SessionInfo&)>& f) const;
 
+  // Flow logs (engine_flow_counts.cc): packets and bytes per session and direction. Off until
+  // enabled, and then one branch and two additions per translated packet. A session that ends
+  // is kept for drainEndedFlows() (at most `max_ended`; beyond that they are counted as dropped).
+  struct FlowCount {
+    uint32_t id = 0;  // the session's slot: with the tuple, its identity while it lives
+    uint8_t proto = 0;
+    Endpoint inside, outside, remote;
+    uint64_t packets_out = 0, bytes_out = 0;  // inside -> remote
+    uint64_t packets_in = 0, bytes_in = 0;    // remote -> inside
+    uint8_t flags = 0;                        // session_flag: SYN/FIN seen each way, RST
+  };
+  void enableFlowCounts(size_t max_ended = 65536);
+  bool flowCountsEnabled() const { return count_flows_; }
+  void forEachFlowCount(const std::function<void(const FlowCount&)>& f) const;  // live sessions
+  std::vector<FlowCount> drainEndedFlows();
+  uint64_t endedFlowsDropped() const { return ended_dropped_; }
+
   Engine(const Config& config, RandomFn random);
 
  private:
@@ -138,6 +155,19 @@ class Engine {
   void wheelInsert(uint32_t si);
   void wheelUnlink(uint32_t si);
   void cooldownAppend(uint32_t si);
+  // engine_flow_counts.cc
+  struct SessionCount {
+    uint64_t packets[2] = {0, 0}, bytes[2] = {0, 0};  // [0] outbound, [1] inbound
+  };
+  void countPacket(uint32_t si, bool outbound, uint32_t bytes) {
+    if (!count_flows_) return;
+    auto& c = flow_counts_[si];
+    ++c.packets[outbound ? 0 : 1];
+    c.bytes[outbound ? 0 : 1] += bytes;
+  }
+  void startFlowCount(uint32_t si);
+  void endFlowCount(uint32_t si);
+  FlowCount flowCountOf(uint32_t si) const;
   // Table full (active + cooldown == max_sessions): frees the oldest cooldown entry, if any.
   void reclaimCooldown();
 
@@ -174,6 +204,11 @@ class Engine {
 
   Counters counters_;
   SessionObserver observer_;
+  bool count_flows_ = false;
+  std::vector<SessionCount> flow_counts_;  // by session slot, when enabled
+  std::vector<FlowCount> ended_flows_;
+  size_t max_ended_ = 0;
+  uint64_t ended_dropped_ = 0;
   uint64_t now_ms_ = 0;
   uint32_t now32_ = 0;
 };

@@ -18,6 +18,7 @@
 #include "netsim/plan/cache_instances.h"
 #include "netsim/plan/ipv6.h"
 #include "netsim/plan/nat64.h"
+#include "netsim/plan/flow_logs.h"
 #include "netsim/plan/lb_dns.h"
 #include "netsim/plan/load_balancing.h"
 #include "netsim/plan/naming.h"
@@ -587,6 +588,7 @@ Wiring planLab(const Model& m, const std::string& lab) {
   planLoadBalancing(m, w);  // LB node processes, NLB return path (load_balancing.h)
   planAutoScaling(m, w);    // the auto scaling controller (auto_scaling.h)
   planLbDns(m, w);          // the LB names' hosts files and DNS health checker (lb_dns.h)
+  planFlowLogs(m, w);       // conntrack where interfaces are logged, the collector (flow_logs.h)
   return w;
 }
 

@@ -87,8 +87,8 @@ std::string sgChain(const model::Model& m, const std::vector<std::string>& group
   out += "    ct state established,related accept\n";
   out += exemptLine(m, inbound, "accept");
   out += sgRuleLines(m, groups, inbound, "accept", "");
-  out += "    counter drop comment \"security groups " + groupList(groups) + ": no " + dir +
-         " rule\"\n  }\n";
+  out += "    counter " + refuseVerdict(m, inbound ? model::RejectPoint::kSgInbound : model::RejectPoint::kSgOutbound) +
+         " comment \"security groups " + groupList(groups) + ": no " + dir + " rule\"\n  }\n";
   return out;
 }
 
@@ -108,8 +108,9 @@ std::string forwardChains(const model::Model& m, const std::vector<std::string>&
     hook += "    jump forward_" + dir + "\n";
     chains += "  chain forward_" + dir + " {\n" + exemptLine(m, c.inbound, "return") +
               sgRuleLines(m, groups, c.inbound, "return", " (forwarded)") +
-              "    counter drop comment \"security groups " + groupList(groups) + ": no " + dir +
-              " rule (forwarded)\"\n  }\n";
+              "    counter " +
+              refuseVerdict(m, c.inbound ? model::RejectPoint::kSgForwardInbound : model::RejectPoint::kSgForwardOutbound) +
+              " comment \"security groups " + groupList(groups) + ": no " + dir + " rule (forwarded)\"\n  }\n";
   }
   return chains + hook + "  }\n";
 }
@@ -124,22 +125,31 @@ std::string chainId(const std::string& ifname) {
   return s;
 }
 
-std::string naclChain(const model::NetworkAcl& acl, const std::string& leg, bool inbound) {
+std::string naclChain(const model::Model& m, const model::NetworkAcl& acl, const std::string& leg, bool inbound) {
   const std::string dir = inbound ? "inbound" : "outbound";
+  const std::string refuse = refuseVerdict(m, inbound ? model::RejectPoint::kNaclInbound : model::RejectPoint::kNaclOutbound);
   std::string out = "  chain " + std::string(inbound ? "in_" : "out_") + chainId(leg) + " {\n";
   auto rules = inbound ? acl.inbound : acl.outbound;
   std::stable_sort(rules.begin(), rules.end(),
                    [](const model::NaclRule& a, const model::NaclRule& b) { return a.number < b.number; });
   for (const auto& r : rules) {
     out += "    " + peerMatch(inbound, r.cidr) + protoMatch(r.protocol, r.ports) + "counter " +
-           (r.allow ? "return" : "drop") + " comment \"" + acl.name + " " + dir + " rule " +
+           (r.allow ? "return" : refuse) + " comment \"" + acl.name + " " + dir + " rule " +
            std::to_string(r.number) + "\"\n";
   }
-  out += "    counter drop comment \"" + acl.name + " " + dir + " rule * (final deny)\"\n  }\n";
+  out += "    counter " + refuse + " comment \"" + acl.name + " " + dir + " rule * (final deny)\"\n  }\n";
   return out;
 }
 
 }  // namespace
+
+std::string refuseVerdict(const model::Model& m, model::RejectPoint point) {
+  const bool logged = std::any_of(m.flow_logs.begin(), m.flow_logs.end(),
+                                  [](const model::FlowLog& f) { return f.logs(false); });
+  if (!logged) return "drop";
+  return std::string("log prefix \"") + model::rejectPointPrefix(point) + "\" group " +
+         std::to_string(model::kRejectLogGroup) + " drop";
+}
 
 std::string securityGroupRules(const model::Model& m, const std::vector<std::string>& groups,
                                const std::vector<model::ForwardedCheck>& forwarded) {
@@ -161,7 +171,7 @@ std::string networkAclRules(const model::Model& m) {
                 " comment \"leaving " + s.name + "\"\n";
     dispatch += "    oifname \"" + leg + "\" iifname != \"" + leg + "\" jump in_" + chainId(leg) +
                 " comment \"entering " + s.name + "\"\n";
-    chains += naclChain(*acl, leg, false) + naclChain(*acl, leg, true);
+    chains += naclChain(m, *acl, leg, false) + naclChain(m, *acl, leg, true);
   }
   if (dispatch.empty()) return "";
   return "table ip netsim_nacl {\n" + chains +

@@ -32,6 +32,11 @@ std::string securityGroupRules(const model::Model& m, const std::vector<std::str
 // The VPC router's ruleset ("" when no subnet has a network ACL).
 std::string networkAclRules(const model::Model& m);
 
+// How a rule refuses a packet: "drop", or, when a flow log of the lab records rejections, first
+// logging it to NFLOG group model::kRejectLogGroup with the point's prefix (the flow log
+// collector reads it there: docs/flow-logs.md).
+std::string refuseVerdict(const model::Model& m, model::RejectPoint point);
+
 // Appends both to the namespaces of a planned lab.
 void addSecurityRules(const model::Model& m, Wiring& w);
 

@@ -7,6 +7,7 @@
 
 #include "netsim/plan/ipv6.h"
 #include "netsim/plan/naming.h"
+#include "netsim/plan/security_rules.h"
 
 namespace netsim::plan {
 namespace {
@@ -62,8 +63,8 @@ std::string sgChain(const model::Model& m, const std::vector<std::string>& group
   }
   std::string list;
   for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
-  out +=
-      "    counter drop comment \"security groups " + list + ": no IPv6 " + dir + " rule\"\n  }\n";
+  out += "    counter " + refuseVerdict(m, inbound ? model::RejectPoint::kSgInbound : model::RejectPoint::kSgOutbound) +
+         " comment \"security groups " + list + ": no IPv6 " + dir + " rule\"\n  }\n";
   return out;
 }
 
@@ -73,8 +74,9 @@ std::string chainId(const std::string& ifname) {
   return s;
 }
 
-std::string naclChain(const model::NetworkAcl& acl, const std::string& leg, bool inbound) {
+std::string naclChain(const model::Model& m, const model::NetworkAcl& acl, const std::string& leg, bool inbound) {
   const std::string dir = inbound ? "inbound" : "outbound";
+  const std::string refuse = refuseVerdict(m, inbound ? model::RejectPoint::kNaclInbound : model::RejectPoint::kNaclOutbound);
   std::string out = "  chain " + std::string(inbound ? "in_" : "out_") + chainId(leg) + " {\n";
   auto rules = inbound ? acl.inbound6 : acl.outbound6;
   std::stable_sort(
@@ -82,11 +84,10 @@ std::string naclChain(const model::NetworkAcl& acl, const std::string& leg, bool
       [](const model::NaclRule6& a, const model::NaclRule6& b) { return a.number < b.number; });
   for (const auto& r : rules) {
     out += "    " + peerMatch(inbound, r.cidr) + protoMatch(r.protocol, r.ports) + "counter " +
-           (r.allow ? "return" : "drop") + " comment \"" + acl.name + " " + dir + " rule " +
+           (r.allow ? "return" : refuse) + " comment \"" + acl.name + " " + dir + " rule " +
            std::to_string(r.number) + "\"\n";
   }
-  out +=
-      "    counter drop comment \"" + acl.name + " " + dir + " IPv6 rule * (final deny)\"\n  }\n";
+  out += "    counter " + refuse + " comment \"" + acl.name + " " + dir + " IPv6 rule * (final deny)\"\n  }\n";
   return out;
 }
 
@@ -116,7 +117,7 @@ std::string networkAclRules6(const model::Model& m) {
                 " comment \"leaving " + s.name + "\"\n";
     dispatch += "    oifname \"" + leg + "\" iifname != \"" + leg + "\" jump in_" + chainId(leg) +
                 " comment \"entering " + s.name + "\"\n";
-    chains += naclChain(*acl, leg, false) + naclChain(*acl, leg, true);
+    chains += naclChain(m, *acl, leg, false) + naclChain(m, *acl, leg, true);
   }
   if (dispatch.empty()) return "";
   return "table ip6 netsim_nacl6 {\n" + chains +

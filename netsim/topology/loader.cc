@@ -64,6 +64,7 @@ LoadResult loadTopologyText(const std::string& text, const std::string& label) {
   detail::checkNat64(m, result.locations, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
   detail::checkCompleted(m, result.locations, result.diagnostics);
+  detail::checkFlowLogs(m, result.locations, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
   result.model = std::move(m);
   return result;

@@ -53,6 +53,9 @@ void parseTransitGateways(const MapReader& top, const ReadContext& ctx, model::M
 void parseLoadBalancers(const MapReader& top, const ReadContext& ctx, model::Model& m);
 void parseTargetGroups(const MapReader& top, const ReadContext& ctx, model::Model& m);
 void parseAutoScalingGroups(const MapReader& top, const ReadContext& ctx, model::Model& m);
+// `flow_logs:` (parse_flow_logs.cc), and their references once the model is complete.
+void parseFlowLogs(const MapReader& top, const ReadContext& ctx, model::Model& m);
+void checkFlowLogs(model::Model& m, const LocationMap& loc, Diagnostics& d);
 // AWS rules that need no addresses allocated yet: CIDRs, references, uniqueness.
 void checkStructure(model::Model& m, const LocationMap& loc, Diagnostics& d);
 // Transit gateway rules (check_transit_gateways.cc): attachments, associations, propagations,

@@ -542,7 +542,7 @@ void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
                  "transit_gateways", "internet", "subnets", "route_tables", "internet_gateway",
                  "egress_only_internet_gateway", "elastic_ips", "nat_gateways",
                  "instances", "endpoints", "security_groups", "network_acls", "load_balancers",
-                 "target_groups", "auto_scaling_groups", "expect"});
+                 "target_groups", "auto_scaling_groups", "flow_logs", "expect"});
   if (!top.valid()) return;
   m.name = top.str("name", true).value_or("");
   m.region = top.str("region").value_or("us-east-1");
@@ -569,6 +569,7 @@ void parseModel(const YAML::Node& root, const ReadContext& ctx, Model& m) {
   }
   parseInternet(top, ctx, m);
   parseElasticIps(top, ctx, m);
+  parseFlowLogs(top, ctx, m);
   parseExpectations(top, ctx, m);
 }
 

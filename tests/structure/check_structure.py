@@ -19,7 +19,7 @@ import pathlib
 import re
 import sys
 
-PURE = {"common", "model", "topology", "import", "analysis", "plan", "packet", "nat", "scaling", "report"}
+PURE = {"common", "model", "topology", "import", "analysis", "plan", "packet", "nat", "scaling", "report", "flowlog"}
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 80
 # System headers whose only use is an effect (sockets, processes, namespaces, capabilities).

@@ -1,0 +1,273 @@
+#include "netsim/flowcollect/collector.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "netsim/common/log.h"
+#include "netsim/control/client.h"
+#include "netsim/control/server.h"
+#include "netsim/flowlog/aggregator.h"
+#include "netsim/flowlog/observe.h"
+#include "netsim/netns/conntrack.h"
+#include "netsim/netns/nflog.h"
+#include "netsim/netns/sysctl.h"
+#include "netsim/plan/naming.h"
+
+namespace netsim::flowcollect {
+namespace {
+
+using common::Error;
+using common::ErrorCode;
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// IP headers and the first bytes of TCP/UDP: all a record needs of a refused packet.
+constexpr uint16_t kCopyBytes = 128;
+
+struct Listener {
+  std::string node;
+  std::optional<netns::ConntrackWatch> conntrack;  // nodes with a logged interface
+  netns::NflogWatch nflog;
+};
+
+flowlog::TrackedFlow trackedOf(const netns::ConntrackEntry& e) {
+  flowlog::TrackedFlow f;
+  f.id = e.id;
+  f.original = {e.protocol, e.original_src, e.original_dst, e.original_src_port, e.original_dst_port};
+  f.reply = {e.protocol, e.reply_src, e.reply_dst, e.reply_src_port, e.reply_dst_port};
+  f.original_count = {e.original_packets, e.original_bytes};
+  f.reply_count = {e.reply_packets, e.reply_bytes};
+  if (e.protocol == 6) flowlog::tcpFlagsOfState(e.tcp_state, e.reply_packets > 0, f.original_flags, f.reply_flags);
+  return f;
+}
+
+flowlog::TrackedFlow trackedOf(const control::NatFlowCount& c) {
+  flowlog::TrackedFlow f;
+  f.id = c.id;
+  f.original = {c.proto, c.inside, c.remote, c.inside_port, c.remote_port};
+  f.reply = {c.proto, c.remote, c.outside, c.remote_port, c.outside_port};
+  f.original_count = {c.packets_out, c.bytes_out};
+  f.reply_count = {c.packets_in, c.bytes_in};
+  if (c.proto == 6) {
+    // nat::session_flag: SYN out 0x01, SYN in 0x02, FIN out 0x04, FIN in 0x08, RST 0x10.
+    flowlog::tcpFlagsOfSession(c.flags & 0x01, c.flags & 0x02, c.flags & 0x04, c.flags & 0x08, c.flags & 0x10,
+                               c.packets_in > 0, f.original_flags, f.reply_flags);
+  }
+  return f;
+}
+
+// The logged nodes that are userspace NAT gateways: their translations never reach conntrack;
+// the appliance counts them per session and answers FlowCountsRequest.
+std::vector<std::string> userspaceNatNodes(const model::Model& m, const std::vector<std::string>& logged) {
+  std::vector<std::string> out;
+  for (const auto& g : m.nat_gateways) {
+    if (g.dataplane != model::Dataplane::kUserspace) continue;
+    std::vector<std::string> nodes;
+    if (g.isRegional()) {
+      for (const auto& p : g.presences) nodes.push_back(g.presenceNode(p.az));
+    } else {
+      nodes.push_back(g.name);
+    }
+    for (const auto& n : nodes) {
+      if (std::find(logged.begin(), logged.end(), n) != logged.end()) out.push_back(n);
+    }
+  }
+  return out;
+}
+
+common::Result<Listener> listen(const std::string& lab, const std::string& node, bool tracked) {
+  auto ns = netns::openNamespace(plan::namespaceName(lab, node));
+  if (!ns) return ns.error();
+  if (!tracked) {  // a VPC router: only the network ACLs' refusals
+    auto log = netns::NflogWatch::open(*ns, flowlog::kRejectLogGroup, kCopyBytes);
+    if (!log) return log.error();
+    return Listener{node, std::nullopt, std::move(*log)};
+  }
+  // Counters per conntrack entry: what `packets` and `bytes` are read from. Set before the first
+  // flow of the lab's tests (up waits for this process).
+  if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_acct", "1"); !st) return st.error();
+  auto ct = netns::ConntrackWatch::open(*ns);
+  if (!ct) return ct.error();
+  auto log = netns::NflogWatch::open(*ns, flowlog::kRejectLogGroup, kCopyBytes);
+  if (!log) return log.error();
+  return Listener{node, std::move(*ct), std::move(*log)};
+}
+
+class Collector {
+ public:
+  Collector(const model::Model& m, const CollectorOptions& o) : m_(m), o_(o), agg_(m, nowMs()) {}
+
+  common::Status open() {
+    std::vector<std::pair<std::string, bool>> nodes;
+    nat_nodes_ = userspaceNatNodes(m_, agg_.nodes());
+    for (const auto& node : agg_.nodes()) {
+      if (std::find(nat_nodes_.begin(), nat_nodes_.end(), node) == nat_nodes_.end()) nodes.emplace_back(node, true);
+    }
+    if (!m_.network_acls.empty()) {
+      for (const auto& v : m_.vpcs) nodes.emplace_back(v.routerNode(), false);
+    }
+    for (const auto& [node, tracked] : nodes) {
+      auto l = listen(o_.lab, node, tracked);
+      if (!l) return Error{l.error().code, "flow logs of " + node + ": " + l.error().message};
+      listeners_.push_back(std::move(*l));
+    }
+    std::error_code ec;
+    for (const auto& s : agg_.streams()) {
+      std::filesystem::create_directories(std::filesystem::path(o_.directory) / s.log->name, ec);
+      if (ec) return Error{ErrorCode::kSystem, "cannot create " + o_.directory + "/" + s.log->name + ": " + ec.message()};
+    }
+    stats_.namespaces = listeners_.size();
+    stats_.streams = agg_.streams().size();
+    // Flows that were there before the collector: their counters so far count in the first interval.
+    dumpAll();
+    return {};
+  }
+
+  control::FlowLogStats stats() const {
+    auto s = stats_;
+    s.unattributed = agg_.unattributed();
+    return s;
+  }
+
+  // One round: wait for events (at most until the next interval ends), read them, write what ended.
+  void round(control::Server* server, int64_t next_close_ms) {
+    std::vector<pollfd> fds;
+    for (const auto& l : listeners_) {
+      fds.push_back({l.conntrack ? l.conntrack->eventFd() : -1, POLLIN, 0});  // poll skips -1
+      fds.push_back({l.nflog.fd(), POLLIN, 0});
+    }
+    if (server) fds.push_back({server->fd(), POLLIN, 0});
+    const int64_t wait = std::clamp<int64_t>(next_close_ms - nowMs(), 0, 200);
+    ::poll(fds.data(), fds.size(), server && server->busy() ? 10 : static_cast<int>(wait));
+    for (size_t i = 0; i < listeners_.size(); ++i) {
+      if (fds[2 * i].revents) readConntrack(listeners_[i]);
+      if (fds[2 * i + 1].revents) readNflog(listeners_[i]);
+    }
+    if (server) server->poll();
+  }
+
+  // Reads the counters of the flows still open and writes every interval that ended by now.
+  void close(bool final) {
+    dumpAll();
+    askNatGateways();
+    write(agg_.flush(nowMs(), final));
+  }
+
+  int64_t nextCloseMs() const { return std::min(agg_.nextBoundaryMs(), nowMs() + 1000); }
+
+ private:
+  void readConntrack(Listener& l) {
+    bool lost = false;
+    auto st = l.conntrack->readEvents(
+        [&](netns::ConntrackEvent e, const netns::ConntrackEntry& entry) {
+          ++stats_.conntrack_events;
+          if (e == netns::ConntrackEvent::kUpdate) return;
+          agg_.tracked(l.node, trackedOf(entry), nowMs(), e == netns::ConntrackEvent::kDestroy);
+        },
+        lost);
+    if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
+    if (lost) markLost(l.node);
+  }
+
+  void readNflog(Listener& l) {
+    bool lost = false;
+    auto st = l.nflog.read(
+        [&](std::string_view prefix, std::span<uint8_t> packet) {
+          auto r = flowlog::rejectedPacketOf(prefix, packet);
+          if (!r) return;
+          ++stats_.rejected_packets;
+          agg_.rejected(l.node, *r, nowMs());
+        },
+        lost);
+    if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
+    if (lost) markLost(l.node);
+  }
+
+  void markLost(const std::string& node) {
+    ++stats_.lost;
+    agg_.skipped(node, nowMs());
+  }
+
+  void dumpAll() {
+    for (auto& l : listeners_) {
+      if (!l.conntrack) continue;
+      auto st = l.conntrack->dump(
+          [&](const netns::ConntrackEntry& e) { agg_.tracked(l.node, trackedOf(e), nowMs(), false); });
+      if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
+    }
+  }
+
+  void askNatGateways() {
+    for (const auto& node : nat_nodes_) {
+      auto reply = control::ask(plan::controlSocketPath(o_.lab, node), control::FlowCountsRequest{});
+      const auto* counts = reply ? std::get_if<control::NatFlowCounts>(&*reply) : nullptr;
+      if (!counts) {
+        // Not up yet (the collector starts first) or gone: its sessions are read next time.
+        continue;
+      }
+      const int64_t now = nowMs();
+      for (const auto& c : counts->ended) agg_.tracked(node, trackedOf(c), now, true);
+      for (const auto& c : counts->live) agg_.tracked(node, trackedOf(c), now, false);
+      if (counts->ended_dropped > nat_dropped_[node]) {
+        nat_dropped_[node] = counts->ended_dropped;
+        markLost(node);
+      }
+    }
+  }
+
+  void write(const std::vector<std::pair<size_t, std::string>>& lines) {
+    std::map<size_t, std::string> by_stream;
+    for (const auto& [index, line] : lines) by_stream[index] += line + "\n";
+    for (const auto& [index, text] : by_stream) {
+      const auto path = std::filesystem::path(o_.directory) / agg_.streams()[index].file;
+      std::ofstream out(path, std::ios::app);
+      out << text;
+      if (!out) common::logWarn("flow logs: cannot write " + path.string());
+    }
+    stats_.records += lines.size();
+  }
+
+  const model::Model& m_;
+  CollectorOptions o_;
+  flowlog::Aggregator agg_;
+  std::vector<Listener> listeners_;
+  std::vector<std::string> nat_nodes_;
+  std::map<std::string, uint64_t> nat_dropped_;
+  control::FlowLogStats stats_;
+};
+
+}  // namespace
+
+common::Status runCollector(const model::Model& m, const CollectorOptions& o, const std::atomic<bool>& stop) {
+  Collector c(m, o);
+  if (auto st = c.open(); !st) return st;
+  std::unique_ptr<control::Server> server;
+  if (!o.control_socket.empty()) {
+    auto s = control::Server::open(o.control_socket, [&c](const control::Request& r) -> control::Reply {
+      if (std::holds_alternative<control::StatsRequest>(r)) return c.stats();
+      return control::unsupported(r, "the flow log collector");
+    });
+    if (!s) return s.error();
+    server = std::move(*s);
+  }
+  while (!stop) {
+    const int64_t next = c.nextCloseMs();
+    c.round(server.get(), next);
+    if (nowMs() >= next) c.close(false);
+  }
+  c.close(true);
+  return {};
+}
+
+}  // namespace netsim::flowcollect

@@ -1,0 +1,50 @@
+#include "netsim/plan/flow_logs.h"
+
+#include <algorithm>
+
+#include "netsim/model/network_interface.h"
+#include "netsim/plan/naming.h"
+
+namespace netsim::plan {
+namespace {
+
+// One conntrack expression is enough for the kernel to track every packet of the namespace
+// (both families, every hook); flow logs count what it tracks.
+constexpr const char* kTrackTable =
+    "table inet netsim_flowlog {\n"
+    "  chain track {\n"
+    "    type filter hook prerouting priority filter; policy accept;\n"
+    "    ct state invalid counter comment \"flow logs: conntrack on in this namespace\"\n"
+    "  }\n"
+    "}\n";
+
+}  // namespace
+
+std::string flowLogDirectory(const std::string& lab) { return labStateDir(lab) + "/flow-logs"; }
+std::string flowLogTopologyPath(const std::string& lab) { return labStateDir(lab) + "/flow-logs/topology.yaml"; }
+
+void planFlowLogs(const model::Model& m, Wiring& w) {
+  if (m.flow_logs.empty()) return;
+  const auto logged = model::flowLoggedNodes(m);
+  for (const auto& node : logged) {
+    if (auto* ns = findNamespace(w, node)) ns->nftables += kTrackTable;
+  }
+  // A userspace NAT gateway's packets bypass conntrack: the appliance counts its sessions.
+  for (auto& p : w.processes) {
+    if (p.role == "nat-gateway" && std::find(logged.begin(), logged.end(), p.node) != logged.end() &&
+        !p.argv.empty() && p.argv[0] == "netsim") {
+      p.argv.push_back("--flow-counts");
+    }
+  }
+  w.files.push_back({flowLogTopologyPath(w.lab), m.source_text, 0600, 0755});
+  ProcessSpec p;
+  p.ns = namespaceName(w.lab, kFabricNode);
+  p.node = kFlowLogNode;
+  p.role = "flow-log-collector";
+  p.ready_socket = controlSocketPath(w.lab, kFlowLogNode);  // opened once it listens everywhere
+  p.argv = {"netsim", "flow-log-collector", "--lab", w.lab, "--topology", flowLogTopologyPath(w.lab)};
+  // First, so the other processes' flows are counted from their first packet.
+  w.processes.insert(w.processes.begin(), p);
+}
+
+}  // namespace netsim::plan

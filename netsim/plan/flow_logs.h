@@ -1,0 +1,21 @@
+#pragma once
+// VPC Flow Logs in a lab (docs/flow-logs.md): conntrack turned on in the namespace of every
+// logged interface's node (its entries carry the counters records are made of), and the flow log
+// collector process. The refusals it also reads are logged by the security group and network ACL
+// rules themselves (security_rules.h, refuseVerdict).
+#include <string>
+
+#include "netsim/model/model.h"
+#include "netsim/plan/wiring.h"
+
+namespace netsim::plan {
+
+inline constexpr const char* kFlowLogNode = "flow-logs";  // the collector's control socket name
+// Where the collector writes: <dir>/<flow log>/<eni id>.log, one file per log stream.
+std::string flowLogDirectory(const std::string& lab);
+// The topology the collector reads (written by `up`).
+std::string flowLogTopologyPath(const std::string& lab);
+
+void planFlowLogs(const model::Model& m, Wiring& w);
+
+}  // namespace netsim::plan
