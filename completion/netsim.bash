@@ -114,6 +114,8 @@ _netsim() {
       --pcap) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
       --proto) _netsim_compreply "tcp udp icmp" "$cur" ;;
       --lab) [[ "$verb" != up && "$verb" != plan ]] && _netsim_compreply "$(_netsim_labs)" "$cur" ;;
+      --action) _netsim_compreply "ACCEPT REJECT" "$cur" ;;
+      --node) ((${#COMP_WORDS[@]} > i + 1)) && _netsim_compreply "$(_netsim_nodes "${COMP_WORDS[i + 1]}")" "$cur" ;;
     esac
     return 0
   fi
@@ -139,7 +141,7 @@ _netsim() {
     import) _netsim_files "$cur" ;;  # CloudFormation templates (YAML or JSON)
     path) ((n == 0)) && _netsim_files "$cur" ;;  # [FILE] FROM TO: node names come from the file
     down) _netsim_compreply "$(_netsim_labs)" "$cur" ;;
-    status | check | report) ((n == 0)) && _netsim_compreply "$(_netsim_labs)" "$cur" ;;
+    status | check | report | flows) ((n == 0)) && _netsim_compreply "$(_netsim_labs)" "$cur" ;;
     exec | shell | stats | capture | trace)
       if ((n == 0)); then
         _netsim_compreply "$(_netsim_labs)" "$cur"

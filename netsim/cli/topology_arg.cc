@@ -161,4 +161,13 @@ std::optional<model::Model> loadLabTopologyOrReport(const std::string& lab) {
   return std::move(*live);
 }
 
+std::optional<model::Model> loadDaemonTopology(const char* verb, const std::string& file) {
+  auto loaded = topology::loadTopologyText(readTopologyText(file), file);
+  if (!loaded.ok()) {
+    std::cerr << "netsim " << verb << ": " << loaded.diagnostics.format();
+    return std::nullopt;
+  }
+  return std::move(loaded.model);
+}
+
 }  // namespace netsim::cli

@@ -36,6 +36,9 @@ std::string readTopologyText(const std::string& file, const ImportParams& params
 // result, diagnostics of an imported file pointing at the source resource. Import errors are
 // printed to stderr and returned as diagnostics too. Parameters for a plain topology are refused.
 topology::LoadResult loadTopologyArg(const std::string& file, const ImportParams& params = {});
+// The topology file `up` wrote for one of the lab's daemons (`lb-dns`, `flow-log-collector`),
+// loaded; the diagnostics printed as "netsim VERB: ..." when it does not load.
+std::optional<model::Model> loadDaemonTopology(const char* verb, const std::string& file);
 // The topology a running lab was built from (saved by `up`), reported like a file, with its auto
 // scaling groups' instances as the controller runs them now (autoscaler/live_model.h).
 std::optional<model::Model> loadLabTopologyOrReport(const std::string& lab);

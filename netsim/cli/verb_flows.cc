@@ -164,15 +164,12 @@ Outcome runFlowLogCollector(const Args& args) {
   const auto lab = (*vm)["lab"].as<std::string>();
   if (!labNameOk("flow-log-collector", lab)) return Outcome::kBadInput;
   const auto file = (*vm)["topology"].as<std::string>();
-  auto loaded = topology::loadTopologyText(readTopologyText(file), file);
-  if (!loaded.ok()) {
-    std::cerr << "netsim flow-log-collector: " << loaded.diagnostics.format();
-    return Outcome::kBadInput;
-  }
+  auto loaded = loadDaemonTopology("flow-log-collector", file);
+  if (!loaded) return Outcome::kBadInput;
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
   flowcollect::CollectorOptions o{lab, plan::flowLogDirectory(lab), plan::controlSocketPath(lab, plan::kFlowLogNode)};
-  auto st = flowcollect::runCollector(*loaded.model, o, g_stop);
+  auto st = flowcollect::runCollector(*loaded, o, g_stop);
   if (!st) return reportError("flow-log-collector", st.error(), Asked::kSystemChange);
   return Outcome::kOk;
 }

@@ -1,10 +1,12 @@
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "netsim/analysis/path.h"
 #include "netsim/analysis/path_format.h"
 #include "netsim/cli/flow_args.h"
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
+#include "netsim/flowlog/reject_site.h"
 
 namespace netsim::cli {
 
@@ -40,7 +42,29 @@ Outcome runPath(const Args& args) {
     std::cerr << "netsim: " << r.error().message << "\n";
     return Outcome::kBadInput;
   }
-  std::cout << (vm->count("json") ? analysis::formatPathJson(*r) : analysis::formatPathText(*r));
+  // Where the topology's flow logs would write the refusal (docs/flow-logs.md).
+  const auto site = flowlog::rejectSiteOf(*m, *r);
+  std::vector<const model::FlowLog*> logs;
+  if (site) logs = flowlog::rejectLogsOf(*m, site->eni);
+  if (vm->count("json")) {
+    auto j = nlohmann::json::parse(analysis::formatPathJson(*r));
+    if (site) {
+      j["flow_log_reject"] = {{"interface_id", site->eni.id}, {"node", site->eni.node}, {"flow_logs", nlohmann::json::array()}};
+      for (const auto* f : logs) j["flow_log_reject"]["flow_logs"].push_back(f->name);
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << analysis::formatPathText(*r);
+    if (site) {
+      std::cout << "flow logs: AWS records this REJECT on " << site->eni.id << " (" << site->eni.node << ")";
+      if (logs.empty()) {
+        std::cout << "; no flow log of this topology covers that interface\n";
+      } else {
+        for (size_t i = 0; i < logs.size(); ++i) std::cout << (i ? ", " : " in ") << logs[i]->name;
+        std::cout << "\n";
+      }
+    }
+  }
   return r->reachable() ? Outcome::kOk : Outcome::kNotMet;
 }
 

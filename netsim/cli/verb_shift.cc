@@ -118,12 +118,9 @@ Outcome runLbDns(const Args& args) {
   const auto lab = (*vm)["lab"].as<std::string>();
   if (!labNameOk("lb-dns", lab)) return Outcome::kBadInput;
   const auto file = (*vm)["topology"].as<std::string>();
-  auto loaded = topology::loadTopologyText(readTopologyText(file), file);
-  if (!loaded.ok()) {
-    std::cerr << "netsim lb-dns: " << loaded.diagnostics.format();
-    return Outcome::kBadInput;
-  }
-  const auto m = loaded.model;
+  auto loaded = loadDaemonTopology("lb-dns", file);
+  if (!loaded) return Outcome::kBadInput;
+  const auto& m = loaded;
   std::signal(SIGTERM, onLbDnsSignal);
   std::signal(SIGINT, onLbDnsSignal);
   auto st = failover::runLbDnsHealthChecker(*m, lab, g_stop_lb_dns);

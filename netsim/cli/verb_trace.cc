@@ -1,8 +1,12 @@
+#include <chrono>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "netsim/capture/trace.h"
 #include "netsim/cli/flow_args.h"
 #include "netsim/cli/verb.h"
+#include "netsim/expect/flow_log_evidence.h"
 #include "netsim/plan/planner.h"
 
 namespace po = boost::program_options;
@@ -62,10 +66,26 @@ Outcome runTrace(const Args& args) {
   capture::TraceOptions o;
   o.timeout = std::chrono::milliseconds(timeout);
   o.files = files.get();
+  const auto since_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto t = capture::runTrace(*m, lab, *q, o, points);
   if (!t) return reportError("trace", t.error(), Asked::kLookup);
   files.reset();  // flush and close before saying where they are
-  std::cout << (vm->count("json") ? capture::formatTraceJson(*t) : capture::formatTraceText(*t));
+  // A refusal a flow log records: the collector's REJECT record, once its interval has ended.
+  std::optional<std::string> record;
+  const auto site = expect::loggedRejectSite(*m, t->prediction);
+  if (site && t->observation.sent) record = expect::awaitRejectRecord(*m, lab, *site, since_s);
+  if (vm->count("json")) {
+    auto j = nlohmann::json::parse(capture::formatTraceJson(*t));
+    if (site) j["flow_log"] = record ? nlohmann::json(*record) : nlohmann::json(nullptr);
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << capture::formatTraceText(*t);
+    if (site) {
+      std::cout << "flow log: " << (record ? *record : "no REJECT record on " + site->eni.id + " (" + site->eni.node + ")")
+                << "\n";
+    }
+  }
   if (!dir.empty() && !vm->count("json")) std::cout << "pcap files: " << dir << "/ (one per link end)\n";
   return t->observation.sent && t->forward.agree && t->reply.agree ? Outcome::kOk : Outcome::kNotMet;
 }

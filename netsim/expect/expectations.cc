@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "netsim/capture/trace.h"
+#include "netsim/expect/flow_log_evidence.h"
 #include "netsim/expect/judge_capture.h"
 #include "netsim/io/dns_query.h"
 #include "netsim/model/load_balancer_vpc.h"
@@ -268,6 +269,8 @@ std::vector<CheckResult> checkPredictions(const model::Model& m) {
 
 std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab, const CheckOptions& options) {
   auto out = checkPredictions(m);
+  const auto since_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
   const auto points = capture::capturePoints(plan::planLab(m, lab));
   // One capture for the whole run, its filter keeping every expectation's probes; each probe
   // takes its own window from it.
@@ -337,6 +340,7 @@ std::vector<CheckResult> checkLab(const model::Model& m, const std::string& lab,
       c.pass = false;
     }
   }
+  citeFlowLogRecords(m, lab, since_s, out);  // flow_log_evidence.h
   return out;
 }
 

@@ -56,10 +56,12 @@ std::vector<std::string> Aggregator::nodes() const {
   return out;
 }
 
-int64_t Aggregator::intervalMs(const Stream& s) const {
-  const double ms = s.log->max_aggregation_interval_s * 1000.0 * m_.time_factor;
+int64_t aggregationIntervalMs(const model::Model& m, const model::FlowLog& f) {
+  const double ms = f.max_aggregation_interval_s * 1000.0 * m.time_factor;
   return std::max<int64_t>(100, static_cast<int64_t>(ms));
 }
+
+int64_t Aggregator::intervalMs(const Stream& s) const { return aggregationIntervalMs(m_, *s.log); }
 
 const model::NetworkInterface* Aggregator::interfaceOwning(const common::IpAddress& a) const {
   if (a.isV6()) {
@@ -90,12 +92,16 @@ const model::NetworkInterface* Aggregator::interfaceFor(const std::string& node,
   return count == 1 ? only : nullptr;
 }
 
-// AWS does not log traffic to and from the Amazon DNS server and the VPC router, the link-local
-// metadata and time services, nor what never leaves the instance.
+// AWS does not log traffic to and from the Amazon DNS server and the VPC router, the instance
+// metadata, time sync and link-local DNS addresses, nor what never leaves the instance. Other
+// link-local addresses are logged: a regional NAT gateway's presences use 169.254.192.0/18.
 bool Aggregator::notLogged(const FlowKey& k) const {
+  static const auto loopback6 = common::Ipv6Address::parse("::1").value_or(common::Ipv6Address());
   auto local = [this](const common::IpAddress& a) {
-    if (a.isV6()) return a.v6() == common::Ipv6Address::parse("::1").value_or(common::Ipv6Address());
-    return (a.v4().value() >> 24) == 127 || (a.v4().value() >> 16) == 0xa9fe || not_logged_.count(a) > 0;
+    if (a.isV6()) return a.v6() == loopback6;
+    const uint32_t v = a.v4().value();
+    const bool aws_link_local = v == 0xa9fea9fe || v == 0xa9fea97b || v == 0xa9fea9fd;  // .254 .123 .253
+    return (v >> 24) == 127 || aws_link_local || not_logged_.count(a) > 0;
   };
   // A node talking to its own address never leaves it (the kernel sends it over loopback).
   return local(k.src) || local(k.dst) || k.src == k.dst;
@@ -215,23 +221,32 @@ void Aggregator::skipped(const std::string& node, int64_t now_ms) {
 
 // AWS's traffic-path of an egress record: what the interface's route table sends it through.
 std::optional<int> Aggregator::trafficPath(const model::NetworkInterface& eni, const FlowKey& k) const {
-  if (k.src.isV6() || eni.subnet.empty()) return std::nullopt;
-  const model::Subnet* subnet = nullptr;
-  for (const auto& s : m_.subnets) {
-    if (s.name == eni.subnet) subnet = &s;
-  }
+  const model::Subnet* subnet = eni.subnet.empty() ? nullptr : m_.findSubnet(eni.subnet);
   if (!subnet) return std::nullopt;
-  const auto* route = analysis::longestPrefixMatch(m_.routeTableOf(*subnet).routes, k.dst.v4());
+  const auto& table = m_.routeTableOf(*subnet);
+  auto peering = [this](const std::string& name) {
+    const auto* p = m_.findPeering(name);
+    const auto* a = p ? m_.findVpc(p->requester) : nullptr;
+    const auto* b = p ? m_.findVpc(p->accepter) : nullptr;
+    return a && b && a->region != b->region ? 5 : 4;
+  };
+  if (k.dst.isV6()) {
+    const auto* route = analysis::longestPrefixMatch6(table.routes6, k.dst.v6());
+    if (!route) return std::nullopt;
+    switch (route->kind) {
+      case model::Route6Target::kInternetGateway:
+      case model::Route6Target::kEgressOnlyInternetGateway: return 8;
+      case model::Route6Target::kPeeringConnection: return peering(route->target);
+      case model::Route6Target::kBlackhole: return std::nullopt;
+      default: return 1;
+    }
+  }
+  const auto* route = analysis::longestPrefixMatch(table.routes, k.dst.v4());
   if (!route) return std::nullopt;
   switch (route->kind) {
     case model::TargetKind::kInternetGateway: return 8;  // Nitro instances: 8, not 2
     case model::TargetKind::kGatewayEndpoint: return 7;
-    case model::TargetKind::kPeeringConnection: {
-      const auto* p = m_.findPeering(route->target);
-      const auto* a = p ? m_.findVpc(p->requester) : nullptr;
-      const auto* b = p ? m_.findVpc(p->accepter) : nullptr;
-      return a && b && a->region != b->region ? 5 : 4;
-    }
+    case model::TargetKind::kPeeringConnection: return peering(route->target);
     case model::TargetKind::kBlackhole: return std::nullopt;
     default: return 1;  // local, NAT gateway, instance, transit gateway: a resource in the VPC
   }
@@ -273,15 +288,7 @@ void Aggregator::writeNoData(size_t index, std::vector<std::pair<size_t, std::st
 void Aggregator::closeInterval(size_t index, int64_t end_ms, std::vector<std::pair<size_t, std::string>>& out) {
   auto& st = state_[index];
   const auto& s = streams_[index];
-  if (st.skipped) {
-    writeNoData(index, out);
-    Record r;
-    r.ids = s.ids;
-    r.status = LogStatus::kSkipData;
-    r.start = seconds(st.interval_start_ms);
-    r.end = seconds(end_ms);
-    out.emplace_back(index, formatRecord(r, s.log->format));
-  } else if (st.buckets.empty()) {
+  if (st.buckets.empty() && !st.skipped) {
     if (st.idle_since_ms < 0) st.idle_since_ms = st.interval_start_ms;
     st.idle_until_ms = end_ms;
   } else {
@@ -295,6 +302,14 @@ void Aggregator::closeInterval(size_t index, int64_t end_ms, std::vector<std::pa
         if (st.buckets.count(refused)) continue;
       }
       out.emplace_back(index, formatRecord(recordOf(s, o, bucket), s.log->format));
+    }
+    if (st.skipped) {  // as AWS: what was collected, and a record saying some was lost
+      Record r;
+      r.ids = s.ids;
+      r.status = LogStatus::kSkipData;
+      r.start = seconds(st.interval_start_ms);
+      r.end = seconds(end_ms);
+      out.emplace_back(index, formatRecord(r, s.log->format));
     }
   }
   st.buckets.clear();

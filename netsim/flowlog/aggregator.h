@@ -49,6 +49,8 @@ struct Stream {
 };
 // The streams of a model: each flow log times each interface it covers.
 std::vector<Stream> streamsOf(const model::Model& m);
+// A flow log's aggregation interval in the lab: AWS's times the time factor (at least 100 ms).
+int64_t aggregationIntervalMs(const model::Model& m, const model::FlowLog& f);
 
 class Aggregator {
  public:
