@@ -26,15 +26,19 @@ std::string flowLogTopologyPath(const std::string& lab) { return labStateDir(lab
 void planFlowLogs(const model::Model& m, Wiring& w) {
   if (m.flow_logs.empty()) return;
   const auto logged = model::flowLoggedNodes(m);
-  for (const auto& node : logged) {
-    if (auto* ns = findNamespace(w, node)) ns->nftables += kTrackTable;
-  }
-  // A userspace NAT gateway's packets bypass conntrack: the appliance counts its sessions.
+  auto isLogged = [&](const std::string& node) { return std::find(logged.begin(), logged.end(), node) != logged.end(); };
+  // A userspace NAT gateway's packets bypass conntrack: the appliance counts its sessions. Its
+  // namespace gets no conntrack: the kernel there would only track frames it drops anyway.
+  std::vector<std::string> counted_by_appliance;
   for (auto& p : w.processes) {
-    if (p.role == "nat-gateway" && std::find(logged.begin(), logged.end(), p.node) != logged.end() &&
-        !p.argv.empty() && p.argv[0] == "netsim") {
+    if (p.role == "nat-gateway" && isLogged(p.node) && !p.argv.empty() && p.argv[0] == "netsim") {
       p.argv.push_back("--flow-counts");
+      counted_by_appliance.push_back(p.node);
     }
+  }
+  for (const auto& node : logged) {
+    if (std::find(counted_by_appliance.begin(), counted_by_appliance.end(), node) != counted_by_appliance.end()) continue;
+    if (auto* ns = findNamespace(w, node)) ns->nftables += kTrackTable;
   }
   w.files.push_back({flowLogTopologyPath(w.lab), m.source_text, 0600, 0755});
   ProcessSpec p;
