@@ -37,8 +37,12 @@ struct StatsRequest {
 
 // A NAT gateway appliance with flow counts on: its sessions' packet and byte counts, and those of
 // the sessions that ended since the last request (answer: NatFlowCounts).
+// The answer is paged (at most `max` sessions of each list) so that it never stalls the packet
+// loop for long: the collector asks again from `next_cursor` while there is more.
 struct FlowCountsRequest {
   static constexpr const char* kTag = "flow_counts";
+  uint32_t cursor = 0;  // the table slot to go on from
+  uint32_t max = 256;
   bool operator==(const FlowCountsRequest&) const = default;
 };
 
@@ -243,7 +247,7 @@ struct ForwarderStats {
 
 // One NAT session's counts (nat::Engine::FlowCount).
 struct NatFlowCount {
-  uint32_t id = 0;
+  uint64_t id = 0;  // unique per session
   uint8_t proto = 0;
   common::Ipv4Address inside, outside, remote;
   uint16_t inside_port = 0, outside_port = 0, remote_port = 0;
@@ -253,8 +257,10 @@ struct NatFlowCount {
 
 struct NatFlowCounts {
   static constexpr const char* kTag = "nat_flow_counts";
-  std::vector<NatFlowCount> live, ended;
+  std::vector<NatFlowCount> live, ended;  // live: those whose counts changed since last asked
   uint64_t ended_dropped = 0;  // ended sessions the appliance could not keep
+  uint32_t next_cursor = 0;    // 0: the live sessions were all walked
+  bool more_ended = false;     // ended sessions are still waiting
 };
 
 // The flow log collector (netsim/flowcollect): what it read and wrote since it started.

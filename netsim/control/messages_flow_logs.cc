@@ -39,7 +39,7 @@ void to_json(json& j, const NatFlowCount& c) {
        {"flags", c.flags}};
 }
 void from_json(const json& j, NatFlowCount& c) {
-  c.id = static_cast<uint32_t>(integerFrom(j.at("id"), "id", 0, UINT32_MAX));
+  j.at("id").get_to(c.id);
   c.proto = static_cast<uint8_t>(integerFrom(j.at("proto"), "proto", 0, 255));
   c.inside = addressFrom(j.at("inside"));
   c.inside_port = static_cast<uint16_t>(integerFrom(j.at("inside_port"), "inside_port", 0, 65535));
@@ -55,12 +55,18 @@ void from_json(const json& j, NatFlowCount& c) {
 }
 
 void to_json(json& j, const NatFlowCounts& c) {
-  j = {{"live", c.live}, {"ended", c.ended}, {"ended_dropped", c.ended_dropped}};
+  j = {{"live", c.live},
+       {"ended", c.ended},
+       {"ended_dropped", c.ended_dropped},
+       {"next_cursor", c.next_cursor},
+       {"more_ended", c.more_ended}};
 }
 void from_json(const json& j, NatFlowCounts& c) {
   j.at("live").get_to(c.live);
   j.at("ended").get_to(c.ended);
   j.at("ended_dropped").get_to(c.ended_dropped);
+  c.next_cursor = static_cast<uint32_t>(integerFrom(j.at("next_cursor"), "next_cursor", 0, UINT32_MAX));
+  j.at("more_ended").get_to(c.more_ended);
 }
 
 }  // namespace netsim::control

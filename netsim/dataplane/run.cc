@@ -60,9 +60,8 @@ common::Status openPorts(const ApplianceConfig& config, std::vector<std::unique_
 common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConfig& config, Appliance& app,
                                                              Clock::time_point start) {
   return control::Server::open(config.control_socket, [&config, &app, start](const control::Request& request) {
-    if (std::holds_alternative<control::FlowCountsRequest>(request) && app.engine().flowCountsEnabled()) {
-      return control::Reply(natFlowCounts(app.engine()));
-    }
+    const auto* counts = std::get_if<control::FlowCountsRequest>(&request);
+    if (counts && app.engine().flowCountsEnabled()) return control::Reply(natFlowCounts(app.engine(), *counts));
     const auto* stats = std::get_if<control::StatsRequest>(&request);
     if (!stats) return control::unsupported(request, "appliance " + config.node);
     const auto up = Clock::now() - start;

@@ -84,12 +84,14 @@ control::NatFlowCount flowCountOf(const nat::Engine::FlowCount& f) {
 }
 }  // namespace
 
-control::NatFlowCounts natFlowCounts(nat::Engine& engine) {
+control::NatFlowCounts natFlowCounts(nat::Engine& engine, const control::FlowCountsRequest& request) {
   control::NatFlowCounts out;
-  // Ended first: a slot that ended and was taken again shows up once in each list.
-  for (const auto& f : engine.drainEndedFlows()) out.ended.push_back(flowCountOf(f));
-  engine.forEachFlowCount([&](const nat::Engine::FlowCount& f) { out.live.push_back(flowCountOf(f)); });
+  for (const auto& f : engine.drainEndedFlows(request.max)) out.ended.push_back(flowCountOf(f));
+  std::vector<nat::Engine::FlowCount> live;
+  out.next_cursor = engine.takeChangedFlows(request.cursor, request.max, live);
+  for (const auto& f : live) out.live.push_back(flowCountOf(f));
   out.ended_dropped = engine.endedFlowsDropped();
+  out.more_ended = engine.endedFlowsWaiting() > 0;
   return out;
 }
 

@@ -9,9 +9,9 @@
 
 namespace netsim::dataplane {
 
-// The sessions' packet and byte counts, and the sessions that ended since the last call (which
-// it takes from the engine), for the flow log collector.
-control::NatFlowCounts natFlowCounts(nat::Engine& engine);
+// One page of the sessions' packet and byte counts for the flow log collector: the live sessions
+// whose counts changed since last asked, and the sessions that ended (taken from the engine).
+control::NatFlowCounts natFlowCounts(nat::Engine& engine, const control::FlowCountsRequest& request);
 
 control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
                                        double uptime_s);

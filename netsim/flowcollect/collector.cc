@@ -1,5 +1,6 @@
 #include "netsim/flowcollect/collector.h"
 
+#include <linux/capability.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "netsim/control/server.h"
 #include "netsim/flowlog/aggregator.h"
 #include "netsim/flowlog/observe.h"
+#include "netsim/io/capabilities.h"
 #include "netsim/netns/conntrack.h"
 #include "netsim/netns/nflog.h"
 #include "netsim/netns/sysctl.h"
@@ -208,20 +210,23 @@ class Collector {
     }
   }
 
+  // Pages through each NAT gateway's changed and ended sessions (FlowCountsRequest).
   void askNatGateways() {
     for (const auto& node : nat_nodes_) {
-      auto reply = control::ask(plan::controlSocketPath(o_.lab, node), control::FlowCountsRequest{});
-      const auto* counts = reply ? std::get_if<control::NatFlowCounts>(&*reply) : nullptr;
-      if (!counts) {
-        // Not up yet (the collector starts first) or gone: its sessions are read next time.
-        continue;
-      }
-      const int64_t now = nowMs();
-      for (const auto& c : counts->ended) agg_.tracked(node, trackedOf(c), now, true);
-      for (const auto& c : counts->live) agg_.tracked(node, trackedOf(c), now, false);
-      if (counts->ended_dropped > nat_dropped_[node]) {
-        nat_dropped_[node] = counts->ended_dropped;
-        markLost(node);
+      control::FlowCountsRequest request;
+      for (int page = 0; page < 4096; ++page) {
+        auto reply = control::ask(plan::controlSocketPath(o_.lab, node), request);
+        const auto* counts = reply ? std::get_if<control::NatFlowCounts>(&*reply) : nullptr;
+        if (!counts) break;  // not up yet (the collector starts first) or gone: read next time
+        const int64_t now = nowMs();
+        for (const auto& c : counts->ended) agg_.tracked(node, trackedOf(c), now, true);
+        for (const auto& c : counts->live) agg_.tracked(node, trackedOf(c), now, false);
+        if (counts->ended_dropped > nat_dropped_[node]) {
+          nat_dropped_[node] = counts->ended_dropped;
+          markLost(node);
+        }
+        if (counts->next_cursor == 0 && !counts->more_ended) break;
+        request.cursor = counts->next_cursor;
       }
     }
   }
@@ -261,6 +266,9 @@ common::Status runCollector(const model::Model& m, const CollectorOptions& o, co
     if (!s) return s.error();
     server = std::move(*s);
   }
+  // Every socket is open. CAP_NET_ADMIN stays: every conntrack dump is a netlink request the
+  // kernel checks it for.
+  if (auto st = io::limitCapabilities({CAP_NET_ADMIN}); !st) return st;
   while (!stop) {
     const int64_t next = c.nextCloseMs();
     c.round(server.get(), next);

@@ -27,7 +27,7 @@ struct Counter {
 
 // A conntrack entry as read in a node's namespace (a dump or an event).
 struct TrackedFlow {
-  uint32_t id = 0;            // conntrack's id: with the tuple, the entry's identity
+  uint64_t id = 0;            // conntrack's id, or a NAT gateway's session serial
   FlowKey original, reply;    // conntrack's tuples: the first packet's, and its replies'
   Counter original_count, reply_count;  // totals so far
   uint8_t original_flags = 0, reply_flags = 0;  // TCP flags seen so far (tcp_flag), as inferred
@@ -122,7 +122,7 @@ class Aggregator {
   std::vector<Stream> streams_;
   std::vector<StreamState> state_;
   std::set<common::IpAddress> not_logged_;  // the VPC router and DNS addresses (AWS logs neither)
-  std::map<std::pair<std::string, uint32_t>, Reported> reported_;  // (node, conntrack id)
+  std::map<std::pair<std::string, uint64_t>, Reported> reported_;  // (node, flow id)
   uint64_t unattributed_ = 0;
 };
 

@@ -8,6 +8,7 @@
 //   ... periodically: (*engine)->expire(now, budget);
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -75,7 +76,7 @@ class Engine {
   // enabled, and then one branch and two additions per translated packet. A session that ends
   // is kept for drainEndedFlows() (at most `max_ended`; beyond that they are counted as dropped).
   struct FlowCount {
-    uint32_t id = 0;  // the session's slot: with the tuple, its identity while it lives
+    uint64_t id = 0;  // unique per session for the engine's life (a reused slot gets a new one)
     uint8_t proto = 0;
     Endpoint inside, outside, remote;
     uint64_t packets_out = 0, bytes_out = 0;  // inside -> remote
@@ -85,7 +86,13 @@ class Engine {
   void enableFlowCounts(size_t max_ended = 65536);
   bool flowCountsEnabled() const { return count_flows_; }
   void forEachFlowCount(const std::function<void(const FlowCount&)>& f) const;  // live sessions
-  std::vector<FlowCount> drainEndedFlows();
+  // The live sessions whose counts changed since they were last taken, walking the table from
+  // slot `cursor`, at most `max` of them (clearing their change mark); returns where to go on,
+  // 0 when the walk reached the end. Bounded so that a reply never stalls the packet loop long.
+  uint32_t takeChangedFlows(uint32_t cursor, size_t max, std::vector<FlowCount>& out);
+  // The oldest ended sessions, at most `max`, taken off the list.
+  std::vector<FlowCount> drainEndedFlows(size_t max = SIZE_MAX);
+  size_t endedFlowsWaiting() const { return ended_flows_.size(); }
   uint64_t endedFlowsDropped() const { return ended_dropped_; }
 
   Engine(const Config& config, RandomFn random);
@@ -158,12 +165,15 @@ class Engine {
   // engine_flow_counts.cc
   struct SessionCount {
     uint64_t packets[2] = {0, 0}, bytes[2] = {0, 0};  // [0] outbound, [1] inbound
+    uint64_t serial = 0;
+    bool changed = false;  // counted since takeChangedFlows last took it
   };
   void countPacket(uint32_t si, bool outbound, uint32_t bytes) {
     if (!count_flows_) return;
     auto& c = flow_counts_[si];
     ++c.packets[outbound ? 0 : 1];
     c.bytes[outbound ? 0 : 1] += bytes;
+    c.changed = true;
   }
   void startFlowCount(uint32_t si);
   void endFlowCount(uint32_t si);
@@ -206,7 +216,8 @@ class Engine {
   SessionObserver observer_;
   bool count_flows_ = false;
   std::vector<SessionCount> flow_counts_;  // by session slot, when enabled
-  std::vector<FlowCount> ended_flows_;
+  std::deque<FlowCount> ended_flows_;
+  uint64_t next_serial_ = 1;
   size_t max_ended_ = 0;
   uint64_t ended_dropped_ = 0;
   uint64_t now_ms_ = 0;

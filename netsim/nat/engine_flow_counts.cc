@@ -14,12 +14,14 @@ void Engine::enableFlowCounts(size_t max_ended) {
 void Engine::startFlowCount(uint32_t si) {
   if (si >= flow_counts_.size()) flow_counts_.resize(std::max<size_t>(si + 1, flow_counts_.size() * 2));
   flow_counts_[si] = SessionCount{};
+  flow_counts_[si].serial = next_serial_++;
+  flow_counts_[si].changed = true;
 }
 
 Engine::FlowCount Engine::flowCountOf(uint32_t si) const {
   const Session& s = sessions_[si];
   FlowCount f;
-  f.id = si;
+  f.id = si < flow_counts_.size() ? flow_counts_[si].serial : 0;
   f.proto = s.proto;
   f.inside = {common::Ipv4Address(s.in_addr), s.in_port};
   f.outside = {common::Ipv4Address(s.ext_addr), s.ext_port};
@@ -50,9 +52,24 @@ void Engine::forEachFlowCount(const std::function<void(const FlowCount&)>& f) co
   }
 }
 
-std::vector<Engine::FlowCount> Engine::drainEndedFlows() {
-  std::vector<FlowCount> out;
-  out.swap(ended_flows_);
+uint32_t Engine::takeChangedFlows(uint32_t cursor, size_t max, std::vector<FlowCount>& out) {
+  if (!count_flows_) return 0;
+  const auto slots = static_cast<uint32_t>(std::min<size_t>(sessions_.slots(), flow_counts_.size()));
+  size_t taken = 0;
+  for (uint32_t i = cursor; i < slots; ++i) {
+    if (sessions_[i].state != SessionState::kActive || !flow_counts_[i].changed) continue;
+    if (taken == max) return i;
+    out.push_back(flowCountOf(i));
+    flow_counts_[i].changed = false;
+    ++taken;
+  }
+  return 0;
+}
+
+std::vector<Engine::FlowCount> Engine::drainEndedFlows(size_t max) {
+  const size_t n = std::min(max, ended_flows_.size());
+  std::vector<FlowCount> out(ended_flows_.begin(), ended_flows_.begin() + static_cast<std::ptrdiff_t>(n));
+  ended_flows_.erase(ended_flows_.begin(), ended_flows_.begin() + static_cast<std::ptrdiff_t>(n));
   return out;
 }
 

@@ -55,6 +55,9 @@ const std::map<std::string, uint64_t> kAllowed = {
     {"asg-controller", ~0ull},
     // A network load balancer node rewrites its own nftables chain when target health changes.
     {"load-balancer-node", 1ull << 12 /* CAP_NET_ADMIN */},
+    // The flow log collector dumps conntrack in the lab's namespaces at every interval: each
+    // dump is a netlink request the kernel checks CAP_NET_ADMIN for (docs/flow-logs.md).
+    {"flow-log-collector", 1ull << 12 /* CAP_NET_ADMIN */},
     // The LB DNS health checker connects from the internet's and the VPC router's namespaces
     // (setns) and pings internal NLB nodes.
     {"dns-health-checker", 1ull << 21 /* CAP_SYS_ADMIN */ | 1ull << 13 /* CAP_NET_RAW */},

@@ -216,3 +216,39 @@ TEST_F(FlowCountsTest, ManySessionsGrowTheCountTable) {
 
 }  // namespace
 }  // namespace netsim::nat::testing
+
+namespace netsim::nat::testing {
+namespace {
+
+// The collector pages: at most `max` changed sessions per call, and a session is taken again
+// only after it counted another packet.
+TEST_F(FlowCountsTest, ChangedFlowsArePagedAndTakenOncePerChange) {
+  engine_->enableFlowCounts();
+  for (uint16_t p = 0; p < 10; ++p) {
+    Bytes b = udp(kHost, static_cast<uint16_t>(20000 + p), kServer, 53);
+    ASSERT_EQ(engine_->process(Direction::kInToOut, b, now()).action, Action::kForward);
+  }
+  std::vector<Engine::FlowCount> page;
+  uint32_t cursor = engine_->takeChangedFlows(0, 4, page);
+  EXPECT_EQ(page.size(), 4u);
+  EXPECT_NE(cursor, 0u) << "more to come";
+  size_t pages = 1;
+  while (cursor != 0) {
+    cursor = engine_->takeChangedFlows(cursor, 4, page);
+    ++pages;
+  }
+  EXPECT_EQ(page.size(), 10u);
+  EXPECT_EQ(pages, 3u);
+  std::vector<Engine::FlowCount> again;
+  EXPECT_EQ(engine_->takeChangedFlows(0, 100, again), 0u);
+  EXPECT_TRUE(again.empty()) << "nothing counted since";
+  Bytes b = udp(kHost, 20003, kServer, 53);
+  ASSERT_EQ(engine_->process(Direction::kInToOut, b, now()).action, Action::kForward);
+  engine_->takeChangedFlows(0, 100, again);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].inside.port, 20003);
+  EXPECT_EQ(again[0].packets_out, 2u);
+}
+
+}  // namespace
+}  // namespace netsim::nat::testing
