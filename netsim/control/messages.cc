@@ -160,7 +160,7 @@ void from_json(const json& j, SetZonalShifts& r) {
 void to_json(json& j, const FlowCountsRequest& r) { j = {{"cursor", r.cursor}, {"max", r.max}}; }
 void from_json(const json& j, FlowCountsRequest& r) {
   r.cursor = j.contains("cursor") ? static_cast<uint32_t>(integerFrom(j["cursor"], "cursor", 0, UINT32_MAX)) : 0;
-  r.max = j.contains("max") ? static_cast<uint32_t>(integerFrom(j["max"], "max", 1, 65536)) : 256;
+  r.max = j.contains("max") ? static_cast<uint32_t>(integerFrom(j["max"], "max", 1, 65536)) : 64;
 }
 
 // ---- replies -----------------------------------------------------------------------------

@@ -37,12 +37,12 @@ struct StatsRequest {
 
 // A NAT gateway appliance with flow counts on: its sessions' packet and byte counts, and those of
 // the sessions that ended since the last request (answer: NatFlowCounts).
-// The answer is paged (at most `max` sessions of each list) so that it never stalls the packet
-// loop for long: the collector asks again from `next_cursor` while there is more.
+// The answer is paged (at most `max` sessions in all, ended ones first) so that it never stalls
+// the packet loop for long: the collector asks again from `next_cursor` while there is more.
 struct FlowCountsRequest {
   static constexpr const char* kTag = "flow_counts";
   uint32_t cursor = 0;  // the table slot to go on from
-  uint32_t max = 256;
+  uint32_t max = 64;
   bool operator==(const FlowCountsRequest&) const = default;
 };
 

@@ -86,12 +86,14 @@ control::NatFlowCount flowCountOf(const nat::Engine::FlowCount& f) {
 
 control::NatFlowCounts natFlowCounts(nat::Engine& engine, const control::FlowCountsRequest& request) {
   control::NatFlowCounts out;
+  // At most `max` sessions in all: encoding the reply happens in the packet loop.
   for (const auto& f : engine.drainEndedFlows(request.max)) out.ended.push_back(flowCountOf(f));
   std::vector<nat::Engine::FlowCount> live;
-  out.next_cursor = engine.takeChangedFlows(request.cursor, request.max, live);
+  const size_t room = request.max - out.ended.size();
+  out.next_cursor = room == 0 ? request.cursor : engine.takeChangedFlows(request.cursor, room, live);
   for (const auto& f : live) out.live.push_back(flowCountOf(f));
   out.ended_dropped = engine.endedFlowsDropped();
-  out.more_ended = engine.endedFlowsWaiting() > 0;
+  out.more_ended = engine.endedFlowsWaiting() > 0 || room == 0;  // room 0: the live walk is still to do
   return out;
 }
 
