@@ -37,21 +37,4 @@ std::vector<ReadRecord> readStream(const Stream& stream, const std::string& dire
   return out;
 }
 
-bool matchesFlow(const ReadRecord& r, const FlowKey& k) {
-  auto get = [&](const char* name) -> std::string {
-    auto it = r.fields.find(name);
-    return it == r.fields.end() ? "" : it->second;
-  };
-  if (get("protocol") != std::to_string(k.protocol)) return false;
-  // A record names the packet's addresses in pkt-* when the format has them, else in src/dst.
-  const std::string src = get("pkt-srcaddr").empty() ? get("srcaddr") : get("pkt-srcaddr");
-  const std::string dst = get("pkt-dstaddr").empty() ? get("dstaddr") : get("pkt-dstaddr");
-  const bool ports = k.protocol == 6 || k.protocol == 17;
-  auto same = [&](const common::IpAddress& a, uint16_t ap, const common::IpAddress& b, uint16_t bp) {
-    if (src != a.str() || dst != b.str()) return false;
-    return !ports || (get("srcport") == std::to_string(ap) && get("dstport") == std::to_string(bp));
-  };
-  return same(k.src, k.src_port, k.dst, k.dst_port) || same(k.dst, k.dst_port, k.src, k.src_port);
-}
-
 }  // namespace netsim::flowlog

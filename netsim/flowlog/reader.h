@@ -1,6 +1,6 @@
 #pragma once
 // Reading a lab's flow log records back from the collector's files, by each stream's own format:
-// what `netsim flows` prints and what `check` and `trace` cite.
+// what `netsim flows` prints and what `check` and `trace` cite (reject_site.h).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -28,9 +28,5 @@ struct ReadRecord {
 // moves past what was read. Lines that do not fit the stream's format are skipped.
 std::vector<ReadRecord> readStream(const Stream& stream, const std::string& directory, uint64_t& offset,
                                    const std::optional<Action>& action = std::nullopt);
-
-// Whether a record is about flow `k`, either direction: the packet's addresses (pkt-* when the
-// format has them), protocol and ports.
-bool matchesFlow(const ReadRecord& r, const FlowKey& k);
 
 }  // namespace netsim::flowlog

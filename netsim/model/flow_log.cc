@@ -128,12 +128,6 @@ const std::vector<FlowLogField>& defaultFlowLogFormat() {
   return v2;
 }
 
-std::string flowLogFormatText(const std::vector<FlowLogField>& fields) {
-  std::string s;
-  for (auto f : fields) s += std::string(s.empty() ? "" : " ") + "${" + flowLogFieldName(f) + "}";
-  return s;
-}
-
 int flowLogVersion(const std::vector<FlowLogField>& fields) {
   int v = 2;
   for (auto f : fields) v = std::max(v, infoOf(f).version);

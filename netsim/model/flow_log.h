@@ -33,8 +33,6 @@ std::optional<FlowLogField> flowLogFieldFromName(const std::string& name);
 const std::vector<FlowLogField>& allFlowLogFields();
 // AWS's default format (version 2): version ... log-status.
 const std::vector<FlowLogField>& defaultFlowLogFormat();
-// The "${field} ${field} ..." text of a format (what AWS's LogFormat holds).
-std::string flowLogFormatText(const std::vector<FlowLogField>& fields);
 // The record version AWS writes for a format: the highest version among its fields (2..5).
 int flowLogVersion(const std::vector<FlowLogField>& fields);
 
@@ -60,7 +58,6 @@ struct FlowLog {
   FlowLogTrafficType traffic_type = FlowLogTrafficType::kAll;
   int max_aggregation_interval_s = 600;  // AWS: 60 or 600 (times the lab's time factor)
   std::vector<FlowLogField> format = defaultFlowLogFormat();
-  bool custom_format = false;  // `log_format` was written
   SourceLocation where;
   bool logs(bool accepted) const {
     return traffic_type == FlowLogTrafficType::kAll ||

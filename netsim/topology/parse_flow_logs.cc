@@ -75,10 +75,7 @@ void parseFlowLogs(const MapReader& top, const ReadContext& ctx, model::Model& m
     }
     if (auto text = r.str("log_format")) {
       std::vector<FlowLogField> fields;
-      if (parseFormat(r, *text, fields)) {
-        f.format = std::move(fields);
-        f.custom_format = true;
-      }
+      if (parseFormat(r, *text, fields)) f.format = std::move(fields);
     }
     f.where = r.where();
     m.flow_logs.push_back(std::move(f));

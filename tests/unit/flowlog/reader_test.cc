@@ -1,5 +1,5 @@
 // Reading flow log records back (flowlog/reader.h): a stream's file in a temporary directory,
-// complete lines only, the byte offset, the action filter, stream selection and matchesFlow.
+// complete lines only, the byte offset, the action filter, and stream selection.
 #include "netsim/flowlog/reader.h"
 
 #include <gtest/gtest.h>
@@ -192,69 +192,6 @@ TEST_F(ReaderTest, SelectStreams) {
   EXPECT_EQ(selectStreams(streams_, f).size(), streams_.size());
   f.flow_log = "other";
   EXPECT_TRUE(selectStreams(streams_, f).empty());
-}
-
-ReadRecord readRecord(Fields fields) {
-  ReadRecord r;
-  r.fields = std::move(fields);
-  return r;
-}
-
-TEST(MatchesFlow, BothDirectionsWithTheirPorts) {
-  const auto r = readRecord({{"protocol", "6"},
-                             {"srcaddr", "10.0.10.4"},
-                             {"dstaddr", "198.51.100.10"},
-                             {"srcport", "40000"},
-                             {"dstport", "80"}});
-  EXPECT_TRUE(matchesFlow(r, kFlow));
-  EXPECT_TRUE(matchesFlow(r, reverseOf(kFlow)));
-  EXPECT_FALSE(matchesFlow(r, key(kTcp, "10.0.10.4", 40001, "198.51.100.10", 80)));
-  EXPECT_FALSE(matchesFlow(r, key(kTcp, "10.0.10.4", 40000, "198.51.100.10", 443)));
-  EXPECT_FALSE(matchesFlow(r, key(kUdp, "10.0.10.4", 40000, "198.51.100.10", 80)));
-  EXPECT_FALSE(matchesFlow(r, key(kTcp, "10.0.10.5", 40000, "198.51.100.10", 80)));
-  // The ports swapped, then the addresses only.
-  EXPECT_FALSE(matchesFlow(r, key(kTcp, "10.0.10.4", 80, "198.51.100.10", 40000)));
-  EXPECT_FALSE(matchesFlow(r, key(kTcp, "198.51.100.10", 40000, "10.0.10.4", 80)));
-}
-
-TEST(MatchesFlow, IcmpMatchesByAddresses) {
-  const auto r = readRecord({{"protocol", "1"},
-                             {"srcaddr", "10.0.10.4"},
-                             {"dstaddr", "10.0.11.4"},
-                             {"srcport", "0"},
-                             {"dstport", "0"}});
-  EXPECT_TRUE(matchesFlow(r, key(kIcmp, "10.0.10.4", 0, "10.0.11.4", 0)));
-  EXPECT_TRUE(matchesFlow(r, key(kIcmp, "10.0.11.4", 7, "10.0.10.4", 9)));
-  EXPECT_FALSE(matchesFlow(r, key(kIcmp, "10.0.10.4", 0, "10.0.1.5", 0)));
-}
-
-TEST(MatchesFlow, PacketAddressesWinWhenTheFormatHasThem) {
-  // A NAT gateway's record of the reply on its way to the instance.
-  const auto nat = readRecord({{"protocol", "6"},
-                               {"srcaddr", "10.0.0.4"},
-                               {"dstaddr", "10.0.10.4"},
-                               {"pkt-srcaddr", "198.51.100.10"},
-                               {"pkt-dstaddr", "10.0.10.4"},
-                               {"srcport", "80"},
-                               {"dstport", "40000"}});
-  EXPECT_TRUE(matchesFlow(nat, kFlow));
-  EXPECT_FALSE(matchesFlow(nat, key(kTcp, "10.0.0.4", 80, "10.0.10.4", 40000)));
-  // Without a protocol field nothing matches.
-  EXPECT_FALSE(
-      matchesFlow(readRecord({{"srcaddr", "10.0.10.4"}, {"dstaddr", "198.51.100.10"}}), kFlow));
-}
-
-TEST_F(ReaderTest, RecordsTheAggregatorWroteMatchTheirFlow) {
-  Aggregator agg(*model_, kStartMs);
-  agg.tracked("app-a", plainFlow(1, kFlow, {2, 120}, {2, 900}), kStartMs, false);
-  for (const auto& [i, text] : agg.flush(kStartMs + 600, false))
-    append(agg.streams()[i], text + "\n");
-  const auto& s = stream("app-a");
-  uint64_t offset = 0;
-  const auto records = readStream(s, dir_, offset);
-  ASSERT_EQ(records.size(), 2u);
-  for (const auto& r : records) EXPECT_TRUE(matchesFlow(r, kFlow));
-  EXPECT_FALSE(matchesFlow(records[0], key(kTcp, "10.0.10.4", 40000, "198.51.100.10", 81)));
 }
 
 }  // namespace

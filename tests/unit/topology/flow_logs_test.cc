@@ -79,7 +79,6 @@ TEST(FlowLogsLoader, DefaultTopologyLogsItsVpc) {
   EXPECT_EQ(f.target, "vpc");
   EXPECT_EQ(f.traffic_type, FlowLogTrafficType::kAll);
   EXPECT_EQ(f.max_aggregation_interval_s, 60);
-  EXPECT_TRUE(f.custom_format);
   EXPECT_EQ(f.where.file, kFile);
   EXPECT_EQ(f.where.line, lineOf(text, "- name: vpc-all"));
   const std::vector<FlowLogField> expected = {FlowLogField::kVersion,
@@ -136,7 +135,6 @@ TEST(FlowLogsLoader, VpcSubnetAndInterfaceForms) {
   EXPECT_TRUE(logs[1].logs(true));
   EXPECT_FALSE(logs[1].logs(false));
   for (const auto& f : logs) {
-    EXPECT_FALSE(f.custom_format) << f.name;
     EXPECT_EQ(f.format, netsim::model::defaultFlowLogFormat()) << f.name;  // version 2
   }
 }
@@ -164,7 +162,6 @@ TEST(FlowLogsLoader, CustomFormatKeepsTheWrittenOrder) {
       ${traffic-path}
 )");
   ASSERT_EQ(logs.size(), 2u);
-  EXPECT_TRUE(logs[0].custom_format);
   EXPECT_EQ(logs[0].format,
             (std::vector<FlowLogField>{FlowLogField::kSrcaddr, FlowLogField::kVersion,
                                        FlowLogField::kTcpFlags, FlowLogField::kAzId,
