@@ -75,7 +75,8 @@ Outcome runAppliance(const Args& args) {
       "outside", po::value<std::string>()->default_value("inet"), "internet gateway: the internet leg")(
       "time-factor", po::value<double>()->default_value(1.0), "multiplies every NAT timer")(
       "control", po::value<std::string>()->default_value(""), "control socket path (for netsim stats)")(
-      "flow-counts", po::bool_switch()->default_value(false), "NAT gateway: count packets per session for flow logs");
+      "flow-counts", po::value<std::string>()->default_value(""),
+      "NAT gateway: count packets per session for flow logs, in this file (the collector maps it)");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
@@ -101,7 +102,7 @@ Outcome runAppliance(const Args& args) {
   c.outside_interface = (*vm)["outside"].as<std::string>();
   c.time_factor = (*vm)["time-factor"].as<double>();
   c.control_socket = (*vm)["control"].as<std::string>();
-  c.flow_counts = (*vm)["flow-counts"].as<bool>();
+  c.flow_counts_file = (*vm)["flow-counts"].as<std::string>();
   struct sigaction sa {};
   sa.sa_handler = onSignal;
   ::sigaction(SIGTERM, &sa, nullptr);

@@ -157,12 +157,6 @@ void from_json(const json& j, SetZonalShifts& r) {
   for (const auto& s : j.at("shifts")) r.shifts.push_back({s.at("az").get<std::string>(), secondsFrom(s.at("expires_at"), "expires_at")});
 }
 
-void to_json(json& j, const FlowCountsRequest& r) { j = {{"cursor", r.cursor}, {"max", r.max}}; }
-void from_json(const json& j, FlowCountsRequest& r) {
-  r.cursor = j.contains("cursor") ? static_cast<uint32_t>(integerFrom(j["cursor"], "cursor", 0, UINT32_MAX)) : 0;
-  r.max = j.contains("max") ? static_cast<uint32_t>(integerFrom(j["max"], "max", 1, 65536)) : 64;
-}
-
 // ---- replies -----------------------------------------------------------------------------
 
 void to_json(json& j, const Ack& a) {

@@ -35,17 +35,6 @@ struct StatsRequest {
   bool operator==(const StatsRequest&) const = default;
 };
 
-// A NAT gateway appliance with flow counts on: its sessions' packet and byte counts, and those of
-// the sessions that ended since the last request (answer: NatFlowCounts).
-// The answer is paged (at most `max` sessions in all, ended ones first) so that it never stalls
-// the packet loop for long: the collector asks again from `next_cursor` while there is more.
-struct FlowCountsRequest {
-  static constexpr const char* kTag = "flow_counts";
-  uint32_t cursor = 0;  // the table slot to go on from
-  uint32_t max = 64;
-  bool operator==(const FlowCountsRequest&) const = default;
-};
-
 // A load balancer node starts balancing over a target (answer: Ack).
 struct RegisterTarget {
   static constexpr const char* kTag = "register_target";
@@ -90,7 +79,7 @@ struct SetZonalShifts {
 };
 
 using Request =
-    std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts, FlowCountsRequest>;
+    std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts>;
 
 // ---- replies -----------------------------------------------------------------------------
 
@@ -245,24 +234,6 @@ struct ForwarderStats {
   std::vector<ForwarderPortCounters> ports;  // by port
 };
 
-// One NAT session's counts (nat::Engine::FlowCount).
-struct NatFlowCount {
-  uint64_t id = 0;  // unique per session
-  uint8_t proto = 0;
-  common::Ipv4Address inside, outside, remote;
-  uint16_t inside_port = 0, outside_port = 0, remote_port = 0;
-  uint64_t packets_out = 0, bytes_out = 0, packets_in = 0, bytes_in = 0;
-  uint8_t flags = 0;  // nat::session_flag
-};
-
-struct NatFlowCounts {
-  static constexpr const char* kTag = "nat_flow_counts";
-  std::vector<NatFlowCount> live, ended;  // live: those whose counts changed since last asked
-  uint64_t ended_dropped = 0;  // ended sessions the appliance could not keep
-  uint32_t next_cursor = 0;    // 0: the live sessions were all walked
-  bool more_ended = false;     // ended sessions are still waiting
-};
-
 // The flow log collector (netsim/flowcollect): what it read and wrote since it started.
 struct FlowLogStats {
   static constexpr const char* kTag = "flow_log_stats";
@@ -311,7 +282,7 @@ struct AsgStatus {
   std::vector<AsgGroupStatus> groups;
 };
 
-using Reply = std::variant<Ack, ApplianceStats, LbNodeStats, ForwarderStats, AsgStatus, FlowLogStats, NatFlowCounts>;
+using Reply = std::variant<Ack, ApplianceStats, LbNodeStats, ForwarderStats, AsgStatus, FlowLogStats>;
 
 // ---- the wire ----------------------------------------------------------------------------
 
@@ -354,8 +325,6 @@ void from_json(const nlohmann::json& j, LbNodeStats& s);
 void to_json(nlohmann::json& j, const ForwarderStats& s);
 void from_json(const nlohmann::json& j, ForwarderStats& s);
 void to_json(nlohmann::json& j, const FlowLogStats& s);
-void to_json(nlohmann::json& j, const NatFlowCounts& c);
-void from_json(const nlohmann::json& j, NatFlowCounts& c);
 void from_json(const nlohmann::json& j, FlowLogStats& s);
 void to_json(nlohmann::json& j, const AsgActivity& a);
 void from_json(const nlohmann::json& j, AsgActivity& a);

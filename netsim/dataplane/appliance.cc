@@ -50,7 +50,6 @@ common::Result<std::unique_ptr<Appliance>> Appliance::create(const ApplianceConf
   if (!cfg) return cfg.error();
   auto engine = nat::Engine::create(*cfg, std::move(random));
   if (!engine) return engine.error();
-  if (config.flow_counts) (*engine)->enableFlowCounts();
   return std::make_unique<Appliance>(config, std::move(ports), std::move(*engine));
 }
 

@@ -58,9 +58,9 @@ struct ApplianceConfig {
   std::string outside_interface = "inet";
   double time_factor = 1.0;
   std::string control_socket;  // "" = none
-  // NAT gateway: count packets and bytes per session for the lab's flow log collector, which
-  // asks for them over the control socket (FlowCountsRequest).
-  bool flow_counts = false;
+  // NAT gateway: count packets and bytes per session for the lab's flow log collector, on a
+  // board in this file (nat::FlowCountBoard) that the collector maps too. "" = no counts.
+  std::string flow_counts_file;
   // Data-plane tuning; the defaults are the measured best here (docs/benchmarks.md). After
   // traffic the loop keeps checking the rings for `busy_poll` before it blocks in poll().
   // 50 us: spans a request/response turn-around here; spinning stops as soon as other tasks

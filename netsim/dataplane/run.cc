@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "netsim/control/server.h"
@@ -14,6 +15,7 @@
 #include "netsim/dataplane/stats.h"
 #include "netsim/io/af_packet.h"
 #include "netsim/io/capabilities.h"
+#include "netsim/io/shared_file.h"
 
 namespace netsim::dataplane {
 
@@ -56,18 +58,32 @@ common::Status openPorts(const ApplianceConfig& config, std::vector<std::unique_
 }
 
 // The control socket answers stats. It is served from the appliance's loop (Server::poll), so a
-// request sees the appliance between two bursts.
+// request sees the appliance between two bursts. None without a socket path.
 common::Result<std::unique_ptr<control::Server>> openControl(const ApplianceConfig& config, Appliance& app,
                                                              Clock::time_point start) {
+  if (config.control_socket.empty()) return std::unique_ptr<control::Server>();
   return control::Server::open(config.control_socket, [&config, &app, start](const control::Request& request) {
-    const auto* counts = std::get_if<control::FlowCountsRequest>(&request);
-    if (counts && app.engine().flowCountsEnabled()) return control::Reply(natFlowCounts(app.engine(), *counts));
     const auto* stats = std::get_if<control::StatsRequest>(&request);
     if (!stats) return control::unsupported(request, "appliance " + config.node);
     const auto up = Clock::now() - start;
     return control::Reply(applianceStats(app, std::chrono::duration_cast<Nanos>(up), *stats,
                                          std::chrono::duration<double>(up).count()));
   });
+}
+
+// The flow log collector reads the sessions' counts from this file whenever it likes: the packet
+// loop only stores counters, it never answers for them. Sized for the whole session table; the
+// file is sparse, so only the slots in use take memory. None without a file path.
+common::Result<std::optional<io::SharedFile>> openFlowCounts(const ApplianceConfig& config, nat::Engine& engine) {
+  if (config.flow_counts_file.empty()) return std::optional<io::SharedFile>();
+  constexpr uint32_t kEndedCapacity = 65536;  // sessions ended and not read yet
+  const uint32_t slots = engine.config().max_sessions;
+  auto file = io::SharedFile::create(config.flow_counts_file, nat::FlowCountBoard::bytesFor(slots, kEndedCapacity));
+  if (!file) return file.error();
+  auto board = nat::FlowCountBoard::format(file->bytes(), slots, kEndedCapacity);
+  if (!board) return board.error();
+  engine.attachFlowCounts(*board);
+  return std::optional<io::SharedFile>(std::move(*file));
 }
 
 void logRunning(const ApplianceConfig& config) {
@@ -95,12 +111,11 @@ common::Status runAppliance(const ApplianceConfig& given, const std::atomic<bool
   if (!app) return app.error();
   const auto start = Clock::now();
   auto nowNs = [&] { return std::chrono::duration_cast<Nanos>(Clock::now() - start); };
-  std::unique_ptr<control::Server> control;
-  if (!config.control_socket.empty()) {
-    auto c = openControl(config, **app, start);
-    if (!c) return c.error();
-    control = std::move(*c);
-  }
+  auto opened = openControl(config, **app, start);
+  if (!opened) return opened.error();
+  std::unique_ptr<control::Server> control = std::move(*opened);
+  auto flow_counts = openFlowCounts(config, (*app)->engine());  // lives as long as the loop
+  if (!flow_counts) return flow_counts.error();
   if (auto st = io::limitCapabilities({}); !st) return st;
   logRunning(config);
 

@@ -64,39 +64,6 @@ void addPerAddressCounters(const nat::Engine& e, Nanos now, std::map<std::string
 
 }  // namespace
 
-namespace {
-control::NatFlowCount flowCountOf(const nat::Engine::FlowCount& f) {
-  control::NatFlowCount c;
-  c.id = f.id;
-  c.proto = f.proto;
-  c.inside = f.inside.address;
-  c.inside_port = f.inside.port;
-  c.outside = f.outside.address;
-  c.outside_port = f.outside.port;
-  c.remote = f.remote.address;
-  c.remote_port = f.remote.port;
-  c.packets_out = f.packets_out;
-  c.bytes_out = f.bytes_out;
-  c.packets_in = f.packets_in;
-  c.bytes_in = f.bytes_in;
-  c.flags = f.flags;
-  return c;
-}
-}  // namespace
-
-control::NatFlowCounts natFlowCounts(nat::Engine& engine, const control::FlowCountsRequest& request) {
-  control::NatFlowCounts out;
-  // At most `max` sessions in all: encoding the reply happens in the packet loop.
-  for (const auto& f : engine.drainEndedFlows(request.max)) out.ended.push_back(flowCountOf(f));
-  std::vector<nat::Engine::FlowCount> live;
-  const size_t room = request.max - out.ended.size();
-  out.next_cursor = room == 0 ? request.cursor : engine.takeChangedFlows(request.cursor, room, live);
-  for (const auto& f : live) out.live.push_back(flowCountOf(f));
-  out.ended_dropped = engine.endedFlowsDropped();
-  out.more_ended = engine.endedFlowsWaiting() > 0 || room == 0;  // room 0: the live walk is still to do
-  return out;
-}
-
 control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
                                        double uptime_s) {
   control::ApplianceStats out;

@@ -9,10 +9,6 @@
 
 namespace netsim::dataplane {
 
-// One page of the sessions' packet and byte counts for the flow log collector: the live sessions
-// whose counts changed since last asked, and the sessions that ended (taken from the engine).
-control::NatFlowCounts natFlowCounts(nat::Engine& engine, const control::FlowCountsRequest& request);
-
 control::ApplianceStats applianceStats(const Appliance& a, Nanos now, const control::StatsRequest& request,
                                        double uptime_s);
 std::string formatStatsText(const control::ApplianceStats& stats, bool sessions);

@@ -10,17 +10,21 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "netsim/common/log.h"
-#include "netsim/control/client.h"
 #include "netsim/control/server.h"
 #include "netsim/flowlog/aggregator.h"
 #include "netsim/flowlog/observe.h"
 #include "netsim/io/capabilities.h"
+#include "netsim/io/shared_file.h"
+#include "netsim/nat/flow_count_board.h"
+#include "netsim/nat/session.h"
 #include "netsim/netns/conntrack.h"
 #include "netsim/netns/nflog.h"
 #include "netsim/netns/sysctl.h"
+#include "netsim/plan/flow_logs.h"
 #include "netsim/plan/naming.h"
 
 namespace netsim::flowcollect {
@@ -54,23 +58,53 @@ flowlog::TrackedFlow trackedOf(const netns::ConntrackEntry& e) {
   return f;
 }
 
-flowlog::TrackedFlow trackedOf(const control::NatFlowCount& c) {
+flowlog::TrackedFlow trackedOf(const nat::FlowCountRecord& c) {
+  using namespace nat::session_flag;
+  const common::Ipv4Address inside(c.inside), outside(c.outside), remote(c.remote);
   flowlog::TrackedFlow f;
   f.id = c.id;
-  f.original = {c.proto, c.inside, c.remote, c.inside_port, c.remote_port};
-  f.reply = {c.proto, c.remote, c.outside, c.remote_port, c.outside_port};
+  f.original = {c.proto, inside, remote, c.inside_port, c.remote_port};
+  f.reply = {c.proto, remote, outside, c.remote_port, c.outside_port};
   f.original_count = {c.packets_out, c.bytes_out};
   f.reply_count = {c.packets_in, c.bytes_in};
   if (c.proto == 6) {
-    // nat::session_flag: SYN out 0x01, SYN in 0x02, FIN out 0x04, FIN in 0x08, RST 0x10.
-    flowlog::tcpFlagsOfSession(c.flags & 0x01, c.flags & 0x02, c.flags & 0x04, c.flags & 0x08, c.flags & 0x10,
+    flowlog::tcpFlagsOfSession(c.flags & kSynOut, c.flags & kSynIn, c.flags & kFinOut, c.flags & kFinIn, c.flags & kRst,
                                c.packets_in > 0, f.original_flags, f.reply_flags);
   }
   return f;
 }
 
+// A userspace NAT gateway's counts: its flow count board, mapped from the file the appliance
+// made (it starts after the collector, and makes a new file when it starts again).
+struct NatBoard {
+  std::string node;
+  std::string path;
+  std::optional<io::SharedFile> file;
+  std::optional<nat::FlowCountBoard> board;
+  std::unordered_map<uint64_t, uint64_t> packets_seen;  // by session id: skip unchanged sessions
+  uint64_t dropped_seen = 0;
+
+  // True once attached to the appliance's current file.
+  bool attach() {
+    const ino_t now_at = io::SharedFile::inodeAt(path);
+    if (now_at == 0) return false;
+    if (file && board && file->inode() == now_at) return true;
+    board.reset();
+    file.reset();
+    packets_seen.clear();
+    dropped_seen = 0;
+    auto f = io::SharedFile::open(path);
+    if (!f) return false;
+    auto b = nat::FlowCountBoard::attach(f->bytes());
+    if (!b) return false;  // not formatted yet: next time
+    file = std::move(*f);
+    board = *b;
+    return true;
+  }
+};
+
 // The logged nodes that are userspace NAT gateways: their translations never reach conntrack;
-// the appliance counts them per session and answers FlowCountsRequest.
+// the appliance counts them per session on a board the collector maps (NatBoard).
 std::vector<std::string> userspaceNatNodes(const model::Model& m, const std::vector<std::string>& logged) {
   std::vector<std::string> out;
   for (const auto& g : m.nat_gateways) {
@@ -112,9 +146,15 @@ class Collector {
 
   common::Status open() {
     std::vector<std::pair<std::string, bool>> nodes;
-    nat_nodes_ = userspaceNatNodes(m_, agg_.nodes());
+    const auto nat_nodes = userspaceNatNodes(m_, agg_.nodes());
+    for (const auto& node : nat_nodes) {
+      NatBoard g;
+      g.node = node;
+      g.path = plan::flowCountsPath(o_.lab, node);
+      nat_boards_.push_back(std::move(g));
+    }
     for (const auto& node : agg_.nodes()) {
-      if (std::find(nat_nodes_.begin(), nat_nodes_.end(), node) == nat_nodes_.end()) nodes.emplace_back(node, true);
+      if (std::find(nat_nodes.begin(), nat_nodes.end(), node) == nat_nodes.end()) nodes.emplace_back(node, true);
     }
     if (!m_.network_acls.empty()) {
       for (const auto& v : m_.vpcs) nodes.emplace_back(v.routerNode(), false);
@@ -162,7 +202,7 @@ class Collector {
   // Reads the counters of the flows still open and writes every interval that ended by now.
   void close(bool final) {
     dumpAll();
-    askNatGateways();
+    readNatGateways();
     write(agg_.flush(nowMs(), final));
   }
 
@@ -210,23 +250,29 @@ class Collector {
     }
   }
 
-  // Pages through each NAT gateway's changed and ended sessions (FlowCountsRequest).
-  void askNatGateways() {
-    for (const auto& node : nat_nodes_) {
-      control::FlowCountsRequest request;
-      for (int page = 0; page < 4096; ++page) {
-        auto reply = control::ask(plan::controlSocketPath(o_.lab, node), request);
-        const auto* counts = reply ? std::get_if<control::NatFlowCounts>(&*reply) : nullptr;
-        if (!counts) break;  // not up yet (the collector starts first) or gone: read next time
-        const int64_t now = nowMs();
-        for (const auto& c : counts->ended) agg_.tracked(node, trackedOf(c), now, true);
-        for (const auto& c : counts->live) agg_.tracked(node, trackedOf(c), now, false);
-        if (counts->ended_dropped > nat_dropped_[node]) {
-          nat_dropped_[node] = counts->ended_dropped;
-          markLost(node);
-        }
-        if (counts->next_cursor == 0 && !counts->more_ended) break;
-        request.cursor = counts->next_cursor;
+  // Each NAT gateway's ended sessions, then its live ones whose counts moved since last read.
+  void readNatGateways() {
+    for (auto& g : nat_boards_) {
+      if (!g.attach()) continue;  // not up yet (the collector starts first): read next time
+      const int64_t now = nowMs();
+      while (g.board->takeEnded(
+                 [&](const nat::FlowCountRecord& c) {
+                   agg_.tracked(g.node, trackedOf(c), now, true);
+                   g.packets_seen.erase(c.id);
+                 },
+                 4096) > 0) {
+      }
+      g.board->forEachLive([&](const nat::FlowCountRecord& c) {
+        auto& seen = g.packets_seen[c.id];
+        const uint64_t packets = c.packets_out + c.packets_in;
+        if (packets == seen) return;
+        seen = packets;
+        agg_.tracked(g.node, trackedOf(c), now, false);
+      });
+      if (const uint64_t dropped = g.board->endedDropped(); dropped > g.dropped_seen) {
+        g.dropped_seen = dropped;
+        g.packets_seen.clear();  // some ended sessions were never read: forget them all
+        markLost(g.node);
       }
     }
   }
@@ -247,8 +293,7 @@ class Collector {
   CollectorOptions o_;
   flowlog::Aggregator agg_;
   std::vector<Listener> listeners_;
-  std::vector<std::string> nat_nodes_;
-  std::map<std::string, uint64_t> nat_dropped_;
+  std::vector<NatBoard> nat_boards_;
   control::FlowLogStats stats_;
 };
 

@@ -8,9 +8,9 @@
 //   ... periodically: (*engine)->expire(now, budget);
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -19,6 +19,7 @@
 #include "netsim/nat/compact_index.h"
 #include "netsim/nat/config.h"
 #include "netsim/nat/counters.h"
+#include "netsim/nat/flow_count_board.h"
 #include "netsim/nat/fragment_table.h"
 #include "netsim/nat/random.h"
 #include "netsim/nat/session.h"
@@ -72,28 +73,12 @@ class Engine {
   // Every session (active and in port cooldown), in table order.
   void forEachSession(Nanos now, const std::function<void(const SessionInfo&)>& f) const;
 
-  // Flow logs (engine_flow_counts.cc): packets and bytes per session and direction. Off until
-  // enabled, and then one branch and two additions per translated packet. A session that ends
-  // is kept for drainEndedFlows() (at most `max_ended`; beyond that they are counted as dropped).
-  struct FlowCount {
-    uint64_t id = 0;  // unique per session for the engine's life (a reused slot gets a new one)
-    uint8_t proto = 0;
-    Endpoint inside, outside, remote;
-    uint64_t packets_out = 0, bytes_out = 0;  // inside -> remote
-    uint64_t packets_in = 0, bytes_in = 0;    // remote -> inside
-    uint8_t flags = 0;                        // session_flag: SYN/FIN seen each way, RST
-  };
-  void enableFlowCounts(size_t max_ended = 65536);
-  bool flowCountsEnabled() const { return count_flows_; }
-  void forEachFlowCount(const std::function<void(const FlowCount&)>& f) const;  // live sessions
-  // The live sessions whose counts changed since they were last taken, walking the table from
-  // slot `cursor`, at most `max` of them (clearing their change mark); returns where to go on,
-  // 0 when the walk reached the end. Bounded so that a reply never stalls the packet loop long.
-  uint32_t takeChangedFlows(uint32_t cursor, size_t max, std::vector<FlowCount>& out);
-  // The oldest ended sessions, at most `max`, taken off the list.
-  std::vector<FlowCount> drainEndedFlows(size_t max = SIZE_MAX);
-  size_t endedFlowsWaiting() const { return ended_flows_.size(); }
-  uint64_t endedFlowsDropped() const { return ended_dropped_; }
+  // Flow logs (engine_flow_counts.cc): packets and bytes per session and direction, kept on a
+  // board whose memory the caller shares with the reader (FlowCountBoard). Off until attached,
+  // then one branch and a few stores per translated packet. Session slots beyond the board's
+  // are not counted; size it for config().max_sessions.
+  void attachFlowCounts(FlowCountBoard board);
+  bool flowCountsEnabled() const { return board_.has_value(); }
 
   Engine(const Config& config, RandomFn random);
 
@@ -163,21 +148,10 @@ class Engine {
   void wheelUnlink(uint32_t si);
   void cooldownAppend(uint32_t si);
   // engine_flow_counts.cc
-  struct SessionCount {
-    uint64_t packets[2] = {0, 0}, bytes[2] = {0, 0};  // [0] outbound, [1] inbound
-    uint64_t serial = 0;
-    bool changed = false;  // counted since takeChangedFlows last took it
-  };
   void countPacket(uint32_t si, bool outbound, uint32_t bytes) {
-    if (!count_flows_) return;
-    auto& c = flow_counts_[si];
-    ++c.packets[outbound ? 0 : 1];
-    c.bytes[outbound ? 0 : 1] += bytes;
-    c.changed = true;
+    if (board_) board_->count(si, outbound, bytes, sessions_[si].flags);
   }
   void startFlowCount(uint32_t si);
-  void endFlowCount(uint32_t si);
-  FlowCount flowCountOf(uint32_t si) const;
   // Table full (active + cooldown == max_sessions): frees the oldest cooldown entry, if any.
   void reclaimCooldown();
 
@@ -214,12 +188,8 @@ class Engine {
 
   Counters counters_;
   SessionObserver observer_;
-  bool count_flows_ = false;
-  std::vector<SessionCount> flow_counts_;  // by session slot, when enabled
-  std::deque<FlowCount> ended_flows_;
+  std::optional<FlowCountBoard> board_;
   uint64_t next_serial_ = 1;
-  size_t max_ended_ = 0;
-  uint64_t ended_dropped_ = 0;
   uint64_t now_ms_ = 0;
   uint32_t now32_ = 0;
 };

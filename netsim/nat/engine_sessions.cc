@@ -284,7 +284,7 @@ uint32_t Engine::newSession(uint8_t proto, uint32_t in_addr, uint16_t in_port, u
   }
   adjustDestination(s, +1);
   wheelInsert(si);
-  if (count_flows_) startFlowCount(si);
+  if (board_) startFlowCount(si);
   ++counters_.active_connection_count;
   ++counters_.sessions_created;
   if (observer_) observer_(in_addr, +1);
@@ -399,7 +399,7 @@ void Engine::retire(uint32_t si, bool timed_out) {
   const bool closing = s.proto == kProtoTcp &&
                        ((s.flags & kRst) || (s.flags & (kFinOut | kFinIn)) == (kFinOut | kFinIn));
   if (timed_out && !closing) ++counters_.idle_timeout_count;
-  if (count_flows_) endFlowCount(si);
+  if (board_) board_->end(si);
   flow_in_.erase(hashIn(s), si);
   --counters_.active_connection_count;
   if (s.mapping != kNoIndex) {

@@ -22,6 +22,9 @@ constexpr const char* kTrackTable =
 
 std::string flowLogDirectory(const std::string& lab) { return labStateDir(lab) + "/flow-logs"; }
 std::string flowLogTopologyPath(const std::string& lab) { return labStateDir(lab) + "/flow-logs/topology.yaml"; }
+std::string flowCountsPath(const std::string& lab, const std::string& node) {
+  return flowLogDirectory(lab) + "/" + node + ".nat-counts";
+}
 
 void planFlowLogs(const model::Model& m, Wiring& w) {
   if (m.flow_logs.empty()) return;
@@ -33,6 +36,7 @@ void planFlowLogs(const model::Model& m, Wiring& w) {
   for (auto& p : w.processes) {
     if (p.role == "nat-gateway" && isLogged(p.node) && !p.argv.empty() && p.argv[0] == "netsim") {
       p.argv.push_back("--flow-counts");
+      p.argv.push_back(flowCountsPath(w.lab, p.node));
       counted_by_appliance.push_back(p.node);
     }
   }

@@ -15,6 +15,8 @@ inline constexpr const char* kFlowLogNode = "flow-logs";  // the collector's con
 std::string flowLogDirectory(const std::string& lab);
 // The topology the collector reads (written by `up`).
 std::string flowLogTopologyPath(const std::string& lab);
+// A userspace NAT gateway's flow count board (nat::FlowCountBoard), shared with the collector.
+std::string flowCountsPath(const std::string& lab, const std::string& node);
 
 void planFlowLogs(const model::Model& m, Wiring& w);
 
