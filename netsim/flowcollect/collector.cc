@@ -201,6 +201,7 @@ class Collector {
 
   // Reads the counters of the flows still open and writes every interval that ended by now.
   void close(bool final) {
+    dropRemovedNodes();
     dumpAll();
     readNatGateways();
     write(agg_.flush(nowMs(), final));
@@ -234,6 +235,18 @@ class Collector {
         lost);
     if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
     if (lost) markLost(l.node);
+  }
+
+  // An instance the auto scaling group terminated: its namespace file is gone. Closing our sockets
+  // in it lets the kernel free it (they would keep it, and its veths, alive).
+  void dropRemovedNodes() {
+    std::erase_if(listeners_, [&](const Listener& l) {
+      std::error_code ec;
+      const bool gone =
+          !std::filesystem::exists(std::string(netns::kNetnsRunDir) + "/" + plan::namespaceName(o_.lab, l.node), ec) && !ec;
+      if (gone) common::logInfo("flow logs: " + l.node + " was removed; its streams end");
+      return gone;
+    });
   }
 
   void markLost(const std::string& node) {

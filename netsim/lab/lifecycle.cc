@@ -516,6 +516,23 @@ common::Status addNodes(const plan::Wiring& part, const UpOptions& options) {
   return {};
 }
 
+namespace {
+
+// A namespace outlives its mount while a socket in it is open (the flow log collector's netlink
+// sockets, for one), and its veths with it: still in the subnet's bridge, still answering for the
+// node's address. Deleting them first unplugs the node whoever holds the namespace.
+void deleteLinks(const std::string& ns) {
+  auto handle = netns::openNamespace(ns);
+  auto nl = handle ? netns::Netlink::open(*handle) : common::Result<netns::Netlink>(handle.error());
+  auto links = nl ? nl->listLinks() : common::Result<std::vector<netns::LinkInfo>>(nl.error());
+  if (!links) return;
+  for (const auto& l : *links) {
+    if (l.name != "lo") (void)nl->deleteLink(l.name);
+  }
+}
+
+}  // namespace
+
 common::Status removeNode(const std::string& lab, const std::string& node) {
   const std::string ns = plan::namespaceName(lab, node);
   auto state = readState(lab);
@@ -523,6 +540,7 @@ common::Status removeNode(const std::string& lab, const std::string& node) {
                                [&](const ProcessRecord& p) { return p.node == node; });
   if (!stopped) return stopped.error();
   if (auto names = netns::listNamespaces(); names && std::find(names->begin(), names->end(), ns) != names->end()) {
+    deleteLinks(ns);
     if (auto st = netns::deleteNamespace(ns); !st) return st;
   }
   std::error_code ec;

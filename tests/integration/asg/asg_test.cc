@@ -118,6 +118,16 @@ TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTer
   setDesired(2);
   ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << statusText();
   EXPECT_EQ(countLabNamespaces(lab_->lab), static_cast<int>(plan::planLab(lab_->model, lab_->lab).namespaces.size()));
+  // And with their links: the flow log collector's sockets in a removed instance's namespace
+  // must not keep its veth in the subnet's bridge (answering ARP for an address given out again).
+  std::set<std::string> members;
+  for (const auto& i : status().instances) members.insert(i.name);
+  const auto fabric = runCommand("ip -n " + plan::namespaceName(lab_->lab, plan::kFabricNode) + " -o link show");
+  for (int n = 1; n <= 8; ++n) {
+    const std::string name = "web-" + std::to_string(n);
+    const bool plugged = fabric.find(" " + name + "-eth0@") != std::string::npos;
+    EXPECT_EQ(plugged, members.count(name) == 1) << name << "\n" << fabric;
+  }
   int code = 0;
   runCommand(std::string(NETSIM_BINARY) + " asg set-desired " + lab_->lab + " web 9", &code);
   EXPECT_EQ(code, 2) << "outside min/max";
