@@ -8,6 +8,7 @@
 #include "netsim/lab/lifecycle.h"
 #include "netsim/lab/load_balancers.h"
 #include "netsim/lab/node_launch.h"
+#include "netsim/plan/flow_logs.h"
 #include "netsim/plan/planner.h"
 #include "netsim/scaling/placement.h"
 
@@ -60,7 +61,12 @@ std::optional<std::string> Launcher::start(const model::Instance& inst) {
   auto next_plan = plan::planLab(next_model, lab_);
   lab::UpOptions up;
   up.netsim_binary = netsim_binary_;
-  if (auto st = lab::addNodes(lab::nodeSlice(next_plan, inst.name), up); !st) return st.error().message;
+  auto slice = lab::nodeSlice(next_plan, inst.name);
+  // Its flow logs: a collector of its own, first, so that its flows count from their first packet.
+  if (auto collector = plan::launchedInstanceCollector(next_model, lab_, inst)) {
+    slice.processes.insert(slice.processes.begin(), *collector);
+  }
+  if (auto st = lab::addNodes(slice, up); !st) return st.error().message;
   if (auto changed = lab::refreshRulesets(plan_, next_plan, {inst.name}); !changed) {
     common::logWarn("security group refresh: " + changed.error().message);
   }

@@ -6,18 +6,16 @@
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <thread>
 
+#include "netsim/autoscaler/live_model.h"
 #include "netsim/cli/topology_arg.h"
 #include "netsim/cli/verb.h"
 #include "netsim/flowcollect/collector.h"
 #include "netsim/flowlog/reader.h"
-#include "netsim/lab/state.h"
 #include "netsim/model/network_interface.h"
 #include "netsim/plan/flow_logs.h"
 #include "netsim/plan/naming.h"
-#include "netsim/topology/loader.h"
 
 namespace po = boost::program_options;
 
@@ -72,19 +70,19 @@ void printText(const std::vector<flowlog::ReadRecord>& records, const flowlog::S
   }
 }
 
-// The collector logs the instances the lab started with; one an auto scaling group launched later
-// has no records (docs/flow-logs.md, "Not done yet"): say so rather than print nothing.
-void warnLaunchedLater(const std::string& lab, const std::vector<const flowlog::Stream*>& selected) {
-  auto started = topology::loadTopologyText(lab::savedTopology(lab), "topology");
-  if (!started.ok()) return;
-  const auto logged = model::flowLoggedNodes(*started.model);
-  std::set<std::string> warned;
-  for (const auto* s : selected) {
-    const auto& node = s->eni.node;
-    if (std::find(logged.begin(), logged.end(), node) != logged.end() || !warned.insert(node).second) continue;
-    std::cerr << "netsim flows: " << node << " was launched by its auto scaling group after `up`; the flow log "
-              << "collector does not record instances launched later (docs/flow-logs.md)\n";
-  }
+// An auto scaling group's instance launched after `up` joins the topology the collector read.
+// Returns what is wrong, or "".
+std::string addLaunchedInstance(model::Model& m, const std::string& name, const std::string& group,
+                                const std::string& subnet, const std::string& address) {
+  const auto g = std::find_if(m.auto_scaling_groups.begin(), m.auto_scaling_groups.end(),
+                              [&](const model::AutoScalingGroup& a) { return a.name == group; });
+  if (g == m.auto_scaling_groups.end()) return "--group: no auto scaling group '" + group + "'";
+  if (!m.findSubnet(subnet)) return "--subnet: no subnet '" + subnet + "'";
+  auto ip = common::Ipv4Address::parse(address);
+  if (!ip) return "--address: '" + address + "' is not an IPv4 address";
+  if (m.findInstance(name)) return "--instance: '" + name + "' is in the topology already";
+  m.instances.push_back(autoscaler::groupInstance(*g, name, subnet, *ip));
+  return "";
 }
 
 }  // namespace
@@ -149,7 +147,6 @@ Outcome runFlows(const Args& args) {
       }
     }
   }
-  warnLaunchedLater(lab, selected);
   const auto dir = plan::flowLogDirectory(lab);
   const bool json = (*vm)["json"].as<bool>(), follow = (*vm)["follow"].as<bool>();
   std::vector<uint64_t> offsets(selected.size(), 0);
@@ -172,13 +169,18 @@ Outcome runFlows(const Args& args) {
 }
 
 Outcome runFlowLogCollector(const Args& args) {
-  VerbParser p("netsim flow-log-collector --lab LAB --topology FILE",
+  VerbParser p("netsim flow-log-collector --lab LAB --topology FILE [--instance NAME --group G --subnet S --address A]",
                "The flow log collector of a lab with `flow_logs:` (netsim up starts it; not for direct\n"
                "use). Reads conntrack and the refused packets' NFLOG group in the lab's namespaces and\n"
-               "writes each log stream's records. See docs/flow-logs.md.",
+               "writes each log stream's records. With --instance it logs only that instance, one an\n"
+               "auto scaling group launched after up (the group's launcher starts it). See docs/flow-logs.md.",
                "netsim flow-log-collector --lab demo --topology /run/netsim/demo/flow-logs/topology.yaml");
   p.options()("lab", po::value<std::string>()->required(), "lab")(
-      "topology", po::value<std::string>()->required(), "the topology file up wrote for it");
+      "topology", po::value<std::string>()->required(), "the topology file up wrote for it")(
+      "instance", po::value<std::string>()->default_value(""), "log only this instance of an auto scaling group")(
+      "group", po::value<std::string>()->default_value(""), "--instance: its auto scaling group")(
+      "subnet", po::value<std::string>()->default_value(""), "--instance: its subnet")(
+      "address", po::value<std::string>()->default_value(""), "--instance: its private IPv4 address");
   Outcome outcome{};
   auto vm = p.parse(args, outcome);
   if (!vm) return outcome;
@@ -187,9 +189,19 @@ Outcome runFlowLogCollector(const Args& args) {
   const auto file = (*vm)["topology"].as<std::string>();
   auto loaded = loadDaemonTopology("flow-log-collector", file);
   if (!loaded) return Outcome::kBadInput;
+  flowcollect::CollectorOptions o{lab, plan::flowLogDirectory(lab), plan::controlSocketPath(lab, plan::kFlowLogNode), ""};
+  if (const auto instance = (*vm)["instance"].as<std::string>(); !instance.empty()) {
+    auto added = addLaunchedInstance(*loaded, instance, (*vm)["group"].as<std::string>(),
+                                     (*vm)["subnet"].as<std::string>(), (*vm)["address"].as<std::string>());
+    if (!added.empty()) {
+      std::cerr << "netsim flow-log-collector: " << added << "\n";
+      return Outcome::kBadInput;
+    }
+    o.only_node = instance;
+    o.control_socket = plan::controlSocketPath(lab, std::string(plan::kFlowLogNode) + "-" + instance);
+  }
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
-  flowcollect::CollectorOptions o{lab, plan::flowLogDirectory(lab), plan::controlSocketPath(lab, plan::kFlowLogNode)};
   auto st = flowcollect::runCollector(*loaded, o, g_stop);
   if (!st) return reportError("flow-log-collector", st.error(), Asked::kSystemChange);
   return Outcome::kOk;

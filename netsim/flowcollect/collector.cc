@@ -142,11 +142,11 @@ common::Result<Listener> listen(const std::string& lab, const std::string& node,
 
 class Collector {
  public:
-  Collector(const model::Model& m, const CollectorOptions& o) : m_(m), o_(o), agg_(m, nowMs()) {}
+  Collector(const model::Model& m, const CollectorOptions& o) : m_(m), o_(o), agg_(m, nowMs(), o.only_node) {}
 
   common::Status open() {
     std::vector<std::pair<std::string, bool>> nodes;
-    const auto nat_nodes = userspaceNatNodes(m_, agg_.nodes());
+    const auto nat_nodes = o_.only_node.empty() ? userspaceNatNodes(m_, agg_.nodes()) : std::vector<std::string>{};
     for (const auto& node : nat_nodes) {
       NatBoard g;
       g.node = node;
@@ -156,7 +156,7 @@ class Collector {
     for (const auto& node : agg_.nodes()) {
       if (std::find(nat_nodes.begin(), nat_nodes.end(), node) == nat_nodes.end()) nodes.emplace_back(node, true);
     }
-    if (!m_.network_acls.empty()) {
+    if (!m_.network_acls.empty() && o_.only_node.empty()) {  // one NFLOG listener per group and namespace
       for (const auto& v : m_.vpcs) nodes.emplace_back(v.routerNode(), false);
     }
     for (const auto& [node, tracked] : nodes) {

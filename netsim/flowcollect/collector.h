@@ -16,6 +16,10 @@ struct CollectorOptions {
   std::string lab;
   std::string directory;       // where the streams' files go (flowLogDirectory)
   std::string control_socket;  // answers StatsRequest with FlowLogStats; opened once listening
+  // "" = the lab's collector: every logged node `up` made. Else the collector of this one node,
+  // an instance an auto scaling group launched later (the launcher starts it in the instance's
+  // namespace, before the instance's own processes).
+  std::string only_node;
 };
 
 common::Status runCollector(const model::Model& m, const CollectorOptions& options, const std::atomic<bool>& stop);

@@ -42,8 +42,10 @@ std::vector<Stream> streamsOf(const model::Model& m) {
   return out;
 }
 
-Aggregator::Aggregator(const model::Model& m, int64_t now_ms)
-    : m_(m), enis_(model::networkInterfaces(m)), streams_(streamsOf(m)), state_(streams_.size()) {
+Aggregator::Aggregator(const model::Model& m, int64_t now_ms, const std::string& only_node)
+    : m_(m), enis_(model::networkInterfaces(m)), streams_(streamsOf(m)) {
+  if (!only_node.empty()) std::erase_if(streams_, [&](const Stream& s) { return s.eni.node != only_node; });
+  state_.resize(streams_.size());
   for (auto& s : state_) s.interval_start_ms = now_ms;
   for (auto a : model::securityGroupExemptAddresses(m)) not_logged_.insert(a);
 }

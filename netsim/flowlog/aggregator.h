@@ -55,7 +55,8 @@ int64_t aggregationIntervalMs(const model::Model& m, const model::FlowLog& f);
 class Aggregator {
  public:
   // `now_ms`: when collection starts (the first interval's start), Unix milliseconds.
-  Aggregator(const model::Model& m, int64_t now_ms);
+  // `only_node`: the streams of that node's interfaces alone ("" = every stream of `m`).
+  Aggregator(const model::Model& m, int64_t now_ms, const std::string& only_node = "");
 
   const std::vector<Stream>& streams() const { return streams_; }
   // Nodes whose namespace holds a logged interface (where the collector listens).

@@ -26,6 +26,21 @@ std::string flowCountsPath(const std::string& lab, const std::string& node) {
   return flowLogDirectory(lab) + "/" + node + ".nat-counts";
 }
 
+std::optional<ProcessSpec> launchedInstanceCollector(const model::Model& m, const std::string& lab,
+                                                     const model::Instance& inst) {
+  const auto logged = model::flowLoggedNodes(m);
+  if (inst.asg.empty() || std::find(logged.begin(), logged.end(), inst.name) == logged.end()) return std::nullopt;
+  ProcessSpec p;
+  p.ns = namespaceName(lab, inst.name);
+  p.node = inst.name;
+  p.role = "flow-log-collector";
+  p.ready_socket = controlSocketPath(lab, std::string(kFlowLogNode) + "-" + inst.name);
+  p.argv = {"netsim", "flow-log-collector", "--lab", lab, "--topology", flowLogTopologyPath(lab),
+            "--instance", inst.name, "--group", inst.asg, "--subnet", inst.subnet,
+            "--address", inst.private_ip.str()};
+  return p;
+}
+
 void planFlowLogs(const model::Model& m, Wiring& w) {
   if (m.flow_logs.empty()) return;
   const auto logged = model::flowLoggedNodes(m);

@@ -3,6 +3,7 @@
 // logged interface's node (its entries carry the counters records are made of), and the flow log
 // collector process. The refusals it also reads are logged by the security group and network ACL
 // rules themselves (security_rules.h, refuseVerdict).
+#include <optional>
 #include <string>
 
 #include "netsim/model/model.h"
@@ -17,6 +18,12 @@ std::string flowLogDirectory(const std::string& lab);
 std::string flowLogTopologyPath(const std::string& lab);
 // A userspace NAT gateway's flow count board (nat::FlowCountBoard), shared with the collector.
 std::string flowCountsPath(const std::string& lab, const std::string& node);
+
+// The collector of an instance an auto scaling group launched after `up` (`inst`, which `m`
+// holds), when a flow log covers it: it runs in the instance's namespace and logs that instance
+// alone, and goes with it. The lab's collector logs the nodes `up` made.
+std::optional<ProcessSpec> launchedInstanceCollector(const model::Model& m, const std::string& lab,
+                                                     const model::Instance& inst);
 
 void planFlowLogs(const model::Model& m, Wiring& w);
 

@@ -114,6 +114,19 @@ TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTer
       },
       15);
   EXPECT_EQ(served.size(), 4u) << ::testing::PrintToString(served);
+  // The default topology's flow log covers the instances launched now too (each has a collector
+  // of its own): the requests they served are ACCEPT records on their ENIs.
+  for (const auto& i : inService()) {
+    if (i.name == "web-1" || i.name == "web-2") continue;  // those up started
+    bool logged = waitFor(
+        [&] {
+          const auto out = runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + i.name +
+                                      " --action ACCEPT --json");
+          return out.find("\"dstport\":8080") != std::string::npos && out.find("\"flow-direction\":\"ingress\"") != std::string::npos;
+        },
+        5);
+    EXPECT_TRUE(logged) << i.name << ": " << runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + i.name);
+  }
   // Back to 2: two are deregistered, drained (3 s) and removed with their namespaces.
   setDesired(2);
   ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << statusText();

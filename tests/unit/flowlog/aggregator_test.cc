@@ -52,6 +52,19 @@ TEST_F(AggregatorTest, OneStreamPerInterfaceOfTheVpc) {
   EXPECT_EQ(agg_->nodes().size(), 12u);  // vpce-kms once
 }
 
+// The collector of one instance an auto scaling group launched after up: its streams alone, so
+// that it never writes (or NODATAs) another collector's files.
+TEST_F(AggregatorTest, OnlyNodeKeepsThatNodesStreams) {
+  Aggregator one(*model_, kStartMs, "web-2");
+  ASSERT_EQ(one.streams().size(), 1u);
+  EXPECT_EQ(one.streams()[0].eni.node, "web-2");
+  EXPECT_EQ(one.nodes(), std::vector<std::string>{"web-2"});
+  EXPECT_EQ(one.streams()[0].file, agg_->streams()[streamOf("web-2")].file);
+  const auto lines = one.flush(kStartMs + 600, true);
+  for (const auto& [index, text] : lines) EXPECT_EQ(index, 0u) << text;
+  EXPECT_TRUE(Aggregator(*model_, kStartMs, "no-such-node").streams().empty());
+}
+
 TEST_F(AggregatorTest, InterfaceIdsFollowTheSubnetAndAz) {
   const auto& a = agg_->streams()[streamOf("app-a")];
   EXPECT_EQ(a.eni.subnet, "private-a");

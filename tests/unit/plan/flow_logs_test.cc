@@ -1,0 +1,72 @@
+// What `up` plans for flow logs (plan/flow_logs.*): the lab's collector first, conntrack in every
+// logged namespace but a userspace NAT gateway's, which counts on a board in a file instead; and
+// the collector of an auto scaling instance launched later.
+#include "netsim/plan/flow_logs.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "netsim/plan/naming.h"
+#include "netsim/plan/planner.h"
+#include "netsim/topology/loader.h"
+
+namespace netsim::plan {
+namespace {
+
+model::Model defaultModel() {
+  auto r = topology::loadTopologyText(topology::defaultTopologyText(), "default");
+  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
+  return *r.model;
+}
+
+const NamespaceSpec* nsOf(const Wiring& w, const std::string& node) {
+  for (const auto& n : w.namespaces) {
+    if (n.name == namespaceName(w.lab, node)) return &n;
+  }
+  return nullptr;
+}
+
+TEST(FlowLogPlanTest, CollectorFirstNatGatewaysCountOnABoardInstancesTrack) {
+  const auto w = planLab(defaultModel(), "fl");
+  ASSERT_FALSE(w.processes.empty());
+  const auto& c = w.processes.front();
+  EXPECT_EQ(c.role, "flow-log-collector");
+  EXPECT_EQ(c.ns, namespaceName("fl", kFabricNode));
+  EXPECT_EQ(c.ready_socket, controlSocketPath("fl", kFlowLogNode));
+  const auto nat = std::find_if(w.processes.begin(), w.processes.end(),
+                                [](const ProcessSpec& p) { return p.role == "nat-gateway" && p.node == "nat-a"; });
+  ASSERT_NE(nat, w.processes.end());
+  const auto flag = std::find(nat->argv.begin(), nat->argv.end(), "--flow-counts");
+  ASSERT_NE(flag, nat->argv.end());
+  ASSERT_NE(flag + 1, nat->argv.end());
+  EXPECT_EQ(*(flag + 1), flowCountsPath("fl", "nat-a"));
+  EXPECT_EQ(flowCountsPath("fl", "nat-a"), flowLogDirectory("fl") + "/nat-a.nat-counts");
+  ASSERT_NE(nsOf(w, "app-a"), nullptr);
+  EXPECT_NE(nsOf(w, "app-a")->nftables.find("table inet netsim_flowlog"), std::string::npos);
+  ASSERT_NE(nsOf(w, "nat-a"), nullptr);
+  EXPECT_EQ(nsOf(w, "nat-a")->nftables.find("table inet netsim_flowlog"), std::string::npos);
+}
+
+TEST(FlowLogPlanTest, AnInstanceLaunchedLaterGetsACollectorOfItsOwn) {
+  auto m = defaultModel();
+  model::Instance web = *m.findInstance("web-1");
+  web.name = "web-7";
+  web.private_ip = *common::Ipv4Address::parse("10.0.10.9");
+  m.instances.push_back(web);
+  const auto p = launchedInstanceCollector(m, "fl", web);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->ns, namespaceName("fl", "web-7"));
+  EXPECT_EQ(p->node, "web-7");
+  EXPECT_EQ(p->role, "flow-log-collector");
+  EXPECT_EQ(p->ready_socket, controlSocketPath("fl", std::string(kFlowLogNode) + "-web-7"));
+  const std::vector<std::string> tail(p->argv.end() - 8, p->argv.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--instance", "web-7", "--group", "web", "--subnet", web.subnet,
+                                            "--address", "10.0.10.9"}));
+  EXPECT_FALSE(launchedInstanceCollector(m, "fl", *m.findInstance("app-a"))) << "not a group's instance";
+  m.flow_logs.clear();
+  EXPECT_FALSE(launchedInstanceCollector(m, "fl", web)) << "no flow log covers it";
+}
+
+}  // namespace
+}  // namespace netsim::plan
