@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -182,8 +183,9 @@ class Collector {
     return s;
   }
 
-  // One round: wait for events (at most until the next interval ends), read them, write what ended.
-  void round(control::Server* server, int64_t next_close_ms) {
+  // One round: wait for events (at most until the next interval ends) and read them. True when
+  // there were any.
+  bool round(control::Server* server, int64_t next_close_ms) {
     std::vector<pollfd> fds;
     for (const auto& l : listeners_) {
       fds.push_back({l.conntrack ? l.conntrack->eventFd() : -1, POLLIN, 0});  // poll skips -1
@@ -192,22 +194,35 @@ class Collector {
     if (server) fds.push_back({server->fd(), POLLIN, 0});
     const int64_t wait = std::clamp<int64_t>(next_close_ms - nowMs(), 0, 200);
     ::poll(fds.data(), fds.size(), server && server->busy() ? 10 : static_cast<int>(wait));
+    bool read = false;
     for (size_t i = 0; i < listeners_.size(); ++i) {
       if (fds[2 * i].revents) readConntrack(listeners_[i]);
       if (fds[2 * i + 1].revents) readNflog(listeners_[i]);
+      read = read || fds[2 * i].revents || fds[2 * i + 1].revents;
     }
     if (server) server->poll();
+    return read;
   }
 
-  // Reads the counters of the flows still open and writes every interval that ended by now.
+  // At an interval's end: reads the counters of the flows still open and writes every interval
+  // that ended by now.
   void close(bool final) {
     dropRemovedNodes();
     dumpAll();
-    readNatGateways();
+    readNatGateways(true);
     write(agg_.flush(nowMs(), final));
   }
 
-  int64_t nextCloseMs() const { return std::min(agg_.nextBoundaryMs(), nowMs() + 1000); }
+  // Between interval ends (every second): the NAT gateways' ended sessions, whose rings hold a
+  // few seconds of a connection flood, and the namespaces removed. Conntrack is dumped at
+  // interval ends only: a table of thousands of flows costs to read, and its counters are
+  // needed then.
+  void tend() {
+    dropRemovedNodes();
+    readNatGateways(false);
+  }
+
+  int64_t nextCloseMs() const { return agg_.nextBoundaryMs(); }
 
  private:
   void readConntrack(Listener& l) {
@@ -263,8 +278,9 @@ class Collector {
     }
   }
 
-  // Each NAT gateway's ended sessions, then its live ones whose counts moved since last read.
-  void readNatGateways() {
+  // Each NAT gateway's ended sessions, then (with `live`) its live ones whose counts moved since
+  // last read.
+  void readNatGateways(bool live) {
     for (auto& g : nat_boards_) {
       if (!g.attach()) continue;  // not up yet (the collector starts first): read next time
       const int64_t now = nowMs();
@@ -275,7 +291,7 @@ class Collector {
                  },
                  4096) > 0) {
       }
-      g.board->forEachLive([&](const nat::FlowCountRecord& c) {
+      if (live) g.board->forEachLive([&](const nat::FlowCountRecord& c) {
         auto& seen = g.packets_seen[c.id];
         const uint64_t packets = c.packets_out + c.packets_in;
         if (packets == seen) return;
@@ -327,10 +343,21 @@ common::Status runCollector(const model::Model& m, const CollectorOptions& o, co
   // Every socket is open. CAP_NET_ADMIN stays: every conntrack dump is a netlink request the
   // kernel checks it for.
   if (auto st = io::limitCapabilities({CAP_NET_ADMIN}); !st) return st;
+  int64_t next_tend = nowMs() + 1000;
   while (!stop) {
-    const int64_t next = c.nextCloseMs();
-    c.round(server.get(), next);
-    if (nowMs() >= next) c.close(false);
+    // Conntrack events come one or two per connection. Read as they come, they would wake this
+    // process thousands of times a second, on the CPUs the lab's traffic needs; a short pause
+    // after a read lets them gather (a socket buffer holds far more than 10 ms of them).
+    if (c.round(server.get(), std::min(c.nextCloseMs(), next_tend))) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const int64_t now = nowMs();
+    if (now >= c.nextCloseMs()) {
+      c.close(false);
+    } else if (now >= next_tend) {
+      c.tend();
+      next_tend = now + 1000;
+    }
   }
   c.close(true);
   return {};
