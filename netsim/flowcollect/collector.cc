@@ -82,7 +82,9 @@ struct NatBoard {
   std::string path;
   std::optional<io::SharedFile> file;
   std::optional<nat::FlowCountBoard> board;
-  std::unordered_map<uint64_t, uint64_t> packets_seen;  // by session id: skip unchanged sessions
+  // By session id, the packets and bytes last read: sessions that did not change are skipped. Both,
+  // because a read can fall between the writer's two stores (a packet counted, its bytes not yet).
+  std::unordered_map<uint64_t, std::pair<uint64_t, uint64_t>> packets_seen;
   uint64_t dropped_seen = 0;
 
   // True once attached to the appliance's current file.
@@ -293,9 +295,9 @@ class Collector {
       }
       if (live) g.board->forEachLive([&](const nat::FlowCountRecord& c) {
         auto& seen = g.packets_seen[c.id];
-        const uint64_t packets = c.packets_out + c.packets_in;
-        if (packets == seen) return;
-        seen = packets;
+        const std::pair<uint64_t, uint64_t> now_seen{c.packets_out + c.packets_in, c.bytes_out + c.bytes_in};
+        if (now_seen == seen) return;
+        seen = now_seen;
         agg_.tracked(g.node, trackedOf(c), now, false);
       });
       if (const uint64_t dropped = g.board->endedDropped(); dropped > g.dropped_seen) {

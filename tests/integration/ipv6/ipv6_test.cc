@@ -5,9 +5,11 @@
 // which drops (and counts) what the internet starts toward it; IPv4 keeps going through the NAT
 // gateway; an IPv4-only instance stays IPv4-only; the dualstack ALB answers over both families
 // (dig AAAA, curl -6 by name).
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -119,8 +121,17 @@ TEST_F(DualStackLab, TheDualstackAlbAnswersOverBothFamiliesAndPassesTheIpv6Clien
   ASSERT_NE(alb, nullptr);
   const auto name = model::loadBalancerDnsName(lab_->model, *alb);
   int code = -1;
-  // The internet resolver answers the name with both nodes' AAAA (and A) records.
-  auto out = in("client", "dig +short +time=2 +tries=2 AAAA " + name, &code);
+  // The internet resolver answers the name with both nodes' AAAA (and A) records, once the
+  // regional health checker has seen each node healthy (as Route 53 publishes healthy nodes
+  // only): a loaded machine can take a few seconds after up.
+  std::string out;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    out = in("client", "dig +short +time=2 +tries=2 AAAA " + name, &code);
+    bool all = code == 0;
+    for (const auto& a : alb->node_ipv6s) all = all && out.find(a.str()) != std::string::npos;
+    if (all) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   ASSERT_EQ(code, 0) << out;
   for (const auto& a : alb->node_ipv6s) EXPECT_NE(out.find(a.str()), std::string::npos) << out;
   out = in("client", "dig +short +time=2 +tries=2 A " + name, &code);
