@@ -1,5 +1,4 @@
 // The flow log messages' JSON: the collector's stats.
-#include "netsim/control/json_values.h"
 #include "netsim/control/messages.h"
 
 namespace netsim::control {
