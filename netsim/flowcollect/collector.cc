@@ -56,6 +56,7 @@ flowlog::TrackedFlow trackedOf(const netns::ConntrackEntry& e) {
   f.original_count = {e.original_packets, e.original_bytes};
   f.reply_count = {e.reply_packets, e.reply_bytes};
   if (e.protocol == 6) flowlog::tcpFlagsOfState(e.tcp_state, e.reply_packets > 0, f.original_flags, f.reply_flags);
+  f.start_ms = static_cast<int64_t>(e.start_ns / 1000000);
   return f;
 }
 
@@ -133,9 +134,11 @@ common::Result<Listener> listen(const std::string& lab, const std::string& node,
     if (!log) return log.error();
     return Listener{node, std::nullopt, std::move(*log)};
   }
-  // Counters per conntrack entry: what `packets` and `bytes` are read from. Set before the first
-  // flow of the lab's tests (up waits for this process).
+  // Counters per conntrack entry: what `packets` and `bytes` are read from; and its start time: a
+  // record's `start` (only destroy events are read, so a flow's first packet is never seen as it
+  // comes). Set before the first flow of the lab's tests (up waits for this process).
   if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_acct", "1"); !st) return st.error();
+  if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_timestamp", "1"); !st) return st.error();
   auto ct = netns::ConntrackWatch::open(*ns);
   if (!ct) return ct.error();
   auto log = netns::NflogWatch::open(*ns, flowlog::kRejectLogGroup, kCopyBytes);
@@ -229,11 +232,11 @@ class Collector {
  private:
   void readConntrack(Listener& l) {
     bool lost = false;
-    auto st = l.conntrack->readEvents(
-        [&](netns::ConntrackEvent e, const netns::ConntrackEntry& entry) {
+    const int64_t now = nowMs();
+    auto st = l.conntrack->readDestroyed(
+        [&](const netns::ConntrackEntry& entry) {
           ++stats_.conntrack_events;
-          if (e == netns::ConntrackEvent::kUpdate) return;
-          agg_.tracked(l.node, trackedOf(entry), nowMs(), e == netns::ConntrackEvent::kDestroy);
+          agg_.tracked(l.node, trackedOf(entry), now, true);
         },
         lost);
     if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
@@ -274,8 +277,8 @@ class Collector {
   void dumpAll() {
     for (auto& l : listeners_) {
       if (!l.conntrack) continue;
-      auto st = l.conntrack->dump(
-          [&](const netns::ConntrackEntry& e) { agg_.tracked(l.node, trackedOf(e), nowMs(), false); });
+      const int64_t now = nowMs();
+      auto st = l.conntrack->dump([&](const netns::ConntrackEntry& e) { agg_.tracked(l.node, trackedOf(e), now, false); });
       if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
     }
   }

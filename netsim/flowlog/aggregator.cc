@@ -109,13 +109,34 @@ bool Aggregator::notLogged(const FlowKey& k) const {
   return local(k.src) || local(k.dst) || k.src == k.dst;
 }
 
-void Aggregator::add(const model::NetworkInterface& eni, const Observed& o, Counter c, uint8_t flags,
-                     int64_t now_ms) {
+namespace {
+size_t mix(size_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ull; }
+size_t mix(size_t h, const common::IpAddress& a) {
+  if (!a.isV6()) return mix(h, a.v4().value());
+  const auto v6 = a.v6();
+  for (uint8_t b : v6.bytes()) h = mix(h, b);
+  return mix(h, 6);
+}
+}  // namespace
+
+size_t Aggregator::ObservedHash::operator()(const Observed& o) const {
+  size_t h = 0xcbf29ce484222325ull;
+  h = mix(h, (uint64_t{o.key.protocol} << 32) | (uint64_t{o.key.src_port} << 16) | o.key.dst_port);
+  h = mix(mix(h, o.key.src), o.key.dst);
+  h = mix(mix(h, o.pkt_src), o.pkt_dst);
+  return mix(h, (o.ingress ? 2u : 0u) | static_cast<unsigned>(o.action));
+}
+
+void Aggregator::add(const model::NetworkInterface& eni, const Observed& o, Counter c, uint8_t flags, int64_t now_ms,
+                     int64_t start_ms) {
   for (size_t i = 0; i < streams_.size(); ++i) {
     const auto& s = streams_[i];
     if (s.eni.id != eni.id || !s.log->logs(o.action == Action::kAccept)) continue;
     auto& b = state_[i].buckets[o];
-    if (b.count.packets == 0 && b.flags == 0) b.first_ms = now_ms;
+    // A flow that began before this interval was first seen in it at its start, at the latest.
+    if (b.count.packets == 0 && b.flags == 0) {
+      b.first_ms = start_ms > 0 ? std::clamp(start_ms, state_[i].interval_start_ms, now_ms) : now_ms;
+    }
     b.last_ms = now_ms;
     b.count.packets += c.packets;
     b.count.bytes += c.bytes;
@@ -139,37 +160,39 @@ FlowKey reversed(const FlowKey& k) { return {k.protocol, k.dst, k.src, k.dst_por
 // AWS: srcaddr is the interface's own address for traffic leaving it, dstaddr for traffic
 // arriving; pkt-srcaddr and pkt-dstaddr are the packet's. At an instance they are the same.
 void Aggregator::addDirection(const model::NetworkInterface& eni, const FlowKey& arrived, const FlowKey& left,
-                              Counter c, uint8_t flags, int64_t now_ms) {
+                              Counter c, uint8_t flags, int64_t now_ms, int64_t start_ms) {
   if (ownedBy(eni, arrived.src)) {  // sent from here
-    add(eni, {left, left.src, left.dst, false, Action::kAccept}, c, flags, now_ms);
+    add(eni, {left, left.src, left.dst, false, Action::kAccept}, c, flags, now_ms, start_ms);
     return;
   }
   if (ownedBy(eni, arrived.dst) && arrived == left) {  // received here
-    add(eni, {arrived, arrived.src, arrived.dst, true, Action::kAccept}, c, flags, now_ms);
+    add(eni, {arrived, arrived.src, arrived.dst, true, Action::kAccept}, c, flags, now_ms, start_ms);
     return;
   }
   // Forwarded (a NAT gateway or instance, a middlebox): in as one record, out as another.
   FlowKey in = arrived, out = left;
   in.dst = ownAddress(eni, ownedBy(eni, left.src) ? left.src : arrived.dst);
   out.src = ownAddress(eni, left.src);
-  add(eni, {in, arrived.src, arrived.dst, true, Action::kAccept}, c, flags, now_ms);
-  add(eni, {out, left.src, left.dst, false, Action::kAccept}, c, flags, now_ms);
+  add(eni, {in, arrived.src, arrived.dst, true, Action::kAccept}, c, flags, now_ms, start_ms);
+  add(eni, {out, left.src, left.dst, false, Action::kAccept}, c, flags, now_ms, start_ms);
 }
 
 void Aggregator::tracked(const std::string& node, const TrackedFlow& f, int64_t now_ms, bool ended) {
-  const auto id = std::make_pair(node, f.id);
+  auto node_at = reported_.find(node);
+  if (node_at == reported_.end()) node_at = reported_.emplace(node, std::unordered_map<uint64_t, Reported>{}).first;
+  auto& reported = node_at->second;
   if (notLogged(f.original) || notLogged(f.reply)) {
-    if (ended) reported_.erase(id);
+    if (ended) reported.erase(f.id);
     return;
   }
   const auto* eni = interfaceFor(node, f.original);
   if (!eni) eni = interfaceFor(node, f.reply);
   if (!eni) {
     ++unattributed_;
-    if (ended) reported_.erase(id);
+    if (ended) reported.erase(f.id);
     return;
   }
-  auto& r = reported_[id];
+  auto& r = reported[f.id];
   auto delta = [](const Counter& now, const Counter& before) {
     return Counter{now.packets >= before.packets ? now.packets - before.packets : now.packets,
                    now.bytes >= before.bytes ? now.bytes - before.bytes : now.bytes};
@@ -179,13 +202,13 @@ void Aggregator::tracked(const std::string& node, const TrackedFlow& f, int64_t 
   const uint8_t orig_flags = f.original_flags & ~r.original_flags, reply_flags = f.reply_flags & ~r.reply_flags;
   // Conntrack's reply tuple is the reply as it arrives; a translated flow leaves as the reverse
   // of the other tuple.
-  if (orig.packets) addDirection(*eni, f.original, reversed(f.reply), orig, orig_flags, now_ms);
-  if (reply.packets) addDirection(*eni, f.reply, reversed(f.original), reply, reply_flags, now_ms);
+  if (orig.packets) addDirection(*eni, f.original, reversed(f.reply), orig, orig_flags, now_ms, f.start_ms);
+  if (reply.packets) addDirection(*eni, f.reply, reversed(f.original), reply, reply_flags, now_ms, f.start_ms);
   r.original = f.original_count;
   r.reply = f.reply_count;
   if (orig.packets) r.original_flags |= orig_flags;
   if (reply.packets) r.reply_flags |= reply_flags;
-  if (ended) reported_.erase(id);
+  if (ended) reported.erase(f.id);
 }
 
 void Aggregator::rejected(const std::string& node, const RejectedPacket& p, int64_t now_ms) {
@@ -297,7 +320,12 @@ void Aggregator::closeInterval(size_t index, int64_t end_ms, std::vector<std::pa
     writeNoData(index, out);
     // A direction refused on the way (a network ACL dropping what the interface sent) is logged
     // as REJECT, not also as ACCEPT: conntrack counted it as it left.
-    for (const auto& [o, bucket] : st.buckets) {
+    std::vector<const std::pair<const Observed, Bucket>*> sorted;  // records in a stable order
+    sorted.reserve(st.buckets.size());
+    for (const auto& entry : st.buckets) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* entry : sorted) {
+      const auto& [o, bucket] = *entry;
       if (o.action == Action::kAccept) {
         Observed refused = o;
         refused.action = Action::kReject;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@ struct TrackedFlow {
   FlowKey original, reply;    // conntrack's tuples: the first packet's, and its replies'
   Counter original_count, reply_count;  // totals so far
   uint8_t original_flags = 0, reply_flags = 0;  // TCP flags seen so far (tcp_flag), as inferred
+  int64_t start_ms = 0;  // when its first packet came, Unix ms (0: not known; then when it is read)
 };
 
 struct RejectedPacket {
@@ -87,6 +89,12 @@ class Aggregator {
     bool ingress = false;
     Action action = Action::kAccept;
     auto operator<=>(const Observed&) const = default;
+    bool operator==(const Observed&) const = default;
+  };
+  // Buckets and reported counts are hashed: a connection flood puts hundreds of thousands of
+  // flows in one interval, and each is looked up at every read.
+  struct ObservedHash {
+    size_t operator()(const Observed& o) const;
   };
   struct Bucket {
     Counter count;
@@ -95,7 +103,7 @@ class Aggregator {
   };
   struct StreamState {
     int64_t interval_start_ms = 0;
-    std::map<Observed, Bucket> buckets;
+    std::unordered_map<Observed, Bucket, ObservedHash> buckets;
     bool skipped = false;
     int64_t idle_since_ms = -1;  // start of a run of idle intervals (one NODATA record for the run)
     int64_t idle_until_ms = 0;
@@ -107,11 +115,13 @@ class Aggregator {
 
   const model::NetworkInterface* interfaceFor(const std::string& node, const FlowKey& k) const;
   const model::NetworkInterface* interfaceOwning(const common::IpAddress& a) const;
-  void add(const model::NetworkInterface& eni, const Observed& o, Counter c, uint8_t flags, int64_t now_ms);
+  // `start_ms`: when the flow began, if known (0: at `now_ms`, when it was read).
+  void add(const model::NetworkInterface& eni, const Observed& o, Counter c, uint8_t flags, int64_t now_ms,
+           int64_t start_ms = 0);
   // One direction of a tracked flow: the packet as it arrived at the node and as it left it
   // (they differ where the node translates); one record, or two where the node forwards.
   void addDirection(const model::NetworkInterface& eni, const FlowKey& arrived, const FlowKey& left, Counter c,
-                    uint8_t flags, int64_t now_ms);
+                    uint8_t flags, int64_t now_ms, int64_t start_ms);
   bool notLogged(const FlowKey& k) const;
   Record recordOf(const Stream& s, const Observed& o, const Bucket& b) const;
   std::optional<int> trafficPath(const model::NetworkInterface& eni, const FlowKey& k) const;
@@ -123,7 +133,7 @@ class Aggregator {
   std::vector<Stream> streams_;
   std::vector<StreamState> state_;
   std::set<common::IpAddress> not_logged_;  // the VPC router and DNS addresses (AWS logs neither)
-  std::map<std::pair<std::string, uint64_t>, Reported> reported_;  // (node, flow id)
+  std::map<std::string, std::unordered_map<uint64_t, Reported>, std::less<>> reported_;  // node -> flow id ->
   uint64_t unattributed_ = 0;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // Conntrack in one namespace through libnetfilter_conntrack: its entries with packet and byte
-// counters (nf_conntrack_acct), and the events of entries created and destroyed. The sockets are
-// made inside the namespace and stay bound to it, so one process can watch many namespaces.
+// counters (nf_conntrack_acct) and start times (nf_conntrack_timestamp), and the events of
+// entries destroyed. The sockets are made inside the namespace and stay bound to it, so one
+// process can watch many namespaces.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,22 +22,23 @@ struct ConntrackEntry {
   uint16_t original_src_port = 0, original_dst_port = 0, reply_src_port = 0, reply_dst_port = 0;
   uint64_t original_packets = 0, original_bytes = 0, reply_packets = 0, reply_bytes = 0;
   int tcp_state = -1;  // TCP_CONNTRACK_* for TCP entries, -1 otherwise
+  uint64_t start_ns = 0;  // when its first packet came (Unix ns; 0: nf_conntrack_timestamp was off)
 };
-
-enum class ConntrackEvent { kNew, kUpdate, kDestroy };
 
 class ConntrackWatch {
  public:
-  // Opens an event socket (new and destroy events) and a query socket inside `ns`.
+  // Opens an event socket (destroy events only) and a query socket inside `ns`. New entries are
+  // not announced: at thousands of connections a second each event costs the collector a read,
+  // and an entry's start time and counters are in its dump and its destroy event anyway.
   static common::Result<ConntrackWatch> open(const Namespace& ns);
   ConntrackWatch(ConntrackWatch&&) noexcept;
   ConntrackWatch& operator=(ConntrackWatch&&) noexcept;
   ~ConntrackWatch();
 
   int eventFd() const;
-  // Reads the events waiting on the socket (never blocks). `lost` is set when the kernel dropped
-  // events because the socket buffer was full.
-  common::Status readEvents(const std::function<void(ConntrackEvent, const ConntrackEntry&)>& fn, bool& lost);
+  // Reads the destroy events waiting on the socket (never blocks): each entry with its final
+  // counters. `lost` is set when the kernel dropped events because the socket buffer was full.
+  common::Status readDestroyed(const std::function<void(const ConntrackEntry&)>& fn, bool& lost);
   // Every entry of the namespace (IPv4 and IPv6), with counters.
   common::Status dump(const std::function<void(const ConntrackEntry&)>& fn);
 

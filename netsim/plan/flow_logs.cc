@@ -18,6 +18,19 @@ constexpr const char* kTrackTable =
     "  }\n"
     "}\n";
 
+// A node whose security groups are in force already has conntrack on, in each family it has an
+// address of (plan/security_rules*.cc: a `ct state` rule in table netsim_sg, and netsim_sg6 where
+// it has IPv6): another base chain would only cost every packet a hook.
+bool trackedBySecurityGroups(const model::Model& m, const std::string& node) {
+  if (const auto* i = m.findInstance(node)) return !i->security_groups.empty();
+  for (const auto& lb : m.load_balancers) {
+    for (size_t k = 0; k < lb.node_ips.size(); ++k) {
+      if (model::loadBalancerNodeName(lb, k) == node) return !lb.security_groups.empty();
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string flowLogDirectory(const std::string& lab) { return labStateDir(lab) + "/flow-logs"; }
@@ -57,6 +70,7 @@ void planFlowLogs(const model::Model& m, Wiring& w) {
   }
   for (const auto& node : logged) {
     if (std::find(counted_by_appliance.begin(), counted_by_appliance.end(), node) != counted_by_appliance.end()) continue;
+    if (trackedBySecurityGroups(m, node)) continue;
     if (auto* ns = findNamespace(w, node)) ns->nftables += kTrackTable;
   }
   w.files.push_back({flowLogTopologyPath(w.lab), m.source_text, 0600, 0755});

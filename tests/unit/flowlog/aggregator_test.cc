@@ -191,6 +191,55 @@ TEST_F(AggregatorTest, SecondObservationCountsOnlyTheDifference) {
   EXPECT_EQ(field(second[0], "start"), std::to_string(kStartS));  // 700 ms after the start
 }
 
+// The collector reads only conntrack's destroy events and its dumps at interval ends, so a
+// record's start is the flow's own start (nf_conntrack_timestamp) where it began in the
+// interval, and the interval's start where it began before; never later than it was read.
+TEST_F(AggregatorTest, StartIsTheFlowsStartOrTheIntervalsWhenItBeganBefore) {
+  load(defaultWithFlowLogs("flow_logs:\n  - {name: slow, vpc: vpc, max_aggregation_interval: 600}\n"));
+  ASSERT_EQ(agg_->intervalMs(agg_->streams().front()), 6000);
+  TrackedFlow began_in = plainFlow(1, kAppToClient, {4, 240});
+  began_in.start_ms = kStartMs + 2000;
+  agg_->tracked("app-a", began_in, kStartMs + 5500, false);
+  TrackedFlow began_before = plainFlow(2, key(kUdp, "10.0.10.4", 5000, "198.51.100.10", 53), {2, 120});
+  began_before.start_ms = kStartMs - 3000;
+  agg_->tracked("app-a", began_before, kStartMs + 4000, true);
+  TrackedFlow unknown = plainFlow(3, key(kUdp, "10.0.10.4", 5001, "198.51.100.10", 53), {1, 60});
+  agg_->tracked("app-a", unknown, kStartMs + 3000, true);  // no timestamp: when it was read
+  auto first = recordsOf(agg_->flush(kStartMs + 6000, false), "app-a");
+  ASSERT_EQ(first.size(), 3u);
+  for (const auto& r : first) {
+    const std::string port = field(r, "srcport");
+    const int64_t start = std::stoll(field(r, "start")), end = std::stoll(field(r, "end"));
+    if (port == "40000") {
+      EXPECT_EQ(start, kStartS + 2);
+      EXPECT_EQ(end, kStartS + 5);
+    } else if (port == "5000") {
+      EXPECT_EQ(start, kStartS);
+      EXPECT_EQ(end, kStartS + 4);
+    } else {
+      EXPECT_EQ(port, "5001");
+      EXPECT_EQ(start, kStartS + 3);
+    }
+  }
+  // The same flow in the next interval begins there; a start after the read (clocks apart) is
+  // the read.
+  began_in.original_count = {9, 540};
+  agg_->tracked("app-a", began_in, kStartMs + 11000, false);
+  TrackedFlow ahead = plainFlow(4, key(kUdp, "10.0.10.4", 5002, "198.51.100.10", 53), {1, 60});
+  ahead.start_ms = kStartMs + 11900;
+  agg_->tracked("app-a", ahead, kStartMs + 10000, true);
+  auto second = recordsOf(agg_->flush(kStartMs + 12000, false), "app-a");
+  ASSERT_EQ(second.size(), 2u);
+  for (const auto& r : second) {
+    if (field(r, "srcport") == "40000") {
+      EXPECT_EQ(field(r, "packets"), "5");
+      EXPECT_EQ(std::stoll(field(r, "start")), kStartS + 6);
+    } else {
+      EXPECT_EQ(std::stoll(field(r, "start")), kStartS + 10);
+    }
+  }
+}
+
 TEST_F(AggregatorTest, ObservationsOfOneIntervalAddUpInOneRecord) {
   TrackedFlow f = plainFlow(9, kAppToClient, {2, 100});
   agg_->tracked("app-a", f, kStartMs + 100, false);

@@ -42,8 +42,15 @@ TEST(FlowLogPlanTest, CollectorFirstNatGatewaysCountOnABoardInstancesTrack) {
   ASSERT_NE(flag + 1, nat->argv.end());
   EXPECT_EQ(*(flag + 1), flowCountsPath("fl", "nat-a"));
   EXPECT_EQ(flowCountsPath("fl", "nat-a"), flowLogDirectory("fl") + "/nat-a.nat-counts");
-  ASSERT_NE(nsOf(w, "app-a"), nullptr);
-  EXPECT_NE(nsOf(w, "app-a")->nftables.find("table inet netsim_flowlog"), std::string::npos);
+  // An instance without security groups gets the flow log's conntrack rule; one with groups
+  // has conntrack on already (their `ct state` rules), and so has a load balancer node.
+  ASSERT_NE(nsOf(w, "nopub"), nullptr);
+  EXPECT_NE(nsOf(w, "nopub")->nftables.find("table inet netsim_flowlog"), std::string::npos);
+  for (const char* node : {"app-a", "bastion", "web-alb-1"}) {
+    ASSERT_NE(nsOf(w, node), nullptr) << node;
+    EXPECT_EQ(nsOf(w, node)->nftables.find("table inet netsim_flowlog"), std::string::npos) << node;
+    EXPECT_NE(nsOf(w, node)->nftables.find("ct state established,related accept"), std::string::npos) << node;
+  }
   ASSERT_NE(nsOf(w, "nat-a"), nullptr);
   EXPECT_EQ(nsOf(w, "nat-a")->nftables.find("table inet netsim_flowlog"), std::string::npos);
 }
