@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "netsim/topology/loader.h"
+#include "tests/unit/default_model.h"
 
 namespace netsim::autoscaler {
 namespace {
 
-model::Model defaultModel() {
-  auto r = topology::loadTopologyText(topology::defaultTopologyText(), "<default>");
-  EXPECT_TRUE(r.ok()) << r.diagnostics.size();
-  return *r.model;
-}
+using test_support::defaultModel;
 
 control::AsgInstanceStatus member(const std::string& name, const std::string& subnet, const char* ip) {
   control::AsgInstanceStatus s;

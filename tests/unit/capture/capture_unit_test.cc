@@ -15,6 +15,7 @@
 #include "netsim/packet/ipv6.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
+#include "tests/unit/default_model.h"
 
 namespace netsim::capture {
 namespace {
@@ -40,11 +41,7 @@ std::vector<uint8_t> frame6(const Mac& src_mac, const Mac& dst_mac, Build&& buil
   return f;
 }
 
-model::Model defaultModel() {
-  auto r = topology::loadTopologyText(topology::defaultTopologyText(), topology::kDefaultTopologyLabel);
-  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
-  return *r.model;
-}
+using test_support::defaultModel;
 
 TEST(CapturePoints, OnePerNodeLegTwoPerPointToPointNoneOnTheFabric) {
   const auto w = plan::planLab(defaultModel(), "lab");

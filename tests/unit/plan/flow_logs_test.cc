@@ -10,15 +10,12 @@
 #include "netsim/plan/naming.h"
 #include "netsim/plan/planner.h"
 #include "netsim/topology/loader.h"
+#include "tests/unit/default_model.h"
 
 namespace netsim::plan {
 namespace {
 
-model::Model defaultModel() {
-  auto r = topology::loadTopologyText(topology::defaultTopologyText(), "default");
-  EXPECT_TRUE(r.ok()) << r.diagnostics.format();
-  return *r.model;
-}
+using test_support::defaultModel;
 
 const NamespaceSpec* nsOf(const Wiring& w, const std::string& node) {
   for (const auto& n : w.namespaces) {
