@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "netsim/common/ip_address.h"
 #include "netsim/common/ipv4.h"
 #include "netsim/common/result.h"
 #include "netsim/model/model.h"
@@ -78,8 +79,27 @@ struct SetZonalShifts {
   bool operator==(const SetZonalShifts&) const = default;
 };
 
-using Request =
-    std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts>;
+// A packet a network ACL refused on its way to or from an instance an auto scaling group
+// launched after `up`. The lab's flow log collector reads such refusals in the VPC router's
+// namespace (one NFLOG listener per group and namespace) but does not know the instance; it hands
+// them to the instance's own collector, which logs them on its ENI (answer: Ack).
+struct AclRefusal {
+  bool inbound = false;  // refused entering the instance's subnet (else leaving it)
+  uint8_t protocol = 0;
+  common::IpAddress src, dst;
+  uint16_t src_port = 0, dst_port = 0;
+  uint32_t bytes = 0;
+  uint8_t tcp_flags = 0;
+  bool operator==(const AclRefusal&) const = default;
+};
+struct FlowLogRefusals {
+  static constexpr const char* kTag = "flow_log_refusals";
+  std::vector<AclRefusal> packets;
+  bool operator==(const FlowLogRefusals&) const = default;
+};
+
+using Request = std::variant<StatsRequest, RegisterTarget, DeregisterTarget, SetDesiredCapacity, SetZonalShifts,
+                             FlowLogRefusals>;
 
 // ---- replies -----------------------------------------------------------------------------
 
@@ -324,6 +344,8 @@ void to_json(nlohmann::json& j, const LbNodeStats& s);
 void from_json(const nlohmann::json& j, LbNodeStats& s);
 void to_json(nlohmann::json& j, const ForwarderStats& s);
 void from_json(const nlohmann::json& j, ForwarderStats& s);
+void to_json(nlohmann::json& j, const FlowLogRefusals& r);
+void from_json(const nlohmann::json& j, FlowLogRefusals& r);
 void to_json(nlohmann::json& j, const FlowLogStats& s);
 void from_json(const nlohmann::json& j, FlowLogStats& s);
 void to_json(nlohmann::json& j, const AsgActivity& a);

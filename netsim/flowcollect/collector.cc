@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "netsim/common/log.h"
+#include "netsim/control/client.h"
 #include "netsim/control/server.h"
+#include "netsim/flowcollect/refusal_handover.h"
 #include "netsim/flowlog/aggregator.h"
 #include "netsim/flowlog/observe.h"
 #include "netsim/io/capabilities.h"
@@ -213,6 +215,7 @@ class Collector {
   // that ended by now.
   void close(bool final) {
     dropRemovedNodes();
+    handOver();
     dumpAll();
     readNatGateways(true);
     write(agg_.flush(nowMs(), final));
@@ -224,12 +227,58 @@ class Collector {
   // needed then.
   void tend() {
     dropRemovedNodes();
+    handOver();
     readNatGateways(false);
   }
 
   int64_t nextCloseMs() const { return agg_.nextBoundaryMs(); }
 
+  // An instance's collector: the network ACL refusals the lab's collector handed over. Only
+  // those on this instance's own address count; the lab's collector sends each to every
+  // instance collector.
+  control::Reply takeRefusals(const control::FlowLogRefusals& f) {
+    if (o_.only_node.empty()) return control::unsupported(control::Request(f), "the lab's flow log collector");
+    const int64_t now = nowMs();
+    for (const auto& a : f.packets) {
+      const auto p = rejectedPacketOf(a);
+      if (auto addr = aclRefusedAddress(p); addr && agg_.logs(*addr)) {
+        ++stats_.rejected_packets;
+        agg_.rejected(o_.only_node, p, now);
+      }
+    }
+    return control::Ack{};
+  }
+
  private:
+  // The lab's collector: a network ACL refusal on an address none of its interfaces has may be
+  // an instance's an auto scaling group launched after `up`. Kept for handOver(), which runs
+  // every second, so that a flood of refusals costs one request per instance and second.
+  bool handOverLater(const std::string& node, const flowlog::RejectedPacket& p) {
+    if (!o_.only_node.empty() || m_.auto_scaling_groups.empty()) return false;
+    const auto addr = aclRefusedAddress(p);
+    if (!addr || agg_.logs(*addr)) return false;
+    if (handover_.packets.size() >= kHandOverMax) return false;  // a flood: counted as unattributed
+    handover_.packets.push_back(aclRefusalOf(p));
+    handover_node_ = node;
+    return true;
+  }
+
+  void handOver() {
+    if (handover_.packets.empty()) return;
+    const auto sockets = instanceCollectorSockets(o_.lab);
+    for (const auto& s : sockets) {
+      // An instance being terminated may have closed its socket: nothing to log there.
+      if (auto r = control::ask(s, handover_, std::chrono::milliseconds(500)); !r && r.error().code != ErrorCode::kNotFound) {
+        common::logWarn("flow logs: handing network ACL refusals to " + s + ": " + r.error().message);
+      }
+    }
+    if (sockets.empty()) {  // no instance launched later: nobody's, as without the hand-over
+      for (const auto& a : handover_.packets) agg_.rejected(handover_node_, rejectedPacketOf(a), nowMs());
+    }
+    handover_.packets.clear();
+  }
+
+  static constexpr size_t kHandOverMax = 4096;
   void readConntrack(Listener& l) {
     bool lost = false;
     const int64_t now = nowMs();
@@ -250,7 +299,7 @@ class Collector {
           auto r = flowlog::rejectedPacketOf(prefix, packet);
           if (!r) return;
           ++stats_.rejected_packets;
-          agg_.rejected(l.node, *r, nowMs());
+          if (!handOverLater(l.node, *r)) agg_.rejected(l.node, *r, nowMs());
         },
         lost);
     if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
@@ -329,6 +378,8 @@ class Collector {
   std::vector<Listener> listeners_;
   std::vector<NatBoard> nat_boards_;
   control::FlowLogStats stats_;
+  control::FlowLogRefusals handover_;
+  std::string handover_node_;
 };
 
 }  // namespace
@@ -340,6 +391,7 @@ common::Status runCollector(const model::Model& m, const CollectorOptions& o, co
   if (!o.control_socket.empty()) {
     auto s = control::Server::open(o.control_socket, [&c](const control::Request& r) -> control::Reply {
       if (std::holds_alternative<control::StatsRequest>(r)) return c.stats();
+      if (auto* f = std::get_if<control::FlowLogRefusals>(&r)) return c.takeRefusals(*f);
       return control::unsupported(r, "the flow log collector");
     });
     if (!s) return s.error();

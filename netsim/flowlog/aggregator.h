@@ -80,6 +80,8 @@ class Aggregator {
   // When the next interval of any stream ends (what the collector waits for).
   int64_t nextBoundaryMs() const;
   uint64_t unattributed() const { return unattributed_; }
+  // Whether an interface this aggregator logs has the address.
+  bool logs(const common::IpAddress& a) const { return interfaceOwning(a) != nullptr; }
 
  private:
   // One record's identity: the addresses at the interface, the packet's own, and which way.

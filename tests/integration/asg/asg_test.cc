@@ -127,6 +127,31 @@ TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTer
         5);
     EXPECT_TRUE(logged) << i.name << ": " << runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + i.name);
   }
+  // So is a network ACL's refusal on the way to one: private-nacl denies ICMP from public-b
+  // (nopub). The VPC router refuses it, where only the lab's collector listens; that one does not
+  // know the instance and hands the refusal to the instance's own collector.
+  const std::string nopub = lab_->model.findInstance("nopub")->private_ip.str();
+  const std::string nopub_ns = plan::namespaceName(lab_->lab, "nopub");
+  for (const auto& i : inService()) {
+    if (i.name == "web-1" || i.name == "web-2") continue;
+    auto refusedPing = [&] {
+      const auto out = runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + i.name +
+                                  " --action REJECT --json");
+      std::istringstream lines(out);
+      std::string line;
+      while (std::getline(lines, line)) {
+        const auto j = json::parse(line, nullptr, false);
+        if (!j.is_discarded() && j["srcaddr"] == nopub && j["dstaddr"] == i.ip.str() && j["protocol"] == 1 &&
+            j["flow-direction"] == "ingress") {
+          return true;
+        }
+      }
+      return false;
+    };
+    runCommand("ip netns exec " + nopub_ns + " ping -c 2 -i 0.2 -W 1 " + i.ip.str() + " >/dev/null 2>&1");
+    EXPECT_TRUE(waitFor(refusedPing, 10))
+        << i.name << ": " << runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + i.name);
+  }
   // Back to 2: two are deregistered, drained (3 s) and removed with their namespaces.
   setDesired(2);
   ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << statusText();

@@ -87,6 +87,10 @@ TEST(ControlMessages, EveryRequestSurvivesTheWire) {
       SetDesiredCapacity{"web", 4},
       SetZonalShifts{{{"us-east-1a", 1764870000.5}}},
       SetZonalShifts{},
+      FlowLogRefusals{{{true, 1, ip("10.0.1.5"), ip("10.0.10.7"), 0, 0, 84, 0},
+                       {false, 6, *common::Ipv6Address::parse("2001:db8:0:10::7"),
+                        *common::Ipv6Address::parse("2001:db8::1"), 40000, 443, 60, 0x02}}},
+      FlowLogRefusals{},
   };
   for (const auto& r : requests) {
     const std::string line = encodeRequest(r);
@@ -119,7 +123,11 @@ TEST(ControlMessages, BadRequestsAreRefusedWithAReason) {
         "{\"request\":\"register_target\",\"group\":\"g\",\"name\":\"n\",\"ip\":\"10.0.0.1\",\"port\":80.5}",
         "{\"request\":\"set_desired_capacity\",\"group\":\"web\",\"desired\":1e20}",
         "{\"request\":\"set_desired_capacity\",\"group\":\"web\",\"desired\":99999999999}",
-        "{\"request\":\"set_zonal_shifts\",\"shifts\":[{\"az\":\"a\",\"expires_at\":1e999}]}"}) {
+        "{\"request\":\"set_zonal_shifts\",\"shifts\":[{\"az\":\"a\",\"expires_at\":1e999}]}",
+        "{\"request\":\"flow_log_refusals\",\"packets\":[{\"inbound\":true,\"protocol\":1,\"src\":\"10.0.1.5\","
+        "\"dst\":\"10.0.10.7\",\"src_port\":0,\"dst_port\":0,\"bytes\":1e9,\"tcp_flags\":0}]}",
+        "{\"request\":\"flow_log_refusals\",\"packets\":[{\"inbound\":true,\"protocol\":1,\"src\":\"nope\","
+        "\"dst\":\"10.0.10.7\",\"src_port\":0,\"dst_port\":0,\"bytes\":84,\"tcp_flags\":0}]}"}) {
     auto r = decodeRequest(line);
     ASSERT_FALSE(r) << line;
     EXPECT_EQ(r.error().code, common::ErrorCode::kInvalidArgument) << line;
