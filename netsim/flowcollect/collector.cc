@@ -253,29 +253,30 @@ class Collector {
   // The lab's collector: a network ACL refusal on an address none of its interfaces has may be
   // an instance's an auto scaling group launched after `up`. Kept for handOver(), which runs
   // every second, so that a flood of refusals costs one request per instance and second.
-  bool handOverLater(const std::string& node, const flowlog::RejectedPacket& p) {
-    if (!o_.only_node.empty() || m_.auto_scaling_groups.empty()) return false;
+  // With no instance collector running (none launched later) or a flood beyond kHandOverMax,
+  // the refusal stays with this collector, which counts it as unattributed.
+  bool handOverLater(const flowlog::RejectedPacket& p) {
+    if (instance_sockets_.empty() || handover_.packets.size() >= kHandOverMax) return false;
     const auto addr = aclRefusedAddress(p);
     if (!addr || agg_.logs(*addr)) return false;
-    if (handover_.packets.size() >= kHandOverMax) return false;  // a flood: counted as unattributed
     handover_.packets.push_back(aclRefusalOf(p));
-    handover_node_ = node;
     return true;
   }
 
+  // Hands over what was kept, then looks again for instance collectors (the lab's collector
+  // only, and only in a lab with auto scaling groups).
   void handOver() {
-    if (handover_.packets.empty()) return;
-    const auto sockets = instanceCollectorSockets(o_.lab);
-    for (const auto& s : sockets) {
-      // An instance being terminated may have closed its socket: nothing to log there.
-      if (auto r = control::ask(s, handover_, std::chrono::milliseconds(500)); !r && r.error().code != ErrorCode::kNotFound) {
-        common::logWarn("flow logs: handing network ACL refusals to " + s + ": " + r.error().message);
+    if (!handover_.packets.empty()) {
+      for (const auto& s : instance_sockets_) {
+        // An instance being terminated may have closed its socket: nothing to log there.
+        auto r = control::ask(s, handover_, std::chrono::milliseconds(500));
+        if (!r && r.error().code != ErrorCode::kNotFound) {
+          common::logWarn("flow logs: handing network ACL refusals to " + s + ": " + r.error().message);
+        }
       }
+      handover_.packets.clear();
     }
-    if (sockets.empty()) {  // no instance launched later: nobody's, as without the hand-over
-      for (const auto& a : handover_.packets) agg_.rejected(handover_node_, rejectedPacketOf(a), nowMs());
-    }
-    handover_.packets.clear();
+    if (o_.only_node.empty() && !m_.auto_scaling_groups.empty()) instance_sockets_ = instanceCollectorSockets(o_.lab);
   }
 
   static constexpr size_t kHandOverMax = 4096;
@@ -299,7 +300,7 @@ class Collector {
           auto r = flowlog::rejectedPacketOf(prefix, packet);
           if (!r) return;
           ++stats_.rejected_packets;
-          if (!handOverLater(l.node, *r)) agg_.rejected(l.node, *r, nowMs());
+          if (!handOverLater(*r)) agg_.rejected(l.node, *r, nowMs());
         },
         lost);
     if (!st) common::logWarn("flow logs: " + l.node + ": " + st.error().message);
@@ -379,7 +380,7 @@ class Collector {
   std::vector<NatBoard> nat_boards_;
   control::FlowLogStats stats_;
   control::FlowLogRefusals handover_;
-  std::string handover_node_;
+  std::vector<std::string> instance_sockets_;  // as of the last handOver()
 };
 
 }  // namespace

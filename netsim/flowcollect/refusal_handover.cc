@@ -17,8 +17,8 @@ std::optional<common::IpAddress> aclRefusedAddress(const flowlog::RejectedPacket
 }
 
 control::AclRefusal aclRefusalOf(const flowlog::RejectedPacket& p) {
-  return {p.point == RejectPoint::kNaclInbound, p.key.protocol, p.key.src,   p.key.dst,
-          p.key.src_port,                      p.key.dst_port,  p.bytes,     p.tcp_flags};
+  return {p.point == RejectPoint::kNaclInbound, p.key.protocol, p.key.src, p.key.dst,
+          p.key.src_port, p.key.dst_port, p.bytes, p.tcp_flags};
 }
 
 flowlog::RejectedPacket rejectedPacketOf(const control::AclRefusal& a) {

@@ -8,10 +8,10 @@
 #include <sys/socket.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
+#include <netlink/msg.h>
 
 #include <array>
 #include <cerrno>
-#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -131,23 +131,15 @@ common::Status ConntrackWatch::readDestroyed(const std::function<void(const Conn
     }
     for (int i = 0; i < n; ++i) {
       if (from[i].nl_pid != 0) continue;  // only the kernel's events
-      // Walked by hand rather than with NLMSG_OK/NLMSG_NEXT, whose mixed signed and unsigned
-      // comparisons clang rejects under -Wsign-compare.
-      const char* at = static_cast<const char*>(iov[i].iov_base);
-      std::size_t left = msgs[i].msg_len;
-      while (left >= sizeof(nlmsghdr)) {
-        const auto* nlh = reinterpret_cast<const nlmsghdr*>(at);
-        if (nlh->nlmsg_len < sizeof(nlmsghdr) || nlh->nlmsg_len > left) break;
-        if (nlh->nlmsg_type == ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE)) {
-          nf_conntrack* ct = nfct_new();
-          if (!ct) return Error{ErrorCode::kSystem, "conntrack events: out of memory"};
-          if (nfct_nlmsg_parse(nlh, ct) >= 0) fn(entryOf(ct));
-          nfct_destroy(ct);
-        }
-        const std::size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
-        if (step >= left) break;
-        at += step;
-        left -= step;
+      // libnl's nlmsg_ok/nlmsg_next: the kernel headers' NLMSG_OK compares signed with
+      // unsigned, which clang's -Wsign-compare rejects.
+      int left = static_cast<int>(msgs[i].msg_len);
+      for (auto* nlh = static_cast<nlmsghdr*>(iov[i].iov_base); nlmsg_ok(nlh, left); nlh = nlmsg_next(nlh, &left)) {
+        if (nlh->nlmsg_type != ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE)) continue;
+        nf_conntrack* ct = nfct_new();
+        if (!ct) return Error{ErrorCode::kSystem, "conntrack events: out of memory"};
+        if (nfct_nlmsg_parse(nlh, ct) >= 0) fn(entryOf(ct));
+        nfct_destroy(ct);
       }
     }
     if (n < static_cast<int>(kEventBatch)) return {};
