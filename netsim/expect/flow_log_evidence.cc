@@ -57,9 +57,9 @@ void citeFlowLogRecords(const model::Model& m, const std::string& lab, int64_t s
                         std::vector<CheckResult>& results) {
   if (m.flow_logs.empty()) return;
   for (auto& c : results) {
-    if (!c.expectation.blocked || c.observed == "not run" || c.expectation.ipv6) continue;
+    if (!c.expectation.blocked || c.observed == "not run") continue;
     auto r = analysis::analysePath(m, {c.expectation.from, c.expectation.to, c.expectation.protocol,
-                                       c.expectation.port, {}, false});
+                                       c.expectation.port, {}, c.expectation.ipv6});
     if (!r) continue;
     auto site = loggedRejectSite(m, *r);
     if (!site) continue;

@@ -56,6 +56,17 @@ std::string fieldValue(const Record& r, FlowLogField f, int version) {
     case FlowLogField::kPktDstAwsService: return orDash(r.pkt_dst_service);
     case FlowLogField::kFlowDirection: return r.ingress ? "ingress" : "egress";
     case FlowLogField::kTrafficPath: return r.traffic_path ? std::to_string(*r.traffic_path) : "-";
+    case FlowLogField::kEcsClusterArn:
+    case FlowLogField::kEcsClusterName:
+    case FlowLogField::kEcsContainerInstanceArn:
+    case FlowLogField::kEcsContainerInstanceId:
+    case FlowLogField::kEcsContainerId:
+    case FlowLogField::kEcsSecondContainerId:
+    case FlowLogField::kEcsServiceName:
+    case FlowLogField::kEcsTaskDefinitionArn:
+    case FlowLogField::kEcsTaskArn:
+    case FlowLogField::kEcsTaskId: return "-";  // no ECS tasks in a lab
+    case FlowLogField::kRejectReason: return "-";  // AWS: "BPA" for VPC Block Public Access only
   }
   return "-";
 }

@@ -7,29 +7,33 @@
 namespace netsim::flowlog {
 namespace {
 
-uint8_t protocolNumber(model::Protocol p) {
+uint8_t protocolNumber(model::Protocol p, bool ipv6) {
   switch (p) {
     case model::Protocol::kTcp: return 6;
     case model::Protocol::kUdp: return 17;
-    case model::Protocol::kIcmp: return 1;
+    case model::Protocol::kIcmp: return ipv6 ? 58 : 1;  // `icmp` of an IPv6 rule is ICMPv6
     case model::Protocol::kAll: return 0;
   }
   return 0;
 }
 
-const model::NetworkInterface* owning(const std::vector<model::NetworkInterface>& enis, common::Ipv4Address a) {
+bool owns(const model::NetworkInterface& e, const common::IpAddress& a) {
+  return a.isV6() ? (e.ipv6 && *e.ipv6 == a.v6()) : e.owns(a.v4());
+}
+
+const model::NetworkInterface* owning(const std::vector<model::NetworkInterface>& enis, const common::IpAddress& a) {
   for (const auto& e : enis) {
-    if (e.owns(a)) return &e;
+    if (owns(e, a)) return &e;
   }
   return nullptr;
 }
 
 const model::NetworkInterface* ofNode(const std::vector<model::NetworkInterface>& enis, const std::string& node,
-                                      common::Ipv4Address a, common::Ipv4Address b) {
+                                      const common::IpAddress& a, const common::IpAddress& b) {
   const model::NetworkInterface* first = nullptr;
   for (const auto& e : enis) {
     if (e.node != node) continue;
-    if (e.owns(a) || e.owns(b)) return &e;
+    if (owns(e, a) || owns(e, b)) return &e;
     if (!first) first = &e;
   }
   return first;
@@ -48,7 +52,8 @@ std::optional<RejectSite> rejectSiteOf(const model::Model& m, const analysis::Pa
   const Blocked code = reply ? r.reply_blocked : r.blocked;
   if (code != Blocked::kSecurityGroup && code != Blocked::kNacl) return std::nullopt;
   const auto& hops = reply ? r.reply_hops : r.hops;
-  if (hops.empty() || r.query.ipv6) return std::nullopt;  // IPv6 sites: not yet
+  if (hops.empty()) return std::nullopt;
+  const bool v6 = r.query.ipv6;
   const std::string& at = reply ? r.reply_blocked_at : r.blocked_at;
   // The packet as the refusing node got it: as the hop before it sent it on (a hop lists the
   // packet leaving it), or the sender's own when the sender refuses it.
@@ -56,7 +61,10 @@ std::optional<RejectSite> rejectSiteOf(const model::Model& m, const analysis::Pa
   const analysis::Hop& pkt = refusing == hops.end()     ? hops.back()
                              : refusing == hops.begin() ? *refusing
                                                         : *(refusing - 1);
-  const auto src = pkt.src.address, dst = pkt.dst.address;
+  // An IPv6 hop carries its addresses apart (src/dst then hold the ports only).
+  if (v6 && (!pkt.src6 || !pkt.dst6)) return std::nullopt;
+  const common::IpAddress src = v6 ? common::IpAddress(*pkt.src6) : common::IpAddress(pkt.src.address);
+  const common::IpAddress dst = v6 ? common::IpAddress(*pkt.dst6) : common::IpAddress(pkt.dst.address);
   const auto enis = model::networkInterfaces(m);
   const model::NetworkInterface* eni = nullptr;
   if (code == Blocked::kSecurityGroup) {
@@ -65,13 +73,15 @@ std::optional<RejectSite> rejectSiteOf(const model::Model& m, const analysis::Pa
     const auto* sender = owning(enis, src);
     const auto proto = r.query.protocol;
     const bool leaving_denied =
-        sender && !analysis::checkNetworkAcl(m, sender->subnet, false, {proto, dst, pkt.dst.port}).allowed;
+        sender && !(v6 ? analysis::checkNetworkAcl6(m, sender->subnet, false, {proto, dst.v6(), pkt.dst.port})
+                       : analysis::checkNetworkAcl(m, sender->subnet, false, {proto, dst.v4(), pkt.dst.port}))
+                       .allowed;
     eni = leaving_denied ? sender : owning(enis, dst);
   }
   if (!eni) return std::nullopt;
   RejectSite s;
   s.eni = *eni;
-  s.packet = {protocolNumber(r.query.protocol), src, dst, 0, pkt.dst.port};
+  s.packet = {protocolNumber(r.query.protocol, v6), src, dst, 0, pkt.dst.port};
   s.reply = reply;
   return s;
 }
@@ -98,7 +108,7 @@ std::string describeRecord(const ReadRecord& r) {
   const std::string proto = field(r, "protocol");
   const std::string name = proto == "6" ? "tcp/" + field(r, "dstport")
                            : proto == "17" ? "udp/" + field(r, "dstport")
-                           : proto == "1" ? "icmp" : "protocol " + proto;
+                           : proto == "1" ? "icmp" : proto == "58" ? "icmpv6" : "protocol " + proto;
   const std::string packets = field(r, "packets");
   return field(r, "action") + " on " + r.stream->eni.id + " (" + r.stream->eni.node + ") in " + r.stream->log->name +
          ": " + field(r, "srcaddr") + " -> " + field(r, "dstaddr") + " " + name + ", " + packets +

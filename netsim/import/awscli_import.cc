@@ -39,7 +39,8 @@ const char* const kKeys[] = {"Vpcs",
                              "LoadBalancers",
                              "TargetGroups",
                              "Listeners",
-                             "TargetHealthDescriptions"};
+                             "TargetHealthDescriptions",
+                             "FlowLogs"};
 
 }  // namespace
 
@@ -239,6 +240,7 @@ void Reader::build() {
       {"LoadBalancers", &Reader::loadBalancing},
       {"TargetGroups", &Reader::loadBalancing},
       {"Listeners", &Reader::loadBalancing},
+      {"FlowLogs", &Reader::flowLog},
   };
   for (const auto& it : items_) {
     auto f = kBuild.find(it.kind);
@@ -306,7 +308,8 @@ void nameReportByDescribeOutput(Network& net) {
       {"aws_lb", "LoadBalancers"},
       {"aws_lb_target_group", "TargetGroups"},
       {"aws_lb_listener", "Listeners"},
-      {"aws_lb_target_group_attachment", "TargetHealthDescriptions"}};
+      {"aws_lb_target_group_attachment", "TargetHealthDescriptions"},
+      {"aws_flow_log", "FlowLogs"}};
   for (auto& item : net.report) {
     if (auto it = kKinds.find(item.type); it != kKinds.end()) item.type = it->second;
   }

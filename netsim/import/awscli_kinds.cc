@@ -146,6 +146,10 @@ void Reader::instance(const Item& it, const json& i) {
             {"vpc_security_group_ids", ids(i, "SecurityGroups", "GroupId")},
             {"source_dest_check", i.value("SourceDestCheck", true)}};
   if (s(i, "SubnetId").empty()) a.erase("subnet_id");
+  for (const auto& nic : list(i, "NetworkInterfaces")) {  // what a flow log of its ENI names
+    if (nic.value("Attachment", json::object()).value("DeviceIndex", -1) == 0)
+      a["primary_network_interface_id"] = s(nic, "NetworkInterfaceId");
+  }
   Item x = it;
   x.obj = i;
   add(x, "aws_instance", s(i, "InstanceId"), "InstanceId", a);
@@ -287,6 +291,31 @@ void Reader::peering(const Item& it) {
       {{"vpc_id", s(o.value("RequesterVpcInfo", json::object()), "VpcId")},
        {"peer_vpc_id", s(o.value("AccepterVpcInfo", json::object()), "VpcId")},
        {"accept_status", status}});
+}
+
+// describe-flow-logs: the resource the flow log is of, as aws_flow_log names it. A resource the
+// other outputs do not describe is left unnamed (the mapper reports the flow log left out).
+void Reader::flowLog(const Item& it) {
+  const json& o = it.obj;
+  const std::string id = s(o, "ResourceId");
+  json a = {{"resource_id", id},
+            {"traffic_type", s(o, "TrafficType")},
+            {"log_format", s(o, "LogFormat")},
+            {"log_destination_type", s(o, "LogDestinationType")},
+            {"max_aggregation_interval", o.value("MaxAggregationInterval", 600)}};
+  const bool known = src_.byId(id) != nullptr;
+  if (id.rfind("vpc-", 0) == 0 && known) {
+    a["vpc_id"] = id;
+  } else if (id.rfind("subnet-", 0) == 0 && known) {
+    a["subnet_id"] = id;
+  } else if (id.rfind("eni-", 0) == 0) {
+    a["eni_id"] = id;
+  } else if (id.rfind("tgw-attach-", 0) == 0) {
+    a["transit_gateway_attachment_id"] = id;
+  } else if (id.rfind("tgw-", 0) == 0) {
+    a["transit_gateway_id"] = id;
+  }
+  add(it, "aws_flow_log", s(o, "FlowLogId"), "FlowLogId", a);
 }
 
 void Reader::targetHealth(const Item& it) {

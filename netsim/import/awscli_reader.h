@@ -69,6 +69,7 @@ class Reader {
   void reservation(const Item& it);
   void peering(const Item& it);
   void targetHealth(const Item& it);
+  void flowLog(const Item& it);
   void transitGateway(const Item& it);
   // search-transit-gateway-routes and get-transit-gateway-route-table-propagations output.
   void tgwTableContents(const Item& it);

@@ -28,8 +28,7 @@ bool ignoredType(const std::string& type) {
                                     "AWS::Route53::",
                                     "AWS::CertificateManager::",
                                     "AWS::DynamoDB::"};
-  static const std::set<std::string> kTypes = {"AWS::EC2::FlowLog",
-                                               "AWS::EC2::DHCPOptions",
+  static const std::set<std::string> kTypes = {"AWS::EC2::DHCPOptions",
                                                "AWS::EC2::VPCDHCPOptionsAssociation",
                                                "AWS::EC2::KeyPair",
                                                "AWS::EC2::Volume",
@@ -50,6 +49,7 @@ bool ignoredType(const std::string& type) {
 
 bool mappedType(const std::string& type) {
   static const std::set<std::string> kTypes = {"AWS::EC2::VPC",
+                                               "AWS::EC2::FlowLog",
                                                "AWS::EC2::VPCCidrBlock",
                                                "AWS::EC2::EgressOnlyInternetGateway",
                                                "AWS::EC2::VPCGatewayAttachment",

@@ -540,6 +540,7 @@ void CfnMapper::run() {
       {"AWS::ElasticLoadBalancing::LoadBalancer", nullptr},
       {"AWS::ElasticLoadBalancingV2::Listener", &CfnMapper::mapListener},
       {"AWS::AutoScaling::AutoScalingGroup", &CfnMapper::mapAsg},
+      {"AWS::EC2::FlowLog", &CfnMapper::mapFlowLog},
   };
   for (const auto& [type, fn] : order) {
     for (const auto& r : t_.resources()) {

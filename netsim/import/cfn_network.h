@@ -48,6 +48,7 @@ class CfnMapper {
   void mapListener(const CfnResource& r);
   void mapAsg(const CfnResource& r);
   void mapPeering(const CfnResource& r);
+  void mapFlowLog(const CfnResource& r);  // flow_logs.cc
   void mapEipAssociation(const CfnResource& r);
   // cfn_tgw.cc
   void mapTransitGateway(const CfnResource& r);

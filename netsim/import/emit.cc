@@ -44,6 +44,7 @@ class Emitter {
   void balancing(const NetVpc& v);
   void expectations();
   void transitGateways();
+  void flowLogs();
   std::string vpcOfSubnet(const std::string& s) const {
     const NetSubnet* sn = net_.subnet(s);
     return sn ? sn->vpc : "";
@@ -97,6 +98,7 @@ std::string Emitter::run(const std::string& header) {
     o_ << "  - {name: " << e.name << (e.address.empty() ? "" : ", address: " + e.address) << "}"
        << from(e.origin) << "\n";
   }
+  flowLogs();
   expectations();
   return o_.str();
 }
@@ -292,6 +294,18 @@ void Emitter::transitGateways() {
       if (!a.propagations.empty()) o_ << ", propagations: " << list(a.propagations);
       o_ << "}" << from(a.origin) << "\n";
     }
+  }
+}
+
+void Emitter::flowLogs() {
+  if (net_.flow_logs.empty()) return;
+  o_ << "\nflow_logs:\n";
+  for (const auto& f : net_.flow_logs) {
+    o_ << "  - {name: " << f.name << ", " << f.resource << ": " << f.target
+       << ", traffic_type: " << f.traffic_type
+       << ", max_aggregation_interval: " << f.max_aggregation_interval;
+    if (!f.log_format.empty()) o_ << ", log_format: \"" << f.log_format << "\"";
+    o_ << "}" << from(f.origin) << "\n";
   }
 }
 

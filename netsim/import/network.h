@@ -135,6 +135,13 @@ struct NetTransitGateway {
   std::vector<NetTgwRouteTable> route_tables;
   std::vector<NetTgwAttachment> attachments;
 };
+// A flow log (AWS::EC2::FlowLog, aws_flow_log): resource "vpc", "subnet" or "interface" (an
+// instance's); log_format in netsim's form, "" for AWS's default format.
+struct NetFlowLog {
+  Origin origin;
+  std::string name, resource, target, traffic_type = "ALL", log_format;
+  int max_aggregation_interval = 600;
+};
 struct NetExpect {
   std::string from, to, protocol = "tcp";
   int port = 80;
@@ -170,6 +177,7 @@ struct Network {
   std::vector<NetAsg> asgs;
   std::vector<NetPeering> peerings;
   std::vector<NetTransitGateway> transit_gateways;
+  std::vector<NetFlowLog> flow_logs;
   std::vector<NetExpect> expectations;
   std::vector<ReportItem> report;
 

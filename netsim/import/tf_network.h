@@ -62,6 +62,8 @@ class TfMapper {
   void mapListener(const TfResource& r);
   void mapAsg(const TfResource& r);
   void mapPeering(const TfResource& r);
+  void mapFlowLog(const TfResource& r);  // flow_logs.cc
+  const TfResource* eniInstance(const TfResource& r);
   void mapTransitGateway(const TfResource& r);
   void mapTgwAttachment(const TfResource& r);
   void mapTgwRouteTable(const TfResource& r);

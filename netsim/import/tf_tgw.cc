@@ -147,8 +147,7 @@ void TfMapper::mapTgwRoute(const TfResource& r) {
 }
 
 void TfMapper::reportOthers() {
-  static const std::set<std::string> kIgnored = {"aws_flow_log",
-                                                 "aws_vpc_dhcp_options",
+  static const std::set<std::string> kIgnored = {"aws_vpc_dhcp_options",
                                                  "aws_vpc_dhcp_options_association",
                                                  "aws_key_pair",
                                                  "aws_ebs_volume",
@@ -233,6 +232,7 @@ void TfMapper::run() {
       {"aws_lb_listener", &TfMapper::mapListener},
       {"aws_alb_listener", &TfMapper::mapListener},
       {"aws_autoscaling_group", &TfMapper::mapAsg},
+      {"aws_flow_log", &TfMapper::mapFlowLog},
   };
   for (const auto& [type, fn] : order) {
     for (const auto& r : src_.resources) {

@@ -41,6 +41,17 @@ constexpr FieldInfo kFields[] = {
     {FlowLogField::kPktDstAwsService, "pkt-dst-aws-service", 5},
     {FlowLogField::kFlowDirection, "flow-direction", 5},
     {FlowLogField::kTrafficPath, "traffic-path", 5},
+    {FlowLogField::kEcsClusterArn, "ecs-cluster-arn", 7},
+    {FlowLogField::kEcsClusterName, "ecs-cluster-name", 7},
+    {FlowLogField::kEcsContainerInstanceArn, "ecs-container-instance-arn", 7},
+    {FlowLogField::kEcsContainerInstanceId, "ecs-container-instance-id", 7},
+    {FlowLogField::kEcsContainerId, "ecs-container-id", 7},
+    {FlowLogField::kEcsSecondContainerId, "ecs-second-container-id", 7},
+    {FlowLogField::kEcsServiceName, "ecs-service-name", 7},
+    {FlowLogField::kEcsTaskDefinitionArn, "ecs-task-definition-arn", 7},
+    {FlowLogField::kEcsTaskArn, "ecs-task-arn", 7},
+    {FlowLogField::kEcsTaskId, "ecs-task-id", 7},
+    {FlowLogField::kRejectReason, "reject-reason", 8},
 };
 
 const FieldInfo& infoOf(FlowLogField f) {

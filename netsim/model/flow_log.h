@@ -19,13 +19,20 @@ const char* flowLogResourceName(FlowLogResource r);  // "vpc", "subnet", "interf
 enum class FlowLogTrafficType { kAccept, kReject, kAll };
 const char* flowLogTrafficTypeName(FlowLogTrafficType t);  // "ACCEPT", "REJECT", "ALL"
 
-// The record fields netsim fills (AWS names, in AWS's order of versions 2-5).
+// The record fields netsim knows (AWS names, in AWS's order of versions 2-8). The ECS fields
+// (7) and reject-reason (8) are always `-`, as AWS writes them for traffic of no ECS task and
+// for refusals that are not VPC Block Public Access: a lab has neither, and a format that
+// names them (an imported one) keeps its columns.
 enum class FlowLogField {
   kVersion, kAccountId, kInterfaceId, kSrcaddr, kDstaddr, kSrcport, kDstport, kProtocol, kPackets,
   kBytes, kStart, kEnd, kAction, kLogStatus,
   kVpcId, kSubnetId, kInstanceId, kTcpFlags, kType, kPktSrcaddr, kPktDstaddr,
   kRegion, kAzId, kSublocationType, kSublocationId, kPktSrcAwsService, kPktDstAwsService,
   kFlowDirection, kTrafficPath,
+  kEcsClusterArn, kEcsClusterName, kEcsContainerInstanceArn, kEcsContainerInstanceId,
+  kEcsContainerId, kEcsSecondContainerId, kEcsServiceName, kEcsTaskDefinitionArn, kEcsTaskArn,
+  kEcsTaskId,
+  kRejectReason,
 };
 const char* flowLogFieldName(FlowLogField f);  // "srcaddr", "pkt-src-aws-service", ...
 std::optional<FlowLogField> flowLogFieldFromName(const std::string& name);
@@ -33,7 +40,7 @@ std::optional<FlowLogField> flowLogFieldFromName(const std::string& name);
 const std::vector<FlowLogField>& allFlowLogFields();
 // AWS's default format (version 2): version ... log-status.
 const std::vector<FlowLogField>& defaultFlowLogFormat();
-// The record version AWS writes for a format: the highest version among its fields (2..5).
+// The record version AWS writes for a format: the highest version among its fields (2..8).
 int flowLogVersion(const std::vector<FlowLogField>& fields);
 
 // Where in the lab a packet was refused. The nftables rule that refuses it logs it to NFLOG group

@@ -62,18 +62,20 @@ TEST(FlowLogRecord, NamesOfActionsAndStatuses) {
   EXPECT_STREQ(logStatusName(LogStatus::kSkipData), "SKIPDATA");
 }
 
-TEST(FlowLogRecord, EveryFieldInVersion5Format) {
+TEST(FlowLogRecord, EveryFieldInVersion8Format) {
   Record r = tcpRecord();
   r.ingress = false;
   r.traffic_path = 8;
   r.pkt_dst_service = "S3";
   const auto line = formatRecord(r, model::allFlowLogFields());
   EXPECT_EQ(line,
-            "5 123456789012 eni-0123456789abcdef0 10.0.10.4 198.51.100.10 40000 80 6 5 300 "
+            "8 123456789012 eni-0123456789abcdef0 10.0.10.4 198.51.100.10 40000 80 6 5 300 "
             "1700000000 1700000001 "
             "ACCEPT OK vpc-0aaaaaaaaaaaaaaaa subnet-0bbbbbbbbbbbbbbbb i-0ccccccccccccccccc 3 IPv4 "
             "10.0.10.4 "
-            "198.51.100.10 us-east-1 use1-az1 - - - S3 egress 8");
+            "198.51.100.10 us-east-1 use1-az1 - - - S3 egress 8"
+            // ecs-cluster-arn ... ecs-task-id (version 7), reject-reason (8): no ECS, no BPA
+            " - - - - - - - - - - -");
 }
 
 TEST(FlowLogRecord, VersionIsTheHighestAmongTheFormatsFields) {
@@ -171,7 +173,7 @@ TEST(FlowLogRecord, NoDataAndSkipDataKeepOnlyInterfaceTimeAndStatus) {
     for (size_t i = 0; i < all.size(); ++i) {
       const auto f = model::allFlowLogFields()[i];
       const std::string name = model::flowLogFieldName(f);
-      const std::map<std::string, std::string> kept = {{"version", "5"},
+      const std::map<std::string, std::string> kept = {{"version", "8"},
                                                        {"account-id", "123456789012"},
                                                        {"interface-id", "eni-0123456789abcdef0"},
                                                        {"start", "1700000000"},
@@ -190,7 +192,9 @@ TEST(FlowLogRecord, ParseRecordLineRoundTrips) {
   auto parsed = parseRecordLine(formatRecord(r, fields), fields);
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->size(), fields.size());
-  EXPECT_EQ(parsed->at("version"), "5");
+  EXPECT_EQ(parsed->at("version"), "8");
+  EXPECT_EQ(parsed->at("reject-reason"), "-");
+  EXPECT_EQ(parsed->at("ecs-task-arn"), "-");
   EXPECT_EQ(parsed->at("srcaddr"), "10.0.10.4");
   EXPECT_EQ(parsed->at("dstport"), "80");
   EXPECT_EQ(parsed->at("packets"), "5");
@@ -237,7 +241,10 @@ TEST(FlowLogFormat, DefaultIsTheFourteenVersion2Fields) {
         << model::flowLogFieldName(f);
   }
   EXPECT_FALSE(model::flowLogFieldFromName("foo").has_value());
-  EXPECT_EQ(model::flowLogVersion(model::allFlowLogFields()), 5);
+  EXPECT_EQ(model::flowLogVersion(model::allFlowLogFields()), 8);
+  EXPECT_EQ(model::flowLogVersion({FlowLogField::kSrcaddr, FlowLogField::kEcsClusterName}), 7);
+  EXPECT_EQ(model::flowLogVersion({FlowLogField::kRejectReason, FlowLogField::kTrafficPath}), 8);
+  EXPECT_FALSE(model::flowLogFieldFromName("resource-id").has_value());
 }
 
 }  // namespace
