@@ -1,12 +1,15 @@
 // `netsim stats LAB NODE`: what a node's control socket (/run/netsim/<lab>/<node>.sock)
 // answers: a userspace appliance's counters and sessions, a forwarder's counters per port.
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "netsim/cli/verb.h"
 #include "netsim/control/client.h"
 #include "netsim/dataplane/stats.h"
 #include "netsim/lab/state.h"
+#include "netsim/plan/flow_logs.h"
 #include "netsim/plan/naming.h"
 
 namespace po = boost::program_options;
@@ -27,6 +30,32 @@ std::string formatForwarderStats(const control::ForwarderStats& stats) {
   return out;
 }
 
+std::string formatFlowLogStats(const control::FlowLogStats& r) {
+  return std::to_string(r.streams) + " streams in " + std::to_string(r.namespaces) + " namespaces, " +
+         std::to_string(r.records) + " records written (" + std::to_string(r.conntrack_events) +
+         " conntrack events, " + std::to_string(r.rejected_packets) + " refused packets read, " +
+         std::to_string(r.unattributed) + " unattributed, " + std::to_string(r.lost) + " losses)";
+}
+
+// The collectors of instances an auto scaling group launched after `up` (flow-logs-<instance>
+// sockets beside the lab's), by instance name, with what each answered; those that do not answer
+// (stopping with their instance) are left out.
+std::map<std::string, control::FlowLogStats> instanceCollectors(const std::string& lab) {
+  std::map<std::string, control::FlowLogStats> out;
+  const std::string prefix = std::string(plan::kFlowLogNode) + "-";
+  const auto dir = std::filesystem::path(plan::controlSocketPath(lab, plan::kFlowLogNode)).parent_path();
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".sock") continue;
+    const std::string node = e.path().stem().string();
+    if (auto s = control::askFor<control::FlowLogStats>(plan::controlSocketPath(lab, node), control::StatsRequest{})) {
+      out[node.substr(prefix.size())] = *s;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Outcome runStats(const Args& args) {
@@ -34,7 +63,8 @@ Outcome runStats(const Args& args) {
                "Counters of a userspace NAT gateway or internet gateway: interfaces, data plane\n"
                "counters and drops, the NAT engine's counters (CloudWatch names), the neighbour\n"
                "cache and, with --sessions, the session table. For a bastion's or interface\n"
-               "endpoint's relay: connections and bytes per listen port.",
+               "endpoint's relay: connections and bytes per listen port. NODE flow-logs: the\n"
+               "lab's flow log collector and those of instances launched after `up`.",
                "netsim stats demo nat-a --sessions");
   p.positionals()("lab", po::value<std::string>()->required(), "lab")("node", po::value<std::string>()->required(), "node");
   p.positional("lab");
@@ -61,8 +91,16 @@ Outcome runStats(const Args& args) {
               << reply.error().message << ")\n";
     return Outcome::kSystemRefused;
   }
+  // The lab's flow log collector speaks for the instance collectors too.
+  const bool lab_collector = node == plan::kFlowLogNode && std::holds_alternative<control::FlowLogStats>(*reply);
+  const auto instances = lab_collector ? instanceCollectors(lab) : std::map<std::string, control::FlowLogStats>{};
   if ((*vm)["json"].as<bool>()) {
-    std::cout << std::visit([](const auto& r) { return nlohmann::json(r).dump(); }, *reply) << "\n";
+    auto j = std::visit([](const auto& r) { return nlohmann::json(r); }, *reply);
+    if (lab_collector) {
+      j["instance_collectors"] = nlohmann::json::object();
+      for (const auto& [name, s] : instances) j["instance_collectors"][name] = nlohmann::json(s);
+    }
+    std::cout << j.dump() << "\n";
     return Outcome::kOk;
   }
   return std::visit(
@@ -76,10 +114,10 @@ Outcome runStats(const Args& args) {
         } else if constexpr (std::is_same_v<T, control::ForwarderStats>) {
           std::cout << formatForwarderStats(r);
         } else if constexpr (std::is_same_v<T, control::FlowLogStats>) {
-          std::cout << "flow log collector: " << r.streams << " streams in " << r.namespaces << " namespaces, "
-                    << r.records << " records written (" << r.conntrack_events << " conntrack events, "
-                    << r.rejected_packets << " refused packets read, " << r.unattributed << " unattributed, "
-                    << r.lost << " losses)\n";
+          std::cout << "flow log collector: " << formatFlowLogStats(r) << "\n";
+          for (const auto& [name, s] : instances) {
+            std::cout << "flow log collector of " << name << ": " << formatFlowLogStats(s) << "\n";
+          }
         } else if constexpr (std::is_same_v<T, control::AsgStatus>) {
           std::cout << node << " is the auto scaling controller: its groups are shown by `netsim asg " << lab << "`\n";
         } else {

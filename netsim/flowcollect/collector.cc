@@ -128,7 +128,7 @@ std::vector<std::string> userspaceNatNodes(const model::Model& m, const std::vec
   return out;
 }
 
-common::Result<Listener> listen(const std::string& lab, const std::string& node, bool tracked) {
+common::Result<Listener> listen(const std::string& lab, const std::string& node, bool tracked, bool only_counts) {
   auto ns = netns::openNamespace(plan::namespaceName(lab, node));
   if (!ns) return ns.error();
   if (!tracked) {  // a VPC router: only the network ACLs' refusals
@@ -141,6 +141,12 @@ common::Result<Listener> listen(const std::string& lab, const std::string& node,
   // comes). Set before the first flow of the lab's tests (up waits for this process).
   if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_acct", "1"); !st) return st.error();
   if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_timestamp", "1"); !st) return st.error();
+  // Where conntrack only counts for the flow log (plan::conntrackOnlyCounts), it checks no TCP
+  // windows and no checksums: measured, a few percent of a connection's cost.
+  if (only_counts) {
+    if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_tcp_be_liberal", "1"); !st) return st.error();
+    if (auto st = netns::setSysctl(*ns, "net/netfilter/nf_conntrack_checksum", "0"); !st) return st.error();
+  }
   auto ct = netns::ConntrackWatch::open(*ns);
   if (!ct) return ct.error();
   auto log = netns::NflogWatch::open(*ns, flowlog::kRejectLogGroup, kCopyBytes);
@@ -168,7 +174,7 @@ class Collector {
       for (const auto& v : m_.vpcs) nodes.emplace_back(v.routerNode(), false);
     }
     for (const auto& [node, tracked] : nodes) {
-      auto l = listen(o_.lab, node, tracked);
+      auto l = listen(o_.lab, node, tracked, tracked && plan::conntrackOnlyCounts(m_, node));
       if (!l) return Error{l.error().code, "flow logs of " + node + ": " + l.error().message};
       listeners_.push_back(std::move(*l));
     }

@@ -42,7 +42,9 @@ bool NetworkInterface::owns(common::Ipv4Address a) const {
 }
 
 std::string awsResourceId(const Model& m, const std::string& prefix, const std::string& name) {
-  return prefix + "-" + common::shortHash(m.name + "/" + prefix + "/" + name, 17);
+  // A 64-bit hash gives 16 hex digits; AWS's long ids have 17: one more from a second hash.
+  const std::string key = m.name + "/" + prefix + "/" + name;
+  return prefix + "-" + common::shortHash(key, 16) + common::shortHash(key + "#17", 1);
 }
 
 std::string vpcIdOf(const Model& m, const std::string& vpc) { return awsResourceId(m, "vpc", vpc); }

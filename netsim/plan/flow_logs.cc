@@ -33,6 +33,11 @@ bool trackedBySecurityGroups(const model::Model& m, const std::string& node) {
 
 }  // namespace
 
+bool conntrackOnlyCounts(const model::Model& m, const std::string& node) {
+  const auto* i = m.findInstance(node);
+  return i && i->security_groups.empty() && i->role != model::InstanceRole::kNatInstance;
+}
+
 std::string flowLogDirectory(const std::string& lab) { return labStateDir(lab) + "/flow-logs"; }
 std::string flowLogTopologyPath(const std::string& lab) { return labStateDir(lab) + "/flow-logs/topology.yaml"; }
 std::string flowCountsPath(const std::string& lab, const std::string& node) {

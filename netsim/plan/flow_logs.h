@@ -27,4 +27,10 @@ std::optional<ProcessSpec> launchedInstanceCollector(const model::Model& m, cons
 
 void planFlowLogs(const model::Model& m, Wiring& w);
 
+// Whether conntrack in `node`'s namespace serves nothing but the flow log: an instance without
+// security groups that is no NAT instance (planFlowLogs gives it the track table). The collector
+// then makes it a pure counter: no TCP window checks (an out-of-window packet still counts for
+// its flow, as AWS counts every packet) and no checksum checks (the stack makes them anyway).
+bool conntrackOnlyCounts(const model::Model& m, const std::string& node);
+
 }  // namespace netsim::plan

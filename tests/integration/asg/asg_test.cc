@@ -152,6 +152,17 @@ TEST_F(AsgTest, ManualCapacityChangeLaunchesBalancedInstancesThatServeAndThenTer
     EXPECT_TRUE(waitFor(refusedPing, 10))
         << i.name << ": " << runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + i.name);
   }
+  // `netsim stats LAB flow-logs` speaks for those instances' collectors too, each with its one
+  // stream (text and JSON).
+  const auto stats = runCommand(std::string(NETSIM_BINARY) + " stats " + lab_->lab + " flow-logs");
+  const auto stats_json = json::parse(runCommand(std::string(NETSIM_BINARY) + " stats " + lab_->lab + " flow-logs --json"),
+                                      nullptr, false);
+  ASSERT_FALSE(stats_json.is_discarded());
+  for (const auto& i : inService()) {
+    if (i.name == "web-1" || i.name == "web-2") continue;
+    EXPECT_NE(stats.find("flow log collector of " + i.name + ": 1 streams in 1 namespaces"), std::string::npos) << stats;
+    EXPECT_EQ(stats_json["instance_collectors"][i.name]["streams"], 1) << stats_json.dump();
+  }
   // Back to 2: two are deregistered, drained (3 s) and removed with their namespaces.
   setDesired(2);
   ASSERT_TRUE(waitFor([&] { return inService().size() == 2 && terminating() == 0; }, 15)) << statusText();

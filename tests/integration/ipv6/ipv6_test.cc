@@ -13,7 +13,9 @@
 
 #include <unistd.h>
 
+#include "netsim/expect/expectations.h"
 #include "netsim/model/load_balancer_vpc.h"
+#include "netsim/model/network_interface.h"
 #include "tests/integration/capture/capture_fixture.h"
 
 namespace netsim::testing {
@@ -197,6 +199,28 @@ TEST_F(DualStackLab, TraceFollowsAnIpv6ProbeThroughNat64AndThePcapShowsBothFamil
                          &rc);
   EXPECT_EQ(rc, 0) << json;
   EXPECT_NE(json.find("\"destination\": \"2001:db8:1000::5\""), std::string::npos) << json;
+}
+
+// `check` on the whole file: every entry passes, and the one app-sg refuses over IPv6 cites its
+// REJECT record on app's interface, with the IPv6 addresses (the flow log `vpc-rejects`).
+TEST_F(DualStackLab, CheckPassesAndCitesTheFlowLogRecordOfAnIpv6Refusal) {
+  const auto results = expect::checkLab(lab_->model, lab_->lab);
+  const model::NetworkInterface* app = nullptr;
+  const auto enis = model::networkInterfaces(lab_->model);
+  for (const auto& e : enis) {
+    if (e.node == "app") app = &e;
+  }
+  ASSERT_NE(app, nullptr);
+  int cited = 0;
+  for (const auto& c : results) {
+    EXPECT_TRUE(c.pass) << c.label << ": " << c.reason << " (observed: " << c.observed << ")";
+    if (c.expectation.from != "web" || c.expectation.to != "app" || !c.expectation.ipv6) continue;
+    const std::string record = "flow log: REJECT on " + app->id + " (app) in vpc-rejects: " + v6("web") +
+                               " -> " + v6("app") + " tcp/22";
+    EXPECT_NE(c.observed.find(record), std::string::npos) << c.observed;
+    ++cited;
+  }
+  EXPECT_EQ(cited, 1);
 }
 
 TEST_F(DualStackLab, RoutersForwardIpv6AndTheRootNamespaceIsUntouched) {

@@ -32,6 +32,12 @@ TEST_F(AggregatorTest, OneStreamPerInterfaceOfTheVpc) {
     EXPECT_EQ(s.file, "vpc-all/" + s.eni.id + ".log");
     EXPECT_EQ(s.ids.interface_id, s.eni.id);
     EXPECT_EQ(s.ids.interface_id.rfind("eni-", 0), 0u) << s.ids.interface_id;
+    // AWS's long ids: the prefix and 17 hex digits.
+    for (const auto& id : {s.ids.interface_id, s.ids.vpc_id, s.ids.subnet_id}) {
+      const auto digits = id.substr(id.find('-') + 1);
+      EXPECT_EQ(digits.size(), 17u) << id;
+      EXPECT_EQ(digits.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    }
     EXPECT_EQ(s.ids.account_id, "123456789012");
     EXPECT_EQ(s.ids.region, "us-east-1");
     EXPECT_EQ(s.ids.vpc_id, model::vpcIdOf(*model_, "vpc"));

@@ -52,6 +52,21 @@ TEST(FlowLogPlanTest, CollectorFirstNatGatewaysCountOnABoardInstancesTrack) {
   EXPECT_EQ(nsOf(w, "nat-a")->nftables.find("table inet netsim_flowlog"), std::string::npos);
 }
 
+TEST(FlowLogPlanTest, ConntrackOnlyCountsWhereNoGroupAndNoNatUseIt) {
+  const auto m = defaultModel();
+  EXPECT_TRUE(conntrackOnlyCounts(m, "nopub"));      // no security group
+  EXPECT_FALSE(conntrackOnlyCounts(m, "app-a"));     // its group's rules track connections
+  EXPECT_FALSE(conntrackOnlyCounts(m, "nat-a"));     // a NAT gateway, no instance
+  EXPECT_FALSE(conntrackOnlyCounts(m, "web-alb-1"));
+  auto text = topology::defaultTopologyText();
+  const std::string nopub = "{name: nopub, subnet: public-b}";
+  ASSERT_NE(text.find(nopub), std::string::npos);
+  text.replace(text.find(nopub), nopub.size(), "{name: nopub, subnet: public-b, role: nat-instance, source_dest_check: false}");
+  auto r = topology::loadTopologyText(text, "nat-instance.yaml");
+  ASSERT_TRUE(r.ok()) << r.diagnostics.format();
+  EXPECT_FALSE(conntrackOnlyCounts(*r.model, "nopub"));  // its conntrack translates
+}
+
 TEST(FlowLogPlanTest, AnInstanceLaunchedLaterGetsACollectorOfItsOwn) {
   auto m = defaultModel();
   model::Instance web = *m.findInstance("web-1");
