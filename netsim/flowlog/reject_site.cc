@@ -53,7 +53,6 @@ std::optional<RejectSite> rejectSiteOf(const model::Model& m, const analysis::Pa
   if (code != Blocked::kSecurityGroup && code != Blocked::kNacl) return std::nullopt;
   const auto& hops = reply ? r.reply_hops : r.hops;
   if (hops.empty()) return std::nullopt;
-  const bool v6 = r.query.ipv6;
   const std::string& at = reply ? r.reply_blocked_at : r.blocked_at;
   // The packet as the refusing node got it: as the hop before it sent it on (a hop lists the
   // packet leaving it), or the sender's own when the sender refuses it.
@@ -61,8 +60,9 @@ std::optional<RejectSite> rejectSiteOf(const model::Model& m, const analysis::Pa
   const analysis::Hop& pkt = refusing == hops.end()     ? hops.back()
                              : refusing == hops.begin() ? *refusing
                                                         : *(refusing - 1);
-  // An IPv6 hop carries its addresses apart (src/dst then hold the ports only).
-  if (v6 && (!pkt.src6 || !pkt.dst6)) return std::nullopt;
+  // An IPv6 hop carries its addresses apart (src/dst then hold the ports only). The family is the
+  // hop's: an IPv6 probe refused beyond a NAT64 gateway is refused as IPv4.
+  const bool v6 = pkt.src6 && pkt.dst6;
   const common::IpAddress src = v6 ? common::IpAddress(*pkt.src6) : common::IpAddress(pkt.src.address);
   const common::IpAddress dst = v6 ? common::IpAddress(*pkt.dst6) : common::IpAddress(pkt.dst.address);
   const auto enis = model::networkInterfaces(m);

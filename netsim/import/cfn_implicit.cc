@@ -161,6 +161,8 @@ void CfnMapper::reportOthers() {
       report(ReportItem::Kind::kApproximated, r,
              "launch template: only its security groups are used; "
              "instances run netsim's responder on the target groups' ports");
+    } else if (auto it = instance_of_interface_.find(r.id); it != instance_of_interface_.end()) {
+      report(ReportItem::Kind::kMapped, r, "the interface of instance '" + it->second + "'");
     } else if (ignoredType(r.type)) {
       report(ReportItem::Kind::kIgnored, r, "no effect on packets");
     } else if (!mappedType(r.type)) {

@@ -92,6 +92,7 @@ class CfnMapper {
   std::map<std::string, std::vector<std::string>> launch_sgs_;  // launch template/config -> SGs
   std::map<std::string, std::string> tg_of_listener_;
   std::map<std::string, std::string> eip_of_instance_;
+  std::map<std::string, std::string> instance_of_interface_;  // ENI logical id -> instance name
   struct PendingRule {
     std::string group;
     bool ingress;

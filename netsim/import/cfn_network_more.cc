@@ -205,6 +205,16 @@ void CfnMapper::mapInstance(const CfnResource& r) {
     if (const Node* p = nic->get("AssociatePublicIpAddress")) i.public_ip = p->scalar == "true";
     if (const Node* p = nic->get("PrivateIpAddress")) i.private_ip = scalarText(*p);
     if (const Node* g = nic->get("GroupSet")) sgs = *g;
+    // An existing interface (AWS::EC2::NetworkInterface) brings its subnet, address and groups;
+    // AWS refuses SubnetId beside NetworkInterfaceId.
+    const Node* eni_ref = nic->get("NetworkInterfaceId");
+    const CfnResource* eni = eni_ref && !eni_ref->ref.empty() ? t_.find(eni_ref->ref) : nullptr;
+    if (eni && eni->type == "AWS::EC2::NetworkInterface" && i.subnet.empty()) {
+      i.subnet = propRef(*eni, "SubnetId", {"AWS::EC2::Subnet"}, false);
+      if (i.private_ip.empty()) i.private_ip = propText(*eni, "PrivateIpAddress");
+      if (sgs.isNull()) sgs = t_.prop(*eni, "GroupSet");
+      if (!i.subnet.empty()) instance_of_interface_[eni->id] = i.name;
+    }
   } else {
     i.subnet = propRef(r, "SubnetId", {"AWS::EC2::Subnet"}, false);
     i.private_ip = propText(r, "PrivateIpAddress");

@@ -68,6 +68,17 @@ std::string settle(NetFlowLog& f, const std::string& traffic, int interval, cons
   return text;
 }
 
+// Whether the flow log's VPC, subnet or instance is in what was imported (an instance without a
+// subnet, say, is left out, and a flow log naming it would not load).
+bool imported(const Network& net, const NetFlowLog& f) {
+  auto has = [&](const auto& list) {
+    return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.name == f.target; });
+  };
+  if (f.resource == "vpc") return has(net.vpcs);
+  if (f.resource == "subnet") return has(net.subnets);
+  return has(net.instances);
+}
+
 std::string describe(const NetFlowLog& f) {
   return "flow log '" + f.name + "' on " + f.resource + " '" + f.target + "'";
 }
@@ -112,8 +123,19 @@ void CfnMapper::mapFlowLog(const CfnResource& r) {
     }
   } else {
     f.resource = type == "VPC" ? "vpc" : "subnet";
-    f.target = refName(r, "ResourceId", id, {type == "VPC" ? "AWS::EC2::VPC" : "AWS::EC2::Subnet"});
-    if (f.target.empty()) return;
+    const char* want = type == "VPC" ? "AWS::EC2::VPC" : "AWS::EC2::Subnet";
+    const CfnResource* target = t_.find(id.ref);
+    if (!target || target->type != want) {  // AWS would refuse the stack; the rest still imports
+      report(ReportItem::Kind::kUnsupported, r,
+             "a flow log of " + type + " " + id.ref + ", which is a " + (target ? target->type : "?") +
+                 ", not a " + want + ": left out");
+      return;
+    }
+    f.target = names_[target->id];
+  }
+  if (!imported(net_, f)) {
+    report(ReportItem::Kind::kUnsupported, r, describe(f) + ", which was not imported: left out");
+    return;
   }
   bool approximated = false;
   std::string destination = propText(r, "LogDestinationType");
@@ -124,14 +146,23 @@ void CfnMapper::mapFlowLog(const CfnResource& r) {
   report(approximated ? ReportItem::Kind::kApproximated : ReportItem::Kind::kMapped, r, describe(f) + text);
 }
 
+// The resource of link `key` (of `type`) a flow log names, never an error: an id outside the
+// source (a data source, a variable, aws_default_vpc) leaves the flow log out, reported.
+const TfResource* TfMapper::flowLogLink(const TfResource& r, const std::string& key, const char* type) {
+  const std::string id = str(r, key);
+  if (id.empty()) return link(r, key, {type}, false);  // a plan's unknown id: its reference
+  const TfResource* t = src_.byId(id);
+  return t && t->type == type ? t : nullptr;
+}
+
 void TfMapper::mapFlowLog(const TfResource& r) {
   NetFlowLog f;
   f.origin = origin(r);
   f.name = names_[r.address];
-  if (const TfResource* v = link(r, "vpc_id", {"aws_vpc"}, false)) {
+  if (const TfResource* v = flowLogLink(r, "vpc_id", "aws_vpc")) {
     f.resource = "vpc";
     f.target = nameOf(v);
-  } else if (const TfResource* s = link(r, "subnet_id", {"aws_subnet"}, false)) {
+  } else if (const TfResource* s = flowLogLink(r, "subnet_id", "aws_subnet")) {
     f.resource = "subnet";
     f.target = nameOf(s);
   } else if (const TfResource* i = eniInstance(r)) {
@@ -139,15 +170,28 @@ void TfMapper::mapFlowLog(const TfResource& r) {
     f.target = nameOf(i);
   }
   if (f.target.empty()) {
-    const bool tgw = !str(r, "transit_gateway_id").empty() || !str(r, "transit_gateway_attachment_id").empty();
-    report(ReportItem::Kind::kUnsupported, r,
-           tgw ? "a flow log of a transit gateway: netsim logs VPCs, subnets and network interfaces; left out"
-               : !str(r, "eni_id").empty() || isUnknown(r, "eni_id")
-                   ? "a flow log of network interface '" + str(r, "eni_id") +
-                         "', which is no instance's primary one here: left out"
-                   : "a flow log of no VPC, subnet or network interface of this source" +
-                         (str(r, "resource_id").empty() ? std::string() : " ('" + str(r, "resource_id") + "')") +
-                         ": left out");
+    auto named = [&](const char* key) { return !str(r, key).empty() || isUnknown(r, key); };
+    auto quoted = [&](const char* key) {
+      return str(r, key).empty() ? std::string(" (unknown before apply)") : " '" + str(r, key) + "'";
+    };
+    std::string why;
+    if (named("transit_gateway_id") || named("transit_gateway_attachment_id")) {
+      why = "a flow log of a transit gateway: netsim logs VPCs, subnets and network interfaces";
+    } else if (named("eni_id")) {
+      why = "a flow log of network interface" + quoted("eni_id") + ", which is no instance's primary one here";
+    } else if (named("vpc_id") || named("subnet_id")) {
+      const char* key = named("vpc_id") ? "vpc_id" : "subnet_id";
+      why = std::string("a flow log of ") + key + quoted(key) + ", which is no " +
+            (key == std::string("vpc_id") ? "VPC" : "subnet") + " of this source";
+    } else {
+      why = "a flow log of no VPC, subnet or network interface of this source" +
+            (str(r, "resource_id").empty() ? std::string() : " ('" + str(r, "resource_id") + "')");
+    }
+    report(ReportItem::Kind::kUnsupported, r, why + ": left out");
+    return;
+  }
+  if (!imported(net_, f)) {
+    report(ReportItem::Kind::kUnsupported, r, describe(f) + ", which was not imported: left out");
     return;
   }
   bool approximated = false;

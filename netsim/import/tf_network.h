@@ -64,6 +64,7 @@ class TfMapper {
   void mapPeering(const TfResource& r);
   void mapFlowLog(const TfResource& r);  // flow_logs.cc
   const TfResource* eniInstance(const TfResource& r);
+  const TfResource* flowLogLink(const TfResource& r, const std::string& key, const char* type);
   void mapTransitGateway(const TfResource& r);
   void mapTgwAttachment(const TfResource& r);
   void mapTgwRouteTable(const TfResource& r);

@@ -101,8 +101,10 @@ TEST(FlowLogImport, CloudFormationFlowLogsOfVpcAndSubnetLoad) {
 
 TEST(FlowLogImport, CloudFormationEniOfAnInstanceIsThatInstancesInterface) {
   std::string t = kCfn;
+  // As AWS has it: the item names the interface and its device index only; the interface has the
+  // subnet.
   t.replace(t.find("      SubnetId: !Ref Sub\n  VpcLog"), std::string("      SubnetId: !Ref Sub\n").size(),
-            "      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: \"0\", SubnetId: !Ref Sub}]\n");
+            "      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: \"0\"}]\n");
   auto r = importFiles({{"t.yaml", t}}, {});
   ASSERT_TRUE(r.ok()) << errorsOf(r);
   const NetFlowLog* f = flowLog(r, "loose-eni-log");
@@ -110,6 +112,33 @@ TEST(FlowLogImport, CloudFormationEniOfAnInstanceIsThatInstancesInterface) {
   EXPECT_EQ(f->resource, "interface");
   EXPECT_EQ(f->target, "web");
   EXPECT_EQ(loaded(r, "loose-eni-log").substr(0, 22), "interface web ACCEPT 6");
+  EXPECT_NE(fullReport(r).find("mapped: Eni (AWS::EC2::NetworkInterface, t.yaml:10): the interface of instance 'web'"),
+            std::string::npos)
+      << fullReport(r);
+}
+
+TEST(FlowLogImport, CloudFormationFlowLogOfAnInstanceLeftOutOrOfTheWrongTypeIsLeftOutNotAnError) {
+  std::string t = kCfn;
+  // Web has no subnet now (left out, as EC2-Classic), and the VPC log names the subnet.
+  t.replace(t.find("      SubnetId: !Ref Sub\n  VpcLog"), std::string("      SubnetId: !Ref Sub\n").size(),
+            "      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: \"0\"}]\n");
+  t.replace(t.find("Eni:\n    Type: AWS::EC2::NetworkInterface\n    Properties: {SubnetId: !Ref Sub}"),
+            std::string("Eni:\n    Type: AWS::EC2::NetworkInterface\n    Properties: {SubnetId: !Ref Sub}").size(),
+            "Eni:\n    Type: AWS::EC2::NetworkInterface\n    Properties: {}");
+  t.replace(t.find("ResourceId: !Ref Vpc\n      TrafficType: ALL"), std::string("ResourceId: !Ref Vpc").size(),
+            "ResourceId: !Ref Sub");
+  auto r = importFiles({{"t.yaml", t}}, {});
+  ASSERT_TRUE(r.ok()) << errorsOf(r);
+  EXPECT_EQ(flowLog(r, "loose-eni-log"), nullptr);
+  EXPECT_EQ(flowLog(r, "vpc-log"), nullptr);
+  const std::string report = fullReport(r);
+  EXPECT_NE(report.find("flow log 'loose-eni-log' on interface 'web', which was not imported: left out"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("a flow log of VPC Sub, which is a AWS::EC2::Subnet, not a AWS::EC2::VPC: left out"),
+            std::string::npos)
+      << report;
+  EXPECT_TRUE(topology::loadTopologyText(r.yaml, "imported").ok()) << r.yaml;
 }
 
 TEST(FlowLogImport, CloudFormationOddIntervalAndTrafficAreApproximated) {
@@ -171,6 +200,25 @@ TEST(FlowLogImport, TerraformStateVpcAndInstanceEni) {
   EXPECT_EQ(loaded(r, web->name), "interface web REJECT 60 pkt-srcaddr pkt-dstaddr flow-direction reject-reason");
   const std::string report = fullReport(r);
   EXPECT_NE(report.find("a flow log of a transit gateway"), std::string::npos) << report;
+}
+
+TEST(FlowLogImport, TerraformIdsOutsideTheStateLeaveTheFlowLogOutWithoutAnError) {
+  std::string state = kState;
+  const std::string vpc_log = R"("id": "fl-1", "vpc_id": "vpc-1")";
+  ASSERT_NE(state.find(vpc_log), std::string::npos);
+  state.replace(state.find(vpc_log), vpc_log.size(), R"("id": "fl-1", "vpc_id": "vpc-outside")");
+  const std::string web_log = R"("id": "fl-2", "eni_id": "eni-1")";
+  state.replace(state.find(web_log), web_log.size(), R"("id": "fl-2", "subnet_id": "vpc-1")");  // a VPC's id
+  auto r = importFiles({{"t.tfstate", state}}, {});
+  ASSERT_TRUE(r.ok()) << errorsOf(r);
+  EXPECT_TRUE(r.network.flow_logs.empty()) << r.yaml;
+  const std::string report = fullReport(r);
+  EXPECT_NE(report.find("a flow log of vpc_id 'vpc-outside', which is no VPC of this source: left out"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("a flow log of subnet_id 'vpc-1', which is no subnet of this source: left out"),
+            std::string::npos)
+      << report;
 }
 
 TEST(FlowLogImport, TerraformPlanFollowsTheEniReference) {
