@@ -4,6 +4,7 @@
 // reported as approximated.
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netsim/import/cfn_network.h"
@@ -35,10 +36,18 @@ std::string netsimFormat(const std::string& aws, std::vector<std::string>& dropp
   return out;
 }
 
-// The settings every source gives the same way. Returns what the report says of the flow log
-// besides its target; `approximated` is set when netsim logs it otherwise than the source says.
-std::string settle(NetFlowLog& f, const std::string& traffic, int interval, const std::string& format,
-                   const std::string& destination_type, bool& approximated) {
+// What every source says of a flow log the same way (its own names aside).
+struct Settings {
+  std::string traffic;
+  int interval = 600;
+  std::string format, destination_type;  // "": AWS's default format / CloudWatch Logs
+};
+
+// Fills `f` from the settings. Returns what the report says of the flow log besides its target;
+// `approximated` is set when netsim logs it otherwise than the source says.
+std::string settle(NetFlowLog& f, const Settings& s, bool& approximated) {
+  const std::string& traffic = s.traffic;
+  const int interval = s.interval;
   std::vector<std::string> notes;
   if (traffic == "ACCEPT" || traffic == "REJECT" || traffic == "ALL") {
     f.traffic_type = traffic;
@@ -54,7 +63,7 @@ std::string settle(NetFlowLog& f, const std::string& traffic, int interval, cons
     approximated = true;
   }
   std::vector<std::string> dropped;
-  f.log_format = netsimFormat(format, dropped);
+  f.log_format = netsimFormat(s.format, dropped);
   if (!dropped.empty()) {
     std::string list;
     for (const auto& d : dropped) list += (list.empty() ? "" : ", ") + d;
@@ -63,7 +72,7 @@ std::string settle(NetFlowLog& f, const std::string& traffic, int interval, cons
   }
   std::string text = " (" + f.traffic_type + ", " + std::to_string(f.max_aggregation_interval) +
                      " s): records in files under the lab's state directory";
-  if (!destination_type.empty()) text += ", not " + destination_type;
+  text += ", not " + (s.destination_type.empty() ? std::string("cloud-watch-logs") : s.destination_type);
   for (const auto& n : notes) text += "; " + n;
   return text;
 }
@@ -81,6 +90,16 @@ bool imported(const Network& net, const NetFlowLog& f) {
 
 std::string describe(const NetFlowLog& f) {
   return "flow log '" + f.name + "' on " + f.resource + " '" + f.target + "'";
+}
+
+// The end of both mappers: `f` (its target found) with the source's settings goes into `net`,
+// unless its target was left out. The report's line for it.
+std::pair<ReportItem::Kind, std::string> addFlowLog(Network& net, NetFlowLog f, const Settings& s) {
+  if (!imported(net, f)) return {ReportItem::Kind::kUnsupported, describe(f) + ", which was not imported: left out"};
+  bool approximated = false;
+  const std::string text = describe(f) + settle(f, s, approximated);
+  net.flow_logs.push_back(f);
+  return {approximated ? ReportItem::Kind::kApproximated : ReportItem::Kind::kMapped, text};
 }
 
 }  // namespace
@@ -133,17 +152,10 @@ void CfnMapper::mapFlowLog(const CfnResource& r) {
     }
     f.target = names_[target->id];
   }
-  if (!imported(net_, f)) {
-    report(ReportItem::Kind::kUnsupported, r, describe(f) + ", which was not imported: left out");
-    return;
-  }
-  bool approximated = false;
-  std::string destination = propText(r, "LogDestinationType");
-  if (destination.empty()) destination = "cloud-watch-logs";
-  const std::string text = settle(f, propText(r, "TrafficType"), propInt(r, "MaxAggregationInterval", 600),
-                                  propText(r, "LogFormat"), destination, approximated);
-  net_.flow_logs.push_back(f);
-  report(approximated ? ReportItem::Kind::kApproximated : ReportItem::Kind::kMapped, r, describe(f) + text);
+  const auto [kind, text] = addFlowLog(net_, f,
+                                       {propText(r, "TrafficType"), propInt(r, "MaxAggregationInterval", 600),
+                                        propText(r, "LogFormat"), propText(r, "LogDestinationType")});
+  report(kind, r, text);
 }
 
 // The resource of link `key` (of `type`) a flow log names, never an error: an id outside the
@@ -190,18 +202,11 @@ void TfMapper::mapFlowLog(const TfResource& r) {
     report(ReportItem::Kind::kUnsupported, r, why + ": left out");
     return;
   }
-  if (!imported(net_, f)) {
-    report(ReportItem::Kind::kUnsupported, r, describe(f) + ", which was not imported: left out");
-    return;
-  }
-  bool approximated = false;
-  std::string destination = str(r, "log_destination_type");
-  if (destination.empty()) destination = "cloud-watch-logs";
   // A plan leaves log_format unknown when the configuration does not set it: AWS's default.
-  const std::string text = settle(f, str(r, "traffic_type"), num(r, "max_aggregation_interval", 600),
-                                  str(r, "log_format"), destination, approximated);
-  net_.flow_logs.push_back(f);
-  report(approximated ? ReportItem::Kind::kApproximated : ReportItem::Kind::kMapped, r, describe(f) + text);
+  const auto [kind, text] = addFlowLog(net_, f,
+                                       {str(r, "traffic_type"), num(r, "max_aggregation_interval", 600),
+                                        str(r, "log_format"), str(r, "log_destination_type")});
+  report(kind, r, text);
 }
 
 // The instance whose primary network interface `eni_id` is: by id in a state (and the AWS CLI's

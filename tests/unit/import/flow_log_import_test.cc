@@ -99,13 +99,22 @@ TEST(FlowLogImport, CloudFormationFlowLogsOfVpcAndSubnetLoad) {
   EXPECT_NE(report.find("no instance's first interface"), std::string::npos) << report;
 }
 
+// `text` with `from` (which must be there) replaced by `to`.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+// kCfn with Web attached to Eni as AWS has it: the item names the interface and its device index
+// only; the interface has the subnet.
+std::string eniOnlyInstance() {
+  return replaced(kCfn, "      SubnetId: !Ref Sub\n  VpcLog",
+                  "      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: \"0\"}]\n  VpcLog");
+}
+
 TEST(FlowLogImport, CloudFormationEniOfAnInstanceIsThatInstancesInterface) {
-  std::string t = kCfn;
-  // As AWS has it: the item names the interface and its device index only; the interface has the
-  // subnet.
-  t.replace(t.find("      SubnetId: !Ref Sub\n  VpcLog"), std::string("      SubnetId: !Ref Sub\n").size(),
-            "      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: \"0\"}]\n");
-  auto r = importFiles({{"t.yaml", t}}, {});
+  auto r = importFiles({{"t.yaml", eniOnlyInstance()}}, {});
   ASSERT_TRUE(r.ok()) << errorsOf(r);
   const NetFlowLog* f = flowLog(r, "loose-eni-log");
   ASSERT_NE(f, nullptr) << r.yaml;
@@ -118,15 +127,9 @@ TEST(FlowLogImport, CloudFormationEniOfAnInstanceIsThatInstancesInterface) {
 }
 
 TEST(FlowLogImport, CloudFormationFlowLogOfAnInstanceLeftOutOrOfTheWrongTypeIsLeftOutNotAnError) {
-  std::string t = kCfn;
   // Web has no subnet now (left out, as EC2-Classic), and the VPC log names the subnet.
-  t.replace(t.find("      SubnetId: !Ref Sub\n  VpcLog"), std::string("      SubnetId: !Ref Sub\n").size(),
-            "      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: \"0\"}]\n");
-  t.replace(t.find("Eni:\n    Type: AWS::EC2::NetworkInterface\n    Properties: {SubnetId: !Ref Sub}"),
-            std::string("Eni:\n    Type: AWS::EC2::NetworkInterface\n    Properties: {SubnetId: !Ref Sub}").size(),
-            "Eni:\n    Type: AWS::EC2::NetworkInterface\n    Properties: {}");
-  t.replace(t.find("ResourceId: !Ref Vpc\n      TrafficType: ALL"), std::string("ResourceId: !Ref Vpc").size(),
-            "ResourceId: !Ref Sub");
+  std::string t = replaced(eniOnlyInstance(), "Properties: {SubnetId: !Ref Sub}\n  Web", "Properties: {}\n  Web");
+  t = replaced(t, "ResourceId: !Ref Vpc\n      TrafficType: ALL", "ResourceId: !Ref Sub\n      TrafficType: ALL");
   auto r = importFiles({{"t.yaml", t}}, {});
   ASSERT_TRUE(r.ok()) << errorsOf(r);
   EXPECT_EQ(flowLog(r, "loose-eni-log"), nullptr);
@@ -203,12 +206,8 @@ TEST(FlowLogImport, TerraformStateVpcAndInstanceEni) {
 }
 
 TEST(FlowLogImport, TerraformIdsOutsideTheStateLeaveTheFlowLogOutWithoutAnError) {
-  std::string state = kState;
-  const std::string vpc_log = R"("id": "fl-1", "vpc_id": "vpc-1")";
-  ASSERT_NE(state.find(vpc_log), std::string::npos);
-  state.replace(state.find(vpc_log), vpc_log.size(), R"("id": "fl-1", "vpc_id": "vpc-outside")");
-  const std::string web_log = R"("id": "fl-2", "eni_id": "eni-1")";
-  state.replace(state.find(web_log), web_log.size(), R"("id": "fl-2", "subnet_id": "vpc-1")");  // a VPC's id
+  std::string state = replaced(kState, R"("id": "fl-1", "vpc_id": "vpc-1")", R"("id": "fl-1", "vpc_id": "vpc-outside")");
+  state = replaced(state, R"("id": "fl-2", "eni_id": "eni-1")", R"("id": "fl-2", "subnet_id": "vpc-1")");  // a VPC's id
   auto r = importFiles({{"t.tfstate", state}}, {});
   ASSERT_TRUE(r.ok()) << errorsOf(r);
   EXPECT_TRUE(r.network.flow_logs.empty()) << r.yaml;
