@@ -23,7 +23,6 @@
 #include "netsim/io/capabilities.h"
 #include "netsim/io/shared_file.h"
 #include "netsim/nat/flow_count_board.h"
-#include "netsim/nat/session.h"
 #include "netsim/netns/conntrack.h"
 #include "netsim/netns/nflog.h"
 #include "netsim/netns/sysctl.h"
@@ -59,22 +58,6 @@ flowlog::TrackedFlow trackedOf(const netns::ConntrackEntry& e) {
   f.reply_count = {e.reply_packets, e.reply_bytes};
   if (e.protocol == 6) flowlog::tcpFlagsOfState(e.tcp_state, e.reply_packets > 0, f.original_flags, f.reply_flags);
   f.start_ms = static_cast<int64_t>(e.start_ns / 1000000);
-  return f;
-}
-
-flowlog::TrackedFlow trackedOf(const nat::FlowCountRecord& c) {
-  using namespace nat::session_flag;
-  const common::Ipv4Address inside(c.inside), outside(c.outside), remote(c.remote);
-  flowlog::TrackedFlow f;
-  f.id = c.id;
-  f.original = {c.proto, inside, remote, c.inside_port, c.remote_port};
-  f.reply = {c.proto, remote, outside, c.remote_port, c.outside_port};
-  f.original_count = {c.packets_out, c.bytes_out};
-  f.reply_count = {c.packets_in, c.bytes_in};
-  if (c.proto == 6) {
-    flowlog::tcpFlagsOfSession(c.flags & kSynOut, c.flags & kSynIn, c.flags & kFinOut, c.flags & kFinIn, c.flags & kRst,
-                               c.packets_in > 0, f.original_flags, f.reply_flags);
-  }
   return f;
 }
 
@@ -347,7 +330,7 @@ class Collector {
       const int64_t now = nowMs();
       while (g.board->takeEnded(
                  [&](const nat::FlowCountRecord& c) {
-                   agg_.tracked(g.node, trackedOf(c), now, true);
+                   agg_.tracked(g.node, flowlog::flowOfNatSession(c), now, true);
                    g.packets_seen.erase(c.id);
                  },
                  4096) > 0) {
@@ -357,7 +340,7 @@ class Collector {
         const std::pair<uint64_t, uint64_t> now_seen{c.packets_out + c.packets_in, c.bytes_out + c.bytes_in};
         if (now_seen == seen) return;
         seen = now_seen;
-        agg_.tracked(g.node, trackedOf(c), now, false);
+        agg_.tracked(g.node, flowlog::flowOfNatSession(c), now, false);
       });
       if (const uint64_t dropped = g.board->endedDropped(); dropped > g.dropped_seen) {
         g.dropped_seen = dropped;

@@ -171,10 +171,15 @@ void Aggregator::addDirection(const model::NetworkInterface& eni, const FlowKey&
   }
   // Forwarded (a NAT gateway or instance, a middlebox): in as one record, out as another.
   FlowKey in = arrived, out = left;
-  in.dst = ownAddress(eni, ownedBy(eni, left.src) ? left.src : arrived.dst);
+  const bool same_family = arrived.dst.isV6() == left.src.isV6();
+  in.dst = ownAddress(eni, same_family && ownedBy(eni, left.src) ? left.src : arrived.dst);
   out.src = ownAddress(eni, left.src);
-  add(eni, {in, arrived.src, arrived.dst, true, Action::kAccept}, c, flags, now_ms, start_ms);
-  add(eni, {out, left.src, left.dst, false, Action::kAccept}, c, flags, now_ms, start_ms);
+  // Translated between families (NAT64): counted as IPv4, so the IPv6 side's packets are each
+  // 20 bytes longer (the IPv6 header is 40 bytes, the IPv4 one 20; no options either side).
+  Counter in_count = c, out_count = c;
+  if (arrived.src.isV6() != left.src.isV6()) (arrived.src.isV6() ? in_count : out_count).bytes += 20 * c.packets;
+  add(eni, {in, arrived.src, arrived.dst, true, Action::kAccept}, in_count, flags, now_ms, start_ms);
+  add(eni, {out, left.src, left.dst, false, Action::kAccept}, out_count, flags, now_ms, start_ms);
 }
 
 void Aggregator::tracked(const std::string& node, const TrackedFlow& f, int64_t now_ms, bool ended) {

@@ -30,7 +30,7 @@ struct Counter {
 struct TrackedFlow {
   uint64_t id = 0;            // conntrack's id, or a NAT gateway's session serial
   FlowKey original, reply;    // conntrack's tuples: the first packet's, and its replies'
-  Counter original_count, reply_count;  // totals so far
+  Counter original_count, reply_count;  // totals so far (of the IPv4 form where a flow changes family)
   uint8_t original_flags = 0, reply_flags = 0;  // TCP flags seen so far (tcp_flag), as inferred
   int64_t start_ms = 0;  // when its first packet came, Unix ms (0: not known; then when it is read)
 };

@@ -1,5 +1,6 @@
 #include "netsim/flowlog/observe.h"
 
+#include "netsim/nat/session.h"
 #include "netsim/packet/headers.h"
 #include "netsim/packet/ipv6.h"
 #include "netsim/packet/parse.h"
@@ -91,6 +92,30 @@ std::optional<RejectedPacket> rejectedPacketOf(std::string_view prefix, std::spa
     return r;
   }
   return std::nullopt;
+}
+
+TrackedFlow flowOfNatSession(const nat::FlowCountRecord& c) {
+  using namespace nat::session_flag;
+  const bool ports = c.proto == packet::kProtoTcp || c.proto == packet::kProtoUdp;
+  const uint16_t inside_port = ports ? c.inside_port : 0, outside_port = ports ? c.outside_port : 0;
+  const uint16_t remote_port = ports ? c.remote_port : 0;
+  const common::Ipv4Address outside(c.outside), remote(c.remote);
+  TrackedFlow f;
+  f.id = c.id;
+  if (c.ipv6) {
+    const uint8_t proto6 = c.proto == packet::kProtoIcmp ? packet::kProtoIcmpv6 : c.proto;
+    f.original = {proto6, c.inside6, c.remote6, inside_port, remote_port};
+  } else {
+    f.original = {c.proto, common::Ipv4Address(c.inside), remote, inside_port, remote_port};
+  }
+  f.reply = {c.proto, remote, outside, remote_port, outside_port};
+  f.original_count = {c.packets_out, c.bytes_out};
+  f.reply_count = {c.packets_in, c.bytes_in};
+  if (c.proto == packet::kProtoTcp) {
+    tcpFlagsOfSession(c.flags & kSynOut, c.flags & kSynIn, c.flags & kFinOut, c.flags & kFinIn, c.flags & kRst,
+                      c.packets_in > 0, f.original_flags, f.reply_flags);
+  }
+  return f;
 }
 
 }  // namespace netsim::flowlog

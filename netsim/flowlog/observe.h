@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "netsim/flowlog/aggregator.h"
+#include "netsim/nat/flow_count_board.h"
 
 namespace netsim::flowlog {
 
@@ -19,6 +20,11 @@ void tcpFlagsOfState(int tcp_state, bool replied, uint8_t& original, uint8_t& re
 // The same from what a userspace NAT gateway's session saw: SYN and FIN each way, and a reset.
 void tcpFlagsOfSession(bool syn_out, bool syn_in, bool fin_out, bool fin_in, bool rst, bool replied,
                        uint8_t& original, uint8_t& reply);
+
+// A userspace NAT gateway's session as the aggregator takes it: the inside host's packets as they
+// arrive (IPv6 for a NAT64 session, ICMPv6 for its echo), the replies as they arrive outside.
+// Ports only for TCP and UDP, as conntrack gives them.
+TrackedFlow flowOfNatSession(const nat::FlowCountRecord& session);
 
 // A packet an nftables rule logged with one of rejectPointPrefix()'s prefixes; nullopt for another
 // prefix or a packet that is not IPv4/IPv6. `packet` starts at the network header and may be cut

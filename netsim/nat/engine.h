@@ -79,6 +79,10 @@ class Engine {
   // are not counted; size it for config().max_sessions.
   void attachFlowCounts(FlowCountBoard board);
   bool flowCountsEnabled() const { return board_.has_value(); }
+  // Completes a new session's record where its inside host is not what the engine sees (NAT64
+  // fills in the IPv6 addresses behind a host key). Called once per session, while counting.
+  using FlowCountNamer = std::function<void(FlowCountRecord&)>;
+  void setFlowCountNamer(FlowCountNamer namer) { namer_ = std::move(namer); }
 
   Engine(const Config& config, RandomFn random);
 
@@ -189,6 +193,7 @@ class Engine {
   Counters counters_;
   SessionObserver observer_;
   std::optional<FlowCountBoard> board_;
+  FlowCountNamer namer_;
   uint64_t next_serial_ = 1;
   uint64_t now_ms_ = 0;
   uint32_t now32_ = 0;

@@ -22,6 +22,7 @@ void Engine::startFlowCount(uint32_t si) {
   r.outside_port = s.ext_port;
   r.remote = s.rem_addr;
   r.remote_port = s.rem_port;
+  if (namer_) namer_(r);
   board_->start(si, r);
 }
 

@@ -9,7 +9,7 @@ namespace {
 using common::ErrorCode;
 using common::makeError;
 
-constexpr uint64_t kMagic = 0x31434C46'4D49534EULL;  // "NSIMFLC1"
+constexpr uint64_t kMagic = 0x32434C46'4D49534EULL;  // "NSIMFLC2" (2: IPv6 inside hosts)
 constexpr size_t kAlign = 8;
 
 template <typename T>
@@ -77,6 +77,11 @@ void FlowCountBoard::start(uint32_t slot, const FlowCountRecord& flow) {
   set(s.inside_port, flow.inside_port);
   set(s.outside_port, flow.outside_port);
   set(s.remote_port, flow.remote_port);
+  set(s.ipv6, uint8_t{flow.ipv6});
+  set(s.inside6[0], flow.inside6.high());
+  set(s.inside6[1], flow.inside6.low());
+  set(s.remote6[0], flow.remote6.high());
+  set(s.remote6[1], flow.remote6.low());
   set(s.packets[0], flow.packets_out);
   set(s.bytes[0], flow.bytes_out);
   set(s.packets[1], flow.packets_in);
@@ -119,6 +124,11 @@ FlowCountRecord FlowCountBoard::snapshot(const Slot& s) const {
   r.inside_port = relaxed(s.inside_port);
   r.outside_port = relaxed(s.outside_port);
   r.remote_port = relaxed(s.remote_port);
+  r.ipv6 = relaxed(s.ipv6) != 0;
+  if (r.ipv6) {
+    r.inside6 = common::Ipv6Address::fromHalves(relaxed(s.inside6[0]), relaxed(s.inside6[1]));
+    r.remote6 = common::Ipv6Address::fromHalves(relaxed(s.remote6[0]), relaxed(s.remote6[1]));
+  }
   r.packets_out = relaxed(s.packets[0]);
   r.bytes_out = relaxed(s.bytes[0]);
   r.packets_in = relaxed(s.packets[1]);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 
+#include "netsim/common/ipv6.h"
 #include "netsim/common/result.h"
 
 namespace netsim::nat {
@@ -32,6 +33,11 @@ struct FlowCountRecord {
   uint32_t inside = 0, outside = 0, remote = 0;
   uint64_t packets_out = 0, bytes_out = 0;  // inside -> remote
   uint64_t packets_in = 0, bytes_in = 0;    // remote -> inside
+  // A NAT64 session: the inside host speaks IPv6. `inside` is then its IPv4 stand-in (a host
+  // key), inside6 its address and remote6 the remote's as the host addresses it (prefix + remote).
+  // Counts are of the packets' IPv4 form.
+  bool ipv6 = false;
+  common::Ipv6Address inside6, remote6;
 };
 
 class FlowCountBoard {
@@ -95,12 +101,13 @@ class FlowCountBoard {
     uint8_t live;
     uint8_t flags;
     uint8_t proto;
-    uint8_t pad;
+    uint8_t ipv6;
     uint64_t id;
     uint64_t packets[2];  // [0] outbound, [1] inbound
     uint64_t bytes[2];
     uint32_t inside, outside, remote;
     uint16_t inside_port, outside_port, remote_port, pad2;
+    uint64_t inside6[2], remote6[2];  // halves (Ipv6Address::high/low), when ipv6
   };
   static uint64_t load(uint64_t& v) { return std::atomic_ref<uint64_t>(v).load(std::memory_order_relaxed); }
   static void store(uint64_t& v, uint64_t x) { std::atomic_ref<uint64_t>(v).store(x, std::memory_order_relaxed); }

@@ -99,9 +99,22 @@ Nat64::Nat64(const Nat64Config& config, Engine& engine) : config_(config), engin
   }
   scratch_.resize(65536 + 64);
   engine_.setSessionObserver([this](uint32_t in_addr, int delta) { onSession(in_addr, delta); });
+  engine_.setFlowCountNamer([this](FlowCountRecord& r) { nameFlow(r); });
 }
 
-Nat64::~Nat64() { engine_.setSessionObserver({}); }
+Nat64::~Nat64() {
+  engine_.setSessionObserver({});
+  engine_.setFlowCountNamer({});
+}
+
+// A flow log names the inside host by its IPv6 address, and the remote as the host addressed it.
+void Nat64::nameFlow(FlowCountRecord& r) const {
+  const Ipv6Address* host = hostOf(r.inside);
+  if (!host) return;
+  r.ipv6 = true;
+  r.inside6 = *host;
+  r.remote6 = embed(r.remote);
+}
 
 const Ipv6Address* Nat64::hostOf(uint32_t key) const {
   if (!isHostKey(key)) return nullptr;

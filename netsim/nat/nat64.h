@@ -165,6 +165,7 @@ class Nat64 {
   uint32_t acquireKey(const common::Ipv6Address& host);  // 0: none left
   void releaseRef(uint32_t key);
   void onSession(uint32_t in_addr, int delta);
+  void nameFlow(FlowCountRecord& r) const;
   Nat64Result drop(DropReason reason, bool ipv6);
   Nat64Result reply6(std::span<uint8_t> out, const uint8_t* quote, size_t quote_len,
                      const common::Ipv6Address& to, uint8_t type, uint8_t code, uint32_t word);

@@ -57,16 +57,7 @@ class FlowLogsLab : public ::testing::Test {
     return runCommand("ip netns exec " + plan::namespaceName(lab_->lab, node) + " " + command + " 2>&1", code);
   }
 
-  // Frames nat-a lost at its packet rings since it started (a full ring under load, or cut short):
-  // app-a's conntrack counted them leaving, nat-a never saw them.
-  static uint64_t natRingDrops() {
-    auto s = control::askFor<control::ApplianceStats>(plan::controlSocketPath(lab_->lab, "nat-a"), control::StatsRequest{});
-    uint64_t drops = 0;
-    if (s) {
-      for (const auto& i : s->interfaces) drops += i.rx_ring_drops + i.rx_truncated;
-    }
-    return drops;
-  }
+  static uint64_t natRingDrops() { return applianceRingDrops(lab_->lab, "nat-a"); }
 
   static SuiteLab* lab_;
 };

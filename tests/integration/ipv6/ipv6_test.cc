@@ -5,13 +5,17 @@
 // which drops (and counts) what the internet starts toward it; IPv4 keeps going through the NAT
 // gateway; an IPv4-only instance stays IPv4-only; the dualstack ALB answers over both families
 // (dig AAAA, curl -6 by name).
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "netsim/expect/expectations.h"
 #include "netsim/model/load_balancer_vpc.h"
@@ -62,6 +66,22 @@ class DualStackLab : public ::testing::Test {
     auto at = out.find("packets ");
     return at == std::string::npos ? -1 : std::stol(out.substr(at + 8));
   }
+  // `netsim flows LAB --node NODE --json`, as a script reads it: one object per record.
+  static std::vector<nlohmann::json> flows(const std::string& node) {
+    int code = -1;
+    const auto out =
+        runCommand(std::string(NETSIM_BINARY) + " flows " + lab_->lab + " --node " + node + " --json 2>&1", &code);
+    EXPECT_EQ(code, 0) << out;
+    std::vector<nlohmann::json> records;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      EXPECT_FALSE(j.is_discarded()) << line;
+      if (!j.is_discarded() && j.value("log-status", "") == "OK") records.push_back(std::move(j));
+    }
+    return records;
+  }
+  static uint64_t natRingDrops() { return applianceRingDrops(lab_->lab, "nat-a"); }
   static inline RunningLab* lab_ = nullptr;
 };
 
@@ -221,6 +241,85 @@ TEST_F(DualStackLab, CheckPassesAndCitesTheFlowLogRecordOfAnIpv6Refusal) {
     ++cited;
   }
   EXPECT_EQ(cited, 1);
+}
+
+// The NAT gateway's flow log on the NAT64 path (flow logs nat64-*): an iperf3 run from the
+// IPv6-only v6app to the IPv4-only legacy-web. v6app's own interface logs the IPv6 packets
+// (conntrack there); nat-a logs the session arriving, with v6app's IPv6 address as
+// pkt-srcaddr and the synthesised address as pkt-dstaddr, and leaving as IPv4: the same packets,
+// each 20 bytes shorter (the NAT gateway's session counts, from the other side of the
+// translation). Both carry iperf3's bytes. No record names the translator's internal IPv4
+// stand-in for v6app (240.0.0.0/4).
+TEST_F(DualStackLab, TheNatGatewaysFlowLogNamesTheIpv6HostOfANat64Session) {
+  const std::string synthesised = "64:ff9b::c633:641e";  // legacy-web, 198.51.100.30
+  int code = -1;
+  in("legacy-web", "iperf3 -s -1 -D -p 5302", &code);
+  ASSERT_EQ(code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const uint64_t drops_before = natRingDrops();
+  // At 40 Mbit/s: unlimited, the translator's rings overflow and TCP sends much of it again,
+  // which every interface rightly counts, but iperf3 does not.
+  const auto out = in("v6app", "iperf3 -6 -c " + synthesised + " -p 5302 -t 1 -b 40M -J", &code);
+  ASSERT_EQ(code, 0) << out;
+  const auto report = nlohmann::json::parse(out.substr(out.find('{')));
+  const double sent = report["end"]["sum_sent"]["bytes"].get<double>();
+  ASSERT_GT(sent, 1'000'000);
+  const uint64_t dropped = natRingDrops() - drops_before;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // two 0.6 s intervals
+
+  // IPv6 + TCP with timestamps: 72 bytes of headers per packet (the SYN carries 8 more).
+  auto payload = [](uint64_t packets, uint64_t bytes) {
+    return static_cast<double>(bytes) - 72.0 * static_cast<double>(packets);
+  };
+  // v6app: the data connection is the flow to port 5302 with the most bytes.
+  std::map<int, std::pair<uint64_t, uint64_t>> by_port;  // source port -> packets, bytes
+  for (const auto& j : flows("v6app")) {
+    if (j["flow-direction"] != "egress" || j["dstaddr"] != synthesised || j["dstport"] != 5302) continue;
+    by_port[j["srcport"].get<int>()].first += j["packets"].get<uint64_t>();
+    by_port[j["srcport"].get<int>()].second += j["bytes"].get<uint64_t>();
+  }
+  ASSERT_FALSE(by_port.empty()) << "v6app logged no flow to " << synthesised;
+  const auto data = std::max_element(by_port.begin(), by_port.end(),
+                                     [](const auto& a, const auto& b) { return a.second.second < b.second.second; });
+  const auto [packets, bytes] = data->second;
+  EXPECT_NEAR(payload(packets, bytes), sent, 0.01 * sent + 100) << packets << " packets, " << bytes << " bytes";
+
+  uint64_t in_packets = 0, in_bytes = 0;
+  std::map<int, std::pair<uint64_t, uint64_t>> out_by_port;  // translated source port -> packets, bytes
+  for (const auto& j : flows("nat-a")) {
+    for (const char* f : {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr"}) {
+      EXPECT_NE(j[f].get<std::string>().rfind("240.", 0), 0u) << j.dump();
+    }
+    if (j["pkt-srcaddr"] == v6("v6app") && j["srcport"] == data->first) {
+      EXPECT_EQ(j["flow-direction"], "ingress") << j.dump();
+      EXPECT_EQ(j["type"], "IPv6") << j.dump();
+      EXPECT_EQ(j["srcaddr"], v6("v6app"));
+      EXPECT_EQ(j["pkt-dstaddr"], synthesised);
+      in_packets += j["packets"].get<uint64_t>();
+      in_bytes += j["bytes"].get<uint64_t>();
+    }
+    if (j["flow-direction"] == "egress" && j["dstaddr"] == "198.51.100.30" && j["dstport"] == 5302) {
+      EXPECT_EQ(j["type"], "IPv4") << j.dump();
+      EXPECT_EQ(j["traffic-path"], 8) << "to the internet gateway";
+      out_by_port[j["srcport"].get<int>()].first += j["packets"].get<uint64_t>();
+      out_by_port[j["srcport"].get<int>()].second += j["bytes"].get<uint64_t>();
+    }
+  }
+  ASSERT_FALSE(out_by_port.empty()) << "nat-a logged nothing leaving for legacy-web";
+  const auto out_data = std::max_element(out_by_port.begin(), out_by_port.end(), [](const auto& a, const auto& b) {
+    return a.second.second < b.second.second;
+  });
+  std::cout << "iperf3 sent " << sent << " bytes; v6app logged " << packets << " packets, " << bytes
+            << " bytes; nat-a " << in_packets << " / " << in_bytes << " in (IPv6), " << out_data->second.first
+            << " / " << out_data->second.second << " out (IPv4); nat-a's rings dropped " << dropped << " frames\n";
+  // The packets in are the packets out, each 20 bytes shorter as IPv4.
+  EXPECT_EQ(out_data->second.first, in_packets);
+  EXPECT_EQ(out_data->second.second + 20 * in_packets, in_bytes);
+  // iperf3's bytes, in packets of the path's MTU: the translator splits the sender's large
+  // segments (GSO) into the packets AWS would count. A frame a full ring dropped before nat-a
+  // saw it was sent again, so nat-a still saw the payload once.
+  EXPECT_GT(in_packets, static_cast<uint64_t>(sent / 1500));
+  EXPECT_NEAR(payload(in_packets, in_bytes), sent, 0.01 * sent + 100 + 1500.0 * static_cast<double>(dropped));
 }
 
 TEST_F(DualStackLab, RoutersForwardIpv6AndTheRootNamespaceIsUntouched) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "netsim/analysis/path.h"
+#include "netsim/control/client.h"
 #include "netsim/lab/lifecycle.h"
 #include "netsim/model/model.h"
 #include "netsim/netns/namespace.h"
@@ -33,6 +34,17 @@ inline model::Model loadDefaultUserspace() {
   for (auto& n : m.nat_gateways) n.dataplane = model::Dataplane::kUserspace;
   for (auto& g : m.internet_gateways) g.dataplane = model::Dataplane::kUserspace;
   return m;
+}
+
+// Frames a userspace appliance's packet rings lost since it started (a full ring under load,
+// or cut short): what a sender counted leaving and the appliance never saw.
+inline uint64_t applianceRingDrops(const std::string& lab, const std::string& node) {
+  auto s = control::askFor<control::ApplianceStats>(plan::controlSocketPath(lab, node), control::StatsRequest{});
+  uint64_t drops = 0;
+  if (s) {
+    for (const auto& i : s->interfaces) drops += i.rx_ring_drops + i.rx_truncated;
+  }
+  return drops;
 }
 
 inline int countLabNamespaces(const std::string& lab) {

@@ -2,10 +2,13 @@
 // records of security groups and network ACLs, traffic_type, traffic-path and AWS services.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "flowlog_test_util.h"
 #include "netsim/flowlog/aggregator.h"
+#include "netsim/flowlog/observe.h"
 
 namespace netsim::flowlog::testing {
 namespace {
@@ -326,6 +329,59 @@ TEST_F(AggregatorTest, RegionalNatGatewayFlowIsLogged) {
   EXPECT_EQ(field(recordWith(records, "egress", "169.254.192.2", "198.51.100.10"), "packets"), "5");
   EXPECT_EQ(field(recordWith(records, "egress", "169.254.192.2", "10.0.10.4"), "pkt-srcaddr"),
             "198.51.100.10");
+}
+
+// NAT64 at a NAT gateway (topologies/dual-stack.yaml): v6app's IPv6 session becomes IPv4 at
+// nat-a. The records in are IPv6 (v6app as srcaddr and pkt-srcaddr, the synthesised address as
+// pkt-dstaddr), the records out IPv4; the counts are the IPv4 packets', so each IPv6 packet
+// is 20 bytes longer.
+TEST_F(AggregatorTest, Nat64SessionIsLoggedInIpv6AndOutInIpv4) {
+  std::ifstream in(std::string(NETSIM_TOPOLOGIES_DIR) + "/dual-stack.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  load(text.str());
+  const auto& nat = agg_->streams()[streamOf("nat-a", nullptr, "nat64-gateway")].eni;
+  ASSERT_TRUE(nat.ipv6.has_value());
+  const std::string nat4 = nat.addresses.front().str(), nat6 = nat.ipv6->str();
+  const std::string host = model_->findInstance("v6app")->ipv6_address->str();
+  const std::string synthesised = "64:ff9b::c633:641e";
+  nat::FlowCountRecord c;
+  c.id = 3;
+  c.proto = kUdp;
+  c.inside = 0xf0000001;
+  c.ipv6 = true;
+  c.inside6 = *common::Ipv6Address::parse(host);
+  c.remote6 = *common::Ipv6Address::parse(synthesised);
+  c.inside_port = 40000;
+  c.outside = nat.addresses.front().value();
+  c.outside_port = 17000;
+  c.remote = 0xc633641e;  // 198.51.100.30
+  c.remote_port = 5001;
+  c.packets_out = 5;
+  c.bytes_out = 5 * 128;  // 100 bytes of payload over IPv4
+  c.packets_in = 2;
+  c.bytes_in = 2 * 48;
+  agg_->tracked("nat-a", flowOfNatSession(c), kStartMs + 10, true);
+  EXPECT_EQ(agg_->unattributed(), 0u);
+  const auto lines = agg_->flush(agg_->nextBoundaryMs(), false);
+  const auto records = recordsOf(lines, streamOf("nat-a", nullptr, "nat64-gateway"));
+  ASSERT_EQ(records.size(), 4u);
+  auto r = recordWith(records, "ingress", host, nat6);
+  EXPECT_EQ(field(r, "type"), "IPv6");
+  EXPECT_EQ(field(r, "pkt-dstaddr"), synthesised);
+  EXPECT_EQ(field(r, "packets"), "5");
+  EXPECT_EQ(field(r, "bytes"), std::to_string(5 * 148));
+  r = recordWith(records, "egress", nat4, "198.51.100.30");
+  EXPECT_EQ(field(r, "type"), "IPv4");
+  EXPECT_EQ(field(r, "srcport"), "17000");
+  EXPECT_EQ(field(r, "bytes"), std::to_string(5 * 128));
+  r = recordWith(records, "ingress", "198.51.100.30", nat4);
+  EXPECT_EQ(field(r, "bytes"), std::to_string(2 * 48));
+  r = recordWith(records, "egress", nat6, host);
+  EXPECT_EQ(field(r, "pkt-srcaddr"), synthesised);
+  EXPECT_EQ(field(r, "dstport"), "40000");
+  EXPECT_EQ(field(r, "bytes"), std::to_string(2 * 68));
+  for (const auto& rec : records) EXPECT_EQ(rec.at("pkt-srcaddr").rfind("240.", 0), std::string::npos);
 }
 
 }  // namespace

@@ -94,6 +94,56 @@ TEST(TcpFlagsOfSession, EachWayAndTheReset) {
   EXPECT_EQ(f.reply, 0);
 }
 
+nat::FlowCountRecord natSession(uint8_t proto) {
+  nat::FlowCountRecord c;
+  c.id = 4;
+  c.proto = proto;
+  c.inside = 0x0a000105;  // 10.0.1.5
+  c.inside_port = 5000;
+  c.outside = 0x0a000010;  // 10.0.0.16
+  c.outside_port = 61000;
+  c.remote = 0xcb007107;  // 203.0.113.7
+  c.remote_port = 53;
+  c.packets_out = 2;
+  c.bytes_out = 100;
+  c.packets_in = 1;
+  c.bytes_in = 60;
+  return c;
+}
+
+TEST(FlowOfNatSession, Nat44TuplesAsConntrackWouldGiveThem) {
+  const auto f = flowOfNatSession(natSession(17));
+  EXPECT_EQ(f.id, 4u);
+  EXPECT_EQ(f.original.src.str(), "10.0.1.5");
+  EXPECT_EQ(f.original.dst.str(), "203.0.113.7");
+  EXPECT_EQ(f.original.src_port, 5000);
+  EXPECT_EQ(f.reply.src.str(), "203.0.113.7");
+  EXPECT_EQ(f.reply.dst.str(), "10.0.0.16");
+  EXPECT_EQ(f.reply.dst_port, 61000);
+  EXPECT_EQ(f.original_count.bytes, 100u);
+  EXPECT_EQ(f.reply_count.packets, 1u);
+  const auto echo = flowOfNatSession(natSession(1));
+  EXPECT_EQ(echo.original.src_port, 0) << "ICMP has no ports in a record";
+  EXPECT_EQ(echo.reply.dst_port, 0);
+}
+
+TEST(FlowOfNatSession, Nat64InsideIsTheIpv6HostAndItsEchoIsIcmpv6) {
+  auto c = natSession(17);
+  c.inside = 0xf0000001;
+  c.ipv6 = true;
+  c.inside6 = *common::Ipv6Address::parse("2001:db8:1::10");
+  c.remote6 = *common::Ipv6Address::parse("64:ff9b::cb00:7107");
+  auto f = flowOfNatSession(c);
+  EXPECT_EQ(f.original.protocol, 17);
+  EXPECT_EQ(f.original.src.str(), "2001:db8:1::10");
+  EXPECT_EQ(f.original.dst.str(), "64:ff9b::cb00:7107");
+  EXPECT_EQ(f.reply.src.str(), "203.0.113.7") << "the reply arrives as IPv4";
+  c.proto = 1;
+  f = flowOfNatSession(c);
+  EXPECT_EQ(f.original.protocol, 58);
+  EXPECT_EQ(f.reply.protocol, 1);
+}
+
 // IPv4 + TCP, 20 + 20 bytes plus `payload`, no options; checksums left 0 (nothing verifies them).
 std::vector<uint8_t> ipv4Tcp(uint8_t flags, size_t payload = 0) {
   const uint16_t total = static_cast<uint16_t>(40 + payload);

@@ -102,6 +102,35 @@ TEST_F(FlowCountBoardTest, AnEndedSessionIsReadOnceAndItsSlotStartsAfresh) {
   EXPECT_EQ(flows[0].packets_out, 0u);
 }
 
+TEST_F(FlowCountBoardTest, ANat64SessionKeepsItsIpv6AddressesLiveAndEnded) {
+  auto m = memory(4, 4);
+  auto w = FlowCountBoard::format(m, 4, 4);
+  auto r = FlowCountBoard::attach(m);
+  ASSERT_TRUE(w && r);
+  FlowCountRecord f = flow(1, 7000);
+  f.inside = 0xf0000001;  // its host key
+  f.ipv6 = true;
+  f.inside6 = *common::Ipv6Address::parse("2001:db8:1::10");
+  f.remote6 = *common::Ipv6Address::parse("64:ff9b::c633:6407");
+  w->start(1, f);
+  auto flows = live(*r);
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_TRUE(flows[0].ipv6);
+  EXPECT_EQ(flows[0].inside6.str(), "2001:db8:1::10");
+  EXPECT_EQ(flows[0].remote6.str(), "64:ff9b::c633:6407");
+  w->end(1);
+  std::vector<FlowCountRecord> ended;
+  r->takeEnded([&](const FlowCountRecord& e) { ended.push_back(e); }, 10);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_TRUE(ended[0].ipv6);
+  EXPECT_EQ(ended[0].remote6.str(), "64:ff9b::c633:6407");
+  w->start(1, flow(2, 7001));  // reused by an IPv4 session
+  flows = live(*r);
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_FALSE(flows[0].ipv6);
+  EXPECT_TRUE(flows[0].inside6.isUnspecified());
+}
+
 TEST_F(FlowCountBoardTest, TheEndedRingWrapsAndCountsWhatItCannotKeep) {
   auto m = memory(16, 3);
   auto w = FlowCountBoard::format(m, 16, 3);

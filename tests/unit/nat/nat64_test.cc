@@ -598,6 +598,37 @@ TEST_F(Nat64Test, Nat44SharesTheEngine) {
   EXPECT_EQ(nat64_->fromInside4(spoof, now()).reason, DropReason::kNat64HostKeySource);
 }
 
+// Flow logs name a NAT64 session by the IPv6 host and the address it sent to, not by the host
+// key; NAT44 sessions of the same engine stay IPv4. Counts are of the IPv4 packets.
+TEST_F(Nat64Test, FlowCountsNameTheIpv6HostAndTheAddressItUsed) {
+  makeDefault();
+  std::vector<uint64_t> memory(FlowCountBoard::bytesFor(64, 16) / 8 + 1, 0);
+  auto board = FlowCountBoard::format(std::as_writable_bytes(std::span(memory)), 64, 16);
+  ASSERT_TRUE(board);
+  engine_->attachFlowCounts(*board);
+  auto o = inside(udp6(kHost, 5000, kRemote6, 53, 16));
+  ASSERT_TRUE(o.forwarded());
+  ASSERT_TRUE(outside(udp(kRemote, 53, kEip, sportOf(o.pkt()), 10)).forwarded());
+  Bytes p = udp("10.0.1.5", 7000, kRemote, 53);
+  ASSERT_EQ(nat64_->fromInside4(p, now()).action, Action::kForward);
+  ASSERT_TRUE(inside(echo6(kHost, kRemote6, icmpv6_type::kEchoRequest, 9)).forwarded());
+
+  std::map<uint16_t, FlowCountRecord> by_port;
+  board->forEachLive([&](const FlowCountRecord& r) { by_port[r.inside_port] = r; });
+  ASSERT_EQ(by_port.size(), 3u);
+  const auto& udp64 = by_port.at(5000);
+  EXPECT_TRUE(udp64.ipv6);
+  EXPECT_EQ(udp64.inside6, v6(kHost));
+  EXPECT_EQ(udp64.remote6, v6(kRemote6));
+  EXPECT_EQ(common::Ipv4Address(udp64.remote).str(), kRemote);
+  EXPECT_EQ(udp64.bytes_out, 20u + 8 + 16) << "the IPv4 form of the packet";
+  EXPECT_EQ(udp64.bytes_in, 20u + 8 + 10);
+  EXPECT_FALSE(by_port.at(7000).ipv6);
+  EXPECT_EQ(by_port.at(7000).inside6, Ipv6Address());
+  EXPECT_TRUE(by_port.at(9).ipv6) << "ICMPv6 echo, as an ICMP session";
+  EXPECT_EQ(by_port.at(9).proto, kProtoIcmp);
+}
+
 TEST_F(Nat64Test, ChecksumPartialSeedsAreTranslated) {
   makeDefault();
   Bytes b = tcp6(kHost, 40000, kRemote6, 443, tcp_flags::kSyn);
