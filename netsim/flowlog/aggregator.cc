@@ -321,6 +321,9 @@ void Aggregator::closeInterval(size_t index, int64_t end_ms, std::vector<std::pa
   if (st.buckets.empty() && !st.skipped) {
     if (st.idle_since_ms < 0) st.idle_since_ms = st.interval_start_ms;
     st.idle_until_ms = end_ms;
+    // AWS writes a NODATA record per idle interval. A lab on AWS's clock does too; a scaled
+    // one (a 0.6 s interval) writes one per idle run instead, or it would fill /run.
+    if (intervalMs(s) >= kNoDataEachIntervalMs) writeNoData(index, out);
   } else {
     writeNoData(index, out);
     // A direction refused on the way (a network ACL dropping what the interface sent) is logged

@@ -53,6 +53,9 @@ struct Stream {
 std::vector<Stream> streamsOf(const model::Model& m);
 // A flow log's aggregation interval in the lab: AWS's times the time factor (at least 100 ms).
 int64_t aggregationIntervalMs(const model::Model& m, const model::FlowLog& f);
+// Intervals at least this long (AWS's own, time factor 1) get a NODATA record each when idle;
+// shorter ones one per run of idle intervals.
+inline constexpr int64_t kNoDataEachIntervalMs = 60'000;
 
 class Aggregator {
  public:

@@ -396,6 +396,23 @@ TEST_F(AggregatorTest, ALongIdleRunIsReportedWithoutAFinalFlush) {
   EXPECT_EQ(field(r, "end"), std::to_string(kStartS + 60));
 }
 
+// On AWS's clock (time factor 1) each idle interval has its own NODATA record, as AWS writes.
+TEST_F(AggregatorTest, RealTimeIntervalsEachHaveTheirNoDataRecord) {
+  auto text = defaultWithFlowLogs("flow_logs:\n  - {name: rt, interface: app-a, max_aggregation_interval: 60}\n");
+  text.replace(text.find("time_factor: 0.01"), 17, "time_factor: 1");
+  load(text);
+  ASSERT_EQ(agg_->streams().size(), 1u);
+  const auto lines = agg_->flush(kStartMs + 180'000, false);
+  ASSERT_EQ(lines.size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    const auto r = recordsOf(lines, 0).at(static_cast<size_t>(k));
+    EXPECT_EQ(field(r, "log-status"), "NODATA");
+    EXPECT_EQ(field(r, "start"), std::to_string(kStartS + 60 * k));
+    EXPECT_EQ(field(r, "end"), std::to_string(kStartS + 60 * (k + 1)));
+  }
+  EXPECT_TRUE(agg_->flush(kStartMs + 180'000, true).empty()) << "nothing left to say";
+}
+
 // As AWS: the records collected in the interval are written, and the SKIPDATA record says some
 // were lost.
 TEST_F(AggregatorTest, SkipDataKeepsTheRecordsCollected) {
