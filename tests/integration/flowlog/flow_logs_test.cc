@@ -181,6 +181,55 @@ TEST_F(FlowLogsLab, CountsMatchAnIperf3RunAndTheNatGatewayNamesThePrivateInstanc
   EXPECT_TRUE(translated_out) << "nat-a logs the translated connection leaving for the internet gateway";
 }
 
+// UDP has no segmentation offload here, so packets are packets: an iperf3 UDP run from app-a to
+// an internet host, through nat-a. app-a's interface logs the datagrams iperf3 sent, each 1,000
+// bytes of payload in 1,028 bytes of IP, plus the few of iperf3's own handshake on the same
+// 5-tuple; nat-a logs the same packets arriving from app-a.
+TEST_F(FlowLogsLab, UdpPacketCountsMatchAnIperf3Run) {
+  int code = -1;
+  in("client", "iperf3 -s -1 -D -p 5303", &code);
+  ASSERT_EQ(code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const uint64_t drops_before = natRingDrops();
+  const auto out = in("app-a", "iperf3 -u -c 198.51.100.10 -p 5303 -t 1 -b 8M -l 1000 -J", &code);
+  ASSERT_EQ(code, 0) << out;
+  const auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  const uint64_t sent = j["end"]["sum"]["packets"].get<uint64_t>();
+  ASSERT_GT(sent, 500u);
+  const uint64_t dropped = natRingDrops() - drops_before;
+  waitForInterval();
+  uint64_t packets = 0, bytes = 0;
+  for (const auto& f : records("app-a")) {
+    if (f.at("action") != "ACCEPT" || f.at("protocol") != "17" || f.at("dstaddr") != "198.51.100.10" ||
+        f.at("dstport") != "5303") {
+      continue;
+    }
+    packets += number(f, "packets");
+    bytes += number(f, "bytes");
+  }
+  uint64_t nat_packets = 0, nat_bytes = 0;
+  for (const auto& f : records("nat-a")) {
+    if (f.at("action") == "ACCEPT" && f.at("protocol") == "17" && f.at("pkt-srcaddr") == "10.0.10.4" &&
+        f.at("pkt-dstaddr") == "198.51.100.10" && f.at("dstport") == "5303") {
+      nat_packets += number(f, "packets");
+      nat_bytes += number(f, "bytes");
+    }
+  }
+  std::cout << "iperf3 sent " << sent << " datagrams; app-a logged " << packets << " packets, " << bytes
+            << " bytes; nat-a " << nat_packets << " packets, " << nat_bytes << " bytes; nat-a's rings dropped "
+            << dropped << " frames\n";
+  // iperf3's datagrams, and at most a few of its handshake (4 bytes each) on the same 5-tuple.
+  EXPECT_GE(packets, sent);
+  EXPECT_LE(packets, sent + 3);
+  EXPECT_GE(bytes, 1028 * sent);
+  EXPECT_LE(bytes, 1028 * sent + 3 * 64);
+  EXPECT_LE(packets - nat_packets, dropped);
+  if (dropped == 0) {
+    EXPECT_EQ(nat_packets, packets);
+    EXPECT_EQ(nat_bytes, bytes);
+  }
+}
+
 // `netsim flows` as a script reads it: JSON per record, filtered by node and action.
 TEST_F(FlowLogsLab, FlowsVerbPrintsRejectRecordsAsJson) {
   probeFrom(lab_->lab, "nopub", model::Protocol::kTcp, *common::Ipv4Address::parse("10.0.10.4"), 22, 300);
