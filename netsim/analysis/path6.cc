@@ -80,8 +80,6 @@ struct Outcome6 {
   std::optional<size_t> nat64;
 };
 
-constexpr int kHopLimit = 32;
-
 class Walker6 {
  public:
   Walker6(const Model& m, model::Protocol proto) : m_(m), proto_(proto) {}

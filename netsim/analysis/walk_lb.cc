@@ -11,10 +11,6 @@
 namespace netsim::analysis::detail {
 namespace {
 
-std::string ep(const Endpoint4& e) {
-  return e.address.str() + (e.port ? ":" + std::to_string(e.port) : std::string());
-}
-
 // The listener a probe of `protocol` to `port` reaches: TCP for http, https and tcp listeners,
 // UDP for udp ones.
 const model::Listener* listenerFor(const model::LoadBalancer& lb, model::Protocol protocol, uint16_t port) {

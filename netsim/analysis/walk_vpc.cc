@@ -7,15 +7,6 @@
 #include "netsim/analysis/walker.h"
 
 namespace netsim::analysis::detail {
-namespace {
-
-constexpr int kHopLimit = 32;
-
-std::string ep(const Endpoint4& e) {
-  return e.address.str() + (e.port ? ":" + std::to_string(e.port) : std::string());
-}
-
-}  // namespace
 
 Walker::Outcome Walker::walk(Position pos, Packet p, Ipv4Address final_dst, bool reply) {
   Outcome out;

@@ -14,6 +14,13 @@
 
 namespace netsim::analysis::detail {
 
+// A walk that takes more hops than this is caught in a routing loop (both families).
+constexpr int kHopLimit = 32;
+// An endpoint as a walk's text names it: "10.0.1.5:443", or the address alone without a port.
+inline std::string ep(const Endpoint4& e) {
+  return e.address.str() + (e.port ? ":" + std::to_string(e.port) : std::string());
+}
+
 struct Packet {
   Endpoint4 src;
   Endpoint4 dst;

@@ -2,6 +2,7 @@
 
 #include "netsim/lab/state.h"
 
+#include <csignal>
 #include <iostream>
 #include <sstream>
 
@@ -78,6 +79,20 @@ std::optional<po::variables_map> VerbParser::parse(const Args& args, Outcome& ou
     return std::nullopt;
   }
   return vm;
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+void onStopSignal(int) { g_stop = true; }
+}  // namespace
+
+const std::atomic<bool>& stopOnSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = onStopSignal;
+  sa.sa_flags = SA_RESTART;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+  return g_stop;
 }
 
 }  // namespace netsim::cli

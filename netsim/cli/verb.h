@@ -3,6 +3,7 @@
 // program_options), call into the modules and return an Outcome; main() alone turns outcomes
 // into exit codes and exits.
 #include <boost/program_options.hpp>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,5 +112,9 @@ Outcome runShift(const Args& args);
 Outcome runLbDns(const Args& args);
 Outcome runFlows(const Args& args);
 Outcome runFlowLogCollector(const Args& args);
+
+// Set once SIGINT or SIGTERM arrives (the first call installs the handlers, restarting system
+// calls as std::signal does): how a long-running verb is told to stop. One flag per process.
+const std::atomic<bool>& stopOnSignals();
 
 }  // namespace netsim::cli

@@ -13,9 +13,6 @@ namespace po = boost::program_options;
 namespace netsim::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-void onSignal(int) { g_stop = true; }
-
 // --if, --route, --map, --secondary, --inside, --nat64-prefix; an error message or nothing.
 std::optional<std::string> parseAddressing(const po::variables_map& vm, dataplane::ApplianceConfig& c) {
   for (const auto& s : vm["if"].as<std::vector<std::string>>()) {
@@ -103,11 +100,7 @@ Outcome runAppliance(const Args& args) {
   c.time_factor = (*vm)["time-factor"].as<double>();
   c.control_socket = (*vm)["control"].as<std::string>();
   c.flow_counts_file = (*vm)["flow-counts"].as<std::string>();
-  struct sigaction sa {};
-  sa.sa_handler = onSignal;
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::sigaction(SIGINT, &sa, nullptr);
-  auto st = dataplane::runAppliance(c, g_stop);
+  auto st = dataplane::runAppliance(c, stopOnSignals());
   if (!st) return reportError("appliance", st.error(), Asked::kSystemChange);
   return Outcome::kOk;
 }

@@ -17,9 +17,6 @@ using nlohmann::json;
 namespace netsim::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-void onSignal(int) { g_stop = true; }
-
 // A number as the JSON document shows it.
 std::string number(double v) { return json(v).dump(); }
 
@@ -132,9 +129,7 @@ Outcome runAsgController(const Args& args) {
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   o.netsim_binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : "netsim";
-  std::signal(SIGTERM, onSignal);
-  std::signal(SIGINT, onSignal);
-  auto st = autoscaler::runAsgController(o, g_stop);
+  auto st = autoscaler::runAsgController(o, stopOnSignals());
   if (!st) {
     std::cerr << "netsim asg-controller: " << st.error().message << "\n";
     return Outcome::kSystemRefused;

@@ -13,8 +13,8 @@ namespace po = boost::program_options;
 namespace netsim::cli {
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-void onSignal(int) { g_stop = 1; }
+volatile std::sig_atomic_t g_capture_stop = 0;
+void onCaptureSignal(int) { g_capture_stop = 1; }
 
 }  // namespace
 
@@ -58,8 +58,8 @@ Outcome runCapture(const Args& args) {
     return Outcome::kOk;
   }
   if (ifname.empty()) ifname = mine.size() == 1 ? mine[0].ifname : "any";
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
+  std::signal(SIGINT, onCaptureSignal);
+  std::signal(SIGTERM, onCaptureSignal);
   std::signal(SIGPIPE, SIG_IGN);
   capture::StreamOptions o;
   o.ns = plan::namespaceName(lab, node);
@@ -68,7 +68,7 @@ Outcome runCapture(const Args& args) {
   o.out = (*vm)["write"].as<std::string>();
   o.count = (*vm)["count"].as<long>();
   o.duration = (*vm)["duration"].as<double>();
-  o.stop = &g_stop;
+  o.stop = &g_capture_stop;
   if (o.out != "-") std::cerr << "capturing on " << node << ":" << ifname << " in lab " << lab << " (Ctrl-C stops)\n";
   auto n = capture::streamCapture(o);
   if (!n) {

@@ -11,11 +11,6 @@
 namespace po = boost::program_options;
 
 namespace netsim::cli {
-namespace {
-std::atomic<bool> g_stop{false};
-void onSignal(int) { g_stop = true; }
-}  // namespace
-
 Outcome runDemoApp(const Args& args) {
   VerbParser p("netsim demo-app [--port N] [--redis HOST:PORT] [--name NODE]",
                "A small web application for the auto scaling demo. Each client session (cookie\n"
@@ -60,9 +55,7 @@ Outcome runDemoApp(const Args& args) {
     const char* env = std::getenv("NETSIM_NODE");
     c.node = env ? env : "demo-app";
   }
-  std::signal(SIGTERM, onSignal);
-  std::signal(SIGINT, onSignal);
-  auto st = workload::runDemoApp(c, g_stop);
+  auto st = workload::runDemoApp(c, stopOnSignals());
   if (!st) return reportError("demo-app", st.error(), Asked::kSystemChange);
   return Outcome::kOk;
 }

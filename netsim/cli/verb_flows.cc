@@ -22,9 +22,6 @@ namespace po = boost::program_options;
 namespace netsim::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-void onSignal(int) { g_stop = true; }
-
 // Fields whose values are numbers in AWS's records (the JSON output keeps them numbers).
 bool numericField(const std::string& name) {
   for (const char* n : {"version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp-flags",
@@ -151,8 +148,7 @@ Outcome runFlows(const Args& args) {
   const bool json = (*vm)["json"].as<bool>(), follow = (*vm)["follow"].as<bool>();
   std::vector<uint64_t> offsets(selected.size(), 0);
   const flowlog::Stream* header = nullptr;
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
+  const auto& stop = stopOnSignals();
   do {
     for (size_t i = 0; i < selected.size(); ++i) {
       auto records = flowlog::readStream(*selected[i], dir, offsets[i], filter.action);
@@ -164,7 +160,7 @@ Outcome runFlows(const Args& args) {
     }
     std::cout.flush();
     if (follow) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  } while (follow && !g_stop);
+  } while (follow && !stop);
   return Outcome::kOk;
 }
 
@@ -200,9 +196,7 @@ Outcome runFlowLogCollector(const Args& args) {
     o.only_node = instance;
     o.control_socket = plan::controlSocketPath(lab, std::string(plan::kFlowLogNode) + "-" + instance);
   }
-  std::signal(SIGTERM, onSignal);
-  std::signal(SIGINT, onSignal);
-  auto st = flowcollect::runCollector(*loaded, o, g_stop);
+  auto st = flowcollect::runCollector(*loaded, o, stopOnSignals());
   if (!st) return reportError("flow-log-collector", st.error(), Asked::kSystemChange);
   return Outcome::kOk;
 }

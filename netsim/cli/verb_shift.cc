@@ -22,9 +22,6 @@ namespace netsim::cli {
 
 namespace {
 
-std::atomic<bool> g_stop_lb_dns{false};
-void onLbDnsSignal(int) { g_stop_lb_dns = true; }
-
 constexpr const char* kShiftUsage =
     "netsim shift LAB LB az AZ [--duration S] [--json] | netsim shift LAB --cancel [LB] [--json] | netsim shift LAB";
 constexpr const char* kShiftDescription =
@@ -121,9 +118,7 @@ Outcome runLbDns(const Args& args) {
   auto loaded = loadDaemonTopology("lb-dns", file);
   if (!loaded) return Outcome::kBadInput;
   const auto& m = loaded;
-  std::signal(SIGTERM, onLbDnsSignal);
-  std::signal(SIGINT, onLbDnsSignal);
-  auto st = failover::runLbDnsHealthChecker(*m, lab, g_stop_lb_dns);
+  auto st = failover::runLbDnsHealthChecker(*m, lab, stopOnSignals());
   if (!st) return reportError("lb-dns", st.error(), Asked::kSystemChange);
   return Outcome::kOk;
 }

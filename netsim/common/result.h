@@ -1,6 +1,7 @@
 #pragma once
 // Control-plane error handling: functions return Result<T>; only `main` turns errors into exit
 // codes. Error carries a code so callers can branch without parsing text.
+#include <cstring>
 #include <string>
 #include <utility>
 #include <variant>
@@ -22,6 +23,10 @@ struct Error {
 };
 
 inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+// A failed system call: "what: <strerror(err)>", kSystem.
+inline Error systemError(const std::string& what, int err) {
+  return makeError(ErrorCode::kSystem, what + ": " + std::strerror(err));
+}
 
 template <typename T>
 class [[nodiscard]] Result {

@@ -5,6 +5,7 @@
 
 #include "netsim/packet/build.h"
 #include "netsim/packet/bytes.h"
+#include "netsim/packet/ethernet.h"
 #include "netsim/packet/checksum.h"
 #include "netsim/packet/headers.h"
 #include "netsim/packet/ndp.h"
@@ -18,9 +19,10 @@ using packet::load32;
 using packet::store16;
 using packet::store32;
 
+using packet::kEthernetHeader;
+
 namespace {
 
-constexpr size_t kEth = 14;
 constexpr uint16_t kEtherIpv4 = 0x0800;
 constexpr uint16_t kEtherArp = 0x0806;
 constexpr uint16_t kEtherIpv6 = 0x86dd;
@@ -207,7 +209,7 @@ void Appliance::flushAll() {
 
 void Appliance::handle(size_t pi, io::Frame& f, Nanos now) {
   Port& in = ports_[pi];
-  if (f.len < kEth) {
+  if (f.len < kEthernetHeader) {
     counters_.inc(Counter::kDropBadIpHeader);
     return;
   }
@@ -222,8 +224,8 @@ void Appliance::handle(size_t pi, io::Frame& f, Nanos now) {
     counters_.inc(Counter::kDropNotForUs);
     return;
   }
-  uint8_t* ip = f.data + kEth;
-  const size_t avail = f.len - kEth;
+  uint8_t* ip = f.data + kEthernetHeader;
+  const size_t avail = f.len - kEthernetHeader;
   if (avail < packet::kIpv4MinHeader || (ip[0] >> 4) != 4) {
     counters_.inc(Counter::kDropBadIpHeader);
     return;
@@ -250,11 +252,11 @@ void Appliance::handle(size_t pi, io::Frame& f, Nanos now) {
 }
 
 void Appliance::handleArp(Port& in, io::Frame& f, Nanos now) {
-  if (f.len < kEth + kArpLen) {
+  if (f.len < kEthernetHeader + kArpLen) {
     counters_.inc(Counter::kDropBadArp);
     return;
   }
-  uint8_t* a = f.data + kEth;
+  uint8_t* a = f.data + kEthernetHeader;
   if (load16(a) != 1 || load16(a + 2) != kEtherIpv4 || a[4] != 6 || a[5] != 4) {
     counters_.inc(Counter::kDropBadArp);
     return;
@@ -283,7 +285,7 @@ void Appliance::handleArp(Port& in, io::Frame& f, Nanos now) {
   std::memcpy(f.data, requester, 6);
   std::memcpy(f.data + 6, in.mac.data(), 6);
   counters_.inc(Counter::kArpRepliesOut);
-  queue(in, io::Frame{f.data, static_cast<uint32_t>(kEth + kArpLen), {}});
+  queue(in, io::Frame{f.data, static_cast<uint32_t>(kEthernetHeader + kArpLen), {}});
 }
 
 void Appliance::learn(Port& p, uint32_t ip, const uint8_t* mac, Nanos) {
@@ -310,7 +312,7 @@ void Appliance::sendArpRequest(Port& p, uint32_t target) {
   std::memset(s, 0xff, 6);
   std::memcpy(s + 6, p.mac.data(), 6);
   store16(s + 12, kEtherArp);
-  uint8_t* a = s + kEth;
+  uint8_t* a = s + kEthernetHeader;
   store16(a, 1);
   store16(a + 2, kEtherIpv4);
   a[4] = 6;
@@ -321,13 +323,13 @@ void Appliance::sendArpRequest(Port& p, uint32_t target) {
   std::memset(a + 18, 0, 6);
   store32(a + 24, target);
   counters_.inc(Counter::kArpRequestsOut);
-  queue(p, io::Frame{s, static_cast<uint32_t>(kEth + kArpLen), {}});
+  queue(p, io::Frame{s, static_cast<uint32_t>(kEthernetHeader + kArpLen), {}});
 }
 
 // --- local delivery ---------------------------------------------------------------------------
 
 void Appliance::handleLocal(Port& in, io::Frame& f, uint32_t ip_len, Nanos now) {
-  uint8_t* ip = f.data + kEth;
+  uint8_t* ip = f.data + kEthernetHeader;
   packet::Ipv4View v(ip);
   const size_t hl = v.headerLength();
   if (v.protocol() == packet::kProtoIcmp && !v.isFragment() && ip_len >= hl + packet::kIcmpHeader &&
@@ -350,7 +352,7 @@ void Appliance::handleLocal(Port& in, io::Frame& f, uint32_t ip_len, Nanos now) 
       return;
     }
     io::VnetHdr none;
-    emit(port, next_hop, f.data, kEth + ip_len, none, now);
+    emit(port, next_hop, f.data, kEthernetHeader + ip_len, none, now);
     return;
   }
   if (config_.role == Role::kNatGateway) {
@@ -362,7 +364,7 @@ void Appliance::handleLocal(Port& in, io::Frame& f, uint32_t ip_len, Nanos now) 
 // --- forwarding -------------------------------------------------------------------------------
 
 void Appliance::translateAndForward(Port& in, io::Frame& f, uint32_t ip_len, nat::Direction dir, Nanos now) {
-  uint8_t* ip = f.data + kEth;
+  uint8_t* ip = f.data + kEthernetHeader;
   packet::Ipv4View v(ip);
   if (v.ttl() <= 1) {
     sendIcmpError(in, ip, ip_len, packet::icmp_type::kTimeExceeded, 0, 0, now);
@@ -411,14 +413,14 @@ void Appliance::translateAndForward(Port& in, io::Frame& f, uint32_t ip_len, nat
     return;
   }
   counters_.inc(Counter::kForwarded);
-  emit(port, next_hop, f.data, kEth + ip_len, f.vnet, now);
+  emit(port, next_hop, f.data, kEthernetHeader + ip_len, f.vnet, now);
 }
 
 // The NAT step of translateAndForward (TTL checked, not yet decremented): true when the packet
 // is to be forwarded (translated in place, TTL - 1); false when it was dropped, replied to or
 // handed over as NAT64.
 bool Appliance::translate(io::Frame& f, uint32_t ip_len, nat::Direction dir, Nanos now) {
-  uint8_t* ip = f.data + kEth;
+  uint8_t* ip = f.data + kEthernetHeader;
   packet::Ipv4View v(ip);
   // TTL - 1 (RFC 1624 on the header checksum).
   auto decrementTtl = [&] {
@@ -429,7 +431,7 @@ bool Appliance::translate(io::Frame& f, uint32_t ip_len, nat::Direction dir, Nan
   nat::PacketMeta meta;
   if (f.vnet.flags & io::VnetHdr::kNeedsCsum) {
     meta.csum_partial = true;
-    meta.csum_start = static_cast<uint16_t>(f.vnet.csum_start - kEth);
+    meta.csum_start = static_cast<uint16_t>(f.vnet.csum_start - kEthernetHeader);
     meta.csum_offset = f.vnet.csum_offset;
   }
   meta.gso = f.vnet.gso();
@@ -462,7 +464,7 @@ bool Appliance::translate(io::Frame& f, uint32_t ip_len, nat::Direction dir, Nan
   if (verdict.action == nat::Action::kReply) {
     counters_.inc(Counter::kNatReplies);
     uint8_t* s = slot();
-    std::memcpy(s + kEth, reply_.data(), verdict.reply_len);
+    std::memcpy(s + kEthernetHeader, reply_.data(), verdict.reply_len);
     sendGenerated(s, verdict.reply_len, now);
     return false;
   }
@@ -478,7 +480,7 @@ void Appliance::sendIcmpError(const Port& in, const uint8_t* offending, size_t l
   if (o.protocol() == packet::kProtoIcmp && len > hl && packet::isIcmpError(offending[hl])) return;
   if (o.src() == 0 || o.src() == 0xffffffffu || (o.src() >> 28) == 0xe) return;
   uint8_t* s = slot();
-  size_t n = packet::buildIcmpError({s + kEth, kSlotSize - kEth}, in.ip, o.src(), type, code, rest,
+  size_t n = packet::buildIcmpError({s + kEthernetHeader, kSlotSize - kEthernetHeader}, in.ip, o.src(), type, code, rest,
                                     {offending, len}, 576);
   if (n == 0) return;
   if (type == packet::icmp_type::kTimeExceeded) counters_.inc(Counter::kTimeExceededSent);
@@ -486,7 +488,7 @@ void Appliance::sendIcmpError(const Port& in, const uint8_t* offending, size_t l
 }
 
 void Appliance::sendGenerated(uint8_t* s, size_t ip_len, Nanos now) {
-  packet::Ipv4View v(s + kEth);
+  packet::Ipv4View v(s + kEthernetHeader);
   size_t port;
   uint32_t next_hop;
   if (!lookupRoute(v.dst(), port, next_hop)) {
@@ -494,7 +496,7 @@ void Appliance::sendGenerated(uint8_t* s, size_t ip_len, Nanos now) {
     return;
   }
   io::VnetHdr none;
-  emit(port, next_hop, s, static_cast<uint32_t>(kEth + ip_len), none, now);
+  emit(port, next_hop, s, static_cast<uint32_t>(kEthernetHeader + ip_len), none, now);
 }
 
 void Appliance::emit(size_t pi, uint32_t next_hop, uint8_t* frame, uint32_t len, const io::VnetHdr& vnet,

@@ -4,6 +4,7 @@
 
 #include "netsim/dataplane/appliance.h"
 #include "netsim/packet/bytes.h"
+#include "netsim/packet/ethernet.h"
 #include "netsim/packet/checksum.h"
 #include "netsim/packet/headers.h"
 #include "netsim/packet/ipv6.h"
@@ -16,9 +17,10 @@ using common::Ipv6Address;
 using packet::load16;
 using packet::store16;
 
+using packet::kEthernetHeader;
+
 namespace {
 
-constexpr size_t kEth = 14;
 constexpr size_t kIp6 = packet::kIpv6Header;
 namespace icmp6 = packet::icmpv6_type;
 
@@ -113,13 +115,13 @@ void Appliance::sendNeighbourSolicitation(Port& p, const Ipv6Address& target) {
   // From our link-local address (RFC 4861 7.2.2 allows any of the interface's addresses): the
   // answer then never depends on the neighbour's routes.
   const size_t n =
-      ndp::buildNeighbourSolicitation({s + kEth, kSlotSize - kEth}, p.link_local, target, p.mac);
+      ndp::buildNeighbourSolicitation({s + kEthernetHeader, kSlotSize - kEthernetHeader}, p.link_local, target, p.mac);
   const Mac dst = ndp::multicastMac(ndp::solicitedNodeMulticast(target));
   std::memcpy(s, dst.data(), 6);
   std::memcpy(s + 6, p.mac.data(), 6);
   store16(s + 12, ndp::kEtherTypeIpv6);
   counters_.inc(Counter::kNsOut);
-  queue(p, io::Frame{s, static_cast<uint32_t>(kEth + n), {}});
+  queue(p, io::Frame{s, static_cast<uint32_t>(kEthernetHeader + n), {}});
 }
 
 // --- receive ------------------------------------------------------------------------------------
@@ -131,8 +133,8 @@ void Appliance::handleIpv6(size_t pi, io::Frame& f, Nanos now) {
     counters_.inc(Counter::kDropNotForUs);
     return;
   }
-  uint8_t* ip = f.data + kEth;
-  const size_t avail = f.len - kEth;
+  uint8_t* ip = f.data + kEthernetHeader;
+  const size_t avail = f.len - kEthernetHeader;
   if (avail < kIp6 || (ip[0] >> 4) != 6) {
     counters_.inc(Counter::kDropBadIpv6Header);
     return;
@@ -242,17 +244,17 @@ void Appliance::handleNeighbourMessage(Port& in, uint8_t* ip, uint32_t ip_len, N
   } else if (m->link_layer) {
     l2 = *m->link_layer;
   } else {  // a unicast probe (NUD) without the option: answer the frame's sender
-    std::memcpy(l2.data(), ip - kEth + 6, 6);
+    std::memcpy(l2.data(), ip - kEthernetHeader + 6, 6);
   }
   uint8_t* s = slot();
   const uint8_t flags = ndp::kFlagRouter | ndp::kFlagOverride | (dad ? 0 : ndp::kFlagSolicited);
   const size_t n =
-      ndp::buildNeighbourAdvertisement({s + kEth, kSlotSize - kEth}, target, to, flags, in.mac);
+      ndp::buildNeighbourAdvertisement({s + kEthernetHeader, kSlotSize - kEthernetHeader}, target, to, flags, in.mac);
   std::memcpy(s, l2.data(), 6);
   std::memcpy(s + 6, in.mac.data(), 6);
   store16(s + 12, ndp::kEtherTypeIpv6);
   counters_.inc(Counter::kNaOut);
-  queue(in, io::Frame{s, static_cast<uint32_t>(kEth + n), {}});
+  queue(in, io::Frame{s, static_cast<uint32_t>(kEthernetHeader + n), {}});
 }
 
 // --- forwarding
@@ -309,7 +311,7 @@ void Appliance::forward6(Port& in, io::Frame& f, const packet::Ipv6Packet& pkt, 
   }
   --ip[7];
   counters_.inc(Counter::kForwarded6);
-  emit6(port, next_hop, f.data, static_cast<uint32_t>(kEth + ip_len), f.vnet, now);
+  emit6(port, next_hop, f.data, static_cast<uint32_t>(kEthernetHeader + ip_len), f.vnet, now);
 }
 
 void Appliance::nat64FromInside(Port&, io::Frame& f, const packet::Ipv6Packet& pkt, Nanos now) {
@@ -320,7 +322,7 @@ void Appliance::nat64FromInside(Port&, io::Frame& f, const packet::Ipv6Packet& p
   nat::PacketMeta meta;
   if (f.vnet.flags & io::VnetHdr::kNeedsCsum) {
     meta.csum_partial = true;
-    meta.csum_start = static_cast<uint16_t>(f.vnet.csum_start - kEth);
+    meta.csum_start = static_cast<uint16_t>(f.vnet.csum_start - kEthernetHeader);
     meta.csum_offset = f.vnet.csum_offset;
   }
   meta.gso = f.vnet.gso();
@@ -375,13 +377,13 @@ void Appliance::nat64Segmented(std::span<uint8_t> ip, const packet::TcpSuperPack
     io::VnetHdr vnet;
     if (partial) {
       vnet.flags = io::VnetHdr::kNeedsCsum;
-      vnet.csum_start = static_cast<uint16_t>(kEth + sp.l4_offset);
+      vnet.csum_start = static_cast<uint16_t>(kEthernetHeader + sp.l4_offset);
       vnet.csum_offset = 16;
     }
-    uint8_t* frame = frameBuffer(kEth + n);
-    std::memcpy(frame + kEth, seg.data(), n);
+    uint8_t* frame = frameBuffer(kEthernetHeader + n);
+    std::memcpy(frame + kEthernetHeader, seg.data(), n);
     counters_.inc(Counter::kForwarded);
-    emit(port, next_hop, frame, static_cast<uint32_t>(kEth + n), vnet, now);
+    emit(port, next_hop, frame, static_cast<uint32_t>(kEthernetHeader + n), vnet, now);
   }
 }
 
@@ -400,14 +402,14 @@ void Appliance::emitNat64(const nat::Nat64Result& r, std::span<uint8_t> input, N
   io::VnetHdr vnet;
   if (r.meta.csum_partial) {
     vnet.flags = io::VnetHdr::kNeedsCsum;
-    vnet.csum_start = static_cast<uint16_t>(r.meta.csum_start + kEth);
+    vnet.csum_start = static_cast<uint16_t>(r.meta.csum_start + kEthernetHeader);
     vnet.csum_offset = r.meta.csum_offset;
   }
   for (size_t i = 0; i < r.count; ++i) {
     const std::span<uint8_t> p = r.packet(i, input, nat64_out_);
-    uint8_t* frame = frameBuffer(kEth + p.size());
-    std::memcpy(frame + kEth, p.data(), p.size());
-    const auto len = static_cast<uint32_t>(kEth + p.size());
+    uint8_t* frame = frameBuffer(kEthernetHeader + p.size());
+    std::memcpy(frame + kEthernetHeader, p.data(), p.size());
+    const auto len = static_cast<uint32_t>(kEthernetHeader + p.size());
     size_t port = 0;
     if (r.ipv6) {
       Ipv6Address next_hop;
@@ -459,7 +461,7 @@ bool Appliance::sendIcmpv6Error(const Port& in, const uint8_t* offending, size_t
   if (to.isLinkLocal()) from = in.link_local;
   if (from.isUnspecified()) return false;
   uint8_t* s = slot();
-  const size_t n = packet::buildIcmpv6Error({s + kEth, kSlotSize - kEth}, from, to, type, code,
+  const size_t n = packet::buildIcmpv6Error({s + kEthernetHeader, kSlotSize - kEthernetHeader}, from, to, type, code,
                                             rest, {offending, len});
   if (n == 0) return false;
   sendGenerated6(static_cast<size_t>(&in - ports_.data()), s, n, now);
@@ -467,7 +469,7 @@ bool Appliance::sendIcmpv6Error(const Port& in, const uint8_t* offending, size_t
 }
 
 void Appliance::sendGenerated6(size_t in_port, uint8_t* s, size_t ip_len, Nanos now) {
-  const Ipv6Address dst = addressAt(s + kEth + 24);
+  const Ipv6Address dst = addressAt(s + kEthernetHeader + 24);
   size_t port = in_port;
   Ipv6Address next_hop = dst;
   if (!dst.isLinkLocal() && !lookupRoute6(dst, port, next_hop)) {
@@ -475,7 +477,7 @@ void Appliance::sendGenerated6(size_t in_port, uint8_t* s, size_t ip_len, Nanos 
     return;
   }
   io::VnetHdr none;
-  emit6(port, next_hop, s, static_cast<uint32_t>(kEth + ip_len), none, now);
+  emit6(port, next_hop, s, static_cast<uint32_t>(kEthernetHeader + ip_len), none, now);
 }
 
 void Appliance::emit6(size_t pi, const Ipv6Address& next_hop, uint8_t* frame, uint32_t len,

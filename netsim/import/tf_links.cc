@@ -11,9 +11,6 @@ namespace netsim::import {
 
 using nlohmann::json;
 
-namespace {
-const auto& scalar = tfScalar;
-}  // namespace
 
 Origin TfMapper::origin(const TfResource& r) const {
   const bool real = r.id.rfind("${", 0) != 0;
@@ -32,14 +29,14 @@ void TfMapper::error(const TfResource& r, const std::string& message) {
 
 std::string TfMapper::str(const TfResource& r, const std::string& key) const {
   auto it = r.attrs.find(key);
-  return it == r.attrs.end() ? "" : scalar(*it);
+  return it == r.attrs.end() ? "" : tfScalar(*it);
 }
 
 bool TfMapper::flag(const TfResource& r, const std::string& key, bool dflt) const {
   auto it = r.attrs.find(key);
   if (it == r.attrs.end() || it->is_null()) return dflt;
   if (it->is_boolean()) return it->get<bool>();
-  return scalar(*it) == "true";
+  return tfScalar(*it) == "true";
 }
 
 int TfMapper::num(const TfResource& r, const std::string& key, int dflt) const {
@@ -47,7 +44,7 @@ int TfMapper::num(const TfResource& r, const std::string& key, int dflt) const {
   if (it == r.attrs.end() || it->is_null()) return dflt;
   if (it->is_number_integer()) return static_cast<int>(it->get<long long>());
   try {
-    return std::stoi(scalar(*it));
+    return std::stoi(tfScalar(*it));
   } catch (...) {
     return dflt;
   }
@@ -79,7 +76,7 @@ const TfResource* TfMapper::linkValue(const TfResource& r, const std::string& wh
     for (const char* t : types) w += (w.empty() ? "" : " or ") + std::string(t);
     return w;
   };
-  const std::string id = scalar(value);
+  const std::string id = tfScalar(value);
   if (!id.empty()) {
     const TfResource* t = src_.byId(id);
     if (!t) {

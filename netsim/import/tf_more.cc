@@ -13,7 +13,6 @@ using nlohmann::json;
 namespace {
 const std::initializer_list<const char*> kSg = {"aws_security_group", "aws_default_security_group"};
 
-const auto& scalar = tfScalar;
 bool sameRule(const NetRule& a, const NetRule& b) {
   return a.protocol == b.protocol && a.ports == b.ports && a.cidr == b.cidr && a.group == b.group;
 }
@@ -32,7 +31,7 @@ bool TfMapper::ruleOf(const TfResource& r, const std::string& proto, const json&
     return false;
   }
   if (out.protocol == "tcp" || out.protocol == "udp")
-    out.ports = portsText(scalar(from), scalar(to));
+    out.ports = portsText(tfScalar(from), tfScalar(to));
   return true;
 }
 
@@ -41,13 +40,13 @@ void TfMapper::addSgRules(const TfResource& r, NetSecurityGroup& g, const json& 
   if (!list.is_array()) return;
   for (const auto& j : list) {
     NetRule base;
-    if (!j.is_object() || !ruleOf(r, scalar(j.value("protocol", json())),
+    if (!j.is_object() || !ruleOf(r, tfScalar(j.value("protocol", json())),
                                   j.value("from_port", json()), j.value("to_port", json()), base))
       continue;
     auto& rules = ingress ? g.inbound : g.outbound;
     for (const auto& c : j.value("cidr_blocks", json::array())) {
       NetRule n = base;
-      n.cidr = scalar(c);
+      n.cidr = tfScalar(c);
       if (!common::Cidr::parse(n.cidr)) {
         error(r, "cidr_blocks '" + n.cidr + "' is not an IPv4 CIDR block");
         continue;
@@ -67,7 +66,7 @@ void TfMapper::addSgRules(const TfResource& r, NetSecurityGroup& g, const json& 
     }
     for (const auto& c : j.value("ipv6_cidr_blocks", json::array())) {
       NetRule n = base;
-      n.cidr_ipv6 = ipv6Rule(r, scalar(c));
+      n.cidr_ipv6 = ipv6Rule(r, tfScalar(c));
       if (!n.cidr_ipv6.empty()) addUnique(rules, n);
     }
     if (!j.value("prefix_list_ids", json::array()).empty())
@@ -120,12 +119,12 @@ void TfMapper::mapSecurityGroupRule(const TfResource& r) {
   if (legacy) {
     for (const auto& c : r.attrs.value("cidr_blocks", json::array())) {
       NetRule n = base;
-      n.cidr = scalar(c);
+      n.cidr = tfScalar(c);
       rules.push_back(n);
     }
     for (const auto& c : r.attrs.value("ipv6_cidr_blocks", json::array())) {
       NetRule n = base;
-      n.cidr_ipv6 = ipv6Rule(r, scalar(c));
+      n.cidr_ipv6 = ipv6Rule(r, tfScalar(c));
       if (n.cidr_ipv6.empty()) return;
       rules.push_back(n);
     }
@@ -203,13 +202,13 @@ void TfMapper::mapAcl(const TfResource& r) {
     for (const auto& j : list) {
       NetRule rule;
       rule.number = j.value("rule_no", 0);
-      rule.allow = scalar(j.value("action", json())) == "allow";
-      rule.cidr = scalar(j.value("cidr_block", json()));
+      rule.allow = tfScalar(j.value("action", json())) == "allow";
+      rule.cidr = tfScalar(j.value("cidr_block", json()));
       if (rule.cidr.empty()) {
-        rule.cidr_ipv6 = ipv6Rule(r, scalar(j.value("ipv6_cidr_block", json())));
+        rule.cidr_ipv6 = ipv6Rule(r, tfScalar(j.value("ipv6_cidr_block", json())));
         if (rule.cidr_ipv6.empty()) continue;
       }
-      if (!ruleOf(r, scalar(j.value("protocol", json())), j.value("from_port", json()),
+      if (!ruleOf(r, tfScalar(j.value("protocol", json())), j.value("from_port", json()),
                   j.value("to_port", json()), rule))
         continue;
       (egress ? a.outbound : a.inbound).push_back(rule);
@@ -319,7 +318,7 @@ void TfMapper::mapTargetGroup(const TfResource& r) {
     return;
   }
   for (const auto& h : r.attrs.value("health_check", json::array())) {
-    const std::string path = scalar(h.value("path", json()));
+    const std::string path = tfScalar(h.value("path", json()));
     if (!path.empty() && path[0] == '/') g.health_path = path;
   }
   const std::string type = str(r, "target_type");
@@ -390,11 +389,11 @@ void TfMapper::mapListener(const TfResource& r) {
       r.expressions.is_object() ? r.expressions.value("default_action", json()) : json();
   for (size_t k = 0; actions.is_array() && k < actions.size(); ++k) {
     const json& a = actions[k];
-    if (scalar(a.value("type", json())) != "forward") continue;
+    if (tfScalar(a.value("type", json())) != "forward") continue;
     json tg = a.value("target_group_arn", json());
     for (const auto& f : a.value("forward", json::array())) {
       for (const auto& t : f.value("target_group", json::array())) {
-        if (scalar(tg).empty()) tg = t.value("arn", json());
+        if (tfScalar(tg).empty()) tg = t.value("arn", json());
       }
     }
     const json e = exprs.is_array() && k < exprs.size() && exprs[k].is_object()

@@ -13,9 +13,6 @@ namespace netsim::import {
 
 using nlohmann::json;
 
-namespace {
-const auto& scalar = tfScalar;
-}  // namespace
 void TfMapper::mapVpc(const TfResource& r) {
   NetVpc v;
   v.origin = origin(r);
@@ -230,10 +227,10 @@ bool TfMapper::guessGateway(const TfResource& r, NetRouteTable& rt, NetRoute rou
 bool TfMapper::routeDestination(const TfResource& r, const NetRouteTable& rt, const json& j,
                                 bool inline_route, std::string& out) {
   const char* dest_key = inline_route ? "cidr_block" : "destination_cidr_block";
-  out = scalar(j.value(dest_key, json()));
+  out = tfScalar(j.value(dest_key, json()));
   if (out.empty()) {
     const char* key6 = inline_route ? "ipv6_cidr_block" : "destination_ipv6_cidr_block";
-    out = scalar(j.value(key6, json()));
+    out = tfScalar(j.value(key6, json()));
     if (out.empty()) {
       report(ReportItem::Kind::kIgnored, r, "a route to a prefix list (not imported yet)");
       return false;
@@ -262,7 +259,7 @@ void TfMapper::addRoute(const TfResource& r, NetRouteTable& rt, const json& j, c
   NetRoute route;
   route.origin = origin(r);
   const bool v6 =
-      scalar(j.value(inline_route ? "cidr_block" : "destination_cidr_block", json())).empty();
+      tfScalar(j.value(inline_route ? "cidr_block" : "destination_cidr_block", json())).empty();
   if (!routeDestination(r, rt, j, inline_route, route.destination)) return;
   struct Target {
     const char* key;
@@ -280,7 +277,7 @@ void TfMapper::addRoute(const TfResource& r, NetRouteTable& rt, const json& j, c
     const json v = j.value(t.key, json());
     const json e = expr.is_object() ? expr.value(t.key, json()) : json();
     const bool unk = unknown.is_object() && unknown.value(t.key, json()) == json(true);
-    if (scalar(v).empty() && !unk && !(e.is_object() && e.contains("references"))) continue;
+    if (tfScalar(v).empty() && !unk && !(e.is_object() && e.contains("references"))) continue;
     const std::string what =
         inline_route ? std::string("route ") + route.destination + " " + t.key : std::string(t.key);
     const TfResource* target = linkValue(r, what, v, e, t.types, false);

@@ -9,9 +9,6 @@ namespace netsim::import {
 
 using nlohmann::json;
 
-namespace {
-const auto& scalar = tfScalar;
-}  // namespace
 
 void TfMapper::mapPeering(const TfResource& r) {
   NetPeering p;
@@ -19,7 +16,7 @@ void TfMapper::mapPeering(const TfResource& r) {
   p.name = names_[r.address];
   p.requester = nameOf(link(r, "vpc_id", {"aws_vpc"}));
   const json peer = r.attrs.value("peer_vpc_id", json());
-  if (!scalar(peer).empty() && !src_.byId(scalar(peer))) {
+  if (!tfScalar(peer).empty() && !src_.byId(tfScalar(peer))) {
     report(ReportItem::Kind::kUnsupported, r, "peering with a VPC outside the source: left out");
     return;
   }

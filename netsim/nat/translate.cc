@@ -11,12 +11,9 @@ namespace netsim::nat {
 
 using namespace netsim::packet;
 
-namespace {
+using detail::fail;
 
-size_t fail(DropReason& why, DropReason reason) {
-  why = reason;
-  return 0;
-}
+namespace {
 
 // The L4 checksum field offset for a translated TCP/UDP/ICMP header.
 size_t checksumOffset(uint8_t proto4) {

@@ -83,4 +83,12 @@ size_t translateIcmpError4to6(const packet::Ipv4Packet& outer, std::span<uint8_t
 packet::ParseStatus parseQuoted6(const packet::Ipv6Packet& outer, packet::Ipv6Packet& inner);
 packet::ParseStatus parseQuoted4(const packet::Ipv4Packet& outer, packet::Ipv4Packet& inner);
 
+namespace detail {
+// How the translation functions give up: the reason in `why`, no output.
+inline size_t fail(DropReason& why, DropReason reason) {
+  why = reason;
+  return 0;
+}
+}  // namespace detail
+
 }  // namespace netsim::nat

@@ -10,6 +10,8 @@ namespace netsim::nat {
 
 using namespace netsim::packet;
 
+using detail::fail;
+
 namespace {
 
 // RFC 1812 4.3.2.3: an ICMPv4 error is at most 576 bytes.
@@ -37,10 +39,6 @@ int pointer4to6(uint32_t p) {
   return -1;
 }
 
-size_t fail(DropReason& why, DropReason reason) {
-  why = reason;
-  return 0;
-}
 
 }  // namespace
 

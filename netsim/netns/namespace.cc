@@ -22,13 +22,11 @@ namespace {
 
 using common::ErrorCode;
 using common::makeError;
+using common::systemError;
 using common::UniqueFd;
 
 std::string errnoText(int err) { return std::strerror(err); }
 
-Error sysError(std::string what, int err) {
-  return makeError(ErrorCode::kSystem, std::move(what) + ": " + errnoText(err));
-}
 
 std::string pathOf(const std::string& name) { return std::string(kNetnsRunDir) + "/" + name; }
 
@@ -37,15 +35,15 @@ std::string pathOf(const std::string& name) { return std::string(kNetnsRunDir) +
 // into mount namespaces created later (ip netns exec, containers).
 Status prepareRunDir() {
   if (::mkdir(kNetnsRunDir, 0755) != 0 && errno != EEXIST) {
-    return sysError(std::string("mkdir ") + kNetnsRunDir, errno);
+    return systemError(std::string("mkdir ") + kNetnsRunDir, errno);
   }
   bool made_mount = false;
   while (::mount("", kNetnsRunDir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
     if (errno != EINVAL || made_mount) {
-      return sysError(std::string("make ") + kNetnsRunDir + " a shared mount", errno);
+      return systemError(std::string("make ") + kNetnsRunDir + " a shared mount", errno);
     }
     if (::mount(kNetnsRunDir, kNetnsRunDir, "none", MS_BIND | MS_REC, nullptr) != 0) {
-      return sysError(std::string("bind-mount ") + kNetnsRunDir + " onto itself", errno);
+      return systemError(std::string("bind-mount ") + kNetnsRunDir + " onto itself", errno);
     }
     made_mount = true;
   }
@@ -87,14 +85,14 @@ Status createNamespace(const std::string& name) {
     if (errno == EEXIST) {
       return makeError(ErrorCode::kAlreadyExists, "namespace '" + name + "' already exists");
     }
-    return sysError("create " + path, errno);
+    return systemError("create " + path, errno);
   }
   file.reset();
   int err = 0;
   std::thread([&] { err = unshareAndBind(path); }).join();
   if (err != 0) {
     ::unlink(path.c_str());
-    return sysError("create network namespace '" + name + "'", err);
+    return systemError("create network namespace '" + name + "'", err);
   }
   common::logDebug("netns: created namespace " + name);
   return common::Ok{};
@@ -108,14 +106,14 @@ Result<Namespace> openNamespace(const std::string& name) {
     if (errno == ENOENT) {
       return makeError(ErrorCode::kNotFound, "namespace '" + name + "' does not exist");
     }
-    return sysError("open " + path, errno);
+    return systemError("open " + path, errno);
   }
   if (!isNsfs(fd.get())) {
     return makeError(ErrorCode::kNotFound,
                      "namespace '" + name + "': " + path + " is not a mounted namespace");
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return sysError("stat " + path, errno);
+  if (::fstat(fd.get(), &st) != 0) return systemError("stat " + path, errno);
   return Namespace(name, std::move(fd), st.st_ino, st.st_dev);
 }
 
@@ -128,9 +126,9 @@ Status deleteNamespace(const std::string& name) {
   if (auto st = validateNamespaceName(name); !st) return st;
   const std::string path = pathOf(name);
   if (::umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-    return sysError("unmount " + path, errno);
+    return systemError("unmount " + path, errno);
   }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return sysError("remove " + path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return systemError("remove " + path, errno);
   common::logDebug("netns: deleted namespace " + name);
   return common::Ok{};
 }
@@ -140,7 +138,7 @@ Result<std::vector<std::string>> listNamespaces() {
   DIR* dir = ::opendir(kNetnsRunDir);
   if (dir == nullptr) {
     if (errno == ENOENT) return names;
-    return sysError(std::string("open ") + kNetnsRunDir, errno);
+    return systemError(std::string("open ") + kNetnsRunDir, errno);
   }
   while (const dirent* e = ::readdir(dir)) {
     std::string n = e->d_name;
@@ -159,9 +157,9 @@ Result<ino_t> namespaceInode(const std::string& name) {
 
 Result<Namespace> currentNamespace() {
   UniqueFd fd(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return sysError("open /proc/thread-self/ns/net", errno);
+  if (!fd.valid()) return systemError("open /proc/thread-self/ns/net", errno);
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return sysError("stat /proc/thread-self/ns/net", errno);
+  if (::fstat(fd.get(), &st) != 0) return systemError("stat /proc/thread-self/ns/net", errno);
   return Namespace("", std::move(fd), st.st_ino, st.st_dev);
 }
 
@@ -171,9 +169,9 @@ Result<NetnsScope> NetnsScope::enter(const Namespace& ns) {
 
 Result<NetnsScope> NetnsScope::enter(int ns_fd, std::string_view what) {
   UniqueFd original(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
-  if (!original.valid()) return sysError("open /proc/thread-self/ns/net", errno);
+  if (!original.valid()) return systemError("open /proc/thread-self/ns/net", errno);
   if (::setns(ns_fd, CLONE_NEWNET) != 0) {
-    return sysError("enter namespace '" + std::string(what) + "'", errno);
+    return systemError("enter namespace '" + std::string(what) + "'", errno);
   }
   return NetnsScope(std::move(original));
 }

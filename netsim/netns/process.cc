@@ -27,13 +27,11 @@ namespace netsim::netns {
 
 using common::ErrorCode;
 using common::makeError;
+using common::systemError;
 using common::UniqueFd;
 
 namespace {
 
-Error sysError(const std::string& what, int err) {
-  return makeError(ErrorCode::kSystem, what + ": " + std::strerror(err));
-}
 
 // Messages from the child over a CLOEXEC pipe; EOF without a failure message means exec
 // succeeded.
@@ -206,7 +204,7 @@ Result<pid_t> cloneChild(const ChildSetup& setup, char* const* argv, char* const
                       &call);
   int err = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (pid < 0) return sysError(what + ": clone", err);
+  if (pid < 0) return systemError(what + ": clone", err);
   return pid;
 }
 
@@ -220,11 +218,11 @@ Result<Stdio> openStdio(const SpawnOptions& options, const std::string& what) {
     if (path.empty()) {
       if (!options.detach) return UniqueFd();
       UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-      if (!fd.valid()) return sysError(what + ": open /dev/null", errno);
+      if (!fd.valid()) return systemError(what + ": open /dev/null", errno);
       return fd;
     }
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (!fd.valid()) return sysError(what + ": open " + path, errno);
+    if (!fd.valid()) return systemError(what + ": open " + path, errno);
     return fd;
   };
   Stdio io;
@@ -236,7 +234,7 @@ Result<Stdio> openStdio(const SpawnOptions& options, const std::string& what) {
   io.err = std::move(*err);
   if (options.detach || options.stdin_null) {
     io.in.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!io.in.valid()) return sysError(what + ": open /dev/null", errno);
+    if (!io.in.valid()) return systemError(what + ": open /dev/null", errno);
   }
   return io;
 }
@@ -295,7 +293,7 @@ Result<pid_t> spawnInNamespace(const Namespace& ns, const std::vector<std::strin
   if (!io) return io.error();
 
   int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return sysError(what + ": pipe", errno);
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) return systemError(what + ": pipe", errno);
   UniqueFd rd(pipefd[0]), wr(pipefd[1]);
   const ChildSetup setup{wr.get(), ns.fd(), io->in.get(), io->out.get(), io->err.get(), options.detach,
                          ::getpid()};
@@ -313,7 +311,7 @@ Result<int> waitForExit(pid_t pid, std::optional<std::chrono::milliseconds> time
     pid_t r = ::waitpid(pid, &status, timeout ? WNOHANG : 0);
     if (r < 0) {
       if (errno == EINTR) continue;
-      return sysError("wait for pid " + std::to_string(pid), errno);
+      return systemError("wait for pid " + std::to_string(pid), errno);
     }
     if (r == pid) {
       if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -331,7 +329,7 @@ Result<int> waitForExit(pid_t pid, std::optional<std::chrono::milliseconds> time
 Result<std::vector<pid_t>> pidsInNamespace(const Namespace& ns) {
   std::vector<pid_t> pids;
   DIR* dir = ::opendir("/proc");
-  if (dir == nullptr) return sysError("open /proc", errno);
+  if (dir == nullptr) return systemError("open /proc", errno);
   const pid_t self = ::getpid();
   while (const dirent* e = ::readdir(dir)) {
     char* end = nullptr;
@@ -356,7 +354,7 @@ Result<std::vector<pid_t>> pidsInNamespaces(const std::vector<std::string>& name
   std::vector<pid_t> pids;
   if (wanted.empty()) return pids;
   DIR* dir = ::opendir("/proc");
-  if (dir == nullptr) return sysError("open /proc", errno);
+  if (dir == nullptr) return systemError("open /proc", errno);
   const pid_t self = ::getpid();
   while (const dirent* e = ::readdir(dir)) {
     char* end = nullptr;
@@ -411,11 +409,11 @@ Status killPids(const std::vector<pid_t>& pids, std::chrono::milliseconds grace)
 Status execInNamespace(const Namespace& ns, const std::vector<std::string>& argv) {
   if (argv.empty()) return makeError(ErrorCode::kInvalidArgument, "exec: empty argv");
   const std::string what = "netns '" + ns.name() + "': exec " + argv[0];
-  if (::setns(ns.fd(), CLONE_NEWNET) != 0) return sysError(what + ": setns", errno);
-  if (::unshare(CLONE_NEWNS) != 0) return sysError(what + ": unshare mount namespace", errno);
+  if (::setns(ns.fd(), CLONE_NEWNET) != 0) return systemError(what + ": setns", errno);
+  if (::unshare(CLONE_NEWNS) != 0) return systemError(what + ": unshare mount namespace", errno);
   // Don't let any mounts propagate back to the parent.
   if (::mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) {
-    return sysError(what + ": make / rslave", errno);
+    return systemError(what + ": make / rslave", errno);
   }
   // A /sys that describes this network namespace.
   unsigned long flags = 0;
@@ -424,7 +422,7 @@ Status execInNamespace(const Namespace& ns, const std::vector<std::string>& argv
     if (::statvfs("/sys", &fs) == 0 && (fs.f_flag & ST_RDONLY)) flags = MS_RDONLY;
   }
   if (::mount(ns.name().c_str(), "/sys", "sysfs", flags, nullptr) != 0) {
-    return sysError(what + ": mount /sys", errno);
+    return systemError(what + ": mount /sys", errno);
   }
   // /etc/netns/<name>/<file> over /etc/<file>, as `ip netns exec` does.
   const std::string etc = "/etc/netns/" + ns.name();
@@ -436,7 +434,7 @@ Status execInNamespace(const Namespace& ns, const std::vector<std::string>& argv
       if (::mount(src.c_str(), dst.c_str(), "none", MS_BIND, nullptr) != 0) {
         int err = errno;
         ::closedir(dir);
-        return sysError(what + ": bind " + src + " -> " + dst, err);
+        return systemError(what + ": bind " + src + " -> " + dst, err);
       }
     }
     ::closedir(dir);

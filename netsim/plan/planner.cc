@@ -24,6 +24,7 @@
 #include "netsim/plan/naming.h"
 #include "netsim/plan/nft_rules.h"
 #include "netsim/plan/peering.h"
+#include "netsim/plan/route_metrics.h"
 #include "netsim/plan/security_rules.h"
 #include "netsim/plan/transit_gateway.h"
 
@@ -34,9 +35,7 @@ using model::Model;
 
 constexpr uint32_t kIngressTable = 99;        // local routes only: traffic from IGW / endpoints
 constexpr uint32_t kFirstRouteTable = 100;
-constexpr uint32_t kStaticMetric = 100;
-constexpr uint32_t kPrefixListMetric = 200;   // static beats prefix list on equal length
-constexpr uint32_t kCatchAllMetric = 9999;
+constexpr uint32_t kPrefixListMetric = 200;   // static (route_metrics.h) beats prefix list on equal length
 
 class Planner : detail::Builder {
  public:

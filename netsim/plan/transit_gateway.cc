@@ -2,14 +2,14 @@
 
 #include <algorithm>
 
+#include "netsim/plan/route_metrics.h"
+
 namespace netsim::plan {
 namespace {
 
 constexpr uint32_t kFirstTable = 100;
 constexpr uint32_t kUnassociatedTable = 99;  // an attachment with no association: drop
-constexpr uint32_t kStaticMetric = 100;      // static beats propagated on an equal prefix
-constexpr uint32_t kPropagatedMetric = 200;
-constexpr uint32_t kCatchAllMetric = 9999;
+constexpr uint32_t kPropagatedMetric = 200;  // static (route_metrics.h) beats propagated on an equal prefix
 
 class TgwPlanner {
  public:

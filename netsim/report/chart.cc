@@ -9,11 +9,7 @@ namespace {
 
 constexpr double kWidth = 960, kLeft = 64, kRight = 24, kPanel = 150, kGap = 46, kTop = 76;
 
-std::string fmt(double v, int decimals = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string fmt(double v, int decimals = 1) { return fixedPoint(v, decimals); }
 
 // A round axis maximum at or above v: 1, 2 or 5 times a power of ten.
 double niceCeiling(double v) {
@@ -168,6 +164,12 @@ std::string probeChartSvg(const ProbeRecord& probe, const std::vector<ChartMark>
   out += latencyLines(f, probe, top2, max_ms);
   out += markLines(f, marks, top2 + kPanel);
   return out + "</svg>";
+}
+
+std::string fixedPoint(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
 }
 
 }  // namespace netsim::report

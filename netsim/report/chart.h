@@ -22,5 +22,7 @@ std::string probeChartSvg(const ProbeRecord& probe, const std::vector<ChartMark>
 
 // Text safe inside HTML/SVG element content and attribute values.
 std::string escapeHtml(const std::string& s);
+// `v` with `decimals` digits after the point (the report's numbers and the chart's coordinates).
+std::string fixedPoint(double v, int decimals = 1);
 
 }  // namespace netsim::report

@@ -41,11 +41,6 @@ tr.passed.hidden{display:none}
 
 std::string e(const std::string& s) { return escapeHtml(s); }
 
-std::string fmt(double v, int decimals = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
 
 std::string card(const std::string& cls, const std::string& big, const std::string& small) {
   return "<div class=\"card " + cls + "\"><b>" + e(big) + "</b><span>" + e(small) + "</span></div>";
@@ -61,9 +56,9 @@ std::string summaryCards(const ReportInput& in) {
   }
   if (in.probe) {
     const auto& p = *in.probe;
-    out += card(p.success_pct >= 99.9 ? "ok" : p.success_pct >= 95 ? "warn" : "bad", fmt(p.success_pct, 1) + " %",
+    out += card(p.success_pct >= 99.9 ? "ok" : p.success_pct >= 95 ? "warn" : "bad", fixedPoint(p.success_pct, 1) + " %",
                 "probe success (" + std::to_string(p.succeeded) + " of " + std::to_string(p.sent) + ")");
-    out += card("none", fmt(p.p99_ms, 1) + " ms", "probe latency p99 (p50 " + fmt(p.p50_ms, 1) + " ms)");
+    out += card("none", fixedPoint(p.p99_ms, 1) + " ms", "probe latency p99 (p50 " + fixedPoint(p.p50_ms, 1) + " ms)");
   } else {
     out += card("none", "—", "no probe record");
   }
@@ -114,7 +109,7 @@ std::string checkRow(size_t index, const CheckRow& c) {
   if (!c.observed.empty()) out += "<div class=\"detail\">observed: " + e(c.observed) + "</div>";
   if (!c.reason.empty()) out += "<div class=\"detail\"><b>why it failed:</b> " + e(c.reason) + "</div>";
   if (!c.divergence.empty()) out += "<div class=\"detail\"><b>paths part:</b> " + e(c.divergence) + "</div>";
-  return out + "</td><td class=\"num\">" + fmt(c.ms, 0) + " ms</td></tr>";
+  return out + "</td><td class=\"num\">" + fixedPoint(c.ms, 0) + " ms</td></tr>";
 }
 
 std::string checkSection(const ReportInput& in) {
@@ -140,8 +135,8 @@ std::string probeSection(const ReportInput& in) {
   const auto& p = *in.probe;
   std::string out = "<section id=\"probe\"><h2>Probe timeline: " + e(p.from.empty() ? "?" : p.from) + " → " + e(p.target) +
                     "</h2><p class=\"detail\">" + e(in.probe_source) + (p.started_at.empty() ? "" : " · started " + e(p.started_at)) +
-                    " · " + fmt(p.rate, 0) + " requests/s for " + fmt(p.duration_s, 0) + " s · longest outage " +
-                    fmt(p.longest_outage_s, 2) + " s · errors: " + e(pairs(p.errors)) + " · served by: " +
+                    " · " + fixedPoint(p.rate, 0) + " requests/s for " + fixedPoint(p.duration_s, 0) + " s · longest outage " +
+                    fixedPoint(p.longest_outage_s, 2) + " s · errors: " + e(pairs(p.errors)) + " · served by: " +
                     e(pairs(p.served_by)) + "</p>";
   const auto marks = marksWithin(p, in.events);
   out += probeChartSvg(p, marks);
