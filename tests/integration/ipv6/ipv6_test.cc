@@ -264,6 +264,9 @@ TEST_F(DualStackLab, TheNatGatewaysFlowLogNamesTheIpv6HostOfANat64Session) {
   const auto report = nlohmann::json::parse(out.substr(out.find('{')));
   const double sent = report["end"]["sum_sent"]["bytes"].get<double>();
   ASSERT_GT(sent, 1'000'000);
+  // Segments TCP sent again (on a busy machine some are lost or time out) are on the wire twice,
+  // and every interface counts them (as AWS's would); iperf3 counts their bytes once.
+  const double resent = 1448.0 * report["end"]["sum_sent"].value("retransmits", 0.0);
   const uint64_t dropped = natRingDrops() - drops_before;
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // two 0.6 s intervals
 
@@ -282,7 +285,8 @@ TEST_F(DualStackLab, TheNatGatewaysFlowLogNamesTheIpv6HostOfANat64Session) {
   const auto data = std::max_element(by_port.begin(), by_port.end(),
                                      [](const auto& a, const auto& b) { return a.second.second < b.second.second; });
   const auto [packets, bytes] = data->second;
-  EXPECT_NEAR(payload(packets, bytes), sent, 0.01 * sent + 100) << packets << " packets, " << bytes << " bytes";
+  EXPECT_GE(payload(packets, bytes), 0.99 * sent) << packets << " packets, " << bytes << " bytes";
+  EXPECT_LE(payload(packets, bytes), 1.01 * sent + 100 + resent) << packets << " packets, " << bytes << " bytes";
 
   uint64_t in_packets = 0, in_bytes = 0;
   std::map<int, std::pair<uint64_t, uint64_t>> out_by_port;  // translated source port -> packets, bytes
@@ -309,17 +313,21 @@ TEST_F(DualStackLab, TheNatGatewaysFlowLogNamesTheIpv6HostOfANat64Session) {
   const auto out_data = std::max_element(out_by_port.begin(), out_by_port.end(), [](const auto& a, const auto& b) {
     return a.second.second < b.second.second;
   });
-  std::cout << "iperf3 sent " << sent << " bytes; v6app logged " << packets << " packets, " << bytes
+  std::cout << "iperf3 sent " << sent << " bytes (" << resent / 1448 << " segments again); v6app logged " << packets << " packets, " << bytes
             << " bytes; nat-a " << in_packets << " / " << in_bytes << " in (IPv6), " << out_data->second.first
             << " / " << out_data->second.second << " out (IPv4); nat-a's rings dropped " << dropped << " frames\n";
   // The packets in are the packets out, each 20 bytes shorter as IPv4.
   EXPECT_EQ(out_data->second.first, in_packets);
   EXPECT_EQ(out_data->second.second + 20 * in_packets, in_bytes);
   // iperf3's bytes, in packets of the path's MTU: the translator splits the sender's large
-  // segments (GSO) into the packets AWS would count. A frame a full ring dropped before nat-a
-  // saw it was sent again, so nat-a still saw the payload once.
+  // segments (GSO) into the packets AWS would count. With no frame lost on the way in, the bytes
+  // v6app's conntrack counted leaving are exactly those nat-a counted arriving.
   EXPECT_GT(in_packets, static_cast<uint64_t>(sent / 1500));
-  EXPECT_NEAR(payload(in_packets, in_bytes), sent, 0.01 * sent + 100 + 1500.0 * static_cast<double>(dropped));
+  EXPECT_GE(payload(in_packets, in_bytes), 0.99 * sent - 1500.0 * static_cast<double>(dropped));
+  EXPECT_LE(payload(in_packets, in_bytes), 1.01 * sent + 100 + resent);
+  if (dropped == 0) {
+    EXPECT_EQ(payload(in_packets, in_bytes), payload(packets, bytes));
+  }
 }
 
 TEST_F(DualStackLab, RoutersForwardIpv6AndTheRootNamespaceIsUntouched) {

@@ -38,14 +38,19 @@ inline int appliancePid(const std::string& lab, const std::string& node) {
   return 0;
 }
 
-// VmRSS of `pid` in kB (0 when unreadable).
-inline long residentKb(int pid) {
+// A field of /proc/PID/status in kB ("VmRSS:", "RssAnon:"; 0 when unreadable).
+inline long statusKb(int pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
   }
   return 0;
 }
+// VmRSS of `pid` in kB.
+inline long residentKb(int pid) { return statusKb(pid, "VmRSS:"); }
+// Its private (anonymous) resident memory: the heap and stacks, without shared file mappings
+// such as the flow count board, whose fixed-size ring of ended sessions fills page by page.
+inline long privateResidentKb(int pid) { return statusKb(pid, "RssAnon:"); }
 
 }  // namespace netsim::testing
