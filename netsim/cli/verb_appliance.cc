@@ -1,7 +1,5 @@
 // `netsim appliance` (hidden): the userspace NAT gateway / internet gateway that `netsim up`
 // starts inside the gateway's namespace. `netsim stats` talks to its control socket.
-#include <atomic>
-#include <csignal>
 #include <iostream>
 #include <optional>
 

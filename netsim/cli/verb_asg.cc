@@ -2,7 +2,6 @@
 // hidden `netsim asg-controller` that `up` starts.
 #include <unistd.h>
 
-#include <csignal>
 #include <iostream>
 #include <nlohmann/json.hpp>
 

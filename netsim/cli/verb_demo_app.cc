@@ -1,5 +1,4 @@
 // `netsim demo-app`: the auto scaling demo's web application (netsim/workload/demo_app.h).
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>

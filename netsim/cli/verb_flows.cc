@@ -1,8 +1,6 @@
 // `netsim flows`: a lab's VPC Flow Logs records, and (hidden) `netsim flow-log-collector`, the
 // process `up` starts to write them. See docs/flow-logs.md.
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>

@@ -1,8 +1,6 @@
 // `netsim shift LAB LB az AZ [--duration S]` / `netsim shift LAB --cancel [LB]`: zonal shifts
 // (ARC) on a running lab (faults/zonal_shift.h), pushed to the LB nodes at once (failover/).
 // And the hidden `netsim lb-dns --lab LAB` that `up` starts: the DNS health checker.
-#include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 

@@ -19,15 +19,11 @@
 
 namespace netsim::dataplane {
 
-using common::ErrorCode;
-using common::makeError;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-common::Error sysError(const std::string& what) {
-  return makeError(ErrorCode::kSystem, what + ": " + std::strerror(errno));
-}
+common::Error sysError(const std::string& what) { return common::systemError(what, errno); }
 
 // Tells the CPU (and a hyperthread sibling) that this is a spin-wait loop.
 inline void spinPause() {

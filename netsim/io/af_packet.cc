@@ -19,9 +19,7 @@ using common::makeError;
 
 namespace {
 
-common::Error sysError(const std::string& what) {
-  return makeError(ErrorCode::kSystem, what + ": " + std::strerror(errno));
-}
+common::Error sysError(const std::string& what) { return common::systemError(what, errno); }
 
 // struct virtio_net_hdr (linux/virtio_net.h does not compile as C++: a field is named `class`).
 struct virtio_net_hdr {

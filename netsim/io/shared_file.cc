@@ -16,7 +16,7 @@ using common::ErrorCode;
 using common::makeError;
 
 common::Error sysError(const std::string& what, const std::string& path) {
-  return makeError(ErrorCode::kSystem, what + " " + path + ": " + std::strerror(errno));
+  return common::systemError(what + " " + path, errno);
 }
 
 // Maps `fd` (which it closes) whole.
